@@ -1,0 +1,80 @@
+/**
+ * `check()`: resolve services, probe them, build the report. The CLI and the programmatic API
+ * share this; neither prints anything here.
+ */
+import { findConfig } from './config/load.js';
+import type { ServiceSpec } from './config/service.js';
+import { DEFAULTS } from './config/service.js';
+import { validateConfig } from './config/validate.js';
+import { buildReport } from './report/report.js';
+import type { Report } from './report/types.js';
+import { serviceResult } from './run/results.js';
+import { runServices } from './run/schedule.js';
+import { applyOverrides, selectServices, type Overrides } from './run/select.js';
+import type { FailOn } from './status.js';
+
+export interface CheckOptions extends Overrides {
+  /** Where config discovery starts (default: the current directory). */
+  cwd?: string;
+  /** Read this config file instead of searching. */
+  configPath?: string;
+  /** A config object to use instead of any file (programmatic use). */
+  config?: unknown;
+  /** Configured service names or ad-hoc targets (https://…, http://…, host:port). */
+  targets?: string[];
+  tags?: string[];
+  concurrency?: number;
+  failOn?: FailOn;
+  /** Abort with an `Interrupted` reason to stop early and get a partial report. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface PreparedCheck {
+  services: ServiceSpec[];
+  concurrency: number;
+  /** Values to redact from anything printed. */
+  secrets: string[];
+}
+
+export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
+  const env = options.env ?? process.env;
+  let raw: unknown;
+  let file: string | undefined;
+  if (options.config !== undefined) {
+    raw = options.config;
+  } else {
+    const found = await findConfig({ cwd: options.cwd, configPath: options.configPath });
+    raw = found?.raw;
+    file = found?.file;
+  }
+  const config = raw === undefined ? undefined : validateConfig(raw, { env, file });
+  const rawDefaults = raw && typeof raw === 'object' ? (raw as { defaults?: unknown }).defaults : undefined;
+  const selected = selectServices(config, rawDefaults, options.targets ?? [], options.tags ?? [], env);
+  return {
+    services: applyOverrides(selected.services, options),
+    concurrency: options.concurrency ?? config?.settings.concurrency ?? DEFAULTS.concurrency,
+    secrets: selected.secrets,
+  };
+}
+
+export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress'> = {}): Promise<Report> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const runs = await runServices(prepared.services, {
+    concurrency: prepared.concurrency,
+    signal: options.signal,
+    onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
+  });
+  return buildReport(runs.map(serviceResult), {
+    startedAt,
+    durationMs: performance.now() - started,
+    failOn: options.failOn ?? 'degraded',
+    interrupted: options.signal?.aborted ?? false,
+  });
+}
+
+export async function check(options: CheckOptions = {}): Promise<Report> {
+  return runCheck(await prepareCheck(options), options);
+}

@@ -1,0 +1,97 @@
+/**
+ * Finding and reading the config file (cosmiconfig, module name `outage`), then validating it.
+ * Every way reading can fail becomes a ConfigError (exit 78) naming the file, never a stack trace.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { ResolvedConfig } from './service.js';
+import { validateConfig } from './validate.js';
+
+export const SEARCH_PLACES = [
+  'package.json',
+  '.outagerc',
+  '.outagerc.json',
+  '.outagerc.yaml',
+  '.outagerc.yml',
+  '.outagerc.js',
+  '.outagerc.mjs',
+  '.outagerc.cjs',
+  'outage.config.js',
+  'outage.config.mjs',
+];
+
+export interface LoadOptions {
+  /** Where the search starts; it walks up to the nearest package.json directory. */
+  cwd?: string;
+  /** `--config PATH`: read exactly this file. */
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  adHocTargets?: string[];
+}
+
+export interface FoundConfig {
+  raw: unknown;
+  file: string;
+}
+
+export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
+  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+  const explorer = cosmiconfig('outage', { searchPlaces: SEARCH_PLACES, searchStrategy: 'project', cache: false });
+  const cwd = options.cwd ?? process.cwd();
+  if (options.configPath) {
+    const file = resolve(cwd, options.configPath);
+    try {
+      if (!(extname(file) in defaultLoaders) && extname(file) !== '') {
+        // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
+        const content = await readFile(file, 'utf8');
+        return { raw: emptyToUndefined(await defaultLoaders['.yaml'](file, content), file), file };
+      }
+      const result = await explorer.load(file);
+      return { raw: emptyToUndefined(result?.isEmpty ? undefined : result?.config, file), file };
+    } catch (error) {
+      throw readError(error, file);
+    }
+  }
+  let result;
+  try {
+    result = await explorer.search(cwd);
+  } catch (error) {
+    throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
+  }
+  if (!result) return undefined;
+  return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
+}
+
+export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig | undefined> {
+  const found = await findConfig(options);
+  if (!found) return undefined;
+  return validateConfig(found.raw, { env: options.env, file: found.file, adHocTargets: options.adHocTargets });
+}
+
+function emptyToUndefined(raw: unknown, file: string): unknown {
+  if (raw === undefined || raw === null) {
+    throw new ConfigError([{ path: '', message: 'the file is empty: add a `services:` list (see .outagerc.example)' }], file, 'config.empty');
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ path: '', message: 'expected a mapping with `defaults` and `services` keys' }], file);
+  }
+  return raw;
+}
+
+function readError(error: unknown, file: string): ConfigError {
+  if (error instanceof ConfigError) return error;
+  const err = error as NodeJS.ErrnoException & { mark?: { line: number; column: number }; reason?: string };
+  if (err.code === 'ENOENT') {
+    return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
+  }
+  if (err.code === 'EISDIR') return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
+  // js-yaml: reason + mark (0-based); parse-json: message has "at line:column"; JS: the thrown message.
+  const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
+  const message = err.reason ? `${err.reason}${where}` : firstLines(String(err.message ?? error));
+  return new ConfigError([{ path: '', message: `cannot be read: ${message}` }], file, 'config.parse');
+}
+
+function firstLines(message: string): string {
+  return message.split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 6).join('\n    ');
+}

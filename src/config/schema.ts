@@ -1,0 +1,143 @@
+/**
+ * The config file's shape, validated whole with zod before anything runs. Defaults live here so
+ * a validated config has no optional holes; cross-field rules that zod cannot express
+ * (unique names, one target per service, …) live in validate.ts.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { DAY_MS, DURATION_HINT, parseDuration } from '../util/duration.js';
+import { parseStatusExpectation } from '../util/status-range.js';
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'CAA'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+export const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${DURATION_HINT}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** Certificate thresholds are days: `14d`, `2w` is not accepted, a bare number means days. */
+const days = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value * DAY_MS : parseDuration(value);
+  if (ms === undefined || ms < 0 || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a number of days such as 14d` });
+    return z.NEVER;
+  }
+  return ms / DAY_MS;
+});
+
+const resolverAddress = z.string().refine(isResolverAddress, {
+  message: 'must be an IP address with an optional port, such as "1.1.1.1", "127.0.0.1:5353" or "[::1]:53"',
+});
+
+export function isResolverAddress(text: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  if (bracketed) return isIP(bracketed[1] ?? '') === 6 && validPort(bracketed[2]);
+  if (isIP(text)) return true;
+  const withPort = /^([^:]+):(\d{1,5})$/.exec(text);
+  return withPort !== null && isIP(withPort[1] ?? '') === 4 && validPort(withPort[2]);
+}
+
+function validPort(port: string | undefined): boolean {
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
+const certificateThresholds = z.strictObject({
+  /** Days left at or below which the certificate makes the service degraded. */
+  degraded: days.optional(),
+  /** Days left at or below which it is down; 0d means only an expired certificate is down. */
+  down: days.optional(),
+});
+
+/** Settings that `defaults` sets for every service and any service may override. */
+const settingsShape = {
+  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  resolvers: z.array(resolverAddress).optional(),
+  latency: z.strictObject({ degraded: duration.optional() }).optional(),
+  certificate: certificateThresholds.optional(),
+};
+
+const defaultsSchema = z.strictObject({
+  ...settingsShape,
+  concurrency: z.number().int().min(1).max(100_000).optional(),
+});
+
+const statusExpectation = z
+  .union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))])
+  .transform((value, ctx) => {
+    const ranges = parseStatusExpectation(value);
+    if (typeof ranges === 'string') {
+      ctx.addIssue({ code: 'custom', message: ranges });
+      return z.NEVER;
+    }
+    return ranges;
+  });
+
+const regex = z.string().transform((source, ctx) => {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+const httpSchema = z.strictObject({
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET or HEAD')
+    .transform((m) => m.toUpperCase())
+    .optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  expect: z
+    .strictObject({
+      status: statusExpectation.optional(),
+      body: z.string().min(1).optional(),
+      bodyRegex: regex.optional(),
+    })
+    .optional(),
+  followRedirects: z.number().int().min(0).max(50).optional(),
+});
+
+const dnsSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  type: z.enum(DNS_RECORD_TYPES).optional(),
+  expect: z.array(z.string()).min(1).optional(),
+});
+
+const tlsSchema = z.strictObject({
+  certificate: certificateThresholds.optional(),
+  /** Path to a PEM bundle trusted in addition to the system roots (an internal CA). */
+  ca: z.string().min(1).optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty'),
+  url: z.string().optional(),
+  tcp: z.string().optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  critical: z.boolean().optional(),
+  ...settingsShape,
+  http: httpSchema.optional(),
+  dns: z.union([dnsSchema, z.literal(false)]).optional(),
+  tls: z.union([tlsSchema, z.literal(false)]).optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** JSON Schema reference for editors; ignored by outage. */
+  $schema: z.string().optional(),
+  defaults: defaultsSchema.optional(),
+  services: z.array(serviceSchema).optional(),
+});
+
+export type ServiceInput = z.infer<typeof serviceSchema>;
+export type ConfigInput = z.infer<typeof configSchema>;
+export type HttpInput = z.infer<typeof httpSchema>;

@@ -1,0 +1,91 @@
+/**
+ * A service after validation: every default filled in, every target parsed. This is what the
+ * planner and the probes see; nothing downstream has to guess or re-validate.
+ */
+import type { StatusRange } from '../util/status-range.js';
+import type { DnsRecordType } from './schema.js';
+
+export const DEFAULTS = {
+  timeoutMs: 10_000,
+  retries: 1,
+  concurrency: 64,
+  latencyDegradedMs: 2_000,
+  certificateDegradedDays: 14,
+  certificateDownDays: 0,
+  method: 'GET',
+  expectStatus: [[200, 399]] as StatusRange[],
+  followRedirects: 5,
+  /** Bodies are read up to this size: enough for any content check, bounded for hostile servers. */
+  maxBodyBytes: 1024 * 1024,
+} as const;
+
+export interface Endpoint {
+  protocol: 'http' | 'https' | 'tcp';
+  /** ASCII (punycode) host name or IP literal without brackets. */
+  host: string;
+  port: number;
+  /** True when `host` is an IP literal: no DNS lookup is needed. */
+  isIp: boolean;
+  /** For http(s): the URL to request, user-info removed (it becomes an Authorization header). */
+  url?: URL;
+}
+
+export interface CertificateThresholds {
+  degradedDays: number;
+  downDays: number;
+}
+
+export interface DnsSpec {
+  name: string;
+  /** Record types to query. Address targets query A and AAAA, as a browser does. */
+  types: DnsRecordType[];
+  expect?: string[];
+}
+
+export interface TlsSpec {
+  certificate: CertificateThresholds;
+  /** false with `tls: false`: the handshake still happens, the certificate is not judged. */
+  verify: boolean;
+  /** Extra trusted roots (PEM) from `tls.ca`, on top of the system roots. */
+  ca?: string;
+  caFile?: string;
+}
+
+export interface HttpSpec {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectStatus: StatusRange[];
+  expectBody?: string;
+  expectBodyRegex?: RegExp;
+  followRedirects: number;
+  maxBodyBytes: number;
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** What the user sees as the target: URL without credentials, host:port, or a DNS name. */
+  target: string;
+  tags: string[];
+  critical: boolean;
+  endpoint?: Endpoint;
+  timeoutMs: number;
+  retries: number;
+  resolvers: string[];
+  latencyDegradedMs: number;
+  dns: DnsSpec | false;
+  tls?: TlsSpec;
+  http?: HttpSpec;
+}
+
+export interface RunSettings {
+  concurrency: number;
+}
+
+export interface ResolvedConfig {
+  services: ServiceSpec[];
+  settings: RunSettings;
+  /** Values that must never be printed: interpolated env values, URL passwords, auth headers. */
+  secrets: string[];
+  file?: string;
+}

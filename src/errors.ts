@@ -1,0 +1,53 @@
+/**
+ * Errors the user can cause. Each carries a stable `code` and the process exit code it maps to;
+ * the CLI catches them once (src/cli.ts) and prints only the message — never a stack trace.
+ * A failing *target* is not an error: probes report it as an observation.
+ */
+export const ExitCode = {
+  up: 0,
+  degraded: 1,
+  down: 2,
+  unknown: 3,
+  usage: 64,
+  config: 78,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export class OutageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'OutageError';
+  }
+}
+
+export class UsageError extends OutageError {
+  constructor(message: string, code = 'usage.invalid') {
+    super(code, message, ExitCode.usage);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ConfigProblem {
+  /** Key path such as `services[2].http.expect.status`; empty for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends OutageError {
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly file?: string,
+    code = 'config.invalid',
+  ) {
+    const where = file ? ` in ${file}` : '';
+    const lines = problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(code, `Invalid configuration${where} (${count}):\n${lines.join('\n')}`, ExitCode.config);
+    this.name = 'ConfigError';
+  }
+}

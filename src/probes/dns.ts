@@ -1,0 +1,74 @@
+/**
+ * DNS probe. For a url/tcp service it resolves A and AAAA (as a browser does, so IPv6-only hosts
+ * work), records the CNAME chain, and hands the addresses to the TCP probe: one lookup per
+ * service, so `resolvers` apply to HTTP too. For a DNS-only service it queries the configured type.
+ */
+import type { DnsRecordType } from '../config/schema.js';
+import type { NameResolver, QueryResult } from '../net/resolve.js';
+import type { DnsObservation, Failure, FailureCode, Probe } from './types.js';
+
+const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'dns.nodata'];
+const MAX_CNAME_HOPS = 8;
+
+export const probeDns: Probe<'dns'> = async (service, context) => {
+  const started = performance.now();
+  const spec = service.dns;
+  const name = spec ? spec.name : (service.endpoint?.host ?? service.target);
+  const types: DnsRecordType[] = spec ? spec.types : ['A', 'AAAA'];
+  const forAddresses = service.endpoint !== undefined;
+
+  const [results, cnameChain] = await Promise.all([
+    Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) }))),
+    forAddresses ? followCnames(context.resolver, name) : Promise.resolve([]),
+  ]);
+
+  const observation: DnsObservation = {
+    kind: 'dns',
+    name,
+    resolvers: context.resolver.servers,
+    source: results.some(({ result }) => result.ok && result.source === 'hosts') ? 'hosts' : 'dns',
+    records: results.flatMap(({ result }) => (result.ok ? result.records : [])),
+    cnameChain,
+    partialFailures: [],
+    durationMs: 0,
+  };
+  const failures = results.flatMap(({ type, result }) => (result.ok ? [] : [{ type, ...failureOf(result) }]));
+  if (observation.records.length === 0 && failures.length > 0) {
+    observation.failure = mostSevere(failures, name, types);
+  } else {
+    observation.partialFailures = failures.filter((f) => f.code !== 'dns.nodata');
+  }
+  if (forAddresses && !observation.failure) {
+    context.state.addresses = observation.records.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.value);
+  }
+  observation.durationMs = performance.now() - started;
+  context.state.timings.dns = observation.durationMs;
+  return observation;
+};
+
+function failureOf(result: QueryResult): Failure {
+  return result.ok ? { code: 'dns.unexpected', reason: '' } : { code: result.code, reason: result.reason };
+}
+
+function mostSevere(failures: (Failure & { type: DnsRecordType })[], name: string, types: DnsRecordType[]): Failure {
+  const ranked = [...failures].sort((a, b) => SEVERITY.indexOf(a.code) - SEVERITY.indexOf(b.code));
+  const top = ranked[0] as Failure;
+  if (top.code === 'dns.nodata' && types.length > 1) {
+    return { code: 'dns.nodata', reason: `${name} exists but has no ${types.join(' or ')} record` };
+  }
+  return { code: top.code, reason: top.reason };
+}
+
+/** The CNAME hops from `name` to its canonical name; a lookup failure here just ends the chain. */
+async function followCnames(resolver: NameResolver, name: string): Promise<string[]> {
+  const chain: string[] = [];
+  let current = name;
+  for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+    const result = await resolver.query(current, 'CNAME');
+    const target = result.ok ? result.records[0]?.value : undefined;
+    if (!target || chain.includes(target)) break;
+    chain.push(target);
+    current = target;
+  }
+  return chain;
+}

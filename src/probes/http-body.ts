@@ -1,0 +1,79 @@
+/**
+ * Reading a response body within bounds: at most `max` raw bytes and `max` decoded bytes, then the
+ * stream is destroyed — a 2 GB or trickling body costs no more than the first megabyte. Decoding
+ * tolerates a truncated stream (sync flush), since the cap usually cuts a compressed body mid-way.
+ */
+import type { Readable, Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+export interface BodyRead {
+  rawBytes: number;
+  truncated: boolean;
+  text: string;
+  /** Set when the stream failed before `max` bytes or its end. */
+  error?: unknown;
+}
+
+export async function readBody(body: Readable, max: number, contentEncoding?: string): Promise<BodyRead> {
+  const chunks: Buffer[] = [];
+  let rawBytes = 0;
+  let truncated = false;
+  let error: unknown;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      const take = Math.min(chunk.length, max - rawBytes);
+      chunks.push(take < chunk.length ? chunk.subarray(0, take) : chunk);
+      rawBytes += take;
+      if (rawBytes >= max) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch (caught) {
+    error = caught;
+  } finally {
+    body.destroy();
+  }
+  const raw = Buffer.concat(chunks);
+  const decoded = await decode(raw, contentEncoding, max);
+  return { rawBytes, truncated: truncated || decoded.truncated, text: new TextDecoder().decode(decoded.bytes), error };
+}
+
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+    case 'deflate':
+      return createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
+    case 'br':
+      return createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH });
+    default:
+      return undefined;
+  }
+}
+
+function decode(raw: Buffer, encoding: string | undefined, max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const decoder = decoderFor(encoding);
+  if (!decoder || raw.length === 0) return Promise.resolve({ bytes: raw, truncated: false });
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    let size = 0;
+    let finished = false;
+    const finish = (truncated: boolean) => {
+      if (finished) return;
+      finished = true;
+      decoder.destroy();
+      resolve({ bytes: Buffer.concat(out).subarray(0, max), truncated });
+    };
+    decoder.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      size += chunk.length;
+      if (size >= max) finish(true);
+    });
+    decoder.on('end', () => finish(false));
+    // A corrupt stream still yields what decoded before the damage; content checks run on that.
+    decoder.on('error', () => finish(false));
+    decoder.end(raw);
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * Certificate chains. `presented` is what the server sent; `chain` is the path verification
+ * follows to a trust anchor, preferring trusted roots over presented certificates (OpenSSL's
+ * trusted-first rule). Expiry is judged on `chain`: an expired cross-signed root that the server
+ * still sends does not limit the service, but an expired intermediate on the path does.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rootCertificates, type TLSSocket } from 'node:tls';
+import { DAY_MS } from '../util/duration.js';
+import type { CertificateInfo, Failure } from './types.js';
+
+export interface CertificateInspection {
+  authorizationError?: string;
+  presented: CertificateInfo[];
+  chain: CertificateInfo[];
+  /** Set when verification failed: expired, not yet valid, wrong host, untrusted. */
+  failure?: Failure;
+}
+
+/** Everything the handshake tells about the server's certificates, judged against `host`. */
+export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: string): CertificateInspection {
+  const now = Date.now();
+  const presentedX509 = presentedCertificates(socket);
+  const presented = presentedX509.map((c) => certificateInfo(c, now));
+  const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
+  const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]?.subjectAltName);
+  return { authorizationError, presented, chain, failure };
+}
+
+function presentedCertificates(socket: TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert = socket.getPeerCertificate(true);
+  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    out.push(new X509Certificate(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return out;
+}
+
+const anchorCache = new Map<string, Map<string, X509Certificate[]>>();
+
+/** Trust anchors indexed by subject: system roots, NODE_EXTRA_CA_CERTS, and `tls.ca`. */
+export function trustAnchors(extraPem = ''): Map<string, X509Certificate[]> {
+  const key = extraPem;
+  let index = anchorCache.get(key);
+  if (index) return index;
+  index = new Map();
+  const pems = [...rootCertificates, ...splitPem(extraPem), ...splitPem(readExtraCaFile())];
+  for (const pem of pems) {
+    try {
+      const cert = new X509Certificate(pem);
+      index.set(cert.subject, [...(index.get(cert.subject) ?? []), cert]);
+    } catch {
+      // An unparsable extra root is simply not an anchor; Node's own store ignores it too.
+    }
+  }
+  anchorCache.set(key, index);
+  return index;
+}
+
+function buildVerifiedChain(presented: X509Certificate[], anchors: Map<string, X509Certificate[]>, now = Date.now()): X509Certificate[] {
+  const leaf = presented[0];
+  if (!leaf) return [];
+  const chain = [leaf];
+  let current = leaf;
+  for (let depth = 0; depth < 10 && !issuedBy(current, current); depth++) {
+    const anchor = best((anchors.get(current.issuer) ?? []).filter((a) => issuedBy(current, a)), now);
+    if (anchor) {
+      if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
+      break;
+    }
+    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
+    if (!next) break;
+    chain.push(next);
+    current = next;
+  }
+  return chain;
+}
+
+export function certificateInfo(cert: X509Certificate, now = Date.now()): CertificateInfo {
+  return {
+    subject: shortName(cert.subject),
+    issuer: shortName(cert.issuer),
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    daysLeft: Math.round(((Date.parse(cert.validTo) - now) / DAY_MS) * 10) / 10,
+    serialNumber: cert.serialNumber,
+    fingerprint256: cert.fingerprint256,
+  };
+}
+
+export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {
+  return chain.reduce<CertificateInfo | undefined>((a, c) => (!a || c.daysLeft < a.daysLeft ? c : a), undefined);
+}
+
+/** Turn Node's verification result into a stable failure code naming the certificate at fault. */
+function verificationFailure(
+  authorizationError: string | undefined,
+  chain: CertificateInfo[],
+  presented: CertificateInfo[],
+  host: string,
+  leafAltNames?: string,
+): Failure | undefined {
+  if (!authorizationError) return undefined;
+  const all = [...chain, ...presented];
+  const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');
+  switch (authorizationError) {
+    case 'CERT_HAS_EXPIRED': {
+      const expired = all.find((c) => c.daysLeft < 0);
+      if (!expired) return { code: 'tls.expired', reason: 'a certificate in the chain has expired' };
+      const ago = Math.max(0, Math.floor(-expired.daysLeft));
+      return { code: 'tls.expired', reason: `${position(expired)} ${expired.subject} expired ${ago === 0 ? 'today' : `${ago}d ago`} (${expired.validTo.slice(0, 10)})` };
+    }
+    case 'CERT_NOT_YET_VALID': {
+      const early = all.find((c) => Date.parse(c.validFrom) > Date.now());
+      return { code: 'tls.not_yet_valid', reason: `${early ? `${position(early)} ${early.subject}` : 'a certificate'} is not valid until ${early?.validFrom.slice(0, 10) ?? 'later'}` };
+    }
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${leafAltNames.replace(/DNS:|IP Address:/g, '')})` : ''}` };
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return { code: 'tls.untrusted', reason: 'incomplete chain: the server did not send an intermediate certificate' };
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
+    default:
+      return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
+  }
+}
+
+function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  try {
+    return child.checkIssued(parent) && child.verify(parent.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function best(candidates: X509Certificate[], now: number): X509Certificate | undefined {
+  const valid = (c: X509Certificate) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+  return [...candidates].sort((a, b) => Number(valid(b)) - Number(valid(a)) || Date.parse(b.validTo) - Date.parse(a.validTo))[0];
+}
+
+function shortName(dn: string): string {
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(dn)?.[1];
+  return cn ? `CN=${cn}` : dn.replace(/\n/g, ', ');
+}
+
+function splitPem(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+let extraCaFile: string | undefined;
+function readExtraCaFile(): string {
+  if (extraCaFile === undefined) {
+    const path = process.env.NODE_EXTRA_CA_CERTS;
+    try {
+      extraCaFile = path ? readFileSync(path, 'utf8') : '';
+    } catch {
+      extraCaFile = '';
+    }
+  }
+  return extraCaFile;
+}
+
+/**
+ * The `ca` option for a connection. Undefined keeps Node's default store (system roots plus
+ * NODE_EXTRA_CA_CERTS); a `tls.ca` from config must be added to those, because passing `ca`
+ * replaces the default store rather than extending it.
+ */
+export function caBundle(configCa?: string): string[] | undefined {
+  if (!configCa) return undefined;
+  return [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)];
+}

@@ -1,0 +1,6 @@
+/** `--json`: the report object as one JSON document, the same one the programmatic API returns. */
+import type { Report } from './types.js';
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

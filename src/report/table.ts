@@ -1,0 +1,79 @@
+/** The default terminal output: one row per service in config order, then a summary line. */
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { formatDuration } from '../util/duration.js';
+import { paintStatus } from './colors.js';
+import type { ProbeResult, Report, ServiceResult } from './types.js';
+
+export interface TableOptions {
+  chalk: ChalkInstance;
+  /** Terminal width, to wrap the reason column; undefined when not a terminal. */
+  columns?: number;
+}
+
+export function renderTable(report: Report, options: TableOptions): string {
+  const { chalk } = options;
+  const head = ['Service', 'Status', 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
+  const reasonWidth = options.columns ? Math.max(24, options.columns - 70) : undefined;
+  const table = new Table({
+    head,
+    style: { head: [], border: [] },
+    wordWrap: reasonWidth !== undefined,
+    colWidths: reasonWidth !== undefined ? [null, null, null, null, null, reasonWidth] : [],
+  });
+  for (const service of report.services) {
+    table.push([
+      service.critical ? service.name : `${service.name} ${chalk.dim('(non-critical)')}`,
+      paintStatus(chalk, service.status),
+      cell(chalk, probe(service, 'dns'), (p) => formatDuration(p.durationMs)),
+      cell(chalk, probe(service, 'tls'), tlsCell),
+      cell(chalk, probe(service, 'http'), httpCell),
+      service.status === 'up' ? chalk.dim(service.reason) : service.reason,
+    ]);
+  }
+  return `${table.toString()}\n${renderSummary(report, chalk)}\n`;
+}
+
+export function renderSummary(report: Report, chalk: ChalkInstance): string {
+  const { counts } = report;
+  const total = report.services.length;
+  const parts = [
+    `${counts.up} up`,
+    counts.degraded ? chalk.yellow(`${counts.degraded} degraded`) : '',
+    counts.down ? chalk.red(`${counts.down} down`) : '',
+    counts.unknown ? chalk.magenta(`${counts.unknown} unknown`) : '',
+  ].filter(Boolean);
+  const interrupted = report.interrupted ? chalk.magenta(' · interrupted') : '';
+  return `${paintStatus(chalk, report.status, report.status.toUpperCase())} · ${total} service${total === 1 ? '' : 's'}: ${parts.join(', ')} · ${formatDuration(report.durationMs)}${interrupted}`;
+}
+
+function probe(service: ServiceResult, kind: ProbeResult['kind']): ProbeResult | undefined {
+  return service.probes.find((p) => p.kind === kind);
+}
+
+function cell(chalk: ChalkInstance, result: ProbeResult | undefined, upText: (p: ProbeResult) => string): string {
+  if (!result) return chalk.dim('—');
+  if (result.status === 'skipped') return chalk.dim('skipped');
+  if (result.status === 'up' || (result.status === 'degraded' && result.kind !== 'dns')) {
+    return paintStatus(chalk, result.status, upText(result));
+  }
+  return paintStatus(chalk, result.status, shortCode(result.code) ?? result.status);
+}
+
+function tlsCell(result: ProbeResult): string {
+  const days = result.details.daysLeft;
+  if (result.code && result.code !== 'tls.expiring') return shortCode(result.code) ?? '';
+  return typeof days === 'number' ? `${Math.floor(days)}d` : 'ok';
+}
+
+function httpCell(result: ProbeResult): string {
+  const status = result.details.status;
+  if (result.code && result.code !== 'http.slow' && result.code !== 'http.status' && result.code !== 'http.body_mismatch') {
+    return shortCode(result.code) ?? '';
+  }
+  return `${status ?? '?'} · ${formatDuration(result.timings?.total ?? result.durationMs)}`;
+}
+
+function shortCode(code: string | null): string | undefined {
+  return code?.split('.')[1]?.replace(/_/g, ' ');
+}

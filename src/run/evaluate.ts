@@ -1,0 +1,116 @@
+/**
+ * Judging: observations in, statuses out. Every threshold and expectation — HTTP status, body,
+ * latency, certificate days, DNS answers, retries — is applied here and nowhere else, so "why is
+ * this degraded?" has exactly one answer.
+ */
+import type { ServiceSpec } from '../config/service.js';
+import type { DnsObservation, FailureCode, HttpObservation, Observation, ProbeKind, TlsObservation } from '../probes/types.js';
+import { worst, type ProbeStatus, type Status } from '../status.js';
+import { formatDuration } from '../util/duration.js';
+import { formatStatusRanges, statusMatches } from '../util/status-range.js';
+
+export interface Judgement {
+  status: ProbeStatus;
+  code: FailureCode | null;
+  reason: string;
+}
+
+export function judge(observation: Observation, service: ServiceSpec): Judgement {
+  if (observation.failure) return { status: 'down', ...observation.failure };
+  switch (observation.kind) {
+    case 'dns':
+      return judgeDns(observation, service);
+    case 'tcp':
+      return { status: 'up', code: null, reason: `connected to ${observation.address} in ${formatDuration(observation.durationMs)}` };
+    case 'tls':
+      return judgeTls(observation, service);
+    case 'http':
+      return judgeHttp(observation, service);
+  }
+}
+
+function judgeDns(observation: DnsObservation, service: ServiceSpec): Judgement {
+  const expected = service.dns ? service.dns.expect : undefined;
+  const values = observation.records.map((r) => normalize(r.value));
+  if (expected) {
+    const missing = expected.filter((e) => !values.some((v) => v === normalize(e) || v.endsWith(` ${normalize(e)}`)));
+    if (missing.length > 0) {
+      const got = observation.records.map((r) => r.value).join(', ') || 'nothing';
+      return { status: 'down', code: 'dns.unexpected', reason: `${observation.name}: expected ${missing.join(', ')}, got ${got}` };
+    }
+  }
+  const partial = observation.partialFailures[0];
+  if (partial) {
+    return { status: 'degraded', code: partial.code, reason: `${partial.type}: ${partial.reason} (other records answered)` };
+  }
+  const first = observation.records[0];
+  const more = observation.records.length > 1 ? ` (+${observation.records.length - 1})` : '';
+  return { status: 'up', code: null, reason: first ? `${first.type} ${first.value}${more}` : 'resolved' };
+}
+
+function judgeTls(observation: TlsObservation, service: ServiceSpec): Judgement {
+  const thresholds = service.tls?.certificate;
+  const earliest = observation.earliest;
+  if (!observation.verify) return { status: 'up', code: null, reason: 'certificate not verified (tls: false)' };
+  if (!earliest || !thresholds) return { status: 'up', code: null, reason: `${observation.protocol ?? 'TLS'} established` };
+  const days = Math.floor(earliest.daysLeft);
+  const which = earliest === observation.chain[0] ? 'certificate' : `chain certificate ${earliest.subject}`;
+  const when = `${which} expires in ${days} day${days === 1 ? '' : 's'} (${earliest.validTo.slice(0, 10)})`;
+  if (earliest.daysLeft <= thresholds.downDays) return { status: 'down', code: 'tls.expiring', reason: when };
+  if (earliest.daysLeft <= thresholds.degradedDays) return { status: 'degraded', code: 'tls.expiring', reason: when };
+  return { status: 'up', code: null, reason: `${observation.protocol ?? 'TLS'}, ${when}` };
+}
+
+function judgeHttp(observation: HttpObservation, service: ServiceSpec): Judgement {
+  const spec = service.http;
+  const status = observation.status ?? 0;
+  if (!spec) return { status: 'up', code: null, reason: `HTTP ${status}` };
+  if (!statusMatches(status, spec.expectStatus)) {
+    return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})` };
+  }
+  const body = observation.body ?? '';
+  const scope = observation.bodyTruncated ? ' in its first MiB' : '';
+  if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
+  }
+  if (spec.expectBodyRegex && !spec.expectBodyRegex.test(body)) {
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
+  }
+  const total = observation.timings.total;
+  if (total > service.latencyDegradedMs) {
+    return { status: 'degraded', code: 'http.slow', reason: `HTTP ${status} in ${formatDuration(total)} (slower than ${formatDuration(service.latencyDegradedMs)})` };
+  }
+  return { status: 'up', code: null, reason: `HTTP ${status} in ${formatDuration(total)}` };
+}
+
+function normalize(value: string): string {
+  return value.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** What one attempt of a service shows: the worst of its probes, used to decide a retry. */
+export function attemptStatus(judgements: Judgement[]): Status {
+  return worst(judgements.map((j) => j.status));
+}
+
+/**
+ * Combine a probe's judgements across attempts. The last attempt decides, except that a failure
+ * cured by a retry still counts: the probe is degraded and keeps the first failure's code, so a
+ * flapping service is never reported as simply up.
+ */
+export function combineAttempts(kind: ProbeKind, perAttempt: (Judgement | 'skipped' | undefined)[]): Judgement & { firstFailure?: Judgement } {
+  const last = perAttempt.at(-1);
+  if (last === undefined || last === 'skipped') {
+    return { status: 'skipped', code: null, reason: `skipped: an earlier probe failed before ${kind}` };
+  }
+  const firstFailure = perAttempt.find((j): j is Judgement => typeof j === 'object' && (j.status === 'down' || j.status === 'unknown'));
+  if (firstFailure && firstFailure !== last && (last.status === 'up' || last.status === 'degraded')) {
+    const attempt = perAttempt.indexOf(firstFailure) + 1;
+    return {
+      status: 'degraded',
+      code: firstFailure.code,
+      reason: `recovered on attempt ${perAttempt.length} after ${firstFailure.reason} (attempt ${attempt})`,
+      firstFailure,
+    };
+  }
+  return last;
+}

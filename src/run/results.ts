@@ -1,0 +1,91 @@
+/**
+ * Turning a service's attempts into its ServiceResult: judge each probe per attempt, combine across
+ * retries, and pick the service's status (worst probe) and reason (first probe, in dns → tcp → tls
+ * → http order, that has that status — the root cause, not its consequences).
+ */
+import type { Observation } from '../probes/types.js';
+import type { ProbeResult, ServiceResult } from '../report/types.js';
+import { worst } from '../status.js';
+import { combineAttempts, judge, type Judgement } from './evaluate.js';
+import type { ServiceRun } from './schedule.js';
+
+export function serviceResult(run: ServiceRun): ServiceResult {
+  const { service } = run;
+  const probes: ProbeResult[] = run.kinds.map((kind) => {
+    const perAttempt = run.attempts.map((attempt): Judgement | 'skipped' | undefined => {
+      const crash = attempt.crashed?.kind === kind ? attempt.crashed : undefined;
+      if (crash) return { status: 'unknown', code: 'internal.error', reason: crash.reason };
+      const observation = attempt.observations[kind];
+      if (!observation) return 'skipped';
+      if (attempt.interrupted && observation.failure) return { status: 'unknown', code: 'interrupted', reason: 'interrupted before it finished' };
+      return judge(observation, service);
+    });
+    const judged = combineAttempts(kind, perAttempt);
+    const ran = run.attempts.map((a) => a.observations[kind]).filter((o): o is Observation => o !== undefined);
+    const last = ran.at(-1);
+    return {
+      kind,
+      status: judged.status,
+      code: judged.code,
+      reason: judged.reason,
+      durationMs: round(last?.durationMs ?? 0),
+      attempts: ran.length,
+      ...(last?.kind === 'http' ? { timings: roundAll(last.timings) } : {}),
+      details: { ...(last ? detailsOf(last) : {}), ...(judged.firstFailure ? { firstFailure: judged.firstFailure } : {}) },
+    };
+  });
+
+  if (run.attempts.length === 0) {
+    return base(run, 'unknown', 'interrupted', 'not checked: the run was interrupted first', probes);
+  }
+  const status = worst(probes.map((p) => p.status));
+  const cause = probes.find((p) => p.status === status);
+  const reason = status === 'up' ? upReason(probes) : (cause?.reason ?? status);
+  return base(run, status, status === 'up' ? null : (cause?.code ?? null), reason, probes);
+}
+
+function base(run: ServiceRun, status: ServiceResult['status'], code: ServiceResult['code'], reason: string, probes: ProbeResult[]): ServiceResult {
+  return {
+    name: run.service.name,
+    target: run.service.target,
+    status,
+    code,
+    reason,
+    critical: run.service.critical,
+    tags: run.service.tags,
+    durationMs: round(run.durationMs),
+    probes,
+  };
+}
+
+/** For a healthy service, the most telling fact: the HTTP line, else the deepest probe's. */
+function upReason(probes: ProbeResult[]): string {
+  return probes.at(-1)?.reason ?? 'up';
+}
+
+function detailsOf(observation: Observation): Record<string, unknown> {
+  switch (observation.kind) {
+    case 'dns': {
+      const { name, resolvers, source, records, cnameChain, partialFailures } = observation;
+      return { name, resolvers, source, records, cnameChain, ...(partialFailures.length ? { partialFailures } : {}) };
+    }
+    case 'tcp':
+      return { address: observation.address, port: observation.port, attempts: observation.attempts.map((a) => ({ ...a, durationMs: round(a.durationMs) })) };
+    case 'tls': {
+      const { protocol, cipher, alpn, authorized, authorizationError, earliest, chain, presented } = observation;
+      return { protocol, cipher, alpn, authorized, authorizationError, daysLeft: earliest?.daysLeft, earliest, chain, presented };
+    }
+    case 'http': {
+      const { status, url, hops, bodyBytes, bodyTruncated, contentType } = observation;
+      return { status, url, hops: hops.map((h) => ({ ...h, durationMs: round(h.durationMs) })), bodyBytes, bodyTruncated, contentType };
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function roundAll<T extends object>(timings: T): T {
+  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) as T;
+}

@@ -1,0 +1,95 @@
+/**
+ * Running services: up to `concurrency` at once, results kept in config order. Within a service
+ * the probes run in dependency order inside one deadline per attempt; a failed attempt is retried
+ * whole (new lookup, connection and handshake), up to the service's `retries`.
+ */
+import type { ServiceSpec } from '../config/service.js';
+import { createNameResolver } from '../net/resolve.js';
+import { PROBES, probesFor } from '../probes/registry.js';
+import type { AttemptState, Observation, ProbeContext, ProbeKind } from '../probes/types.js';
+import { isInterrupted, startDeadline } from './deadline.js';
+import { attemptStatus, judge } from './evaluate.js';
+
+export interface AttemptRecord {
+  observations: Partial<Record<ProbeKind, Observation>>;
+  /** A probe threw: a bug in outage, reported as `internal.error` (unknown), never a crash. */
+  crashed?: { kind: ProbeKind; reason: string };
+  interrupted: boolean;
+  durationMs: number;
+}
+
+export interface ServiceRun {
+  service: ServiceSpec;
+  kinds: ProbeKind[];
+  attempts: AttemptRecord[];
+  durationMs: number;
+}
+
+export interface RunOptions {
+  concurrency: number;
+  /** Aborting it (reason Interrupted) stops in-flight probes and starts no more services. */
+  signal?: AbortSignal;
+  onServiceDone?: (run: ServiceRun, done: number, total: number) => void;
+}
+
+export async function runServices(services: ServiceSpec[], options: RunOptions): Promise<ServiceRun[]> {
+  const runs: ServiceRun[] = services.map((service) => ({ service, kinds: probesFor(service), attempts: [], durationMs: 0 }));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < runs.length && !options.signal?.aborted) {
+      const run = runs[next++] as ServiceRun;
+      await runService(run, options.signal);
+      options.onServiceDone?.(run, ++done, runs.length);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency, runs.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return runs;
+}
+
+async function runService(run: ServiceRun, interrupt: AbortSignal | undefined): Promise<void> {
+  const started = performance.now();
+  for (let attempt = 0; attempt <= run.service.retries; attempt++) {
+    const record = await runAttempt(run.service, run.kinds, interrupt);
+    run.attempts.push(record);
+    if (record.interrupted || record.crashed) break;
+    const judgements = run.kinds.flatMap((kind) => {
+      const observation = record.observations[kind];
+      return observation ? [judge(observation, run.service)] : [];
+    });
+    const status = attemptStatus(judgements);
+    if (status !== 'down' && status !== 'unknown') break;
+  }
+  run.durationMs = performance.now() - started;
+}
+
+export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], interrupt?: AbortSignal): Promise<AttemptRecord> {
+  const deadline = startDeadline(service.timeoutMs, interrupt);
+  const resolver = createNameResolver(service.resolvers, service.timeoutMs);
+  deadline.signal.addEventListener('abort', () => resolver.cancel(), { once: true });
+  const state: AttemptState = { timings: {}, startedAt: performance.now() };
+  const context: ProbeContext = { signal: deadline.signal, remaining: deadline.remaining, resolver, state };
+  const record: AttemptRecord = { observations: {}, interrupted: false, durationMs: 0 };
+  try {
+    for (const kind of kinds) {
+      const probe = PROBES[kind] as (s: ServiceSpec, c: ProbeContext) => Promise<Observation>;
+      let observation: Observation;
+      try {
+        observation = await probe(service, context);
+      } catch (error) {
+        record.crashed = { kind, reason: `internal error in the ${kind} probe: ${(error as Error).message}` };
+        break;
+      }
+      record.observations[kind] = observation;
+      if (observation.failure) break;
+    }
+  } finally {
+    record.interrupted = isInterrupted(deadline.signal);
+    deadline.dispose();
+    state.tlsSocket?.destroy();
+    state.socket?.destroy();
+    record.durationMs = performance.now() - state.startedAt;
+  }
+  return record;
+}

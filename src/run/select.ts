@@ -1,0 +1,82 @@
+/**
+ * Which services a run checks: positional arguments name configured services or are ad-hoc
+ * targets (checked with the config's defaults); `--tag` narrows; flags override settings.
+ */
+import type { ResolvedConfig, ServiceSpec } from '../config/service.js';
+import { adHocService } from '../config/targets.js';
+import { validateConfig } from '../config/validate.js';
+import { UsageError } from '../errors.js';
+
+export interface Overrides {
+  timeoutMs?: number;
+  retries?: number;
+  resolvers?: string[];
+}
+
+export function selectServices(
+  config: ResolvedConfig | undefined,
+  rawDefaults: unknown,
+  targets: readonly string[],
+  tags: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { services: ServiceSpec[]; secrets: string[] } {
+  const configured = config?.services ?? [];
+  const byName = new Map(configured.map((s) => [s.name.toLowerCase(), s]));
+  const secrets = [...(config?.secrets ?? [])];
+  let services: ServiceSpec[];
+
+  if (targets.length === 0) {
+    if (!config) throw noServices();
+    services = configured;
+  } else {
+    const adHoc: string[] = [];
+    const picks: (ServiceSpec | number)[] = [];
+    for (const target of targets) {
+      const named = byName.get(target.toLowerCase());
+      if (named) picks.push(named);
+      else if (adHocService(target)) picks.push(adHoc.push(target) - 1);
+      else throw unknownTarget(target, configured);
+    }
+    const extra = adHoc.length ? validateConfig({ defaults: rawDefaults }, { env, adHocTargets: adHoc, file: config?.file }) : undefined;
+    secrets.push(...(extra?.secrets ?? []));
+    services = picks.map((p) => (typeof p === 'number' ? (extra?.services[p] as ServiceSpec) : p));
+  }
+
+  if (tags.length > 0) {
+    const wanted = new Set(tags);
+    const tagged = services.filter((s) => s.tags.some((t) => wanted.has(t)));
+    if (tagged.length === 0) {
+      const known = [...new Set(services.flatMap((s) => s.tags))].sort();
+      throw new UsageError(`No service has tag ${tags.join(' or ')}${known.length ? ` (tags in use: ${known.join(', ')})` : ' (no service has any tag)'}`, 'usage.no_match');
+    }
+    services = tagged;
+  }
+  return { services, secrets };
+}
+
+export function applyOverrides(services: ServiceSpec[], overrides: Overrides): ServiceSpec[] {
+  return services.map((s) => ({
+    ...s,
+    timeoutMs: overrides.timeoutMs ?? s.timeoutMs,
+    retries: overrides.retries ?? s.retries,
+    resolvers: overrides.resolvers && overrides.resolvers.length > 0 ? overrides.resolvers : s.resolvers,
+  }));
+}
+
+function noServices(): UsageError {
+  return new UsageError(
+    [
+      'Nothing to check: no config file was found and no target was given.',
+      '  Name targets:      outage check https://example.com db.internal:5432',
+      '  Or write a config: copy .outagerc.example to .outagerc.yaml and edit its services,',
+      '                     or point at one with --config PATH.',
+    ].join('\n'),
+    'usage.no_services',
+  );
+}
+
+function unknownTarget(target: string, configured: ServiceSpec[]): UsageError {
+  const names = configured.map((s) => s.name);
+  const hint = names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
+  return new UsageError(`"${target}" is neither a configured service nor a target (https://…, http://…, host:port).${hint}`, 'usage.unknown_target');
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
+import { checkOne, probe } from '../helpers/check.js';
+import { ok, startHttps, type TestServer } from '../helpers/servers.js';
+
+let pki: TestPki;
+const servers: TestServer[] = [];
+
+beforeAll(async () => {
+  pki = await testPki();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function serve(identity: ServerIdentity): Promise<TestServer> {
+  const server = await startHttps(identity, ok);
+  servers.push(server);
+  return server;
+}
+
+async function checkTls(pick: (p: TestPki) => ServerIdentity, host = 'localhost', tls: Record<string, unknown> = {}) {
+  const server = await serve(pick(pki));
+  return checkOne({ url: `https://${host}:${server.port}/`, tls: { ca: pki.rootFile, ...tls } });
+}
+
+describe('tls probe', () => {
+  it('a valid chain is up, with days left on the earliest-expiring certificate', async () => {
+    const result = await checkTls((p) => p.valid);
+    expect(result.status).toBe('up');
+    const tls = probe(result, 'tls');
+    expect(tls.status).toBe('up');
+    expect(tls.details.protocol).toMatch(/^TLSv1\.[23]$/);
+    expect(tls.details.alpn).toBe('http/1.1');
+    // leaf 90 days, intermediate 1000, root 3650: the leaf limits the chain
+    expect(tls.details.daysLeft as number).toBeGreaterThan(89.5);
+    expect(tls.details.daysLeft as number).toBeLessThanOrEqual(90);
+    expect((tls.details.chain as unknown[]).length).toBe(3);
+    expect(probe(result, 'http').status).toBe('up');
+  });
+
+  it('an expired server certificate is tls.expired and HTTP is skipped', async () => {
+    const result = await checkTls((p) => p.expired);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expired' });
+    expect(result.reason).toMatch(/server certificate CN=expired\.test expired 2d ago/);
+    expect(probe(result, 'http').status).toBe('skipped');
+  });
+
+  it('an expired intermediate is tls.expired and names the intermediate', async () => {
+    const result = await checkTls((p) => p.expiredIntermediate);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expired' });
+    expect(result.reason).toMatch(/intermediate CN=Outage Expired Intermediate expired/);
+  });
+
+  it('a certificate that is not yet valid is tls.not_yet_valid', async () => {
+    const result = await checkTls((p) => p.notYetValid);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.not_yet_valid' });
+  });
+
+  it('a certificate for another host is tls.hostname_mismatch', async () => {
+    const result = await checkTls((p) => p.wrongHost);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
+    expect(result.reason).toContain('other.example');
+  });
+
+  it('a self-signed certificate is tls.untrusted', async () => {
+    const result = await checkTls((p) => p.selfSigned);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toMatch(/self-signed/);
+  });
+
+  it('a server that omits its intermediate is tls.untrusted (incomplete chain)', async () => {
+    const result = await checkTls((p) => p.incompleteChain);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toMatch(/incomplete chain/);
+  });
+
+  it('a certificate expiring within the threshold is degraded tls.expiring', async () => {
+    const result = await checkTls((p) => p.expiringSoon);
+    expect(result).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
+    expect(result.reason).toMatch(/expires in 5 days/);
+  });
+
+  it('the down threshold makes an expiring certificate down', async () => {
+    const result = await checkTls((p) => p.expiringSoon, 'localhost', { certificate: { down: '7d' } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expiring' });
+  });
+
+  it('an IP-literal target is verified against the IP SAN, with no DNS probe', async () => {
+    const result = await checkTls((p) => p.valid, '127.0.0.1');
+    expect(result.status).toBe('up');
+    expect(result.probes.map((p) => p.kind)).toEqual(['tcp', 'tls', 'http']);
+  });
+
+  it('tls: false still checks HTTP over an untrusted certificate', async () => {
+    const server = await serve(pki.selfSigned);
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: false });
+    expect(result.status).toBe('up');
+    expect(probe(result, 'tls').reason).toMatch(/not verified/);
+  });
+});
