@@ -111,9 +111,6 @@ function resolveService(
     if (input.dns && (input.dns.name || input.dns.expect)) {
       return void problem('dns', 'a url service resolves its own host; use a separate DNS-only service for name/expect');
     }
-    if (input.tls !== undefined && endpoint.protocol !== 'https') {
-      return void problem('tls', 'only an https:// url has a certificate to check');
-    }
     const headers = { ...(input.http?.headers ?? {}) };
     if (target.authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
       headers.Authorization = target.authorization;
@@ -127,7 +124,8 @@ function resolveService(
       target: endpoint.url?.toString() ?? input.url,
       endpoint,
       dns: input.dns === false || endpoint.isIp ? false : { name: endpoint.host, types: dnsType ? [dnsType] : ['A', 'AAAA'] },
-      tls: endpoint.protocol === 'https' ? tlsSpec(input, certificate, path, problems, file) : undefined,
+      // For http:// urls, tls settings (trust, verify) apply to https redirect hops.
+      tls: endpoint.protocol === 'https' || input.tls !== undefined ? tlsSpec(input, certificate, path, problems, file) : undefined,
       http: {
         method: input.http?.method ?? DEFAULTS.method,
         headers,

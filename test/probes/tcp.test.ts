@@ -1,0 +1,107 @@
+import { Worker } from 'node:worker_threads';
+import { connect, type Socket } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tcpFailure } from '../../src/net/connect.js';
+import { checkOne, probe } from '../helpers/check.js';
+import { closedPort, startTcp, type TestServer } from '../helpers/servers.js';
+
+const servers: TestServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/**
+ * A listener whose accept queue is full and whose thread never accepts: the kernel drops further
+ * SYNs, so a connect hangs exactly as it does against a firewalled or withdrawn address.
+ */
+async function saturatedListener(): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const server = require('node:net').createServer();
+     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+       parentPort.postMessage(server.address().port);
+       parentPort.once('message', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000));
+     });`,
+    { eval: true },
+  );
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  worker.postMessage('block');
+  await new Promise((r) => setTimeout(r, 50));
+  const fillers: Socket[] = [];
+  // Fill the accept queue until a connection no longer completes.
+  for (let i = 0; i < 8; i++) {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    fillers.push(socket);
+    const connected = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      setTimeout(() => resolve(false), 200);
+    });
+    if (!connected) break;
+  }
+  return {
+    port,
+    stop: async () => {
+      for (const s of fillers) s.destroy();
+      await worker.terminate();
+    },
+  };
+}
+
+describe('tcp probe', () => {
+  it('a listening port is up', async () => {
+    const server = await startTcp((socket) => socket.end());
+    servers.push(server);
+    const result = await checkOne({ tcp: `127.0.0.1:${server.port}` });
+    expect(result.status).toBe('up');
+    expect(result.probes.map((p) => p.kind)).toEqual(['tcp']);
+  });
+
+  it('a host name target resolves first, then connects', async () => {
+    const server = await startTcp((socket) => socket.end());
+    servers.push(server);
+    const result = await checkOne({ tcp: `localhost:${server.port}` });
+    expect(result.status).toBe('up');
+    expect(result.probes.map((p) => p.kind)).toEqual(['dns', 'tcp']);
+  });
+
+  it('nothing listening is tcp.refused', async () => {
+    const result = await checkOne({ tcp: `127.0.0.1:${await closedPort()}` });
+    expect(result).toMatchObject({ status: 'down', code: 'tcp.refused' });
+    expect(result.reason).toContain('connection refused');
+  });
+
+  it('a connect that gets no answer is tcp.timeout within the budget', async () => {
+    const listener = await saturatedListener();
+    try {
+      const started = performance.now();
+      const result = await checkOne({ tcp: `127.0.0.1:${listener.port}`, timeout: '400ms' });
+      expect(result).toMatchObject({ status: 'down', code: 'tcp.timeout' });
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      await listener.stop();
+    }
+  });
+
+  it('falls back to the next address when the first refuses', async () => {
+    const server = await startTcp((socket) => socket.end(), '::1');
+    servers.push(server);
+    // localhost → 127.0.0.1 (refused: nothing there on this port) then ::1 (listening)
+    const result = await checkOne({ tcp: `localhost:${server.port}` });
+    expect(result.status).toBe('up');
+    const attempts = probe(result, 'tcp').details.attempts as { address: string; code?: string }[];
+    expect(attempts.map((a) => [a.address, a.code ?? 'ok'])).toEqual([['127.0.0.1', 'tcp.refused'], ['::1', 'ok']]);
+  });
+
+  // Resets and unreachable routes during connect come from the network, not from a loopback
+  // server; the mapping from the kernel's errno is what outage owns, so it is tested directly.
+  it.each([
+    ['ECONNRESET', 'tcp.reset'],
+    ['EHOSTUNREACH', 'tcp.unreachable'],
+    ['ENETUNREACH', 'tcp.unreachable'],
+    ['ETIMEDOUT', 'tcp.timeout'],
+    ['ECONNREFUSED', 'tcp.refused'],
+  ])('errno %s maps to %s', (errno, code) => {
+    expect(tcpFailure(errno, '192.0.2.1:443').code).toBe(code);
+  });
+});
