@@ -6,7 +6,7 @@
 import type { ConfigProblem } from '../errors.js';
 import { formatPath, type KeyPath } from './path.js';
 
-const REFERENCE = /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const REFERENCE = /\$(\$)\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export interface Interpolated {
   value: unknown;
@@ -31,7 +31,7 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
 
   const substitute = (text: string, path: KeyPath): string =>
     text.replace(REFERENCE, (whole, escaped: string | undefined, name: string, fallback: string | undefined) => {
-      if (escaped) return whole.slice(1);
+      if (escaped) return '${';
       const value = env[name];
       if (value !== undefined && value !== '') {
         secrets.push(value);

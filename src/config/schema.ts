@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DAY_MS, DURATION_HINT, parseDuration } from '../util/duration.js';
 import { parseStatusExpectation } from '../util/status-range.js';
+import { parseHostPort, parseUrlTarget } from './targets.js';
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'CAA'] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
@@ -119,10 +120,18 @@ const tlsSchema = z.strictObject({
   ca: z.string().min(1).optional(),
 });
 
+/** A string checked by a target parser that returns an error message or a parsed value. */
+function target(parse: (text: string) => unknown) {
+  return z.string().superRefine((text, ctx) => {
+    const parsed = parse(text);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  });
+}
+
 export const serviceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty'),
-  url: z.string().optional(),
-  tcp: z.string().optional(),
+  url: target(parseUrlTarget).optional(),
+  tcp: target(parseHostPort).optional(),
   tags: z.array(z.string().min(1)).optional(),
   critical: z.boolean().optional(),
   ...settingsShape,

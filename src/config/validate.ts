@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { createRedactor } from '../report/redact.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from './path.js';
-import { configSchema, type ConfigInput, type ServiceInput } from './schema.js';
+import { configSchema, serviceSchema, type ConfigInput, type ServiceInput } from './schema.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec, type TlsSpec } from './service.js';
 import { adHocService, parseHostPort, parseUrlTarget } from './targets.js';
 
@@ -23,19 +23,31 @@ export interface ValidateOptions {
 }
 
 /** Header values that are credentials: never printed, whatever their source. */
+const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional() });
+
 export const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 
 export function validateConfig(raw: unknown, options: ValidateOptions = {}): ResolvedConfig {
   const interpolated = interpolateEnv(raw ?? {}, options.env ?? process.env);
   const problems: ConfigProblem[] = [...interpolated.problems];
-  const parsed = configSchema.safeParse(interpolated.value);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error));
   const scrub = createRedactor(interpolated.secrets);
   const fail = () => new ConfigError(sortProblems(problems).map((p) => ({ path: p.path, message: scrub(p.message) })), options.file);
-  if (problems.length > 0 || !parsed.success) throw fail();
 
-  const config = parsed.data;
-  const inputs: ServiceInput[] = [...(config.services ?? [])];
+  // Services are parsed one by one, so a schema error in one does not hide another's problems.
+  const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
+  if (!root.success) problems.push(...zodProblems(root.error.issues));
+  const config: ConfigInput = { defaults: root.success ? root.data.defaults : undefined, services: [] };
+  const value = interpolated.value as { services?: unknown };
+  const rawServices: unknown[] = Array.isArray(value?.services) ? value.services : [];
+  const parsedServices = rawServices.map((service, index) => {
+    const parsed = serviceSchema.safeParse(service, { reportInput: true });
+    if (parsed.success) return parsed.data;
+    problems.push(...zodProblems(parsed.error.issues, ['services', index]));
+    return undefined;
+  });
+
+  const inputs: (ServiceInput | undefined)[] = [...parsedServices];
+  config.services = parsedServices.filter((s): s is ServiceInput => s !== undefined);
   for (const target of options.adHocTargets ?? []) {
     const service = adHocService(target);
     if (service) inputs.push(service);
@@ -44,9 +56,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
   const services: ServiceSpec[] = [];
   const seen = new Map<string, number>();
   inputs.forEach((input, index) => {
+    if (!input) return;
     const path = `services[${index}]`;
     const previous = seen.get(input.name);
-    if (previous !== undefined && index < (config.services?.length ?? 0)) {
+    if (previous !== undefined && index < rawServices.length) {
       problems.push({ path: `${path}.name`, message: `"${input.name}" is already the name of services[${previous}]` });
     }
     seen.set(input.name, index);
@@ -191,18 +204,19 @@ function tlsSpec(
   return spec;
 }
 
-function zodProblems(error: z.ZodError): ConfigProblem[] {
+function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), message: 'unknown key' });
+      for (const key of issue.keys) problems.push({ path: formatPath([...path, key]), message: 'unknown key' });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest rather than zod's generic "invalid input".
       const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
-      const nested = best.length > 0 ? zodProblems({ issues: best } as unknown as z.ZodError) : [];
-      problems.push(...(nested.length > 0 ? nested : [{ path: formatPath(issue.path), message: issue.message }]));
+      const nested = zodProblems(best, path);
+      problems.push(...(nested.length > 0 ? nested : [{ path: formatPath(path), message: issue.message }]));
     } else {
-      problems.push({ path: formatPath(issue.path), message: friendlyMessage(issue) });
+      problems.push({ path: formatPath(path), message: friendlyMessage(issue) });
     }
   }
   return problems;

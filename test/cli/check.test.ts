@@ -1,0 +1,194 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki, type TestPki } from '../helpers/certs.js';
+import { runCli } from '../helpers/cli.js';
+import { closedPort, delayed, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
+
+let up: TestServer;
+let down: TestServer;
+let slow: TestServer;
+let hanging: TestServer;
+let secure: TestServer;
+let pki: TestPki;
+
+beforeAll(async () => {
+  pki = await testPki();
+  [up, down, slow, hanging, secure] = await Promise.all([
+    startHttp(ok),
+    startHttp(respond(503)),
+    startHttp(delayed(120)),
+    startHttp(() => {}),
+    startHttps(pki.valid, ok),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([up, down, slow, hanging, secure].map((s) => s.close()));
+});
+
+function configFile(content: unknown, name = 'outage.json'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-cli-'));
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const noStack = /\n\s+at .+:\d+:\d+/;
+
+describe('outage check exit codes', () => {
+  it('0 when every service is up', async () => {
+    const r = await runCli(['check', up.url]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('2 when a service is down', async () => {
+    const r = await runCli(['check', up.url, down.url]);
+    expect(r.code).toBe(2);
+  });
+
+  it('1 when the worst is degraded; --fail-on down and never relax it', async () => {
+    const file = configFile({ defaults: { latency: { degraded: '50ms' } }, services: [{ name: 'slow', url: slow.url }] });
+    expect((await runCli(['check', '-c', file])).code).toBe(1);
+    expect((await runCli(['check', '-c', file, '--fail-on', 'down'])).code).toBe(0);
+    expect((await runCli(['check', down.url, '--fail-on', 'never'])).code).toBe(0);
+  });
+
+  it('a non-critical service never affects the exit code', async () => {
+    const file = configFile({ services: [{ name: 'ok', url: up.url }, { name: 'flaky', url: down.url, critical: false }] });
+    const r = await runCli(['check', '-c', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).counts).toMatchObject({ up: 1, down: 1 });
+  });
+
+  it('64 with guidance when there is no config and no target', async () => {
+    const r = await runCli(['check'], { cwd: mkdtempSync(join(tmpdir(), 'outage-empty-')) });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/Nothing to check/);
+    expect(r.stderr).toMatch(/outage check https:\/\/example\.com/);
+  });
+
+  it.each([
+    [['check', '--retries', 'many', 'http://x.test']],
+    [['check', '--timeout', 'soon', 'http://x.test']],
+    [['check', '--fail-on', 'sometimes', 'http://x.test']],
+    [['check', '--resolver', 'dns.google', 'http://x.test']],
+    [['check', '--bogus']],
+    [['check', 'not-a-service-or-target']],
+    [['frobnicate']],
+  ])('64 for a usage error: %j', async (args) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(64);
+    expect(r.stderr).not.toMatch(noStack);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--help and --version exit 0', async () => {
+    const help = await runCli(['check', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--fail-on/);
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('outage check output', () => {
+  it('--json is one document with the documented shape, in argument order', async () => {
+    const r = await runCli(['check', '--json', down.url, up.url]);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, status: 'down', exitCode: 2, counts: { up: 1, degraded: 0, down: 1, unknown: 0 } });
+    expect(typeof report.startedAt).toBe('string');
+    expect(typeof report.durationMs).toBe('number');
+    expect(report.services.map((s: { target: string }) => s.target)).toEqual([`${down.url}/`, `${up.url}/`]);
+    const [first] = report.services;
+    expect(first).toMatchObject({ name: down.url, status: 'down', code: 'http.status', reason: expect.stringContaining('503') });
+    for (const p of first.probes) {
+      expect(Object.keys(p)).toEqual(expect.arrayContaining(['kind', 'status', 'code', 'reason', 'durationMs', 'attempts', 'details']));
+    }
+  });
+
+  it('the table shows each service, its status and reason, and a summary line', async () => {
+    const r = await runCli(['check', up.url, down.url]);
+    expect(r.stdout).toMatch(/Service\s+│\s+Status\s+│\s+DNS\s+│\s+TLS\s+│\s+HTTP\s+│\s+Reason/);
+    expect(r.stdout).toMatch(/✔ up/);
+    expect(r.stdout).toMatch(/✖ down.*HTTP 503 \(expected 200-399\)/);
+    expect(r.stdout).toMatch(/^DOWN · 2 services: 1 up, 1 down · \d/m);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('colors only when forced, and --no-color wins over FORCE_COLOR', async () => {
+    const forced = await runCli(['check', up.url], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/\x1b\[32m/);
+    const off = await runCli(['check', up.url, '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(off.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('-q prints only the summary line; -v adds timings and the certificate chain', async () => {
+    const quiet = await runCli(['check', '-q', up.url]);
+    expect(quiet.stdout.trim().split('\n')).toHaveLength(1);
+    const verbose = await runCli(['check', '-v', `https://localhost:${secure.port}/`], { env: { NODE_EXTRA_CA_CERTS: pki.rootFile } });
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout).toMatch(/timings: dns \S+ · connect \S+ · tls \S+ · ttfb \S+ · transfer \S+ · total/);
+    expect(verbose.stdout).toMatch(/chain: CN=localhost .* ← CN=Outage Test Intermediate .* ← CN=Outage Test Root/);
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS, and without it the same server is tls.untrusted', async () => {
+    const target = `https://localhost:${secure.port}/`;
+    expect((await runCli(['check', target], { env: { NODE_EXTRA_CA_CERTS: pki.rootFile } })).code).toBe(0);
+    const untrusted = await runCli(['check', '--json', target]);
+    expect(JSON.parse(untrusted.stdout).services[0].code).toBe('tls.untrusted');
+  });
+
+  it('never prints secrets from the environment, URL user-info or auth headers', async () => {
+    const file = configFile({
+      services: [
+        { name: 'api', url: `${down.url.replace('http://', 'http://admin:Pa55-w0rd@')}/?key=\${API_KEY}`, http: { headers: { Authorization: 'Bearer ${TOKEN}', Cookie: 'session=c00kie-value' } } },
+      ],
+    });
+    const env = { TOKEN: 'tok-abcdef123', API_KEY: 'key-98765' };
+    for (const args of [['-v'], ['--json'], ['-q']]) {
+      const r = await runCli(['check', '-c', file, ...args], { env });
+      const all = r.stdout + r.stderr;
+      for (const secret of ['tok-abcdef123', 'key-98765', 'Pa55-w0rd', 'c00kie-value']) expect(all).not.toContain(secret);
+      if (args[0] !== '-q') expect(all).toContain('***');
+    }
+  });
+
+  it('--tag selects services and names the tags in use when none match', async () => {
+    const file = configFile({ services: [{ name: 'web', url: up.url, tags: ['web'] }, { name: 'api', url: down.url, tags: ['api'] }] });
+    const r = await runCli(['check', '-c', file, '--tag', 'web', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['web']);
+    const none = await runCli(['check', '-c', file, '--tag', 'db']);
+    expect(none.code).toBe(64);
+    expect(none.stderr).toMatch(/tags in use: api, web/);
+  });
+
+  it('positional names pick configured services; flags override config settings', async () => {
+    const file = configFile({ services: [{ name: 'web', url: up.url }, { name: 'hang', url: hanging.url, timeout: '30s' }] });
+    const r = await runCli(['check', '-c', file, 'hang', '--timeout', '200ms', '--retries', '0', '--json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.services.map((s: { name: string }) => s.name)).toEqual(['hang']);
+    expect(report.services[0].code).toBe('http.timeout');
+    expect(r.code).toBe(2);
+  });
+
+  it('SIGINT stops a run with hanging targets: partial results and exit 130', async () => {
+    const file = configFile({ services: [{ name: 'fine', url: up.url }, { name: 'stuck', url: hanging.url, timeout: '60s' }] });
+    const r = await runCli(['check', '-c', file, '--json'], {
+      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+    });
+    expect(r.code).toBe(130);
+    const report = JSON.parse(r.stdout);
+    expect(report.interrupted).toBe(true);
+    expect(report.services[0]).toMatchObject({ name: 'fine', status: 'up' });
+    expect(report.services[1]).toMatchObject({ name: 'stuck', status: 'unknown', code: 'interrupted' });
+  });
+
+  it('a refused port is reported, not thrown', async () => {
+    const r = await runCli(['check', '--json', `127.0.0.1:${await closedPort()}`]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).services[0].code).toBe('tcp.refused');
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/validate.js';
+import { ConfigError } from '../../src/errors.js';
+
+function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    validateConfig(raw, { env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('valid configs', () => {
+  it('fills every default', () => {
+    const config = validateConfig({ services: [{ name: 'Site', url: 'https://example.test/' }] }, { env: {} });
+    expect(config.settings.concurrency).toBe(64);
+    expect(config.services[0]).toMatchObject({
+      name: 'Site',
+      target: 'https://example.test/',
+      critical: true,
+      timeoutMs: 10_000,
+      retries: 1,
+      resolvers: [],
+      latencyDegradedMs: 2000,
+      dns: { name: 'example.test', types: ['A', 'AAAA'] },
+      tls: { certificate: { degradedDays: 14, downDays: 0 }, verify: true },
+      http: { method: 'GET', expectStatus: [[200, 399]], followRedirects: 5, maxBodyBytes: 1048576 },
+    });
+  });
+
+  it('service settings override defaults, and tls thresholds override both', () => {
+    const config = validateConfig(
+      {
+        defaults: { timeout: '2s', retries: 0, concurrency: 8, resolvers: ['127.0.0.1:5353'], latency: { degraded: '500ms' }, certificate: { degraded: '20d' } },
+        services: [
+          { name: 'A', url: 'https://a.test', timeout: '750ms', certificate: { degraded: '10d' }, tls: { certificate: { degraded: '30d', down: 3 } } },
+          { name: 'B', tcp: 'db.internal:5432', critical: false, tags: ['db'] },
+          { name: 'C', dns: { name: 'c.test', type: 'MX', expect: ['mx.c.test'] } },
+        ],
+      },
+      { env: {} },
+    );
+    const [a, b, c] = config.services;
+    expect(config.settings.concurrency).toBe(8);
+    expect(a).toMatchObject({ timeoutMs: 750, retries: 0, resolvers: ['127.0.0.1:5353'], latencyDegradedMs: 500, tls: { certificate: { degradedDays: 30, downDays: 3 } } });
+    expect(b).toMatchObject({ timeoutMs: 2000, critical: false, tags: ['db'], endpoint: { protocol: 'tcp', host: 'db.internal', port: 5432 } });
+    expect(c).toMatchObject({ target: 'c.test', dns: { name: 'c.test', types: ['MX'], expect: ['mx.c.test'] } });
+  });
+
+  it('interpolates ${VAR} and remembers the values as secrets', () => {
+    const config = validateConfig(
+      { services: [{ name: 'Slack', url: 'https://slack.test/api', http: { headers: { Authorization: 'Bearer ${SLACK_TOKEN}' } } }] },
+      { env: { SLACK_TOKEN: 'xoxb-123456' } },
+    );
+    expect(config.services[0]?.http?.headers.Authorization).toBe('Bearer xoxb-123456');
+    expect(config.secrets).toContain('xoxb-123456');
+  });
+
+  it('${VAR:-fallback} and $${literal}', () => {
+    const config = validateConfig({ services: [{ name: 'X', url: 'https://${HOST:-x.test}/$${not-a-var}' }] }, { env: {} });
+    expect(config.services[0]?.target).toBe('https://x.test/$%7Bnot-a-var%7D');
+  });
+
+  it('URL user-info becomes a basic auth header and a secret, and leaves the target', () => {
+    const config = validateConfig({ services: [{ name: 'X', url: 'https://bob:hunter22@x.test/' }] }, { env: {} });
+    expect(config.services[0]?.target).toBe('https://x.test/');
+    expect(config.services[0]?.http?.headers.Authorization).toMatch(/^Basic /);
+    expect(config.secrets).toEqual(expect.arrayContaining(['hunter22']));
+  });
+
+  it('IDN host names are checked in their punycode form', () => {
+    const config = validateConfig({ services: [{ name: 'X', url: 'https://bücher.test/' }] }, { env: {} });
+    expect(config.services[0]?.endpoint?.host).toBe('xn--bcher-kva.test');
+  });
+});
+
+describe('invalid configs report every problem with its key path', () => {
+  const cases: [string, unknown, string[]][] = [
+    ['service without name', { services: [{ url: 'https://x.test' }] }, ['services[0].name: is required (string)']],
+    ['unknown key', { services: [{ name: 'a', url: 'https://x.test', timout: '1s' }] }, ['services[0].timout: unknown key']],
+    ['unknown top-level key', { service: [] }, ['service: unknown key']],
+    ['bad duration', { defaults: { timeout: 'soon' } }, ['defaults.timeout: "soon" is not a duration such as 500ms, 10s, 5m, 1h or 14d']],
+    ['negative retries', { defaults: { retries: -1 } }, ['defaults.retries: Too small: expected number to be >=0']],
+    ['bad status range', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { status: '399-200' } } }] }, ['services[0].http.expect.status: "399-200" is an empty range (low end above high end)']],
+    ['bad regex', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { bodyRegex: '(' } } }] }, ['services[0].http.expect.bodyRegex: invalid regular expression: Invalid regular expression: /(/: Unterminated group']],
+    ['bad url', { services: [{ name: 'a', url: 'not a url' }] }, ['services[0].url: "not a url" is not a valid URL']],
+    ['unsupported scheme', { services: [{ name: 'a', url: 'ftp://x.test' }] }, ['services[0].url: unsupported scheme "ftp:" (use http:// or https://, or tcp: host:port)']],
+    ['bad tcp target', { services: [{ name: 'a', tcp: 'db.internal' }] }, ['services[0].tcp: "db.internal" is not host:port (IPv6 as [::1]:5432)']],
+    ['no target', { services: [{ name: 'a' }] }, ['services[0]: needs a target: url (https://…), tcp (host:port), or dns: { name: … }']],
+    ['duplicate names', { services: [{ name: 'a', tcp: 'x.test:1' }, { name: 'a', tcp: 'y.test:1' }] }, ['services[1].name: "a" is already the name of services[0]']],
+    ['bad resolver', { defaults: { resolvers: ['dns.google'] } }, ['defaults.resolvers[0]: must be an IP address with an optional port, such as "1.1.1.1", "127.0.0.1:5353" or "[::1]:53"']],
+    ['unset variable', { services: [{ name: 'a', url: 'https://x.test', http: { headers: { 'X-Api-Key': '${API_KEY}' } } }] }, ['services[0].http.headers["X-Api-Key"]: environment variable API_KEY is not set (use ${API_KEY:-default} for a fallback)']],
+    ['unknown dns type', { services: [{ name: 'a', dns: { name: 'x.test', type: 'PTR' } }] }, ['services[0].dns.type: Invalid option: expected one of "A"|"AAAA"|"CNAME"|"MX"|"TXT"|"NS"|"SOA"|"CAA"']],
+    ['wrong type', { services: [{ name: 'a', tcp: 'x.test:1', critical: 'yes' }] }, ['services[0].critical: expected boolean, got string "yes"']],
+    ['http on a tcp service', { services: [{ name: 'a', tcp: 'x.test:1', http: { method: 'GET' } }] }, ['services[0].http: http options need a url target (https://… or http://…)']],
+  ];
+
+  it.each(cases)('%s', (_label, raw, expected) => {
+    expect(problemsOf(raw)).toEqual(expected);
+  });
+
+  it('collects all problems of a file at once', () => {
+    const problems = problemsOf({
+      defaults: { timeout: 'x', concurrency: 0 },
+      services: [{ name: 'a', url: 'https://x.test', http: { expect: { status: 700 } } }, { name: '', tcp: 'bad' }],
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['defaults.timeout', 'defaults.concurrency', 'services[0].http.expect.status', 'services[1].name']),
+    );
+  });
+
+  it('never echoes a secret in a problem', () => {
+    const problems = problemsOf({ services: [{ name: 'a', url: 'https://x.test', timeout: '${TOKEN}' }] }, { TOKEN: 'sup3r-secret' });
+    expect(problems.join('\n')).not.toContain('sup3r-secret');
+    expect(problems.join('\n')).toContain('***');
+  });
+});
