@@ -37,7 +37,13 @@ export interface FoundConfig {
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
   const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
-  const explorer = cosmiconfig('outage', { searchPlaces: SEARCH_PLACES, searchStrategy: 'project', cache: false });
+  const explorer = cosmiconfig('outage', {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'project',
+    // An empty config file someone created is a mistake to report, not a place to skip.
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+  });
   const cwd = options.cwd ?? process.cwd();
   if (options.configPath) {
     const file = resolve(cwd, options.configPath);

@@ -32,11 +32,20 @@ export async function readBody(body: Readable, max: number, contentEncoding?: st
   } catch (caught) {
     error = caught;
   } finally {
-    body.destroy();
+    discardBody(body);
   }
   const raw = Buffer.concat(chunks);
   const decoded = await decode(raw, contentEncoding, max);
   return { rawBytes, truncated: truncated || decoded.truncated, text: new TextDecoder().decode(decoded.bytes), error };
+}
+
+/**
+ * Stop reading a body. Undici's body emits 'error' (UND_ERR_ABORTED) when destroyed early, and an
+ * 'error' without a listener would crash the process, so one is always attached first.
+ */
+export function discardBody(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function decoderFor(encoding: string | undefined): Transform | undefined {

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { Client, type Dispatcher } from 'undici';
 import { ConnectionFailure, openConnection } from '../net/open-connection.js';
 import { DeadlineExceeded } from '../run/deadline.js';
-import { readBody } from './http-body.js';
+import { discardBody, readBody } from './http-body.js';
 import type { Failure, HttpObservation, Probe, ProbeContext } from './types.js';
 import type { ServiceSpec } from '../config/service.js';
 
@@ -59,7 +59,7 @@ export const probeHttp: Probe<'http'> = async (service, context) => {
       observation.hops.push({ url: url.toString(), status, durationMs: ttfb });
       const location = header(response.headers, 'location');
       if (REDIRECTS.has(status) && location && spec.followRedirects > 0) {
-        response.body.destroy();
+        discardBody(response.body);
         if (hop >= spec.followRedirects) {
           observation.status = status;
           return finish({ code: 'http.too_many_redirects', reason: `more than ${spec.followRedirects} redirects (last to ${safeUrl(location, url)})` });

@@ -3,6 +3,7 @@
  * the probes run in dependency order inside one deadline per attempt; a failed attempt is retried
  * whole (new lookup, connection and handshake), up to the service's `retries`.
  */
+import { setMaxListeners } from 'node:events';
 import type { ServiceSpec } from '../config/service.js';
 import { createNameResolver } from '../net/resolve.js';
 import { PROBES, probesFor } from '../probes/registry.js';
@@ -34,17 +35,29 @@ export interface RunOptions {
 
 export async function runServices(services: ServiceSpec[], options: RunOptions): Promise<ServiceRun[]> {
   const runs: ServiceRun[] = services.map((service) => ({ service, kinds: probesFor(service), attempts: [], durationMs: 0 }));
+  // Every in-flight attempt listens for the interrupt; one internal signal with no listener cap
+  // keeps that off the caller's signal (and its MaxListeners warning off the user's terminal).
+  const interrupt = new AbortController();
+  setMaxListeners(0, interrupt.signal);
+  const forward = () => interrupt.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < runs.length && !options.signal?.aborted) {
+    while (next < runs.length && !interrupt.signal.aborted) {
       const run = runs[next++] as ServiceRun;
-      await runService(run, options.signal);
+      await runService(run, interrupt.signal);
       options.onServiceDone?.(run, ++done, runs.length);
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, runs.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
   return runs;
 }
 
