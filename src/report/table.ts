@@ -25,7 +25,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     table.push([
       service.critical ? service.name : `${service.name} ${chalk.dim('(non-critical)')}`,
       paintStatus(chalk, service.status),
-      cell(chalk, probe(service, 'dns'), (p) => formatDuration(p.durationMs)),
+      cell(chalk, probe(service, 'dns'), dnsCell),
       cell(chalk, probe(service, 'tls'), tlsCell),
       cell(chalk, probe(service, 'http'), httpCell),
       service.status === 'up' ? chalk.dim(service.reason) : service.reason,
@@ -51,13 +51,14 @@ function probe(service: ServiceResult, kind: ProbeResult['kind']): ProbeResult |
   return service.probes.find((p) => p.kind === kind);
 }
 
-function cell(chalk: ChalkInstance, result: ProbeResult | undefined, upText: (p: ProbeResult) => string): string {
+function cell(chalk: ChalkInstance, result: ProbeResult | undefined, text: (p: ProbeResult) => string): string {
   if (!result) return chalk.dim('—');
   if (result.status === 'skipped') return chalk.dim('skipped');
-  if (result.status === 'up' || (result.status === 'degraded' && result.kind !== 'dns')) {
-    return paintStatus(chalk, result.status, upText(result));
-  }
-  return paintStatus(chalk, result.status, shortCode(result.code) ?? result.status);
+  return paintStatus(chalk, result.status, text(result));
+}
+
+function dnsCell(result: ProbeResult): string {
+  return result.status === 'up' ? formatDuration(result.durationMs) : (shortCode(result.code) ?? result.status);
 }
 
 function tlsCell(result: ProbeResult): string {
@@ -66,12 +67,11 @@ function tlsCell(result: ProbeResult): string {
   return typeof days === 'number' ? `${Math.floor(days)}d` : 'ok';
 }
 
+/** Status and time whenever a response arrived (even a 503); the failure code when none did. */
 function httpCell(result: ProbeResult): string {
   const status = result.details.status;
-  if (result.code && result.code !== 'http.slow' && result.code !== 'http.status' && result.code !== 'http.body_mismatch') {
-    return shortCode(result.code) ?? '';
-  }
-  return `${status ?? '?'} · ${formatDuration(result.timings?.total ?? result.durationMs)}`;
+  if (typeof status !== 'number') return shortCode(result.code) ?? result.status;
+  return `${status} · ${formatDuration(result.timings?.total ?? result.durationMs)}`;
 }
 
 function shortCode(code: string | null): string | undefined {

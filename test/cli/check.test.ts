@@ -115,6 +115,8 @@ describe('outage check output', () => {
     expect(r.stdout).toMatch(/Service\s+│\s+Status\s+│\s+DNS\s+│\s+TLS\s+│\s+HTTP\s+│\s+Reason/);
     expect(r.stdout).toMatch(/✔ up/);
     expect(r.stdout).toMatch(/✖ down.*HTTP 503 \(expected 200-399\)/);
+    // the HTTP cell shows what came back, even when it is a failure
+    expect(r.stdout).toMatch(/✖ down │ —\s+│ —\s+│ 503 · \d+ms/);
     expect(r.stdout).toMatch(/^DOWN · 2 services: 1 up, 1 down · \d/m);
     expect(hasAnsi(r.stdout)).toBe(false);
   });

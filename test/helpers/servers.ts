@@ -5,6 +5,7 @@
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
+import { afterAll } from 'vitest';
 import type { ServerIdentity } from './certs.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -88,4 +89,19 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Servers a test file starts as it goes, all closed after its last test:
+ * `const own = closeAfterAll(); const server = own(await startHttp(ok));`
+ */
+export function closeAfterAll(): <T extends { close(): Promise<void> }>(server: T) => T {
+  const owned: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    await Promise.all(owned.map((s) => s.close()));
+  });
+  return (server) => {
+    owned.push(server);
+    return server;
+  };
 }

@@ -1,21 +1,18 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { delayed, ok, respond, startHttp, startHttps, startTcp, type Handler, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll, delayed, ok, respond, startHttp, startHttps, startTcp, type Handler, type TestServer } from '../helpers/servers.js';
 
 let pki: TestPki;
-const servers: TestServer[] = [];
+const own = closeAfterAll();
 beforeAll(async () => {
   pki = await testPki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
 });
 
 async function http(handler: Handler): Promise<TestServer> {
   const server = await startHttp(handler);
-  servers.push(server);
+  own(server);
   return server;
 }
 
@@ -86,14 +83,14 @@ describe('http probe', () => {
 
   it('a connection closed before the response is http.reset', async () => {
     const server = await startTcp((socket) => socket.once('data', () => socket.destroy()));
-    servers.push(server);
+    own(server);
     const result = await checkOne({ url: `http://127.0.0.1:${server.port}/` });
     expect(result).toMatchObject({ status: 'down', code: 'http.reset' });
   });
 
   it('a non-HTTP banner is http.protocol', async () => {
     const server = await startTcp((socket) => socket.write('SSH-2.0-OpenSSH_9.6\r\n'));
-    servers.push(server);
+    own(server);
     const result = await checkOne({ url: `http://127.0.0.1:${server.port}/` });
     expect(result).toMatchObject({ status: 'down', code: 'http.protocol' });
   });
@@ -128,7 +125,7 @@ describe('http probe', () => {
   it('a redirect to an https host with a wrong-host certificate ends promptly as tls.hostname_mismatch', async () => {
     // undici 7 can leave a request hanging after ERR_TLS_CERT_ALTNAME_INVALID from a custom connector.
     const bad = await startHttps(pki.wrongHost, ok);
-    servers.push(bad);
+    own(bad);
     const start = await http(respond(302, '', { location: `https://localhost:${bad.port}/` }));
     const started = performance.now();
     const result = await checkOne({ url: start.url, timeout: '5s', tls: { ca: pki.rootFile } });
@@ -180,7 +177,7 @@ describe('http probe', () => {
 describe('one connection per https service', () => {
   it('costs exactly one TCP connection and one TLS handshake at the server', async () => {
     const server = await startHttps(pki.valid, ok);
-    servers.push(server);
+    own(server);
     const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
     expect(result.status).toBe('up');
     expect(server.connections).toBe(1);

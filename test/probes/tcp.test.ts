@@ -1,14 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { connect, type Socket } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpFailure } from '../../src/net/connect.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { closedPort, startTcp, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll, closedPort, startTcp } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const own = closeAfterAll();
 
 /**
  * A listener whose accept queue is full and whose thread never accepts: the kernel drops further
@@ -51,7 +48,7 @@ async function saturatedListener(): Promise<{ port: number; stop(): Promise<void
 describe('tcp probe', () => {
   it('a listening port is up', async () => {
     const server = await startTcp((socket) => socket.end());
-    servers.push(server);
+    own(server);
     const result = await checkOne({ tcp: `127.0.0.1:${server.port}` });
     expect(result.status).toBe('up');
     expect(result.probes.map((p) => p.kind)).toEqual(['tcp']);
@@ -59,7 +56,7 @@ describe('tcp probe', () => {
 
   it('a host name target resolves first, then connects', async () => {
     const server = await startTcp((socket) => socket.end());
-    servers.push(server);
+    own(server);
     const result = await checkOne({ tcp: `localhost:${server.port}` });
     expect(result.status).toBe('up');
     expect(result.probes.map((p) => p.kind)).toEqual(['dns', 'tcp']);
@@ -85,7 +82,7 @@ describe('tcp probe', () => {
 
   it('falls back to the next address when the first refuses', async () => {
     const server = await startTcp((socket) => socket.end(), '::1');
-    servers.push(server);
+    own(server);
     // localhost → 127.0.0.1 (refused: nothing there on this port) then ::1 (listening)
     const result = await checkOne({ tcp: `localhost:${server.port}` });
     expect(result.status).toBe('up');

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { ok, startHttps, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll, ok, startHttps, type TestServer } from '../helpers/servers.js';
 
 let pki: TestPki;
-const servers: TestServer[] = [];
+const own = closeAfterAll();
 
 beforeAll(async () => {
   pki = await testPki();
 });
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
 
 async function serve(identity: ServerIdentity): Promise<TestServer> {
   const server = await startHttps(identity, ok);
-  servers.push(server);
+  own(server);
   return server;
 }
 
