@@ -14,24 +14,34 @@ export interface TableOptions {
 export function renderTable(report: Report, options: TableOptions): string {
   const { chalk } = options;
   const head = ['Service', 'Status', 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
-  const reasonWidth = options.columns ? Math.max(24, options.columns - 70) : undefined;
+  const rows = report.services.map((service) => [
+    service.critical ? service.name : `${service.name} ${chalk.dim('(non-critical)')}`,
+    paintStatus(chalk, service.status),
+    cell(chalk, probe(service, 'dns'), dnsCell),
+    cell(chalk, probe(service, 'tls'), tlsCell),
+    cell(chalk, probe(service, 'http'), httpCell),
+    service.status === 'up' ? chalk.dim(service.reason) : service.reason,
+  ]);
+  const reasonWidth = options.columns ? reasonColumnWidth([head, ...rows], options.columns) : undefined;
   const table = new Table({
     head,
     style: { head: [], border: [] },
     wordWrap: reasonWidth !== undefined,
     colWidths: reasonWidth !== undefined ? [null, null, null, null, null, reasonWidth] : [],
   });
-  for (const service of report.services) {
-    table.push([
-      service.critical ? service.name : `${service.name} ${chalk.dim('(non-critical)')}`,
-      paintStatus(chalk, service.status),
-      cell(chalk, probe(service, 'dns'), dnsCell),
-      cell(chalk, probe(service, 'tls'), tlsCell),
-      cell(chalk, probe(service, 'http'), httpCell),
-      service.status === 'up' ? chalk.dim(service.reason) : service.reason,
-    ]);
-  }
+  table.push(...rows);
   return `${table.toString()}\n${renderSummary(report, chalk)}\n`;
+}
+
+/** On a terminal the reason wraps in whatever width the other columns leave. */
+function reasonColumnWidth(rows: string[][], columns: number): number {
+  const fixed = [0, 1, 2, 3, 4].reduce((sum, i) => sum + Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 3, 1);
+  return Math.max(24, columns - fixed - 1);
+}
+
+function visibleWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(...text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => [...line].length));
 }
 
 export function renderSummary(report: Report, chalk: ChalkInstance): string {

@@ -57,7 +57,18 @@ function rcodeFlag(rcode: string): number {
 }
 
 /** A zone from a table: name → records; other names NXDOMAIN; types a name lacks are NODATA. */
-export function tableZone(table: Record<string, { A?: string[]; AAAA?: string[]; CNAME?: string; MX?: [number, string][]; TXT?: string[] } | Answer>): Zone {
+export interface ZoneEntry {
+  A?: string[];
+  AAAA?: string[];
+  CNAME?: string;
+  MX?: [number, string][];
+  TXT?: string[];
+  NS?: string[];
+  SOA?: { mname: string; rname: string; serial: number };
+  CAA?: { tag: 'issue' | 'iodef'; value: string }[];
+}
+
+export function tableZone(table: Record<string, ZoneEntry | Answer>): Zone {
   return (name, type) => {
     const entry = table[name];
     if (entry === undefined) return { rcode: 'NXDOMAIN' };
@@ -75,6 +86,11 @@ export function tableZone(table: Record<string, { A?: string[]; AAAA?: string[];
     if (type === 'AAAA') for (const a of entry.AAAA ?? []) answers.push({ type: 'AAAA', name, ttl: 300, data: a });
     if (type === 'MX') for (const [preference, exchange] of entry.MX ?? []) answers.push({ type: 'MX', name, ttl: 300, data: { preference, exchange } });
     if (type === 'TXT') for (const t of entry.TXT ?? []) answers.push({ type: 'TXT', name, ttl: 300, data: [t] });
+    if (type === 'NS') for (const ns of entry.NS ?? []) answers.push({ type: 'NS', name, ttl: 300, data: ns });
+    if (type === 'SOA' && entry.SOA) {
+      answers.push({ type: 'SOA', name, ttl: 300, data: { ...entry.SOA, refresh: 3600, retry: 600, expire: 86400, minimum: 60 } });
+    }
+    if (type === 'CAA') for (const c of entry.CAA ?? []) answers.push({ type: 'CAA', name, ttl: 300, data: { flags: 0, tag: c.tag, value: c.value } });
     return { rcode: 'NOERROR', answers };
   };
 }

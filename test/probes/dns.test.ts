@@ -20,7 +20,13 @@ beforeAll(async () => {
       'broken.test': { rcode: 'SERVFAIL' },
       'refused.test': { rcode: 'REFUSED' },
       'silent.test': 'drop',
-      'mail.test': { MX: [[10, 'mx1.mail.test']], TXT: ['v=spf1 -all'] },
+      'mail.test': {
+        MX: [[10, 'mx1.mail.test']],
+        TXT: ['v=spf1 -all'],
+        NS: ['ns1.dns.test', 'ns2.dns.test'],
+        SOA: { mname: 'ns1.dns.test', rname: 'hostmaster.mail.test', serial: 2026112001 },
+        CAA: [{ tag: 'issue', value: 'letsencrypt.org' }],
+      },
     }),
   );
 });
@@ -78,6 +84,18 @@ describe('dns probe', () => {
     expect(bad.reason).toContain('mx2.mail.test');
     const txt = await checkOne({ dns: { name: 'mail.test', type: 'TXT', expect: ['v=spf1 -all'] }, ...viaTestDns() });
     expect(txt.status).toBe('up');
+  });
+
+  it.each([
+    ['NS', 'ns2.dns.test'],
+    ['SOA', 'ns1.dns.test hostmaster.mail.test 2026112001'],
+    ['CAA', '0 issue "letsencrypt.org"'],
+    ['CNAME', 'edge.cdn.test'],
+  ])('%s records are queried and matched', async (type, value) => {
+    const name = type === 'CNAME' ? 'www.app.test' : 'mail.test';
+    const result = await checkOne({ dns: { name, type, expect: [value] }, ...viaTestDns() });
+    expect(result.status).toBe('up');
+    expect(probe(result, 'dns').details.records).toContainEqual(expect.objectContaining({ type, value }));
   });
 
   it('localhost resolves like the system does, from /etc/hosts semantics', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { closeAfterAll, ok, startHttps, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll, ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
 
 let pki: TestPki;
 const own = closeAfterAll();
@@ -94,5 +94,28 @@ describe('tls probe', () => {
     const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: false });
     expect(result.status).toBe('up');
     expect(probe(result, 'tls').reason).toMatch(/not verified/);
+  });
+});
+
+describe('tls handshake failures', () => {
+  it('a port that accepts TCP and never answers the handshake is tls.handshake_timeout', async () => {
+    const silent = own(await startTcp(() => {}));
+    const result = await checkOne({ url: `https://127.0.0.1:${silent.port}/`, timeout: '300ms' });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_timeout' });
+    expect(probe(result, 'tcp').status).toBe('up');
+  });
+
+  it('a reset in the middle of the handshake is tls.handshake_failed', async () => {
+    const resetter = own(await startTcp((socket) => socket.once('data', () => socket.resetAndDestroy())));
+    const result = await checkOne({ url: `https://127.0.0.1:${resetter.port}/` });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
+    expect(result.reason).toMatch(/reset during the TLS handshake/);
+  });
+
+  it('a plain HTTP server on an https URL is tls.handshake_failed, saying so', async () => {
+    const plain = own(await startHttp(ok));
+    const result = await checkOne({ url: `https://127.0.0.1:${plain.port}/` });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
+    expect(result.reason).toMatch(/does not speak TLS/);
   });
 });

@@ -49,6 +49,12 @@ describe('renderTable', () => {
     expect(text).toContain('ünïcødé 🚨');
   });
 
+  it('fits a terminal of the given width, wrapping the reason', () => {
+    const narrow = renderTable(report, { chalk: makeChalk(0), columns: 100 });
+    const widths = narrow.split('\n').filter((l) => l.startsWith('│') || l.startsWith('┌')).map((l) => [...l].length);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(100);
+  });
+
   it('ends with the summary line', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('DOWN · 4 services: 1 up, 1 degraded, 1 down, 1 unknown · 1.23s');
   });
