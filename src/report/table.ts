@@ -22,21 +22,25 @@ export function renderTable(report: Report, options: TableOptions): string {
     cell(chalk, probe(service, 'http'), httpCell),
     service.status === 'up' ? chalk.dim(service.reason) : service.reason,
   ]);
-  const reasonWidth = options.columns ? reasonColumnWidth([head, ...rows], options.columns) : undefined;
-  const table = new Table({
-    head,
-    style: { head: [], border: [] },
-    wordWrap: reasonWidth !== undefined,
-    colWidths: reasonWidth !== undefined ? [null, null, null, null, null, reasonWidth] : [],
-  });
+  const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
+  const table = new Table({ head, style: { head: [], border: [] }, wordWrap: colWidths.length > 0, colWidths });
   table.push(...rows);
   return `${table.toString()}\n${renderSummary(report, chalk)}\n`;
 }
 
-/** On a terminal the reason wraps in whatever width the other columns leave. */
-function reasonColumnWidth(rows: string[][], columns: number): number {
-  const fixed = [0, 1, 2, 3, 4].reduce((sum, i) => sum + Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 3, 1);
-  return Math.max(24, columns - fixed - 1);
+const MIN_REASON = 24;
+
+/**
+ * On a terminal the table fits its width: the reason wraps in what the other columns leave, and a
+ * long service name gives way (wraps too) before the reason drops below a readable width.
+ */
+function fitColumns(rows: string[][], columns: number): (number | null)[] {
+  const natural = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2);
+  const borders = 7;
+  const middle = (natural[1] ?? 0) + (natural[2] ?? 0) + (natural[3] ?? 0) + (natural[4] ?? 0);
+  let name = natural[0] ?? 0;
+  if (columns - borders - middle - name < MIN_REASON) name = Math.max(12, columns - borders - middle - MIN_REASON);
+  return [name, null, null, null, null, Math.max(10, columns - borders - middle - name)];
 }
 
 function visibleWidth(text: string): number {
