@@ -5,6 +5,7 @@
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll } from 'vitest';
 import type { ServerIdentity } from './certs.js';
 
@@ -15,6 +16,8 @@ export interface TestServer {
   url: string;
   connections: number;
   handshakes: number;
+  /** Handshakes that resumed a session: a resumed session shows no certificate to judge. */
+  resumed: number;
   requests: number;
   close(): Promise<void>;
 }
@@ -26,6 +29,7 @@ function track(server: Server | ReturnType<typeof createTcp>, scheme: string, ho
     url: '',
     connections: 0,
     handshakes: 0,
+    resumed: 0,
     requests: 0,
     close: () =>
       new Promise<void>((resolve) => {
@@ -38,7 +42,10 @@ function track(server: Server | ReturnType<typeof createTcp>, scheme: string, ho
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('secureConnection', () => state.handshakes++);
+  server.on('secureConnection', (socket: TLSSocket) => {
+    state.handshakes++;
+    if (socket.isSessionReused()) state.resumed++;
+  });
   server.on('request', () => state.requests++);
   return new Promise((resolve) => {
     server.listen(0, host, () => {

@@ -186,6 +186,19 @@ describe('one connection per https service', () => {
   });
 });
 
+describe('no shared sessions between services', () => {
+  it('two services on one host each make their own connection and full handshake', async () => {
+    const server = own(await startHttps(pki.valid, ok));
+    const { check } = await import('../../src/check.js');
+    const target = (path: string) => ({ name: path, url: `https://localhost:${server.port}/${path}`, tls: { ca: pki.rootFile } });
+    const report = await check({ config: { defaults: { retries: 0 }, services: [target('a'), target('b')] } });
+    expect(report.status).toBe('up');
+    expect(server.connections).toBe(2);
+    expect(server.handshakes).toBe(2);
+    expect(server.resumed).toBe(0);
+  });
+});
+
 describe('retries', () => {
   it('a failure cured by a retry is degraded and keeps the first failure', async () => {
     let calls = 0;
