@@ -18,6 +18,7 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
     schemaVersion: 1,
     status,
     exitCode: exitCodeFor(status, meta.failOn),
+    failOn: meta.failOn,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(meta.durationMs),
     counts,

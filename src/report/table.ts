@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
+import { terminalSafe } from './text.js';
 import type { ProbeResult, Report, ServiceResult } from './types.js';
 
 export interface TableOptions {
@@ -15,12 +16,12 @@ export function renderTable(report: Report, options: TableOptions): string {
   const { chalk } = options;
   const head = ['Service', 'Status', 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
   const rows = report.services.map((service) => [
-    service.critical ? service.name : `${service.name} ${chalk.dim('(non-critical)')}`,
+    service.critical ? terminalSafe(service.name) : `${terminalSafe(service.name)} ${chalk.dim('(non-critical)')}`,
     paintStatus(chalk, service.status),
     cell(chalk, probe(service, 'dns'), dnsCell),
     cell(chalk, probe(service, 'tls'), tlsCell),
     cell(chalk, probe(service, 'http'), httpCell),
-    service.status === 'up' ? chalk.dim(service.reason) : service.reason,
+    service.status === 'up' ? chalk.dim(terminalSafe(service.reason)) : terminalSafe(service.reason),
   ]);
   const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: colWidths.length > 0, colWidths });

@@ -3,7 +3,7 @@
  * what the programmatic API returns. Its JSON form is versioned by `schemaVersion`.
  */
 import type { FailureCode, HttpTimings, ProbeKind } from '../probes/types.js';
-import type { ProbeStatus, Status } from '../status.js';
+import type { FailOn, ProbeStatus, Status } from '../status.js';
 
 export interface ProbeResult {
   kind: ProbeKind;
@@ -26,6 +26,8 @@ export interface ServiceResult {
   critical: boolean;
   tags: string[];
   durationMs: number;
+  /** The limits this service was judged against (for perfdata and dashboards). */
+  thresholds: { latencyDegradedMs: number; certificateDegradedDays?: number; certificateDownDays?: number };
   probes: ProbeResult[];
 }
 
@@ -34,6 +36,8 @@ export interface Report {
   /** The worst status among critical services. */
   status: Status;
   exitCode: number;
+  /** The lowest status that makes the exit code non-zero. */
+  failOn: FailOn;
   startedAt: string;
   durationMs: number;
   counts: Record<Status, number>;

@@ -3,15 +3,16 @@ import type { ChalkInstance } from 'chalk';
 import type { CertificateInfo, DnsRecord, HttpHop, HttpTimings } from '../probes/types.js';
 import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
+import { terminalSafe } from './text.js';
 import type { ProbeResult, Report } from './types.js';
 
 export function renderVerbose(report: Report, chalk: ChalkInstance): string {
   const blocks = report.services.map((service) => {
-    const lines = [`${chalk.bold(service.name)} ${chalk.dim(service.target)}`];
+    const lines = [`${chalk.bold(terminalSafe(service.name))} ${chalk.dim(terminalSafe(service.target))}`];
     for (const probe of service.probes) {
       const attempts = probe.attempts > 1 ? chalk.dim(` (${probe.attempts} attempts)`) : '';
-      lines.push(`  ${probe.kind.padEnd(4)} ${paintStatus(chalk, probe.status).padEnd(12)} ${formatDuration(probe.durationMs).padStart(7)}  ${probe.reason}${attempts}`);
-      for (const extra of detailLines(probe)) lines.push(`${' '.repeat(8)}${chalk.dim(extra)}`);
+      lines.push(`  ${probe.kind.padEnd(4)} ${paintStatus(chalk, probe.status).padEnd(12)} ${formatDuration(probe.durationMs).padStart(7)}  ${terminalSafe(probe.reason)}${attempts}`);
+      for (const extra of detailLines(probe)) lines.push(`${' '.repeat(8)}${chalk.dim(terminalSafe(extra))}`);
     }
     return lines.join('\n');
   });

@@ -54,6 +54,10 @@ function base(run: ServiceRun, status: ServiceResult['status'], code: ServiceRes
     critical: run.service.critical,
     tags: run.service.tags,
     durationMs: round(run.durationMs),
+    thresholds: {
+      latencyDegradedMs: run.service.latencyDegradedMs,
+      ...(run.service.tls ? { certificateDegradedDays: run.service.tls.certificate.degradedDays, certificateDownDays: run.service.tls.certificate.downDays } : {}),
+    },
     probes,
   };
 }
