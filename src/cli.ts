@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './errors.js';
+import { FORMAT_NAMES } from './report/format-names.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -27,7 +28,10 @@ export function buildProgram(): Command {
     .description('probe services and report their health (exit 0 up, 1 degraded, 2 down, 3 unknown)')
     .argument('[targets...]', 'configured service names, or ad-hoc targets: https://…, http://…, host:port')
     .option('-c, --config <path>', 'config file to use instead of searching for one')
-    .option('--json', 'print the report as one JSON document on stdout')
+    .addOption(new Option('-f, --format <format>', 'output format on stdout').choices(FORMAT_NAMES))
+    .option('--json', 'short for --format json')
+    .option('--report <format=path>', 'also write a report to a file, repeatable: --report junit=report.xml', collect, [])
+    .option('--no-emoji', 'no status emoji in markdown output')
     .addOption(new Option('--fail-on <status>', 'lowest status that makes the exit code non-zero').choices(['degraded', 'down', 'never']).default('degraded'))
     .option('--timeout <duration>', 'budget for each attempt of a service, e.g. 5s (overrides config)')
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')

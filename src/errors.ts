@@ -10,6 +10,8 @@ export const ExitCode = {
   unknown: 3,
   usage: 64,
   config: 78,
+  /** EX_CANTCREAT: a report or starter file could not be written. */
+  cantCreate: 73,
   interrupted: 130,
   terminated: 143,
 } as const;

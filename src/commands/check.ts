@@ -2,31 +2,25 @@
 import { prepareCheck, runCheck } from '../check.js';
 import { isResolverAddress } from '../config/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { colorLevel, makeChalk } from '../report/colors.js';
-import { renderJson } from '../report/json.js';
 import { createRedactor } from '../report/redact.js';
-import { renderSummary, renderTable } from '../report/table.js';
-import { renderVerbose } from '../report/verbose.js';
+import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { Interrupted } from '../run/deadline.js';
 import type { FailOn } from '../status.js';
 import { DURATION_HINT, parseDuration } from '../util/duration.js';
 
-export interface CheckFlags {
+export interface CheckFlags extends OutputFlags {
   config?: string;
-  json?: boolean;
   failOn: FailOn;
   timeout?: string;
   retries?: string;
   concurrency?: string;
   resolver: string[];
   tag: string[];
-  quiet?: boolean;
-  verbose?: boolean;
-  color: boolean;
 }
 
 export async function runCheckCommand(targets: string[], flags: CheckFlags): Promise<number> {
   const overrides = parseOverrides(flags);
+  const output = planOutput(flags);
   const prepared = await prepareCheck({ configPath: flags.config, targets, tags: flags.tag, ...overrides });
   const redact = createRedactor(prepared.secrets);
 
@@ -51,12 +45,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     process.off('SIGTERM', onSignal);
   });
 
-  const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: process.stdout.isTTY }));
-  let output: string;
-  if (flags.json) output = renderJson(report);
-  else if (flags.quiet) output = `${renderSummary(report, chalk)}\n`;
-  else output = renderTable(report, { chalk, columns: process.stdout.isTTY ? process.stdout.columns : undefined }) + (flags.verbose ? renderVerbose(report, chalk) : '');
-  await write(redact(output));
+  await writeOutputs(report, output, flags, redact);
 
   if (signalName) return signalName === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
   return report.exitCode;
@@ -89,10 +78,4 @@ async function startSpinner(total: number) {
     update: (done: number, all: number) => (spinner.text = `${done}/${all} checked`),
     stop: () => spinner.stop(),
   };
-}
-
-function write(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    process.stdout.write(text, () => resolve());
-  });
 }

@@ -4,7 +4,8 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
-import type { ProbeResult, Report, ServiceResult } from './types.js';
+import { CELL_KINDS, probeCells, type Cell } from './cells.js';
+import type { Report } from './types.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
@@ -18,9 +19,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   const rows = report.services.map((service) => [
     service.critical ? terminalSafe(service.name) : `${terminalSafe(service.name)} ${chalk.dim('(non-critical)')}`,
     paintStatus(chalk, service.status),
-    cell(chalk, probe(service, 'dns'), dnsCell),
-    cell(chalk, probe(service, 'tls'), tlsCell),
-    cell(chalk, probe(service, 'http'), httpCell),
+    ...CELL_KINDS.map((kind) => paintCell(chalk, probeCells(service)[kind])),
     service.status === 'up' ? chalk.dim(terminalSafe(service.reason)) : terminalSafe(service.reason),
   ]);
   const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
@@ -62,33 +61,8 @@ export function renderSummary(report: Report, chalk: ChalkInstance): string {
   return `${paintStatus(chalk, report.status, report.status.toUpperCase())} · ${total} service${total === 1 ? '' : 's'}: ${parts.join(', ')} · ${formatDuration(report.durationMs)}${interrupted}`;
 }
 
-function probe(service: ServiceResult, kind: ProbeResult['kind']): ProbeResult | undefined {
-  return service.probes.find((p) => p.kind === kind);
+function paintCell(chalk: ChalkInstance, cell: Cell): string {
+  if (!cell.status || cell.status === 'skipped') return chalk.dim(cell.text);
+  return paintStatus(chalk, cell.status, cell.text);
 }
 
-function cell(chalk: ChalkInstance, result: ProbeResult | undefined, text: (p: ProbeResult) => string): string {
-  if (!result) return chalk.dim('—');
-  if (result.status === 'skipped') return chalk.dim('skipped');
-  return paintStatus(chalk, result.status, text(result));
-}
-
-function dnsCell(result: ProbeResult): string {
-  return result.status === 'up' ? formatDuration(result.durationMs) : (shortCode(result.code) ?? result.status);
-}
-
-function tlsCell(result: ProbeResult): string {
-  const days = result.details.daysLeft;
-  if (result.code && result.code !== 'tls.expiring') return shortCode(result.code) ?? '';
-  return typeof days === 'number' ? `${Math.floor(days)}d` : 'ok';
-}
-
-/** Status and time whenever a response arrived (even a 503); the failure code when none did. */
-function httpCell(result: ProbeResult): string {
-  const status = result.details.status;
-  if (typeof status !== 'number') return shortCode(result.code) ?? result.status;
-  return `${status} · ${formatDuration(result.timings?.total ?? result.durationMs)}`;
-}
-
-function shortCode(code: string | null): string | undefined {
-  return code?.split('.')[1]?.replace(/_/g, ' ');
-}

@@ -21,12 +21,14 @@ export function oneLine(text: string): string {
 // eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Element text: markup escaped, characters XML cannot hold replaced; newlines kept as they are. */
+export function escapeXmlText(text: string): string {
+  return text.replace(XML_INVALID, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values: also quotes, and whitespace as character references so parsers keep it. */
 export function escapeXml(text: string): string {
-  return text
-    .replace(XML_INVALID, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+  return escapeXmlText(text)
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
     .replace(/\n/g, '&#10;')

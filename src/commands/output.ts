@@ -1,0 +1,73 @@
+/**
+ * Where rendered reports go: stdout in the chosen format, extra `--report FORMAT=PATH` files, and
+ * the GitHub step summary. Everything written passes through the redactor first.
+ */
+import { appendFile, writeFile } from 'node:fs/promises';
+import { ExitCode, OutageError, UsageError } from '../errors.js';
+import { colorLevel, makeChalk } from '../report/colors.js';
+import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
+import { FORMATS, type RenderOptions } from '../report/formats.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { Redact } from '../report/redact.js';
+import type { Report } from '../report/types.js';
+
+export interface OutputFlags {
+  format?: FormatName;
+  json?: boolean;
+  report: string[];
+  quiet?: boolean;
+  verbose?: boolean;
+  color: boolean;
+  emoji: boolean;
+}
+
+export interface OutputPlan {
+  format: FormatName;
+  files: { format: FormatName; path: string }[];
+}
+
+/** Checked before any probe runs, so a typo in --report does not cost a whole check. */
+export function planOutput(flags: OutputFlags): OutputPlan {
+  if (flags.json && flags.format && flags.format !== 'json') {
+    throw new UsageError(`--json and --format ${flags.format} disagree: pick one`);
+  }
+  const files = flags.report.map((spec) => {
+    const match = /^([a-z]+)=(.+)$/.exec(spec);
+    if (!match || !FORMAT_NAMES.includes(match[1] as FormatName)) {
+      throw new UsageError(`--report ${JSON.stringify(spec)}: expected FORMAT=PATH with FORMAT one of ${FORMAT_NAMES.join(', ')}`);
+    }
+    return { format: match[1] as FormatName, path: match[2] as string };
+  });
+  return { format: flags.json ? 'json' : (flags.format ?? 'table'), files };
+}
+
+export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact): Promise<void> {
+  const terminal: RenderOptions = {
+    chalk: makeChalk(colorLevel({ color: flags.color, isTTY: process.stdout.isTTY })),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    verbose: flags.verbose,
+    quiet: flags.quiet,
+    emoji: flags.emoji,
+  };
+  // Files never get color or terminal wrapping, whatever stdout is.
+  const file: RenderOptions = { ...terminal, chalk: makeChalk(0), columns: undefined, quiet: false };
+
+  for (const { format, path } of plan.files) {
+    await writeFile(path, redact(FORMATS[format](report, file))).catch((error: NodeJS.ErrnoException) => {
+      throw new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${error.code ?? error.message}`, ExitCode.cantCreate);
+    });
+  }
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
+    await appendFile(summaryFile, redact(renderMarkdown(report, { emoji: flags.emoji }))).catch((error: NodeJS.ErrnoException) => {
+      throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.code ?? error.message}`, ExitCode.cantCreate);
+    });
+  }
+  await writeStdout(redact(FORMATS[plan.format](report, terminal)));
+}
+
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * The one registry of output formats: each a pure function of the report. Adding a format is
+ * adding a line here; the CLI's choices and `--report` come from this list.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { FormatName } from './format-names.js';
+import { renderGithub } from './github.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderNagios } from './nagios.js';
+import { renderPrometheus } from './prometheus.js';
+import { renderSummary, renderTable } from './table.js';
+import { renderTap } from './tap.js';
+import type { Report } from './types.js';
+import { renderVerbose } from './verbose.js';
+
+export interface RenderOptions {
+  chalk: ChalkInstance;
+  /** Terminal width for the table; undefined when not writing to a terminal. */
+  columns?: number;
+  verbose?: boolean;
+  quiet?: boolean;
+  emoji?: boolean;
+}
+
+export type Renderer = (report: Report, options: RenderOptions) => string;
+
+export const FORMATS = {
+  table: (report, options) => {
+    if (options.quiet) return `${renderSummary(report, options.chalk)}\n`;
+    return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk) : '');
+  },
+  json: (report) => renderJson(report),
+  junit: (report) => renderJunit(report),
+  tap: (report) => renderTap(report),
+  markdown: (report, options) => renderMarkdown(report, { emoji: options.emoji }),
+  github: (report) => renderGithub(report),
+  prometheus: (report) => renderPrometheus(report),
+  nagios: (report) => renderNagios(report),
+} satisfies Record<FormatName, Renderer>;

@@ -1,0 +1,30 @@
+/**
+ * GitHub Actions workflow commands: an annotation per service that is not up (error for down and
+ * unknown, warning for degraded and for non-critical failures), then the summary line. Escaping
+ * keeps every annotation on its own line, so remote text can never start a command of its own.
+ */
+import { exitCodeFor } from '../status.js';
+import { summaryParts } from './cells.js';
+import { oneLine } from './text.js';
+import type { Report } from './types.js';
+
+export function renderGithub(report: Report): string {
+  const lines: string[] = [];
+  for (const service of report.services) {
+    if (service.status === 'up') continue;
+    const fails = service.critical && exitCodeFor(service.status, report.failOn) !== 0;
+    const level = fails && service.status !== 'degraded' ? 'error' : 'warning';
+    const title = `outage: ${service.name} ${service.status}${service.code ? ` (${service.code})` : ''}`;
+    lines.push(`::${level} title=${escapeProperty(title)}::${escapeData(`${service.reason} — ${service.target}`)}`);
+  }
+  lines.push(`outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(oneLine(text)).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

@@ -1,0 +1,30 @@
+/** A markdown table for pull-request comments and GitHub step summaries. */
+import { CELL_KINDS, probeCells, summaryParts } from './cells.js';
+import { markdownCell } from './text.js';
+import type { Report } from './types.js';
+import type { Status } from '../status.js';
+
+const EMOJI: Record<Status, string> = { up: '🟢', degraded: '🟡', down: '🔴', unknown: '⚪' };
+
+export interface MarkdownOptions {
+  emoji?: boolean;
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const emoji = options.emoji ?? true;
+  const mark = (status: Status) => (emoji ? `${EMOJI[status]} ` : '');
+  const lines = [
+    `### ${mark(report.status)}outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`,
+    '',
+    '| Service | Status | DNS | TLS | HTTP | Reason |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const service of report.services) {
+    const cells = probeCells(service);
+    const name = `${markdownCell(service.name)}${service.critical ? '' : ' _(non-critical)_'}`;
+    const row = [name, `${mark(service.status)}${service.status}`, ...CELL_KINDS.map((k) => markdownCell(cells[k].text)), markdownCell(service.reason)];
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  lines.push('', `<sub>Checked ${report.startedAt} in ${(report.durationMs / 1000).toFixed(2)}s · exit code ${report.exitCode}</sub>`, '');
+  return lines.join('\n');
+}

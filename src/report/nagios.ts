@@ -1,0 +1,45 @@
+/**
+ * Nagios/Icinga plugin output: one status line with performance data after `|`
+ * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code.
+ */
+import type { Status } from '../status.js';
+import { oneLine } from './text.js';
+import type { Report, ServiceResult } from './types.js';
+
+const WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
+const ORDER: Status[] = ['unknown', 'down', 'degraded'];
+
+export function renderNagios(report: Report): string {
+  const total = report.services.length;
+  const groups = ORDER.map((status) => report.services.filter((s) => s.status === status))
+    .filter((group) => group.length > 0)
+    .map((group) => `${group.length} of ${total} ${group[0]?.status}: ${group.map(describe).join(', ')}`);
+  const text = groups.length > 0 ? groups.join('; ') : `all ${total} up`;
+  return `OUTAGE ${WORD[report.exitCode] ?? 'UNKNOWN'} - ${oneLine(text).replace(/\|/g, '/')} | ${perfdata(report.services)}\n`;
+}
+
+function describe(service: ServiceResult): string {
+  const http = service.probes.find((p) => p.kind === 'http')?.details.status;
+  const detail = service.code === 'http.status' && typeof http === 'number' ? ` ${http}` : '';
+  return `${service.name} (${service.code ?? service.status}${detail})${service.critical ? '' : ' [non-critical]'}`;
+}
+
+function perfdata(services: ServiceResult[]): string {
+  const used = new Map<string, number>();
+  const out: string[] = [];
+  for (const service of services) {
+    let label = service.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'service';
+    const seen = used.get(label) ?? 0;
+    used.set(label, seen + 1);
+    if (seen > 0) label = `${label}_${seen + 1}`;
+    const http = service.probes.find((p) => p.kind === 'http');
+    const totalMs = http?.timings?.total ?? service.durationMs;
+    out.push(`${label}_total=${(totalMs / 1000).toFixed(3)}s;${service.thresholds.latencyDegradedMs / 1000};;0`);
+    const days = service.probes.find((p) => p.kind === 'tls')?.details.daysLeft;
+    if (typeof days === 'number' && service.thresholds.certificateDegradedDays !== undefined) {
+      // `N:` ranges alert below N: fewer days left is worse.
+      out.push(`${label}_cert_days=${Math.floor(days)};${service.thresholds.certificateDegradedDays}:;${service.thresholds.certificateDownDays ?? 0}:;;`);
+    }
+  }
+  return out.join(' ');
+}

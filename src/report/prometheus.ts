@@ -1,0 +1,89 @@
+/**
+ * Prometheus text exposition for node_exporter's textfile collector. Metric names follow
+ * blackbox_exporter where they mean the same thing, so existing dashboards and alerts carry over;
+ * every sample carries a `service` label, per-probe samples a `kind` label too.
+ */
+import { STATUSES } from '../status.js';
+import type { Report } from './types.js';
+
+interface Family {
+  name: string;
+  help: string;
+  samples: { labels: Record<string, string>; value: number }[];
+}
+
+/** blackbox_exporter's phase names for probe_http_duration_seconds. */
+const PHASES = [
+  ['resolve', 'dns'],
+  ['connect', 'connect'],
+  ['tls', 'tls'],
+  ['processing', 'ttfb'],
+  ['transfer', 'transfer'],
+] as const;
+
+export function renderPrometheus(report: Report): string {
+  const families: Family[] = [];
+  const family = (name: string, help: string): Family['samples'] => {
+    const f: Family = { name, help, samples: [] };
+    families.push(f);
+    return f.samples;
+  };
+  const success = family('probe_success', 'Whether the service is up or degraded (1) rather than down or unknown (0).');
+  const duration = family('probe_duration_seconds', 'How long checking the service took, retries included.');
+  const probeSuccess = family('outage_probe_success', 'Whether one probe of the service succeeded (1) or not (0); skipped probes are absent.');
+  const probeDuration = family('outage_probe_duration_seconds', 'How long one probe of the service took (last attempt).');
+  const status = family('outage_service_status', 'The service status: 1 for the current one, 0 for the others.');
+  const httpStatus = family('probe_http_status_code', 'HTTP status of the final response.');
+  const httpPhases = family('probe_http_duration_seconds', 'Duration of each phase of the HTTP request.');
+  const certExpiry = family('probe_ssl_earliest_cert_expiry', 'Expiry of the earliest-expiring certificate of the verified chain, in Unix seconds.');
+  const dnsTime = family('probe_dns_lookup_time_seconds', 'How long the DNS lookup took.');
+  const checked = family('outage_last_check_timestamp_seconds', 'When this check started, in Unix seconds.');
+
+  for (const service of report.services) {
+    const labels = { service: service.name };
+    success.push({ labels, value: service.status === 'up' || service.status === 'degraded' ? 1 : 0 });
+    duration.push({ labels, value: service.durationMs / 1000 });
+    for (const s of STATUSES) status.push({ labels: { ...labels, status: s }, value: service.status === s ? 1 : 0 });
+    for (const probe of service.probes) {
+      if (probe.status === 'skipped') continue;
+      const probeLabels = { ...labels, kind: probe.kind };
+      probeSuccess.push({ labels: probeLabels, value: probe.status === 'up' || probe.status === 'degraded' ? 1 : 0 });
+      probeDuration.push({ labels: probeLabels, value: probe.durationMs / 1000 });
+      if (probe.kind === 'dns') dnsTime.push({ labels, value: probe.durationMs / 1000 });
+      if (probe.kind === 'http') {
+        if (typeof probe.details.status === 'number') httpStatus.push({ labels, value: probe.details.status });
+        for (const [phase, key] of PHASES) {
+          const ms = probe.timings?.[key];
+          if (typeof ms === 'number') httpPhases.push({ labels: { ...labels, phase }, value: ms / 1000 });
+        }
+      }
+      const validTo = (probe.details.earliest as { validTo?: string } | undefined)?.validTo;
+      if (probe.kind === 'tls' && validTo) certExpiry.push({ labels, value: Date.parse(validTo) / 1000 });
+    }
+  }
+  checked.push({ labels: {}, value: Date.parse(report.startedAt) / 1000 });
+
+  return families
+    .filter((f) => f.samples.length > 0)
+    .map((f) => [`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`, ...f.samples.map((s) => `${f.name}${labelSet(s.labels)} ${formatValue(s.value)}`)].join('\n'))
+    .join('\n')
+    .concat('\n');
+}
+
+function labelSet(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  return `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+}
+
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatValue(value: number): string {
+  return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : 'NaN';
+}

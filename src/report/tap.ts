@@ -1,0 +1,39 @@
+/**
+ * TAP version 14: one test point per service, YAML diagnostics for every service that is not up.
+ * A non-critical failure is `# TODO` (reported, never fatal), mirroring the exit code's rules.
+ */
+import { exitCodeFor } from '../status.js';
+import { oneLine } from './text.js';
+import type { Report, ServiceResult } from './types.js';
+
+export function renderTap(report: Report): string {
+  const lines = ['TAP version 14', `1..${report.services.length}`];
+  report.services.forEach((service, index) => {
+    const fails = service.status !== 'up' && exitCodeFor(service.status, report.failOn) !== 0;
+    const directive = fails && !service.critical ? ` # TODO non-critical service is ${service.status}` : '';
+    lines.push(`${fails ? 'not ok' : 'ok'} ${index + 1} - ${description(service.name)}${directive}`);
+    if (service.status !== 'up') lines.push(...diagnostics(service));
+  });
+  lines.push(`# ${report.status}: ${report.services.length} services, exit code ${report.exitCode}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** TAP 14: `#` starts a directive and `\` escapes, so both are escaped in descriptions. */
+function description(name: string): string {
+  return oneLine(name).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+}
+
+function diagnostics(service: ServiceResult): string[] {
+  // JSON strings are valid YAML double-quoted scalars, escapes included.
+  const field = (key: string, value: string | number | boolean) => `  ${key}: ${JSON.stringify(value)}`;
+  return [
+    '  ---',
+    field('status', service.status),
+    field('code', service.code ?? service.status),
+    field('reason', service.reason),
+    field('target', service.target),
+    field('critical', service.critical),
+    field('duration_ms', service.durationMs),
+    '  ...',
+  ];
+}

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { delayed, ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
+
+const XSD = fileURLToPath(new URL('../fixtures/jenkins-junit.xsd', import.meta.url));
+let up: TestServer;
+let down: TestServer;
+let slow: TestServer;
+let dir: string;
+
+beforeAll(async () => {
+  [up, down, slow] = await Promise.all([startHttp(ok), startHttp(respond(503)), startHttp(delayed(100))]);
+  dir = mkdtempSync(join(tmpdir(), 'outage-formats-'));
+});
+afterAll(async () => {
+  await Promise.all([up.close(), down.close(), slow.close()]);
+});
+
+function xmllintValidates(file: string): boolean {
+  const result = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return result.status === 0;
+}
+
+describe('--format and --report', () => {
+  it('junit on stdout and through --report both validate against the XSD', async () => {
+    const file = join(dir, 'report.xml');
+    const r = await runCli(['check', up.url, down.url, '--format', 'junit', '--report', `junit=${file}`]);
+    expect(r.code).toBe(2);
+    const stdoutFile = join(dir, 'stdout.xml');
+    writeFileSync(stdoutFile, r.stdout);
+    expect(xmllintValidates(stdoutFile)).toBe(true);
+    expect(xmllintValidates(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/<failure type="http.status"/);
+  });
+
+  it('--report writes extra files while the terminal still gets its table', async () => {
+    const tap = join(dir, 'report.tap');
+    const json = join(dir, 'report.json');
+    const r = await runCli(['check', up.url, '--report', `tap=${tap}`, '--report', `json=${json}`]);
+    expect(r.stdout).toMatch(/^┌/);
+    expect(readFileSync(tap, 'utf8')).toMatch(/^TAP version 14\n1\.\.1\nok 1 - /);
+    expect(JSON.parse(readFileSync(json, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('prometheus output passes promtool check metrics', async () => {
+    const r = await runCli(['check', up.url, down.url, '--format', 'prometheus']);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: r.stdout, encoding: 'utf8' });
+    expect(promtool.error).toBeUndefined();
+    expect(promtool.stdout + promtool.stderr).toBe('');
+    expect(promtool.status).toBe(0);
+    expect(r.stdout).toMatch(/probe_success\{service="http:\/\/127\.0\.0\.1:\d+"\} 0/);
+  });
+
+  it.each([
+    ['OK', () => [up.url], 0],
+    ['WARNING', () => [slow.url, '--timeout', '5s'], 1],
+    ['CRITICAL', () => [up.url, down.url], 2],
+  ] as const)('nagios prints the plugin line %s and exits with the plugin code', async (word, args, code) => {
+    const file = join(dir, `nagios-${word}.yaml`);
+    writeFileSync(file, 'defaults:\n  latency: { degraded: 50ms }\nservices: []\n');
+    const r = await runCli(['check', '-c', file, ...args(), '--format', 'nagios']);
+    expect(r.code).toBe(code);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(new RegExp(`^OUTAGE ${word} - .* \\| \\S+_total=[\\d.]+s;0\\.05;;0`));
+  });
+
+  it('rejects a bad --report before probing anything', async () => {
+    const before = up.requests;
+    const r = await runCli(['check', up.url, '--report', 'xml=out.xml']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/expected FORMAT=PATH/);
+    expect(up.requests).toBe(before);
+  });
+
+  it('a report path that cannot be written is a clear error, exit 73', async () => {
+    const r = await runCli(['check', up.url, '--report', 'junit=/nonexistent/dir/report.xml']);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toMatch(/cannot write the junit report to \/nonexistent\/dir\/report\.xml: ENOENT/);
+  });
+});
+
+describe('GitHub Actions', () => {
+  it('emits annotations and appends a summary table to GITHUB_STEP_SUMMARY', async () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const r = await runCli(['check', up.url, down.url, '--format', 'github'], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^::error title=outage%3A http%3A//127.0.0.1%3A${down.port} down \\(http.status\\)::HTTP 503`, 'm'));
+    const written = readFileSync(summary, 'utf8');
+    expect(written.startsWith('# earlier step\n')).toBe(true);
+    expect(written).toMatch(/\| Service \| Status \| DNS \| TLS \| HTTP \| Reason \|/);
+    expect(written).toMatch(/\| 🔴 down \|/);
+  });
+});

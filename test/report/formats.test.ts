@@ -1,0 +1,138 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser } from 'tap-parser';
+import { describe, expect, it } from 'vitest';
+import { renderGithub } from '../../src/report/github.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderNagios } from '../../src/report/nagios.js';
+import { renderPrometheus } from '../../src/report/prometheus.js';
+import { renderTap } from '../../src/report/tap.js';
+import { everyStatusReport, HOSTILE } from '../helpers/reports.js';
+
+const XSD = fileURLToPath(new URL('../fixtures/jenkins-junit.xsd', import.meta.url));
+
+function tempFile(name: string, content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'outage-format-')), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Runs an external validator; its output is part of the failure message when it rejects. */
+function validate(command: string, args: string[], input?: string): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { input, encoding: 'utf8' });
+  if (result.error) throw new Error(`${command} is not installed (.ci/run installs it): ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('junit', () => {
+  it('validates against the Jenkins JUnit XSD, hostile strings included', () => {
+    const file = tempFile('report.xml', renderJunit(everyStatusReport()));
+    const result = validate('xmllint', ['--noout', '--schema', XSD, file]);
+    expect(result.output).toContain('validates');
+    expect(result.status).toBe(0);
+  });
+
+  it('fails a case exactly when the status fails the exit code', () => {
+    const xml = renderJunit(everyStatusReport());
+    expect(xml).toMatch(/<testsuite name="outage" tests="5" failures="2" errors="1" skipped="1" /);
+    const relaxed = renderJunit(everyStatusReport('down'));
+    expect(relaxed).toMatch(/failures="1" errors="1" skipped="1"/);
+    expect(relaxed).toMatch(/<system-out>degraded \(tls\.expiring\)/);
+  });
+
+  it('keeps hostile names intact through an XML parser', () => {
+    const file = tempFile('report.xml', renderJunit(everyStatusReport()));
+    const name = execFileSync('xmllint', ['--xpath', 'string(//testcase[2]/@name)', file], { encoding: 'utf8' });
+    expect(name.replace(/\n$/, '')).toBe(`Slow ${HOSTILE}`.replace('\u0007', '\ufffd'));
+  });
+});
+
+describe('prometheus', () => {
+  it('passes promtool check metrics, hostile label values included', () => {
+    const result = validate('promtool', ['check', 'metrics'], renderPrometheus(everyStatusReport()));
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('uses blackbox_exporter names with service and kind labels', () => {
+    const text = renderPrometheus(everyStatusReport());
+    expect(text).toContain('probe_success{service="Facebook"} 0');
+    expect(text).toContain('probe_success{service="Up service"} 1');
+    expect(text).toContain('probe_http_status_code{service="Facebook"} 503');
+    expect(text).toContain('probe_http_duration_seconds{service="Up service",phase="processing"} 0.03');
+    expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service"} 1800403200');
+    expect(text).toContain('outage_probe_success{service="Facebook",kind="http"} 0');
+    expect(text).toContain('outage_service_status{service="Interrupted",status="unknown"} 1');
+    expect(text).toContain(`probe_success{service="Slow quote \\" apostrophe ' <tag> & ]]> pipe | back\\\\slash new\\nline`);
+  });
+});
+
+describe('tap', () => {
+  it('is TAP 14 that a TAP parser reads: plan, points, diagnostics, TODO for non-critical', async () => {
+    const text = renderTap(everyStatusReport());
+    expect(text.startsWith('TAP version 14\n1..5\n')).toBe(true);
+    const parser = new Parser();
+    const results: { ok: boolean; id: number; name: string; todo: string | boolean; diag: Record<string, unknown> | null }[] = [];
+    parser.on('assert', (r) => results.push(r));
+    const done = new Promise<{ ok: boolean; count: number; fail: number; todo: number }>((resolve) => parser.on('complete', resolve));
+    parser.end(text);
+    const final = await done;
+    // tap-parser counts a failing TODO point in `fail` too; it does not fail the run.
+    expect(final).toMatchObject({ count: 5, fail: 4, todo: 1 });
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, false, false]);
+    expect(results[1]?.name).toContain('Slow quote');
+    expect(results[2]?.diag).toMatchObject({ status: 'down', code: 'http.status', reason: expect.stringContaining(HOSTILE) });
+    expect(results[4]?.todo).toMatch(/non-critical/);
+  });
+});
+
+describe('markdown', () => {
+  const text = renderMarkdown(everyStatusReport());
+  const rows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
+
+  it('has one row per service with exactly six cells, whatever the strings hold', () => {
+    expect(rows).toHaveLength(5);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
+    expect(text).not.toMatch(/<tag>/);
+    expect(rows[2]).toMatch(/^\| Facebook \| 🔴 down \| 3ms \| 61d \| 503 · 41ms \| HTTP 503 /);
+  });
+
+  it('drops the emoji with --no-emoji', () => {
+    expect(renderMarkdown(everyStatusReport(), { emoji: false })).not.toMatch(/[🟢🟡🔴⚪]/u);
+  });
+});
+
+describe('github', () => {
+  const text = renderGithub(everyStatusReport());
+  const lines = text.trimEnd().split('\n');
+
+  it('annotates every service that is not up, one line each, then the summary', () => {
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('outage: UNKNOWN — 5 services: 1 up, 1 degraded, 2 down, 1 unknown');
+    expect(lines).toHaveLength(5);
+  });
+
+  it('escapes so remote text cannot start a workflow command', () => {
+    const facebook = lines.find((l) => l.includes('Facebook')) as string;
+    expect(facebook).toMatch(/^::error title=outage%3A Facebook down \(http.status\)::HTTP 503 quote/);
+    expect(facebook).toContain('new%0Aline');
+    expect(facebook).toContain('%250A');
+  });
+});
+
+describe('nagios', () => {
+  it('is one plugin line with the status word of the exit code and perfdata', () => {
+    const text = renderNagios(everyStatusReport());
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    expect(text).toMatch(/^OUTAGE UNKNOWN - 1 of 5 unknown: Interrupted \(interrupted\); 2 of 5 down: Facebook \(http\.status 503\), Optional \(http\.status 503\) \[non-critical\]; 1 of 5 degraded: Slow /);
+    const perf = text.split(' | ')[1]?.trim().split(' ') ?? [];
+    expect(perf).toContain('facebook_total=0.041s;2;;0');
+    expect(perf).toContain('facebook_cert_days=61;14:;0:;;');
+    for (const item of perf) expect(item).toMatch(/^[a-z0-9_]+=[\d.]+s?(;[\d.:]*){0,4}$/);
+  });
+});
