@@ -15,6 +15,16 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Options every probing command shares: where services come from and how they are reached. */
+function selectionOptions(command: Command): Command {
+  return command
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
+    .option('--resolver <address>', 'DNS server to use, repeatable: 1.1.1.1, 127.0.0.1:5353, [::1]:53', collect, [])
+    .option('--concurrency <n>', 'services probed at once (overrides config)')
+    .option('--no-color', 'never color the output (NO_COLOR and FORCE_COLOR are honoured too)');
+}
+
 export function buildProgram(): Command {
   const program = new Command('outage')
     .description('Is it down? Check DNS, TCP, TLS and HTTP for many services at once, and say precisely what failed.')
@@ -23,11 +33,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
+  const check = program
     .command('check')
     .description('probe services and report their health (exit 0 up, 1 degraded, 2 down, 3 unknown)')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets: https://…, http://…, host:port')
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .argument('[targets...]', 'configured service names, or ad-hoc targets: https://…, http://…, host:port');
+  selectionOptions(check)
     .addOption(new Option('-f, --format <format>', 'output format on stdout').choices(FORMAT_NAMES))
     .option('--json', 'short for --format json')
     .option('--report <format=path>', 'also write a report to a file, repeatable: --report junit=report.xml', collect, [])
@@ -35,15 +45,78 @@ export function buildProgram(): Command {
     .addOption(new Option('--fail-on <status>', 'lowest status that makes the exit code non-zero').choices(['degraded', 'down', 'never']).default('degraded'))
     .option('--timeout <duration>', 'budget for each attempt of a service, e.g. 5s (overrides config)')
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
-    .option('--concurrency <n>', 'services probed at once (overrides config)')
-    .option('--resolver <address>', 'DNS server to use, repeatable: 1.1.1.1, 127.0.0.1:5353, [::1]:53', collect, [])
-    .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
     .option('-q, --quiet', 'print only the summary line')
     .option('-v, --verbose', 'add per-phase timings, addresses and certificate chains')
-    .option('--no-color', 'never color the output (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (targets: string[], options) => {
       const { runCheckCommand } = await import('./commands/check.js');
       process.exitCode = await runCheckCommand(targets, options);
+    });
+
+  const wait = program
+    .command('wait')
+    .description('re-check until every service reaches a state, e.g. before a deploy (exit 0 reached, 2 timed out)')
+    .argument('[targets...]', 'configured service names, or ad-hoc targets');
+  selectionOptions(wait)
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--interval <duration>', 'longest pause between checks (failures are re-checked sooner at first)', '2s')
+    .addOption(new Option('--until <status>', 'the state to wait for: up, degraded (or better), or down (gone)').choices(['up', 'degraded', 'down']).default('up'))
+    .option('--stable <n>', 'consecutive checks that must pass', '1')
+    .option('--probe-timeout <duration>', 'budget for each check of a service (default: config timeout)')
+    .option('--json', 'print the last report as JSON on stdout (progress goes to stderr)')
+    .action(async (targets: string[], options) => {
+      const { runWaitCommand } = await import('./commands/wait.js');
+      process.exitCode = await runWaitCommand(targets, options);
+    });
+
+  const watch = program
+    .command('watch')
+    .description('re-check on an interval: a live table on a terminal, one line per change otherwise; Ctrl-C lists incidents')
+    .argument('[targets...]', 'configured service names, or ad-hoc targets');
+  selectionOptions(watch)
+    .option('--interval <duration>', 'pause between checks', '30s')
+    .option('--probe-timeout <duration>', 'budget for each attempt of a service (default: config timeout)')
+    .option('--retries <n>', 'extra attempts after a failure (overrides config)')
+    .action(async (targets: string[], options) => {
+      const { runWatchCommand } = await import('./commands/watch.js');
+      process.exitCode = await runWatchCommand(targets, options);
+    });
+
+  program
+    .command('list')
+    .description('show the services a check would run and their probes, without touching the network')
+    .argument('[targets...]', 'configured service names, or ad-hoc targets')
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
+    .option('--json', 'print the list as JSON')
+    .action(async (targets: string[], options) => {
+      const { runListCommand } = await import('./commands/config-commands.js');
+      process.exitCode = await runListCommand(targets, options);
+    });
+
+  program
+    .command('validate')
+    .description('validate the config: exit 0, or 78 with every problem and its key path')
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .action(async (options) => {
+      const { runValidateCommand } = await import('./commands/config-commands.js');
+      process.exitCode = await runValidateCommand(options);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter config (never overwrites an existing file)')
+    .argument('[path]', 'where to write it', '.outagerc.yaml')
+    .action(async (path: string) => {
+      const { runInitCommand } = await import('./commands/config-commands.js');
+      process.exitCode = await runInitCommand(path);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config file, for editors')
+    .action(async () => {
+      const { runSchemaCommand } = await import('./commands/config-commands.js');
+      process.exitCode = await runSchemaCommand();
     });
 
   return program;

@@ -14,6 +14,7 @@ export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 export const duration = z
   .union([z.string(), z.number()])
+  .describe('A duration: 500ms, 10s, 5m, 1h, 14d, or a number of milliseconds.')
   .transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
@@ -24,7 +25,10 @@ export const duration = z
   });
 
 /** Certificate thresholds are days: `14d`, `2w` is not accepted, a bare number means days. */
-const days = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const days = z
+  .union([z.string(), z.number().min(0)])
+  .describe('Days: 14d, or a number of days.')
+  .transform((value, ctx) => {
   const ms = typeof value === 'number' ? value * DAY_MS : parseDuration(value);
   if (ms === undefined || ms < 0 || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a number of days such as 14d` });
@@ -58,16 +62,16 @@ const certificateThresholds = z.strictObject({
 
 /** Settings that `defaults` sets for every service and any service may override. */
 const settingsShape = {
-  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
-  retries: z.number().int().min(0).max(10).optional(),
-  resolvers: z.array(resolverAddress).optional(),
-  latency: z.strictObject({ degraded: duration.optional() }).optional(),
-  certificate: certificateThresholds.optional(),
+  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional().describe('Budget for one attempt of a service: DNS, TCP, TLS and HTTP together (default 10s).'),
+  retries: z.number().int().min(0).max(10).optional().describe('Extra attempts after a failure (default 1).'),
+  resolvers: z.array(resolverAddress).optional().describe('DNS servers: "1.1.1.1", "127.0.0.1:5353", "[::1]:53". Empty: the system resolver.'),
+  latency: z.strictObject({ degraded: duration.optional().describe('HTTP total time above this is degraded (default 2s).') }).optional(),
+  certificate: certificateThresholds.optional().describe('Days left on the earliest-expiring certificate that make a service degraded or down.'),
 };
 
 const defaultsSchema = z.strictObject({
   ...settingsShape,
-  concurrency: z.number().int().min(1).max(100_000).optional(),
+  concurrency: z.number().int().min(1).max(100_000).optional().describe('Services probed at once (default 64).'),
 });
 
 const statusExpectation = z
@@ -129,23 +133,25 @@ function target(parse: (text: string) => unknown) {
 }
 
 export const serviceSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty'),
-  url: target(parseUrlTarget).optional(),
-  tcp: target(parseHostPort).optional(),
-  tags: z.array(z.string().min(1)).optional(),
-  critical: z.boolean().optional(),
+  name: z.string().trim().min(1, 'must not be empty').describe('Unique name, shown in every output and usable as a command-line target.'),
+  url: target(parseUrlTarget).optional().describe('An http:// or https:// URL: runs dns, tcp, tls (https) and http probes.'),
+  tcp: target(parseHostPort).optional().describe('host:port (IPv6 as [::1]:5432): runs dns and tcp probes.'),
+  tags: z.array(z.string().min(1)).optional().describe('Labels for --tag selection.'),
+  critical: z.boolean().optional().describe('false: shown, but never affects the status or exit code (default true).'),
   ...settingsShape,
-  http: httpSchema.optional(),
-  dns: z.union([dnsSchema, z.literal(false)]).optional(),
-  tls: z.union([tlsSchema, z.literal(false)]).optional(),
+  http: httpSchema.optional().describe('HTTP request and expectations for a url service.'),
+  dns: z.union([dnsSchema, z.literal(false)]).optional().describe('DNS options; false disables the DNS probe; with name, a DNS-only service.'),
+  tls: z.union([tlsSchema, z.literal(false)]).optional().describe('Certificate thresholds and extra trust; false: do not judge the certificate.'),
 });
 
-export const configSchema = z.strictObject({
-  /** JSON Schema reference for editors; ignored by outage. */
-  $schema: z.string().optional(),
-  defaults: defaultsSchema.optional(),
-  services: z.array(serviceSchema).optional(),
-});
+export const configSchema = z
+  .strictObject({
+    /** JSON Schema reference for editors; ignored by outage. */
+    $schema: z.string().optional(),
+    defaults: defaultsSchema.optional().describe('Settings for every service; any service may override them.'),
+    services: z.array(serviceSchema).optional().describe('The services to check, in the order they are reported.'),
+  })
+  .meta({ title: 'outage configuration', description: 'Configuration for the outage command-line checker.' });
 
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ConfigInput = z.infer<typeof configSchema>;

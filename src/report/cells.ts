@@ -50,3 +50,10 @@ function shortCode(code: string | null): string | undefined {
 export function summaryParts(counts: Record<string, number>): string[] {
   return ['up', 'degraded', 'down', 'unknown'].filter((s) => s === 'up' || (counts[s] ?? 0) > 0).map((s) => `${counts[s] ?? 0} ${s}`);
 }
+
+/** The code with the one detail that matters most: `http.status 503`, `tls.expired`, `down`. */
+export function codeDetail(service: ServiceResult): string {
+  const http = service.probes.find((p) => p.kind === 'http')?.details.status;
+  const detail = service.code === 'http.status' && typeof http === 'number' ? ` ${http}` : '';
+  return `${service.code ?? service.status}${detail}`;
+}

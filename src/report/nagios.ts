@@ -3,6 +3,7 @@
  * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code.
  */
 import type { Status } from '../status.js';
+import { codeDetail } from './cells.js';
 import { oneLine } from './text.js';
 import type { Report, ServiceResult } from './types.js';
 
@@ -19,9 +20,7 @@ export function renderNagios(report: Report): string {
 }
 
 function describe(service: ServiceResult): string {
-  const http = service.probes.find((p) => p.kind === 'http')?.details.status;
-  const detail = service.code === 'http.status' && typeof http === 'number' ? ` ${http}` : '';
-  return `${service.name} (${service.code ?? service.status}${detail})${service.critical ? '' : ' [non-critical]'}`;
+  return `${service.name} (${codeDetail(service)})${service.critical ? '' : ' [non-critical]'}`;
 }
 
 function perfdata(services: ServiceResult[]): string {

@@ -5,20 +5,24 @@ import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
 import { CELL_KINDS, probeCells, type Cell } from './cells.js';
-import type { Report } from './types.js';
+import type { Report, ServiceResult } from './types.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
   /** Terminal width, to wrap the reason column; undefined when not a terminal. */
   columns?: number;
+  /** `outage watch`: how long each service has been in its state, shown as a column. */
+  since?: (service: ServiceResult) => string;
 }
 
 export function renderTable(report: Report, options: TableOptions): string {
   const { chalk } = options;
-  const head = ['Service', 'Status', 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
+  const since = options.since;
+  const head = ['Service', 'Status', ...(since ? ['Since'] : []), 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
   const rows = report.services.map((service) => [
     service.critical ? terminalSafe(service.name) : `${terminalSafe(service.name)} ${chalk.dim('(non-critical)')}`,
     paintStatus(chalk, service.status),
+    ...(since ? [since(service)] : []),
     ...CELL_KINDS.map((kind) => paintCell(chalk, probeCells(service)[kind])),
     service.status === 'up' ? chalk.dim(terminalSafe(service.reason)) : terminalSafe(service.reason),
   ]);
@@ -35,12 +39,13 @@ const MIN_REASON = 24;
  * long service name gives way (wraps too) before the reason drops below a readable width.
  */
 function fitColumns(rows: string[][], columns: number): (number | null)[] {
-  const natural = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2);
-  const borders = 7;
-  const middle = (natural[1] ?? 0) + (natural[2] ?? 0) + (natural[3] ?? 0) + (natural[4] ?? 0);
+  const count = rows[0]?.length ?? 0;
+  const natural = Array.from({ length: count - 1 }, (_, i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2);
+  const borders = count + 1;
+  const middle = natural.slice(1).reduce((a, b) => a + b, 0);
   let name = natural[0] ?? 0;
   if (columns - borders - middle - name < MIN_REASON) name = Math.max(12, columns - borders - middle - MIN_REASON);
-  return [name, null, null, null, null, Math.max(10, columns - borders - middle - name)];
+  return [name, ...natural.slice(1).map(() => null), Math.max(10, columns - borders - middle - name)];
 }
 
 function visibleWidth(text: string): number {

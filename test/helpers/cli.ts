@@ -1,5 +1,5 @@
 /** Runs the real executable in a subprocess, as a user or a CI job would. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/outage.js', import.meta.url));
@@ -10,16 +10,25 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** performance.now() in the test process when the child exited. */
+  exitedAt: number;
 }
 
 export interface CliOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Called once the process has started; lets a test send it a signal. */
-  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  onSpawn?: (child: ChildProcess) => void;
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export interface RunningCli {
+  child: ChildProcess;
+  /** Resolves with stdout so far once it matches, rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  result: Promise<CliResult>;
+}
+
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
@@ -27,9 +36,36 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, durationMs: performance.now() - started }));
+  const watchers = new Set<() => void>();
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+    for (const check of watchers) check();
   });
+  child.stderr?.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      const exitedAt = performance.now();
+      resolve({ code, signal, stdout, stderr, durationMs: exitedAt - started, exitedAt });
+    });
+  });
+  const waitFor = (pattern: RegExp, timeoutMs = 10_000) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watchers.delete(check);
+        reject(new Error(`no ${pattern} in stdout within ${timeoutMs}ms; stdout so far:\n${stdout}\nstderr:\n${stderr}`));
+      }, timeoutMs);
+      function check() {
+        if (!pattern.test(stdout)) return;
+        clearTimeout(timer);
+        watchers.delete(check);
+        resolve(stdout);
+      }
+      watchers.add(check);
+      check();
+    });
+  return { child, waitFor, result };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }

@@ -22,7 +22,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function track(server: Server | ReturnType<typeof createTcp>, scheme: string, host = '127.0.0.1'): Promise<TestServer> {
+function track(server: Server | ReturnType<typeof createTcp>, scheme: string, host = '127.0.0.1', port = 0): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const state: TestServer = {
     port: 0,
@@ -48,7 +48,7 @@ function track(server: Server | ReturnType<typeof createTcp>, scheme: string, ho
   });
   server.on('request', () => state.requests++);
   return new Promise((resolve) => {
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       state.port = (server.address() as AddressInfo).port;
       state.url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${state.port}`;
       resolve(state);
@@ -56,8 +56,8 @@ function track(server: Server | ReturnType<typeof createTcp>, scheme: string, ho
   });
 }
 
-export function startHttp(handler: Handler, host?: string): Promise<TestServer> {
-  return track(createHttp(handler), 'http', host);
+export function startHttp(handler: Handler, host?: string, port?: number): Promise<TestServer> {
+  return track(createHttp(handler), 'http', host, port);
 }
 
 export function startHttps(identity: ServerIdentity, handler: Handler, host?: string): Promise<TestServer> {

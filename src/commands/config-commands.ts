@@ -1,0 +1,77 @@
+/**
+ * The commands around `check` that never touch the network: `list`, `validate`, `init`, `schema`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { prepareCheck } from '../check.js';
+import { findConfig, SEARCH_PLACES } from '../config/load.js';
+import { configSchema } from '../config/schema.js';
+import { validateConfig } from '../config/validate.js';
+import { ConfigError, ExitCode, OutageError } from '../errors.js';
+import { probesFor } from '../probes/registry.js';
+import { createRedactor } from '../report/redact.js';
+import { terminalSafe } from '../report/text.js';
+import { formatDuration } from '../util/duration.js';
+import { STARTER_CONFIG } from './starter-config.js';
+import { writeStdout } from './output.js';
+
+export async function runListCommand(targets: string[], flags: { config?: string; tag: string[]; json?: boolean }): Promise<number> {
+  const prepared = await prepareCheck({ configPath: flags.config, targets, tags: flags.tag });
+  const redact = createRedactor(prepared.secrets);
+  const services = prepared.services.map((s) => ({
+    name: s.name,
+    target: s.target,
+    probes: probesFor(s),
+    tags: s.tags,
+    critical: s.critical,
+    timeoutMs: s.timeoutMs,
+    retries: s.retries,
+    resolvers: s.resolvers.length > 0 ? s.resolvers : 'system',
+  }));
+  if (flags.json) {
+    await writeStdout(redact(`${JSON.stringify({ concurrency: prepared.concurrency, services }, null, 2)}\n`));
+    return 0;
+  }
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head: ['Service', 'Target', 'Probes', 'Tags', 'Critical', 'Timeout'], style: { head: [], border: [] } });
+  for (const s of services) {
+    table.push([terminalSafe(s.name), terminalSafe(s.target), s.probes.join(' → '), s.tags.join(', '), s.critical ? 'yes' : 'no', `${formatDuration(s.timeoutMs)} × ${s.retries + 1}`]);
+  }
+  await writeStdout(redact(`${table.toString()}\n${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once\n`));
+  return 0;
+}
+
+export async function runValidateCommand(flags: { config?: string }): Promise<number> {
+  const found = await findConfig({ configPath: flags.config });
+  if (!found) {
+    throw new ConfigError([{ path: '', message: `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root)` }], process.cwd(), 'config.not_found');
+  }
+  const config = validateConfig(found.raw, { file: found.file });
+  const count = config.services.length;
+  await writeStdout(`✔ ${found.file}: valid, ${count} service${count === 1 ? '' : 's'}\n`);
+  return 0;
+}
+
+export async function runInitCommand(path: string | undefined): Promise<number> {
+  const file = resolve(path ?? '.outagerc.yaml');
+  // 'wx' fails if the file exists: init never overwrites, even in a race.
+  await writeFile(file, STARTER_CONFIG, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'EEXIST' ? 'it already exists; outage init never overwrites a file' : (error.code ?? error.message);
+    throw new OutageError('init.exists', `cannot write ${file}: ${why}`, ExitCode.cantCreate);
+  });
+  await writeStdout(`Wrote ${file}\nEdit its services, then run: outage check\n`);
+  return 0;
+}
+
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://www.npmjs.com/package/outage/outage.schema.json',
+  };
+}
+
+export async function runSchemaCommand(): Promise<number> {
+  await writeStdout(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  return 0;
+}

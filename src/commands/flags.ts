@@ -1,0 +1,25 @@
+/** Parsing of flags that several commands share; each bad value is a usage error (exit 64). */
+import { isResolverAddress } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { DURATION_HINT, parseDuration } from '../util/duration.js';
+
+export function durationFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`${name}: ${JSON.stringify(value)} is not ${DURATION_HINT}`);
+  if (ms <= 0) throw new UsageError(`${name} must be more than 0`);
+  return ms;
+}
+
+export function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${name}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function resolverFlags(values: string[]): string[] {
+  const bad = values.find((r) => !isResolverAddress(r));
+  if (bad) throw new UsageError(`--resolver: ${JSON.stringify(bad)} is not an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)`);
+  return values;
+}

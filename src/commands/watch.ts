@@ -1,0 +1,105 @@
+/**
+ * `outage watch`: an incident in a terminal. Re-checks on an interval; on a terminal it redraws
+ * the table in place with how long each service has been in its state, otherwise it prints one
+ * line per transition. Ctrl-C ends it with the session's incidents and their durations.
+ */
+import { prepareCheck, runCheck } from '../check.js';
+import { codeDetail } from '../report/cells.js';
+import { colorLevel, makeChalk } from '../report/colors.js';
+import { createRedactor } from '../report/redact.js';
+import { renderTable } from '../report/table.js';
+import type { ServiceResult } from '../report/types.js';
+import type { Status } from '../status.js';
+import { formatDuration } from '../util/duration.js';
+import type { SelectionFlags } from './check.js';
+import { durationFlag, integerFlag, resolverFlags } from './flags.js';
+import { sleep, trapSignals } from './signals.js';
+import { clock } from './wait.js';
+
+export interface WatchFlags extends SelectionFlags {
+  interval: string;
+  probeTimeout?: string;
+  retries?: string;
+}
+
+interface Incident {
+  service: string;
+  status: Status;
+  detail: string;
+  start: number;
+  end?: number;
+}
+
+interface State {
+  status: Status;
+  detail: string;
+  since: number;
+}
+
+export async function runWatchCommand(targets: string[], flags: WatchFlags): Promise<number> {
+  const intervalMs = durationFlag('--interval', flags.interval) as number;
+  const prepared = await prepareCheck({
+    configPath: flags.config,
+    targets,
+    tags: flags.tag,
+    timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
+    retries: integerFlag('--retries', flags.retries, 0, 10),
+    concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
+    resolvers: resolverFlags(flags.resolver),
+  });
+  const redact = createRedactor(prepared.secrets);
+  const out = (text: string) => process.stdout.write(redact(text));
+  const tty = Boolean(process.stdout.isTTY);
+  const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: tty }));
+  const trap = trapSignals();
+  const states = new Map<string, State>();
+  const incidents: Incident[] = [];
+
+  try {
+    while (!trap.signal.aborted) {
+      const report = await runCheck(prepared, { signal: trap.signal });
+      if (trap.signal.aborted) break;
+      const now = Date.now();
+      for (const service of report.services) {
+        const line = transition(service, states, now, incidents);
+        if (line && !tty) out(`${clock(new Date(now))} ${line}\n`);
+      }
+      if (tty) {
+        const since = (s: ServiceResult) => formatDuration(now - (states.get(s.name)?.since ?? now));
+        const table = renderTable(report, { chalk, columns: process.stdout.columns, since });
+        // Home the cursor and clear: the table replaces itself instead of scrolling.
+        out(`\u001b[H\u001b[2J${table}${chalk.dim(`Updated ${clock(new Date(now))} · every ${formatDuration(intervalMs)} · Ctrl-C to stop`)}\n`);
+      }
+      await sleep(intervalMs, trap.signal);
+    }
+  } finally {
+    trap.dispose();
+  }
+  out(renderIncidents(incidents, Date.now()));
+  return trap.exitCode();
+}
+
+/** Update a service's state and incidents; returns the line to print, if anything changed. */
+function transition(service: ServiceResult, states: Map<string, State>, now: number, incidents: Incident[]): string | undefined {
+  const previous = states.get(service.name);
+  if (previous && previous.status === service.status) return undefined;
+  const detail = codeDetail(service);
+  states.set(service.name, { status: service.status, detail, since: now });
+  const open = incidents.find((i) => i.service === service.name && i.end === undefined);
+  if (open) open.end = now;
+  if (service.status !== 'up') incidents.push({ service: service.name, status: service.status, detail, start: now });
+  const what = service.status === 'up' ? '' : ` (${detail})`;
+  if (!previous) return `${service.name} ${service.status}${what}`;
+  const after = service.status === 'up' ? ` after ${formatDuration(now - previous.since)}` : '';
+  return `${service.name} ${previous.status} → ${service.status}${what}${after}`;
+}
+
+export function renderIncidents(incidents: Incident[], now: number): string {
+  if (incidents.length === 0) return '\nNo incidents this session.\n';
+  const lines = [`\nIncidents this session (${incidents.length}):`];
+  for (const i of incidents) {
+    const end = i.end === undefined ? 'ongoing' : clock(new Date(i.end));
+    lines.push(`  ${i.service}  ${i.status}  ${clock(new Date(i.start))} → ${end}  ${formatDuration((i.end ?? now) - i.start)}  ${i.detail}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+function project(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-commands-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const CONFIG = `defaults:
+  timeout: 3s
+services:
+  - name: Web
+    url: https://web.test/
+    tags: [web]
+  - name: DB
+    tcp: db.test:5432
+    critical: false
+  - name: MX
+    dns: { name: mail.test, type: MX }
+`;
+
+describe('outage list', () => {
+  it('shows services and their probes without touching the network', async () => {
+    const r = await runCli(['list'], { cwd: project({ '.outagerc.yaml': CONFIG }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Web\s+│ https:\/\/web\.test\/\s+│ dns → tcp → tls → http\s+│ web\s+│ yes\s+│ 3.00s × 2/);
+    expect(r.stdout).toMatch(/DB\s+│ db\.test:5432\s+│ dns → tcp\s+│\s+│ no/);
+    expect(r.stdout).toMatch(/MX\s+│ mail\.test\s+│ dns\s/);
+    expect(r.stdout).toMatch(/3 services, 64 at once/);
+  });
+
+  it('--json, with tags and ad-hoc targets', async () => {
+    const r = await runCli(['list', '--json', 'Web', 'http://127.0.0.1:1/'], { cwd: project({ '.outagerc.yaml': CONFIG }) });
+    const list = JSON.parse(r.stdout);
+    expect(list.services.map((s: { name: string; probes: string[] }) => [s.name, s.probes.join(',')])).toEqual([
+      ['Web', 'dns,tcp,tls,http'],
+      ['http://127.0.0.1:1/', 'tcp,http'],
+    ]);
+  });
+});
+
+describe('outage validate', () => {
+  it('exits 0 for a valid config', async () => {
+    const r = await runCli(['validate'], { cwd: project({ '.outagerc.yaml': CONFIG }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\.outagerc\.yaml: valid, 3 services/);
+  });
+
+  it('exits 78 with every problem and its key path', async () => {
+    const dir = project({ 'bad.yaml': 'defaults:\n  retries: -1\nservices:\n  - name: a\n    url: https://a.test\n    http: { expect: { status: 999 } }\n' });
+    const r = await runCli(['validate', '--config', join(dir, 'bad.yaml')]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/defaults\.retries: Too small/);
+    expect(r.stderr).toMatch(/services\[0\]\.http\.expect\.status: 999 is not an HTTP status/);
+  });
+
+  it('exits 78 when there is no config to validate', async () => {
+    const r = await runCli(['validate'], { cwd: project() });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/no config file found/);
+  });
+});
+
+describe('outage init', () => {
+  it('writes a starter that validates, and never overwrites it', async () => {
+    const dir = project();
+    const first = await runCli(['init'], { cwd: dir });
+    expect(first.code).toBe(0);
+    const file = join(dir, '.outagerc.yaml');
+    expect(existsSync(file)).toBe(true);
+    expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
+    writeFileSync(file, '# my edits\n' + readFileSync(file, 'utf8'));
+    const second = await runCli(['init'], { cwd: dir });
+    expect(second.code).toBe(73);
+    expect(second.stderr).toMatch(/already exists; outage init never overwrites a file/);
+    expect(readFileSync(file, 'utf8').startsWith('# my edits\n')).toBe(true);
+  });
+});
+
+describe('outage schema', () => {
+  it('prints a JSON Schema that describes the config', async () => {
+    const r = await runCli(['schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+    expect(schema.title).toBe('outage configuration');
+    expect(schema.additionalProperties).toBe(false);
+    const service = schema.properties.services.items;
+    expect(Object.keys(service.properties)).toEqual(expect.arrayContaining(['name', 'url', 'tcp', 'http', 'dns', 'tls', 'timeout', 'critical']));
+    expect(service.required).toEqual(['name']);
+    expect(service.properties.timeout.description).toMatch(/Budget for one attempt/);
+  });
+});

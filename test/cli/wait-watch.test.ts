@@ -1,0 +1,107 @@
+/**
+ * `wait` and `watch` against loopback servers that come and go during the test. Intervals are
+ * passed as flags so the tests stay fast.
+ */
+import { describe, expect, it } from 'vitest';
+import { nextDelay, reached } from '../../src/commands/wait.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { closedPort, ok, respond, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
+
+describe('outage wait', () => {
+  it('exits 0 soon after a server starts answering 200, three seconds in', async () => {
+    const port = await closedPort();
+    const waiting = startCli(['wait', `http://127.0.0.1:${port}/health`, '--timeout', '10s', '--interval', '500ms']);
+    await waiting.waitFor(/down \(tcp\.refused\)/);
+    let server: TestServer | undefined;
+    let upAt = 0;
+    const starting = new Promise<void>((resolve) =>
+      setTimeout(async () => {
+        server = await startHttp(ok, '127.0.0.1', port);
+        upAt = performance.now();
+        resolve();
+      }, 3000),
+    );
+    const result = await waiting.result;
+    await starting;
+    await server?.close();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ready: http:\/\/127\.0\.0\.1:\d+\/health up/);
+    // Polls at least every --interval (500ms): one passing check after the server came up.
+    expect(server?.requests).toBe(1);
+    expect(result.exitedAt - upAt).toBeLessThan(2000);
+  });
+
+  it('exits 2 and names every service not ready with its last code and reason', async () => {
+    const port = await closedPort();
+    const result = await runCli(['wait', `http://127.0.0.1:${port}/`, '--timeout', '1s', '--interval', '200ms']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/not up after 1\.00s: 1 of 1 services not ready/);
+    expect(result.stdout).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/: down \\(tcp\\.refused\\) — .*connection refused`));
+  });
+
+  it('--until down waits for a service to go away', async () => {
+    const server = await startHttp(ok);
+    const waiting = startCli(['wait', server.url, '--until', 'down', '--timeout', '10s', '--interval', '200ms']);
+    await waiting.waitFor(/ up\n/);
+    await server.close();
+    const result = await waiting.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/down \(tcp\.refused\)\nready: .* down/);
+  });
+
+  it('--stable N needs N passing checks in a row', async () => {
+    const server = await startHttp(ok);
+    const result = await runCli(['wait', server.url, '--stable', '3', '--interval', '100ms', '--timeout', '10s']);
+    await server.close();
+    expect(result.code).toBe(0);
+    expect(server.requests).toBe(3);
+    expect(result.stdout).toMatch(/for 3 checks in a row/);
+  });
+
+  it('SIGINT stops it cleanly with exit 130', async () => {
+    const port = await closedPort();
+    const waiting = startCli(['wait', `http://127.0.0.1:${port}/`, '--timeout', '1m', '--interval', '200ms']);
+    await waiting.waitFor(/tcp\.refused/);
+    waiting.child.kill('SIGINT');
+    const result = await waiting.result;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/interrupted by SIGINT: 1 of 1 services not ready/);
+  });
+
+  it('judges states and backs off up to the interval', () => {
+    expect([reached('up', 'up'), reached('degraded', 'up'), reached('degraded', 'degraded'), reached('down', 'degraded'), reached('down', 'down')]).toEqual([true, false, true, false, true]);
+    expect([1, 2, 3, 4, 5].map((n) => nextDelay(2000, n))).toEqual([250, 500, 1000, 2000, 2000]);
+    expect(nextDelay(2000, 0)).toBe(2000);
+    expect(nextDelay(100, 3)).toBe(100);
+  });
+});
+
+describe('outage watch', () => {
+  it('prints transitions with durations and the incidents on Ctrl-C', async () => {
+    let healthy = true;
+    const handler: Handler = (req, res) => (healthy ? ok(req, res) : respond(503)(req, res));
+    const server = await startHttp(handler);
+    const watching = startCli(['watch', server.url, '--interval', '200ms', '--retries', '0']);
+    await watching.waitFor(/^\d\d:\d\d:\d\d http:\S+ up$/m);
+    healthy = false;
+    await watching.waitFor(/^\d\d:\d\d:\d\d http:\S+ up → down \(http\.status 503\)$/m);
+    await new Promise((r) => setTimeout(r, 500));
+    healthy = true;
+    await watching.waitFor(/^\d\d:\d\d:\d\d http:\S+ down → up after (\d+ms|[\d.]+s)$/m);
+    watching.child.kill('SIGINT');
+    const result = await watching.result;
+    await server.close();
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/Incidents this session \(1\):\n {2}http:\S+ {2}down {2}\d\d:\d\d:\d\d → \d\d:\d\d:\d\d {2}\S+ {2}http\.status 503/);
+  });
+
+  it('says so when the session had no incidents', async () => {
+    const server = await startHttp(ok);
+    const watching = startCli(['watch', server.url, '--interval', '200ms']);
+    await watching.waitFor(/ up\n/);
+    watching.child.kill('SIGINT');
+    const result = await watching.result;
+    await server.close();
+    expect(result.stdout).toMatch(/No incidents this session\./);
+  });
+});
