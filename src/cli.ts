@@ -138,6 +138,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     process.exitCode = exitCodeFor(error);
   }
+  // Everything is written by now. Nothing should hold the event loop, but if a socket or timer
+  // ever does, the user's shell must not hang: exit anyway shortly after (unref: never delays).
+  setTimeout(() => process.exit(), 1000).unref();
 }
 
 function exitCodeFor(error: unknown): number {

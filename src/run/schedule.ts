@@ -10,6 +10,7 @@ import { PROBES, probesFor } from '../probes/registry.js';
 import type { AttemptState, Observation, ProbeContext, ProbeKind } from '../probes/types.js';
 import { isInterrupted, startDeadline } from './deadline.js';
 import { attemptStatus, judge } from './evaluate.js';
+import { overrunObservation, withWatchdog } from './watchdog.js';
 
 export interface AttemptRecord {
   observations: Partial<Record<ProbeKind, Observation>>;
@@ -88,8 +89,11 @@ export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], inter
     for (const kind of kinds) {
       const probe = PROBES[kind] as (s: ServiceSpec, c: ProbeContext) => Promise<Observation>;
       let observation: Observation;
+      const started = performance.now();
       try {
-        observation = await probe(service, context);
+        observation = await withWatchdog(probe(service, context), deadline.signal, () =>
+          overrunObservation(kind, service, deadline.signal, performance.now() - started),
+        );
       } catch (error) {
         record.crashed = { kind, reason: `internal error in the ${kind} probe: ${(error as Error).message}` };
         break;

@@ -3,10 +3,16 @@
  * records, a CNAME chain, or silence. Point a service's `resolvers` at `server.address`.
  */
 import { createSocket } from 'node:dgram';
+import { createServer as createTcpServer } from 'node:net';
 import * as packet from 'dns-packet';
 
 export type Answer =
-  | { rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED'; answers?: packet.Answer[] }
+  | {
+      rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+      answers?: packet.Answer[];
+      /** Over UDP, answer with the TC bit and no records, so the client retries over TCP. */
+      truncateUdp?: boolean;
+    }
   | 'drop';
 
 export type Zone = (name: string, type: string) => Answer;
@@ -14,42 +20,76 @@ export type Zone = (name: string, type: string) => Answer;
 export interface TestDnsServer {
   address: string;
   port: number;
-  queries: { name: string; type: string }[];
+  queries: { name: string; type: string; transport: 'udp' | 'tcp' }[];
   close(): Promise<void>;
 }
 
+/** UDP and TCP on the same 127.0.0.1 port, as a real resolver listens. */
 export async function startDns(zone: Zone): Promise<TestDnsServer> {
-  const socket = createSocket('udp4');
   const queries: TestDnsServer['queries'] = [];
-  socket.on('message', (message, remote) => {
+  const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
     let query: packet.Packet;
     try {
       query = packet.decode(message);
     } catch {
-      return;
+      return undefined;
     }
     const question = query.questions?.[0];
-    if (!question) return;
-    queries.push({ name: question.name, type: question.type });
+    if (!question) return undefined;
+    queries.push({ name: question.name, type: question.type, transport });
     const answer = zone(question.name.toLowerCase(), question.type);
-    if (answer === 'drop') return;
-    const response = packet.encode({
+    if (answer === 'drop') return undefined;
+    const truncated = transport === 'udp' && answer.truncateUdp === true;
+    return packet.encode({
       id: query.id,
       type: 'response',
-      flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | rcodeFlag(answer.rcode),
+      flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | rcodeFlag(answer.rcode) | (truncated ? packet.TRUNCATED_RESPONSE : 0),
       questions: query.questions,
-      answers: answer.answers ?? [],
+      answers: truncated ? [] : (answer.answers ?? []),
     });
-    socket.send(response, remote.port, remote.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  return {
-    address: `127.0.0.1:${port}`,
-    port,
-    queries,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
+
+  for (let tries = 0; ; tries++) {
+    const udp = createSocket('udp4');
+    udp.on('message', (message, remote) => {
+      const response = respond(message, 'udp');
+      if (response) udp.send(response, remote.port, remote.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const { port } = udp.address();
+    const tcp = createTcpServer((socket) => {
+      let buffered = Buffer.alloc(0);
+      socket.on('error', () => {});
+      socket.on('data', (data) => {
+        buffered = Buffer.concat([buffered, data]);
+        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+          const length = buffered.readUInt16BE(0);
+          const response = respond(buffered.subarray(2, 2 + length), 'tcp');
+          buffered = buffered.subarray(2 + length);
+          if (response) socket.write(Buffer.concat([Buffer.from([response.length >> 8, response.length & 0xff]), response]));
+        }
+      });
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) {
+      // The UDP port's TCP twin was taken: try another port.
+      udp.close();
+      if (tries < 5) continue;
+      throw new Error('could not bind a DNS server on UDP and TCP');
+    }
+    return {
+      address: `127.0.0.1:${port}`,
+      port,
+      queries,
+      close: async () => {
+        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      },
+    };
+  }
 }
 
 function rcodeFlag(rcode: string): number {
@@ -66,6 +106,8 @@ export interface ZoneEntry {
   NS?: string[];
   SOA?: { mname: string; rname: string; serial: number };
   CAA?: { tag: 'issue' | 'iodef'; value: string }[];
+  /** Answer over UDP with TC set and no records; the full answer only over TCP. */
+  truncateUdp?: boolean;
 }
 
 export function tableZone(table: Record<string, ZoneEntry | Answer>): Zone {
@@ -91,6 +133,6 @@ export function tableZone(table: Record<string, ZoneEntry | Answer>): Zone {
       answers.push({ type: 'SOA', name, ttl: 300, data: { ...entry.SOA, refresh: 3600, retry: 600, expire: 86400, minimum: 60 } });
     }
     if (type === 'CAA') for (const c of entry.CAA ?? []) answers.push({ type: 'CAA', name, ttl: 300, data: { flags: 0, tag: c.tag, value: c.value } });
-    return { rcode: 'NOERROR', answers };
+    return { rcode: 'NOERROR', answers, truncateUdp: entry.truncateUdp };
   };
 }
