@@ -2,7 +2,7 @@
  * Finding and reading the config file (cosmiconfig, module name `outage`), then validating it.
  * Every way reading can fail becomes a ConfigError (exit 78) naming the file, never a stack trace.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { ResolvedConfig } from './service.js';
@@ -48,6 +48,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   if (options.configPath) {
     const file = resolve(cwd, options.configPath);
     try {
+      await checkSize(file);
       if (!(extname(file) in defaultLoaders) && extname(file) !== '') {
         // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
         const content = await readFile(file, 'utf8');
@@ -66,6 +67,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
     throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
   }
   if (!result) return undefined;
+  await checkSize(result.filepath);
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
 }
 
@@ -85,6 +87,17 @@ function emptyToUndefined(raw: unknown, file: string): unknown {
   return raw;
 }
 
+/** A config this large is a mistake (a log or a dump under the wrong name), not a config. */
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+async function checkSize(file: string): Promise<void> {
+  const { size } = await stat(file);
+  if (size > MAX_CONFIG_BYTES) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw new ConfigError([{ path: '', message: `the file is ${mb(size)}; a config may be at most ${mb(MAX_CONFIG_BYTES)}` }], file, 'config.too_large');
+  }
+}
+
 function readError(error: unknown, file: string): ConfigError {
   if (error instanceof ConfigError) return error;
   const err = error as NodeJS.ErrnoException & { mark?: { line: number; column: number }; reason?: string };
@@ -92,10 +105,22 @@ function readError(error: unknown, file: string): ConfigError {
     return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
   }
   if (err.code === 'EISDIR') return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
-  // js-yaml: reason + mark (0-based); parse-json: message has "at line:column"; JS: the thrown message.
+  // js-yaml: reason + mark (0-based); parse-json: a code frame around the reason; JS: the thrown message.
   const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
-  const message = err.reason ? `${err.reason}${where}` : firstLines(String(err.message ?? error));
+  const message = err.reason ? `${err.reason}${where}` : (jsonError(String(err.message)) ?? firstLines(String(err.message ?? error)));
   return new ConfigError([{ path: '', message: `cannot be read: ${message}` }], file, 'config.parse');
+}
+
+/** parse-json (via cosmiconfig) reports a position and a code frame; say it as line and column. */
+function jsonError(message: string): string | undefined {
+  if (!message.startsWith('JSON Error')) return undefined;
+  const lines = message.split('\n');
+  const reason = lines.find((l) => / in JSON at position \d+/.test(l))?.replace(/ in JSON at position \d+.*$/, '');
+  const line = /^>\s*(\d+)\s*\|/m.exec(message)?.[1];
+  const caret = lines.find((l) => /^\s*\|\s*\^/.test(l));
+  const column = caret ? caret.indexOf('^') - caret.indexOf('|') - 1 : undefined;
+  if (!reason) return undefined;
+  return `${reason}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}`;
 }
 
 function firstLines(message: string): string {

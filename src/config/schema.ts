@@ -156,3 +156,19 @@ export const configSchema = z
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ConfigInput = z.infer<typeof configSchema>;
 export type HttpInput = z.infer<typeof httpSchema>;
+
+/**
+ * The keys allowed at each place in the config, for "did you mean" hints. Keyed by the name of
+ * the parent key (`''` for the top level, `services` for a service).
+ */
+export const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(configSchema.shape),
+  defaults: Object.keys(defaultsSchema.shape),
+  services: Object.keys(serviceSchema.shape),
+  http: Object.keys(httpSchema.shape),
+  expect: ['status', 'body', 'bodyRegex'],
+  dns: Object.keys(dnsSchema.shape),
+  tls: Object.keys(tlsSchema.shape),
+  latency: ['degraded'],
+  certificate: Object.keys(certificateThresholds.shape),
+};

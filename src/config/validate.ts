@@ -10,7 +10,8 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { createRedactor } from '../report/redact.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from './path.js';
-import { configSchema, serviceSchema, type ConfigInput, type ServiceInput } from './schema.js';
+import { closest } from '../util/suggest.js';
+import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type ServiceInput } from './schema.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec, type TlsSpec } from './service.js';
 import { adHocService, parseHostPort, parseUrlTarget } from './targets.js';
 
@@ -209,7 +210,12 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: formatPath([...path, key]), message: 'unknown key' });
+      const parent = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
+      for (const key of issue.keys) {
+        const hint = closest(key, KNOWN_KEYS[parent] ?? []);
+        const fallback = parent === 'services' ? ' (probes are set with url, tcp, dns, tls and http)' : '';
+        problems.push({ path: formatPath([...path, key]), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : fallback}` });
+      }
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest rather than zod's generic "invalid input".
       const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
@@ -240,6 +246,9 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** Unique problems, services in file order (others keep the order they were found in). */
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  return [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  const index = (p: ConfigProblem) => Number(/^services\[(\d+)\]/.exec(p.path)?.[1] ?? -1);
+  return unique.sort((a, b) => index(a) - index(b));
 }

@@ -79,8 +79,8 @@ describe('valid configs', () => {
 describe('invalid configs report every problem with its key path', () => {
   const cases: [string, unknown, string[]][] = [
     ['service without name', { services: [{ url: 'https://x.test' }] }, ['services[0].name: is required (string)']],
-    ['unknown key', { services: [{ name: 'a', url: 'https://x.test', timout: '1s' }] }, ['services[0].timout: unknown key']],
-    ['unknown top-level key', { service: [] }, ['service: unknown key']],
+    ['unknown key', { services: [{ name: 'a', url: 'https://x.test', timout: '1s' }] }, ['services[0].timout: unknown key (did you mean "timeout"?)']],
+    ['unknown top-level key', { service: [] }, ['service: unknown key (did you mean "services"?)']],
     ['bad duration', { defaults: { timeout: 'soon' } }, ['defaults.timeout: "soon" is not a duration such as 500ms, 10s, 5m, 1h or 14d']],
     ['negative retries', { defaults: { retries: -1 } }, ['defaults.retries: Too small: expected number to be >=0']],
     ['bad status range', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { status: '399-200' } } }] }, ['services[0].http.expect.status: "399-200" is an empty range (low end above high end)']],
