@@ -3,10 +3,12 @@ export function closest(input: string, candidates: readonly string[]): string | 
   const limit = Math.max(1, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;
+  const typed = input.toLowerCase();
   for (const candidate of candidates) {
+    const known = candidate.toLowerCase();
     // A shared stem (`retry` for `retries`) is as telling as a one-letter typo.
-    const stem = input.length >= 4 && candidate.toLowerCase().startsWith(input.toLowerCase().slice(0, 4));
-    const d = stem ? Math.min(1, distance(input.toLowerCase(), candidate.toLowerCase())) : distance(input.toLowerCase(), candidate.toLowerCase());
+    const stem = typed.length >= 4 && known.startsWith(typed.slice(0, 4));
+    const d = Math.min(distance(typed, known), stem ? 1 : Infinity);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
