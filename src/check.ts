@@ -6,6 +6,8 @@ import { findConfig } from './config/load.js';
 import type { ServiceSpec } from './config/service.js';
 import { DEFAULTS } from './config/service.js';
 import { validateConfig } from './config/validate.js';
+import { OutageError } from './errors.js';
+import { createRedactor } from './report/redact.js';
 import { buildReport } from './report/report.js';
 import type { Report } from './report/types.js';
 import { serviceResult } from './run/results.js';
@@ -51,7 +53,14 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
   }
   const config = raw === undefined ? undefined : validateConfig(raw, { env, file });
   const rawDefaults = raw && typeof raw === 'object' ? (raw as { defaults?: unknown }).defaults : undefined;
-  const selected = selectServices(config, rawDefaults, options.targets ?? [], options.tags ?? [], env);
+  let selected: ReturnType<typeof selectServices>;
+  try {
+    selected = selectServices(config, rawDefaults, options.targets ?? [], options.tags ?? [], env);
+  } catch (error) {
+    // Selection errors echo what the user typed, which may hold a secret value from the config.
+    if (error instanceof OutageError) error.message = createRedactor(config?.secrets ?? [])(error.message);
+    throw error;
+  }
   return {
     services: applyOverrides(selected.services, options),
     concurrency: options.concurrency ?? config?.settings.concurrency ?? DEFAULTS.concurrency,

@@ -1,0 +1,88 @@
+/**
+ * Secrets never appear in any output: values from ${VAR}, URL user-info, and Authorization,
+ * Cookie, Proxy-Authorization and X-Api-Key headers — in every format, report file, error and
+ * config error. They show as ***.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORMAT_NAMES } from '../../src/report/format-names.js';
+import { runCli } from '../helpers/cli.js';
+import { respond, startHttp, type TestServer } from '../helpers/servers.js';
+
+const ENV = { TOKEN: 'tok-7f3a9c1e', API_KEY: 'key-5b2d8e4f', QUERY_KEY: 'qk-0c6e1a9b', NAME_PART: 'np-4d7f2c8a' };
+const LITERAL = { password: 'Pa55-w0rd-91x', cookie: 'c00kie-v4lue-3e', proxy: 'Basic cHJveHk6c2VjcmV0LXB3' };
+const SECRETS = [...Object.values(ENV), ...Object.values(LITERAL), 'cHJveHk6c2VjcmV0LXB3'];
+
+let server: TestServer;
+let dir: string;
+let config: string;
+
+beforeAll(async () => {
+  // Redirects to a URL carrying the secret query, then fails: the secret reaches hops and reasons.
+  server = await startHttp((req, res) => (req.url?.startsWith('/start') ? respond(302, '', { location: `/next?key=${ENV.QUERY_KEY}` })(req, res) : respond(503, `denied ${ENV.TOKEN}`)(req, res)));
+  dir = mkdtempSync(join(tmpdir(), 'outage-secrets-'));
+  config = join(dir, 'outage.yaml');
+  writeFileSync(
+    config,
+    [
+      'services:',
+      '  - name: "api ${NAME_PART}"',
+      `    url: "http://admin:${LITERAL.password}@127.0.0.1:${server.port}/start?key=\${QUERY_KEY}"`,
+      '    retries: 0',
+      '    http:',
+      '      headers:',
+      '        Authorization: "Bearer ${TOKEN}"',
+      '        X-Api-Key: "${API_KEY}"',
+      `        Cookie: "session=${LITERAL.cookie}"`,
+      `        Proxy-Authorization: "${LITERAL.proxy}"`,
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(() => server.close());
+
+function expectClean(text: string, where: string) {
+  for (const secret of SECRETS) expect(text, `${where} leaks ${secret}`).not.toContain(secret);
+}
+
+describe('secrets', () => {
+  it.each(FORMAT_NAMES)('--format %s', async (format) => {
+    const r = await runCli(['check', '-c', config, '--format', format], { env: ENV });
+    expect(r.code).toBe(2);
+    expectClean(r.stdout + r.stderr, format);
+    expect(r.stdout).toContain('***');
+  });
+
+  it('-v, report files and the GitHub step summary', async () => {
+    const summary = join(dir, 'summary.md');
+    const reports = FORMAT_NAMES.map((f) => `${f}=${join(dir, `report.${f}`)}`);
+    const r = await runCli(['check', '-c', config, '-v', ...reports.flatMap((x) => ['--report', x]), '--report', `github=${join(dir, 'gh.txt')}`], {
+      env: { ...ENV, GITHUB_STEP_SUMMARY: summary },
+    });
+    expectClean(r.stdout + r.stderr, '-v');
+    for (const f of FORMAT_NAMES) expectClean(readFileSync(join(dir, `report.${f}`), 'utf8'), `report.${f}`);
+    expectClean(readFileSync(summary, 'utf8'), 'step summary');
+  });
+
+  it('list, wait and error messages', async () => {
+    const list = await runCli(['list', '-c', config, '--json'], { env: ENV });
+    expectClean(list.stdout + list.stderr, 'list');
+    const wait = await runCli(['wait', '-c', config, '--timeout', '300ms', '--interval', '100ms'], { env: ENV });
+    expect(wait.code).toBe(2);
+    expectClean(wait.stdout + wait.stderr, 'wait');
+    const unknown = await runCli(['check', '-c', config, `nope-${ENV.TOKEN}`], { env: ENV });
+    expect(unknown.code).toBe(64);
+    expectClean(unknown.stderr, 'usage error');
+  });
+
+  it('config errors', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'services:\n  - name: a\n    url: "https://${TOKEN}/"\n    timeout: "${API_KEY}"\n    retries: "${QUERY_KEY}"\n');
+    const r = await runCli(['check', '-c', bad], { env: ENV });
+    expect(r.code).toBe(78);
+    expectClean(r.stderr, 'config error');
+    expect(r.stderr).toMatch(/timeout: "\*\*\*" is not a duration/);
+  });
+});

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, startCli } from '../helpers/cli.js';
+import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+
+let up: TestServer;
+let hanging: TestServer;
+beforeAll(async () => {
+  [up, hanging] = await Promise.all([startHttp(ok), startHttp(() => {})]);
+});
+afterAll(async () => {
+  await Promise.all([up.close(), hanging.close()]);
+});
+
+describe('signals', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s cancels in-flight probes, prints partial results and exits %d within 500 ms', async (signal, code) => {
+    const running = startCli(['check', '--json', '--timeout', '60s', up.url, hanging.url, hanging.url.replace('127.0.0.1', 'localhost')]);
+    // Wait until the hanging server holds both requests: the run is truly stuck in flight.
+    while (hanging.requests < 2) await new Promise((r) => setTimeout(r, 20));
+    const sentAt = performance.now();
+    running.child.kill(signal);
+    const result = await running.result;
+    expect(result.code).toBe(code);
+    expect(result.exitedAt - sentAt).toBeLessThan(500);
+    const report = JSON.parse(result.stdout);
+    expect(report.interrupted).toBe(true);
+    expect(report.services.map((s: { status: string; code: string | null }) => [s.status, s.code])).toEqual([
+      ['up', null],
+      ['unknown', 'interrupted'],
+      ['unknown', 'interrupted'],
+    ]);
+    expect(result.stderr).toBe('');
+    hanging.requests = 0;
+  });
+});
+
+describe('pipes', () => {
+  function shell(command: string): Promise<{ stderr: string; statuses: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('bash', ['-c', `${command}; echo "\${PIPESTATUS[*]}" >&2`], { env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.resume();
+      child.on('close', () => {
+        const lines = stderr.trimEnd().split('\n');
+        resolve({ statuses: lines.pop() ?? '', stderr: lines.join('\n') });
+      });
+    });
+  }
+
+  it('`outage check --json | head -c 10` ends quietly: no EPIPE, no stack trace', async () => {
+    const targets = Array.from({ length: 40 }, () => up.url).join(' ');
+    const { stderr, statuses } = await shell(`node ${BIN} check --json ${targets} | head -c 10`);
+    expect(stderr).toBe('');
+    expect(statuses.split(' ')[0]).toMatch(/^(0|141)$/);
+  });
+
+  it('a closed stdout does not crash it', async () => {
+    const { stderr, statuses } = await shell(`node ${BIN} check ${up.url} >&-`);
+    expect(stderr).not.toMatch(/EPIPE|EBADF|at .+:\d+:\d+/);
+    expect(statuses).toBe('0');
+  });
+});
