@@ -1,0 +1,107 @@
+/**
+ * Every renderer accepts any report object, and what must parse always parses: JSON round-trips,
+ * JUnit validates against the XSD, TAP reads back with one point per service, line formats stay
+ * on their lines, and nothing reaches a terminal as a control character.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { Parser } from 'tap-parser';
+import { describe, expect, it } from 'vitest';
+import { makeChalk } from '../../src/report/colors.js';
+import { FORMATS } from '../../src/report/formats.js';
+import { buildReport } from '../../src/report/report.js';
+import type { ProbeResult, Report, ServiceResult } from '../../src/report/types.js';
+import { FAILURE_CODES } from '../../src/probes/types.js';
+
+const XSD = fileURLToPath(new URL('../fixtures/jenkins-junit.xsd', import.meta.url));
+const options = { chalk: makeChalk(0), verbose: true };
+
+/** Any UTF-16: control characters, lone surrogates, emoji, markup. */
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 20 }),
+  fc.constantFrom('', '<x>&"\'', ']]>', '::error::x', '%0A\n\r', '| # \\'),
+);
+const status = fc.constantFrom('up', 'degraded', 'down', 'unknown' as const);
+const probe: fc.Arbitrary<ProbeResult> = fc.record({
+  kind: fc.constantFrom('dns', 'tcp', 'tls', 'http' as const),
+  status: fc.constantFrom('up', 'degraded', 'down', 'unknown', 'skipped' as const),
+  code: fc.option(fc.constantFrom(...FAILURE_CODES), { nil: null }),
+  reason: text,
+  durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  attempts: fc.integer({ min: 0, max: 5 }),
+  timings: fc.option(fc.record({ total: fc.double({ min: 0, max: 1e6, noNaN: true }), ttfb: fc.double({ min: 0, max: 1e6, noNaN: true }) }), { nil: undefined }),
+  details: fc.record({ status: fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }), daysLeft: fc.option(fc.double({ min: -100, max: 1000, noNaN: true }), { nil: undefined }) }),
+});
+const service: fc.Arbitrary<ServiceResult> = fc.record({
+  name: text,
+  target: text,
+  status,
+  code: fc.option(fc.constantFrom(...FAILURE_CODES), { nil: null }),
+  reason: text,
+  critical: fc.boolean(),
+  tags: fc.array(text, { maxLength: 2 }),
+  durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  thresholds: fc.record({ latencyDegradedMs: fc.integer({ min: 1, max: 60_000 }), certificateDegradedDays: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }) }),
+  probes: fc.array(probe, { maxLength: 4 }),
+});
+const report: fc.Arbitrary<Report> = fc
+  .tuple(fc.array(service, { maxLength: 6 }), fc.constantFrom('degraded', 'down', 'never' as const), fc.boolean())
+  .map(([services, failOn, interrupted]) => buildReport(services, { startedAt: new Date(0), durationMs: 12, failOn, interrupted }));
+
+describe('renderers on any report (property)', () => {
+  it('never throw, and JSON round-trips', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        for (const render of Object.values(FORMATS)) expect(typeof render(r, options)).toBe('string');
+        expect(JSON.parse(FORMATS.json(r, options))).toEqual(JSON.parse(JSON.stringify(r)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('JUnit always validates against the XSD', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-fuzz-junit-'));
+    const files = fc.sample(report, 60).map((r, i) => {
+      const file = join(dir, `${i}.xml`);
+      writeFileSync(file, FORMATS.junit(r, options));
+      return file;
+    });
+    const result = spawnSync('xmllint', ['--noout', '--schema', XSD, ...files], { encoding: 'utf8' });
+    expect(result.error).toBeUndefined();
+    expect(result.stderr.split('\n').filter((l) => l && !l.endsWith(' validates'))).toEqual([]);
+    expect(result.status).toBe(0);
+  });
+
+  it('TAP always reads back with one test point per service', async () => {
+    for (const r of fc.sample(report, 100)) {
+      const parser = new Parser();
+      const done = new Promise<{ count: number; plan: { end: number } }>((resolve) => parser.on('complete', resolve));
+      parser.end(FORMATS.tap(r, options));
+      const final = await done;
+      expect(final.count).toBe(r.services.length);
+      expect(final.plan.end).toBe(r.services.length);
+    }
+  });
+
+  it('line formats keep their lines, and terminal output holds no control characters', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        const nagios = FORMATS.nagios(r, options);
+        expect(nagios.split('\n')).toHaveLength(2);
+        const github = FORMATS.github(r, options).trimEnd().split('\n');
+        expect(github).toHaveLength(r.services.filter((s) => s.status !== 'up').length + 1);
+        for (const line of github.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^\n]*::/);
+        const markdownRows = FORMATS.markdown(r, options).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
+        expect(markdownRows).toHaveLength(r.services.length);
+        // eslint-disable-next-line no-control-regex
+        expect(FORMATS.table(r, options)).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
