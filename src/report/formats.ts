@@ -26,7 +26,7 @@ export interface RenderOptions {
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
 
-export const FORMATS = {
+export const FORMATS: Record<FormatName, Renderer> = {
   table: (report, options) => {
     if (options.quiet) return `${renderSummary(report, options.chalk)}\n`;
     return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk) : '');
@@ -38,4 +38,4 @@ export const FORMATS = {
   github: (report) => renderGithub(report),
   prometheus: (report) => renderPrometheus(report),
   nagios: (report) => renderNagios(report),
-} satisfies Record<FormatName, Renderer>;
+};
