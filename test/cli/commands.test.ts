@@ -95,3 +95,20 @@ describe('outage schema', () => {
     expect(service.properties.timeout.description).toMatch(/Budget for one attempt/);
   });
 });
+
+describe('help and version fast paths', () => {
+  it('print exactly what the full CLI would', async () => {
+    const { buildProgram } = await import('../../src/cli.js');
+    const program = buildProgram();
+    expect((await runCli(['--help'])).stdout).toBe(program.helpInformation());
+    expect((await runCli(['help'])).stdout).toBe(program.helpInformation());
+    for (const command of program.commands) {
+      expect((await runCli([command.name(), '--help'])).stdout, command.name()).toBe(command.helpInformation());
+      expect((await runCli(['help', command.name()])).stdout, command.name()).toBe(command.helpInformation());
+    }
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const printed = await runCli(['-V']);
+    expect(printed.stdout).toBe(`${version}\n`);
+    expect(printed.code).toBe(0);
+  });
+});
