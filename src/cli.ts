@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { ExitCode, OutageError } from './errors.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 
@@ -123,6 +124,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // undici parses HTTP with WebAssembly; V8 optimises it on a background thread that Node waits
+  // for at exit (~80 ms after the output). A probe parses a few kilobytes: the baseline compiler is
+  // plenty. Set here, for the CLI process only — never for programs that import outage.
+  setFlagsFromString('--liftoff-only');
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -4,12 +4,30 @@
  * the limit, each hop recorded; a hop to another origin opens (and verifies) its own connection.
  */
 import type { Socket } from 'node:net';
-import { Client, type Dispatcher } from 'undici';
+import type { Client as UndiciClient, Dispatcher } from 'undici';
 import { ConnectionFailure, openConnection } from '../net/open-connection.js';
 import { DeadlineExceeded } from '../run/deadline.js';
 import { discardBody, readBody } from './http-body.js';
 import type { Failure, HttpObservation, Probe, ProbeContext } from './types.js';
 import type { ServiceSpec } from '../config/service.js';
+
+/**
+ * Only undici's Client and its request API: the package entry loads everything (fetch, WebSocket,
+ * caches, …) and costs ~50 ms more at every start. These files are internal to undici, so fall
+ * back to the entry if a future version moves them.
+ */
+type RequestFn = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+const { Client, request } = await Promise.all([
+  import('undici/lib/dispatcher/client.js' as string) as Promise<{ default: typeof UndiciClient }>,
+  import('undici/lib/api/index.js' as string) as Promise<{ default: { request: RequestFn } }>,
+]).then(
+  ([client, api]) => ({ Client: client.default, request: api.default.request }),
+  async () => {
+    const undici = await import('undici');
+    return { Client: undici.Client, request: undici.Client.prototype.request as RequestFn };
+  },
+);
+type Client = UndiciClient;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
@@ -52,7 +70,7 @@ export const probeHttp: Probe<'http'> = async (service, context) => {
       const hopStarted = performance.now();
       let response: Dispatcher.ResponseData;
       try {
-        response = await client.request({ path: url.pathname + url.search, method, headers, body, signal: context.signal });
+        response = await request.call(client, { path: url.pathname + url.search, method, headers, body, signal: context.signal });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         return finish(httpFailure(error, 'headers', context.signal));

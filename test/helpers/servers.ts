@@ -6,7 +6,6 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { afterAll } from 'vitest';
 import type { ServerIdentity } from './certs.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -22,7 +21,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function track(server: Server | ReturnType<typeof createTcp>, scheme: string, host = '127.0.0.1', port = 0): Promise<TestServer> {
+function track(server: Server | ReturnType<typeof createTcp>, scheme: string, host = '127.0.0.1', port = 0, backlog = 511): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const state: TestServer = {
     port: 0,
@@ -48,7 +47,7 @@ function track(server: Server | ReturnType<typeof createTcp>, scheme: string, ho
   });
   server.on('request', () => state.requests++);
   return new Promise((resolve) => {
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       state.port = (server.address() as AddressInfo).port;
       state.url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${state.port}`;
       resolve(state);
@@ -60,8 +59,9 @@ export function startHttp(handler: Handler, host?: string, port?: number): Promi
   return track(createHttp(handler), 'http', host, port);
 }
 
-export function startHttps(identity: ServerIdentity, handler: Handler, host?: string): Promise<TestServer> {
-  return track(createHttps({ ...identity }, handler), 'https', host);
+/** `backlog`: the benchmark opens thousands of connections at once; the default (511) would drop SYNs. */
+export function startHttps(identity: ServerIdentity, handler: Handler, host?: string, backlog?: number): Promise<TestServer> {
+  return track(createHttps({ ...identity }, handler), 'https', host, 0, backlog);
 }
 
 /** A raw TCP server for protocol-level misbehaviour (banners, resets, silence). */
@@ -98,17 +98,3 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/**
- * Servers a test file starts as it goes, all closed after its last test:
- * `const own = closeAfterAll(); const server = own(await startHttp(ok));`
- */
-export function closeAfterAll(): <T extends { close(): Promise<void> }>(server: T) => T {
-  const owned: { close(): Promise<void> }[] = [];
-  afterAll(async () => {
-    await Promise.all(owned.map((s) => s.close()));
-  });
-  return (server) => {
-    owned.push(server);
-    return server;
-  };
-}

@@ -2,7 +2,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { closeAfterAll, delayed, ok, respond, startHttp, startHttps, startTcp, type Handler, type TestServer } from '../helpers/servers.js';
+import { delayed, ok, respond, startHttp, startHttps, startTcp, type Handler, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
 
 let pki: TestPki;
 const own = closeAfterAll();

@@ -3,7 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tcpFailure } from '../../src/net/connect.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { closeAfterAll, closedPort, startTcp } from '../helpers/servers.js';
+import { closedPort, startTcp } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
 
 const own = closeAfterAll();
 

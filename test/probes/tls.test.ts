@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { closeAfterAll, ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
+import { ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
 
 let pki: TestPki;
 const own = closeAfterAll();

@@ -1,0 +1,48 @@
+/**
+ * Parallel scale: 10 to 5000 https services, each answering after 200 ms, at the default
+ * concurrency and at one service per slot. Wall time (start-up included) and peak RSS.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { median, outage, scratchDir } from '../measure.js';
+import { delayed, type Fixtures } from '../fixtures.js';
+import { mb, ms, type ScenarioResult } from './types.js';
+
+export async function scale(fx: Fixtures, counts = [10, 100, 1000, 5000]): Promise<ScenarioResult> {
+  const server = await fx.https(delayed(200));
+  const env = { NODE_EXTRA_CA_CERTS: fx.pki.rootFile };
+  const rows: string[][] = [];
+  const results = new Map<string, { wall: number; rss?: number }>();
+  for (const count of counts) {
+    const file = join(scratchDir, `scale-${count}.json`);
+    const services = Array.from({ length: count }, (_, i) => ({ name: `svc-${i}`, url: `https://localhost:${server.port}/?delay=200&i=${i}` }));
+    writeFileSync(file, JSON.stringify({ defaults: { retries: 0 }, services }));
+    for (const concurrency of [64, count]) {
+      if (concurrency > count) continue;
+      const runs = count >= 1000 ? 3 : 5;
+      const walls: number[] = [];
+      const rss: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const sample = await outage(['check', '-c', file, '--concurrency', String(concurrency), '-q'], { env, rss: true });
+        if (sample.exitCode !== 0) throw new Error(`scale ${count}/${concurrency}: exit ${sample.exitCode}: ${sample.stdout}${sample.stderr}`);
+        walls.push(sample.wallMs);
+        if (sample.peakRssMb !== undefined) rss.push(sample.peakRssMb);
+      }
+      const result = { wall: median(walls), rss: rss.length ? median(rss) : undefined };
+      results.set(`${count}/${concurrency}`, result);
+      rows.push([String(count), concurrency === 64 ? '64 (default)' : String(concurrency), ms(result.wall), mb(result.rss), `${runs}`]);
+    }
+  }
+  const thousand = results.get('1000/1000');
+  const fiveThousandRss = Math.max(...[results.get('5000/64')?.rss ?? 0, results.get('5000/5000')?.rss ?? 0]);
+  return {
+    title: 'Parallel scale (each service answers after 200 ms)',
+    columns: ['services', 'concurrency', 'wall (median)', 'peak RSS (median)', 'runs'],
+    rows,
+    targets: [
+      { text: '1000 services at concurrency 1000: wall ≤ 1.5 s, start-up included', measured: thousand ? ms(thousand.wall) : 'not run', met: thousand ? thousand.wall <= 1500 : undefined },
+      { text: '5000 services: peak RSS ≤ 300 MB', measured: mb(fiveThousandRss || undefined), met: fiveThousandRss ? fiveThousandRss <= 300 : undefined },
+    ],
+    notes: ['The HTTPS server runs in the harness process on the same 2 cores, so it shares the CPU with outage.'],
+  };
+}
