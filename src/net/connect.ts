@@ -3,7 +3,7 @@
  * Nothing here throws for a failing target; results carry a classified Failure.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import { DeadlineExceeded } from '../run/deadline.js';
 import type { ConnectAttempt, Failure, FailureCode } from '../probes/types.js';
 
@@ -111,7 +111,7 @@ export interface TlsOptions {
   host: string;
   /** Omitted for IP literals: SNI carries names only. */
   servername?: string;
-  ca?: string[];
+  secureContext: SecureContext;
   alpn?: string[];
 }
 
@@ -128,7 +128,7 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
       socket,
       host: options.host,
       servername: options.servername,
-      ca: options.ca,
+      secureContext: options.secureContext,
       ALPNProtocols: options.alpn ?? ['http/1.1'],
       rejectUnauthorized: false,
     });

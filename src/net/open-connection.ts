@@ -3,7 +3,7 @@
  * The first hop never uses this: it reuses the socket the DNS/TCP/TLS probes already opened.
  */
 import { isIP, type Socket } from 'node:net';
-import { caBundle, inspectCertificates } from '../probes/tls-chain.js';
+import { clientContext, inspectCertificates } from '../probes/tls-chain.js';
 import type { Failure } from '../probes/types.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './resolve.js';
@@ -37,7 +37,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   }
   const tcp = await connectTcp(addresses, options.port, options.signal);
   if (!tcp.ok || !options.secure) return tcp;
-  const tls = await startTls(tcp.socket, { host, servername: isIP(host) ? undefined : host, ca: caBundle(options.ca) }, options.signal);
+  const tls = await startTls(tcp.socket, { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca) }, options.signal);
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);
   if (failure) {

@@ -14,6 +14,8 @@ export type QueryResult = { ok: true; records: DnsRecord[]; source: 'dns' | 'hos
 export interface NameResolver {
   readonly servers: string[] | 'system';
   query(name: string, type: DnsRecordType): Promise<QueryResult>;
+  /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
+  isLocal(name: string): boolean;
   /** Abort every outstanding query (they fail with dns.timeout). */
   cancel(): void;
 }
@@ -27,6 +29,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
   return {
     servers: described,
     cancel: () => resolver.cancel(),
+    isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
         const fromHosts = hostsFileAddresses(name, type);

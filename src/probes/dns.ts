@@ -9,6 +9,11 @@ import type { DnsObservation, Failure, FailureCode, Probe } from './types.js';
 
 const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'dns.nodata'];
 const MAX_CNAME_HOPS = 8;
+/**
+ * The CNAME chain is for the report, not for connecting: once the addresses are in, it gets this
+ * long to finish, so a slow CNAME query never delays the probe (or makes it look slow).
+ */
+const CNAME_GRACE_MS = 50;
 
 export const probeDns: Probe<'dns'> = async (service, context) => {
   const started = performance.now();
@@ -17,10 +22,13 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
   const types: DnsRecordType[] = spec ? spec.types : ['A', 'AAAA'];
   const forAddresses = service.endpoint !== undefined;
 
-  const [results, cnameChain] = await Promise.all([
-    Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) }))),
-    forAddresses ? followCnames(context.resolver, name) : Promise.resolve([]),
-  ]);
+  // Names from /etc/hosts have no CNAMEs; asking a server about them would only add latency.
+  const cnameChain: string[] = [];
+  const walk = forAddresses && !context.resolver.isLocal(name) ? followCnames(context.resolver, name, cnameChain) : Promise.resolve();
+  const results = await Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) })));
+  let grace: NodeJS.Timeout | undefined;
+  await Promise.race([walk, new Promise<void>((resolve) => (grace = setTimeout(resolve, CNAME_GRACE_MS)))]);
+  clearTimeout(grace);
 
   const observation: DnsObservation = {
     kind: 'dns',
@@ -28,7 +36,7 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
     resolvers: context.resolver.servers,
     source: results.some(({ result }) => result.ok && result.source === 'hosts') ? 'hosts' : 'dns',
     records: results.flatMap(({ result }) => (result.ok ? result.records : [])),
-    cnameChain,
+    cnameChain: [...cnameChain],
     partialFailures: [],
     durationMs: 0,
   };
@@ -59,9 +67,8 @@ function mostSevere(failures: (Failure & { type: DnsRecordType })[], name: strin
   return { code: top.code, reason: top.reason };
 }
 
-/** The CNAME hops from `name` to its canonical name; a lookup failure here just ends the chain. */
-async function followCnames(resolver: NameResolver, name: string): Promise<string[]> {
-  const chain: string[] = [];
+/** Appends the CNAME hops from `name` to `chain`; a lookup failure here just ends the chain. */
+async function followCnames(resolver: NameResolver, name: string, chain: string[]): Promise<void> {
   let current = name;
   for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
     const result = await resolver.query(current, 'CNAME');
@@ -70,5 +77,4 @@ async function followCnames(resolver: NameResolver, name: string): Promise<strin
     chain.push(target);
     current = target;
   }
-  return chain;
 }

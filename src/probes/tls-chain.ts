@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rootCertificates, type TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { DAY_MS } from '../util/duration.js';
 import type { CertificateInfo, Failure } from './types.js';
 
@@ -29,13 +29,14 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   return { authorizationError, presented, chain, failure };
 }
 
+/** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */
 function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
-  let cert = socket.getPeerCertificate(true);
-  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+  let cert: X509Certificate | undefined = socket.getPeerX509Certificate();
+  while (cert && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    out.push(new X509Certificate(cert.raw));
+    out.push(cert);
     cert = cert.issuerCertificate;
   }
   return out;
@@ -135,12 +136,23 @@ function verificationFailure(
   }
 }
 
+/**
+ * Whether `parent` signed `child`, remembered per pair: a run checks many services behind the same
+ * intermediates and roots, and a signature check is the costly part of building a chain.
+ */
+const issuedCache = new Map<string, boolean>();
 function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
-  try {
-    return child.checkIssued(parent) && child.verify(parent.publicKey);
-  } catch {
-    return false;
+  const key = `${child.fingerprint256}>${parent.fingerprint256}`;
+  let issued = issuedCache.get(key);
+  if (issued === undefined) {
+    try {
+      issued = child.checkIssued(parent) && child.verify(parent.publicKey);
+    } catch {
+      issued = false;
+    }
+    issuedCache.set(key, issued);
   }
+  return issued;
 }
 
 function best(candidates: X509Certificate[], now: number): X509Certificate | undefined {
@@ -171,11 +183,19 @@ function readExtraCaFile(): string {
 }
 
 /**
- * The `ca` option for a connection. Undefined keeps Node's default store (system roots plus
- * NODE_EXTRA_CA_CERTS); a `tls.ca` from config must be added to those, because passing `ca`
- * replaces the default store rather than extending it.
+ * One client SecureContext per trust configuration, shared by every connection: building one
+ * loads the whole root store, which per connection cost more than the handshake itself. Without
+ * `tls.ca` it is Node's default store (system roots plus NODE_EXTRA_CA_CERTS); a `tls.ca` must be
+ * added to those, because `ca` replaces the default store rather than extending it. Sharing a
+ * context shares no sessions: a client only resumes when handed a session, and outage never does.
  */
-export function caBundle(configCa?: string): string[] | undefined {
-  if (!configCa) return undefined;
-  return [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)];
+const contexts = new Map<string, SecureContext>();
+export function clientContext(configCa?: string): SecureContext {
+  const key = configCa ?? '';
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext(configCa ? { ca: [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)] } : {});
+    contexts.set(key, context);
+  }
+  return context;
 }

@@ -4,7 +4,7 @@
  * TLS socket, so the certificate reported is the one HTTP actually saw.
  */
 import { startTls } from '../net/connect.js';
-import { caBundle, earliestExpiring, inspectCertificates } from './tls-chain.js';
+import { clientContext, earliestExpiring, inspectCertificates } from './tls-chain.js';
 import type { Probe, TlsObservation } from './types.js';
 
 export const probeTls: Probe<'tls'> = async (service, context) => {
@@ -24,7 +24,7 @@ export const probeTls: Probe<'tls'> = async (service, context) => {
 
   const result = await startTls(
     socket,
-    { host: endpoint.host, servername: endpoint.isIp ? undefined : endpoint.host, ca: caBundle(spec.ca) },
+    { host: endpoint.host, servername: endpoint.isIp ? undefined : endpoint.host, secureContext: clientContext(spec.ca) },
     context.signal,
   );
   observation.durationMs = performance.now() - started;

@@ -103,6 +103,8 @@ export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], inter
     }
   } finally {
     record.interrupted = isInterrupted(deadline.signal);
+    // A query still out (a CNAME walk past its grace) must not outlive the attempt.
+    resolver.cancel();
     deadline.dispose();
     state.tlsSocket?.destroy();
     state.socket?.destroy();
