@@ -77,7 +77,20 @@ function detailsOf(observation: Observation): Record<string, unknown> {
       return { address: observation.address, port: observation.port, attempts: observation.attempts.map((a) => ({ ...a, durationMs: round(a.durationMs) })) };
     case 'tls': {
       const { protocol, cipher, alpn, authorized, authorizationError, earliest, chain, presented } = observation;
-      return { protocol, cipher, alpn, authorized, authorizationError, daysLeft: earliest?.daysLeft, earliest, chain, presented };
+      // What the server sent matters when it differs from the verified chain (an extra
+      // cross-signed root, a missing intermediate). Usually it is the chain minus the root.
+      const same = presented.length <= chain.length && presented.every((c, i) => c.fingerprint256 === chain[i]?.fingerprint256);
+      return {
+        protocol,
+        cipher,
+        alpn,
+        authorized,
+        authorizationError,
+        daysLeft: earliest?.daysLeft,
+        earliest: earliest && { subject: earliest.subject, validTo: earliest.validTo },
+        chain,
+        ...(same ? {} : { presented }),
+      };
     }
     case 'http': {
       const { status, url, hops, bodyBytes, bodyTruncated, contentType } = observation;
