@@ -8,6 +8,7 @@ import type { Client as UndiciClient, Dispatcher } from 'undici';
 import { ConnectionFailure, openConnection } from '../net/open-connection.js';
 import { DeadlineExceeded } from '../run/deadline.js';
 import { discardBody, readBody } from './http-body.js';
+import { timeSocket, ttfbOf, type HopTimer } from './http-timing.js';
 import type { Failure, HttpObservation, Probe, ProbeContext } from './types.js';
 import type { ServiceSpec } from '../config/service.js';
 
@@ -64,9 +65,11 @@ export const probeHttp: Probe<'http'> = async (service, context) => {
   let method = spec.method;
   let body = spec.body;
   let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...spec.headers };
+  let hopTimer: HopTimer | undefined;
   try {
     for (let hop = 0; ; hop++) {
-      const client = clientFor(url, clients, service, context, hop === 0 ? (state.tlsSocket ?? state.socket) : undefined);
+      const client = clientFor(url, clients, service, context, () => hopTimer, hop === 0 ? (state.tlsSocket ?? state.socket) : undefined);
+      hopTimer = {};
       const hopStarted = performance.now();
       let response: Dispatcher.ResponseData;
       try {
@@ -75,9 +78,9 @@ export const probeHttp: Probe<'http'> = async (service, context) => {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         return finish(httpFailure(error, 'headers', context.signal));
       }
-      const ttfb = performance.now() - hopStarted;
+      const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
       const status = response.statusCode;
-      observation.hops.push({ url: url.toString(), status, durationMs: ttfb });
+      observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
       const location = header(response.headers, 'location');
       if (REDIRECTS.has(status) && location && spec.followRedirects > 0) {
         discardBody(response.body);
@@ -114,7 +117,14 @@ export const probeHttp: Probe<'http'> = async (service, context) => {
   }
 };
 
-function clientFor(url: URL, clients: Map<string, Client>, service: ServiceSpec, context: ProbeContext, socket?: Socket): Client {
+function clientFor(
+  url: URL,
+  clients: Map<string, Client>,
+  service: ServiceSpec,
+  context: ProbeContext,
+  currentHop: () => HopTimer | undefined,
+  socket?: Socket,
+): Client {
   const existing = clients.get(url.origin);
   if (existing) return existing;
   let handOver = socket;
@@ -127,6 +137,7 @@ function clientFor(url: URL, clients: Map<string, Client>, service: ServiceSpec,
       if (handOver) {
         const ready = handOver;
         handOver = undefined;
+        timeSocket(ready, currentHop);
         // Undici calls connectors from inside its dispatch loop and stalls if the callback runs
         // synchronously (the request then hangs until the deadline): hand the socket over async.
         queueMicrotask(() => callback(null, ready));
@@ -142,7 +153,11 @@ function clientFor(url: URL, clients: Map<string, Client>, service: ServiceSpec,
         resolver: context.resolver,
         signal: context.signal,
       }).then(
-        (result) => (result.ok ? callback(null, result.socket) : callback(new ConnectionFailure(result.failure), null)),
+        (result) => {
+          if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
+          timeSocket(result.socket, currentHop);
+          callback(null, result.socket);
+        },
         (error: Error) => callback(error, null),
       );
     },

@@ -3,7 +3,7 @@
  * A non-critical failure is `# TODO` (reported, never fatal), mirroring the exit code's rules.
  */
 import { exitCodeFor } from '../status.js';
-import { oneLine } from './text.js';
+import { oneLine, UNICODE_BREAKS, wellFormed } from './text.js';
 import type { Report, ServiceResult } from './types.js';
 
 export function renderTap(report: Report): string {
@@ -24,8 +24,13 @@ function description(name: string): string {
 }
 
 function diagnostics(service: ServiceResult): string[] {
-  // JSON strings are valid YAML double-quoted scalars, escapes included.
-  const field = (key: string, value: string | number | boolean) => `  ${key}: ${JSON.stringify(value)}`;
+  // JSON strings are valid YAML double-quoted scalars, escapes included — but JSON leaves U+2028,
+  // U+2029 and U+0085 raw, and YAML 1.1 parsers read them as line breaks, which broke the block
+  // and every test point after it (found by the property test). Lone surrogates are not text.
+  const field = (key: string, value: string | number | boolean) => {
+    const json = JSON.stringify(typeof value === 'string' ? wellFormed(value) : value);
+    return `  ${key}: ${json.replace(UNICODE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
+  };
   return [
     '  ---',
     field('status', service.status),

@@ -12,9 +12,19 @@ export function terminalSafe(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/** Unicode line breaks besides \n that some parsers split on (NEL, line and paragraph separator). */
+export const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
+
 /** One line for line-oriented formats (nagios, workflow commands, TAP descriptions). */
 export function oneLine(text: string): string {
-  return terminalSafe(text).replace(/\s*\r?\n\s*/g, ' ').trim();
+  return terminalSafe(text).replace(UNICODE_BREAKS, ' ').replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text that is valid Unicode: a lone surrogate (half of an emoji, cut) becomes U+FFFD. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
 }
 
 // Characters XML 1.0 cannot hold at all, even escaped (most C0 controls, lone surrogates, U+FFFE/F).

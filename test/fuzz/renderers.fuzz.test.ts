@@ -24,7 +24,7 @@ const options = { chalk: makeChalk(0), verbose: true };
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 20 }),
-  fc.constantFrom('', '<x>&"\'', ']]>', '::error::x', '%0A\n\r', '| # \\'),
+  fc.constantFrom('', '<x>&"\'', ']]>', '::error::x', '%0A\n\r', '| # \\', 'line\u2028para\u2029nel\u0085', 'half \udfb8 emoji'),
 );
 const status = fc.constantFrom('up', 'degraded', 'down', 'unknown' as const);
 const probe: fc.Arbitrary<ProbeResult> = fc.record({
@@ -60,7 +60,7 @@ describe('renderers on any report (property)', () => {
         for (const render of Object.values(FORMATS)) expect(typeof render(r, options)).toBe('string');
         expect(JSON.parse(FORMATS.json(r, options))).toEqual(JSON.parse(JSON.stringify(r)));
       }),
-      { numRuns: 200 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });
 
@@ -78,14 +78,18 @@ describe('renderers on any report (property)', () => {
   });
 
   it('TAP always reads back with one test point per service', async () => {
-    for (const r of fc.sample(report, 100)) {
-      const parser = new Parser();
-      const done = new Promise<{ count: number; plan: { end: number } }>((resolve) => parser.on('complete', resolve));
-      parser.end(FORMATS.tap(r, options));
-      const final = await done;
-      expect(final.count).toBe(r.services.length);
-      expect(final.plan.end).toBe(r.services.length);
-    }
+    // fc.assert (not fc.sample): a failure reports the shrunk counterexample and its seed.
+    await fc.assert(
+      fc.asyncProperty(report, async (r) => {
+        const parser = new Parser();
+        const done = new Promise<{ count: number; plan: { end: number } }>((resolve) => parser.on('complete', resolve));
+        parser.end(FORMATS.tap(r, options));
+        const final = await done;
+        expect(final.count).toBe(r.services.length);
+        expect(final.plan.end).toBe(r.services.length);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 100) },
+    );
   });
 
   it('line formats keep their lines, and terminal output holds no control characters', () => {
@@ -101,7 +105,7 @@ describe('renderers on any report (property)', () => {
         // eslint-disable-next-line no-control-regex
         expect(FORMATS.table(r, options)).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       }),
-      { numRuns: 200 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });
 });

@@ -88,6 +88,15 @@ describe('tap', () => {
     expect(results[2]?.diag).toMatchObject({ status: 'down', code: 'http.status', reason: expect.stringContaining(HOSTILE) });
     expect(results[4]?.todo).toMatch(/non-critical/);
   });
+
+  it('keeps every test point when text holds Unicode line separators (found by the property test)', async () => {
+    const report = everyStatusReport();
+    report.services[2]!.target = 'paragraph\u2029separator, line\u2028separator, next\u0085line, half an emoji \udfb8';
+    const parser = new Parser();
+    const done = new Promise<{ count: number }>((resolve) => parser.on('complete', resolve));
+    parser.end(renderTap(report));
+    expect((await done).count).toBe(5);
+  });
 });
 
 describe('markdown', () => {
