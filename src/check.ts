@@ -2,6 +2,7 @@
  * `check()`: resolve services, probe them, build the report. The CLI and the programmatic API
  * share this; neither prints anything here.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { findConfig } from './config/load.js';
 import type { ServiceSpec } from './config/service.js';
 import { DEFAULTS } from './config/service.js';
@@ -71,16 +72,21 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
 export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress'> = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
+  // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   const runs = await runServices(prepared.services, {
     concurrency: prepared.concurrency,
     signal: options.signal,
     onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
-  });
+  }).finally(() => stalls.disable());
   return buildReport(runs.map(serviceResult), {
     startedAt,
     durationMs: performance.now() - started,
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
+    maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
+    concurrency: prepared.concurrency,
   });
 }
 

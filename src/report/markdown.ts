@@ -25,6 +25,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     const row = [name, `${mark(service.status)}${service.status}`, ...CELL_KINDS.map((k) => markdownCell(cells[k].text)), markdownCell(service.reason)];
     lines.push(`| ${row.join(' | ')} |`);
   }
+  for (const warning of report.warnings) lines.push('', `> ⚠️ ${markdownCell(warning)}`);
   lines.push('', `<sub>Checked ${report.startedAt} in ${(report.durationMs / 1000).toFixed(2)}s · exit code ${report.exitCode}</sub>`, '');
   return lines.join('\n');
 }

@@ -7,7 +7,13 @@ export interface ReportMeta {
   durationMs: number;
   failOn: FailOn;
   interrupted: boolean;
+  /** The longest stall of outage's own event loop while probing, when it was measured. */
+  maxEventLoopDelayMs?: number;
+  concurrency?: number;
 }
+
+/** A stall this long means outage itself, not the services, added to the timings it reports. */
+export const STALL_WARNING_MS = 100;
 
 export function buildReport(services: ServiceResult[], meta: ReportMeta): Report {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
@@ -23,6 +29,14 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
     durationMs: Math.round(meta.durationMs),
     counts,
     interrupted: meta.interrupted,
+    warnings: warnings(meta),
     services,
   };
+}
+
+function warnings(meta: ReportMeta): string[] {
+  const stall = meta.maxEventLoopDelayMs;
+  if (stall === undefined || stall < STALL_WARNING_MS) return [];
+  const at = meta.concurrency ? ` at concurrency ${meta.concurrency}` : '';
+  return [`outage was CPU-bound${at}: its event loop stalled for up to ${Math.round(stall)} ms, so timings (and http.slow) may be inflated; a lower --concurrency measures more truly`];
 }

@@ -29,7 +29,8 @@ export function renderTable(report: Report, options: TableOptions): string {
   const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: colWidths.length > 0, colWidths });
   table.push(...rows);
-  return `${table.toString()}\n${renderSummary(report, chalk)}\n`;
+  const warnings = report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}\n`).join('');
+  return `${table.toString()}\n${renderSummary(report, chalk)}\n${warnings}`;
 }
 
 const MIN_REASON = 24;

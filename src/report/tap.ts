@@ -14,6 +14,7 @@ export function renderTap(report: Report): string {
     lines.push(`${fails ? 'not ok' : 'ok'} ${index + 1} - ${description(service.name)}${directive}`);
     if (service.status !== 'up') lines.push(...diagnostics(service));
   });
+  for (const warning of report.warnings) lines.push(`# warning: ${oneLine(warning)}`);
   lines.push(`# ${report.status}: ${report.services.length} services, exit code ${report.exitCode}`);
   return `${lines.join('\n')}\n`;
 }

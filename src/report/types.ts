@@ -42,5 +42,7 @@ export interface Report {
   durationMs: number;
   counts: Record<Status, number>;
   interrupted: boolean;
+  /** Things that make this report less trustworthy, e.g. outage's own CPU inflating timings. */
+  warnings: string[];
   services: ServiceResult[];
 }

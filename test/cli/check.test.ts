@@ -101,6 +101,7 @@ describe('outage check output', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schemaVersion: 1, status: 'down', exitCode: 2, counts: { up: 1, degraded: 0, down: 1, unknown: 0 } });
     expect(typeof report.startedAt).toBe('string');
+    expect(report.warnings).toEqual([]);
     expect(typeof report.durationMs).toBe('number');
     expect(report.services.map((s: { target: string }) => s.target)).toEqual([`${down.url}/`, `${up.url}/`]);
     const [first] = report.services;
