@@ -10,7 +10,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderNagios } from './nagios.js';
 import { renderPrometheus } from './prometheus.js';
-import { renderSummary, renderTable } from './table.js';
+import { renderSummary, renderTable, renderWarnings } from './table.js';
 import { renderTap } from './tap.js';
 import type { Report } from './types.js';
 import { renderVerbose } from './verbose.js';
@@ -28,7 +28,7 @@ export type Renderer = (report: Report, options: RenderOptions) => string;
 
 export const FORMATS: Record<FormatName, Renderer> = {
   table: (report, options) => {
-    if (options.quiet) return `${renderSummary(report, options.chalk)}\n`;
+    if (options.quiet) return `${renderSummary(report, options.chalk)}\n${renderWarnings(report, options.chalk)}`;
     return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk) : '');
   },
   json: (report) => renderJson(report),

@@ -29,8 +29,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: colWidths.length > 0, colWidths });
   table.push(...rows);
-  const warnings = report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}\n`).join('');
-  return `${table.toString()}\n${renderSummary(report, chalk)}\n${warnings}`;
+  return `${table.toString()}\n${renderSummary(report, chalk)}\n${renderWarnings(report, chalk)}`;
 }
 
 const MIN_REASON = 24;
@@ -52,6 +51,11 @@ function fitColumns(rows: string[][], columns: number): (number | null)[] {
 function visibleWidth(text: string): number {
   // eslint-disable-next-line no-control-regex
   return Math.max(...text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => [...line].length));
+}
+
+/** Shown even with -q: a report that cannot be trusted must say so. */
+export function renderWarnings(report: Report, chalk: ChalkInstance): string {
+  return report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}\n`).join('');
 }
 
 export function renderSummary(report: Report, chalk: ChalkInstance): string {
