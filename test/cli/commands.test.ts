@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -110,5 +111,16 @@ describe('help and version fast paths', () => {
     const printed = await runCli(['-V']);
     expect(printed.stdout).toBe(`${version}\n`);
     expect(printed.code).toBe(0);
+  });
+});
+
+describe('the shipped example config', () => {
+  it('.outagerc.example validates and lists every service (the README runs it first)', async () => {
+    const example = fileURLToPath(new URL('../../.outagerc.example', import.meta.url));
+    const valid = await runCli(['validate', '--config', example]);
+    expect(valid.stderr).toBe('');
+    expect(valid.code).toBe(0);
+    const list = JSON.parse((await runCli(['list', '--json', '--config', example])).stdout);
+    expect(list.services.map((s: { name: string }) => s.name)).toEqual(['GitHub', 'npm registry', 'Slack API', 'GitHub SSH', 'npm name servers']);
   });
 });
