@@ -3,8 +3,6 @@
  * its key path before anything is reported (changesets' parse.ts pattern): a user fixing a config
  * in a hurry sees all of it at once, not one error per run.
  */
-import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { createRedactor } from '../report/redact.js';
@@ -12,8 +10,9 @@ import { interpolateEnv } from './interpolate.js';
 import { formatPath } from './path.js';
 import { closest } from '../util/suggest.js';
 import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type ServiceInput } from './schema.js';
-import { DEFAULTS, type ResolvedConfig, type ServiceSpec, type TlsSpec } from './service.js';
-import { adHocService, parseHostPort, parseUrlTarget } from './targets.js';
+import { resolveService } from './resolve.js';
+import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
+import { adHocService } from './targets.js';
 
 export interface ValidateOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,10 +22,8 @@ export interface ValidateOptions {
   adHocTargets?: string[];
 }
 
-/** Header values that are credentials: never printed, whatever their source. */
+/** The top level with services left unparsed: each service is parsed on its own (see below). */
 const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional() });
-
-export const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 
 export function validateConfig(raw: unknown, options: ValidateOptions = {}): ResolvedConfig {
   const interpolated = interpolateEnv(raw ?? {}, options.env ?? process.env);
@@ -75,134 +72,6 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
     secrets: [...new Set(secrets.filter((s) => s.length >= 3))],
     file: options.file,
   };
-}
-
-function resolveService(
-  input: ServiceInput,
-  config: ConfigInput,
-  path: string,
-  problems: ConfigProblem[],
-  secrets: string[],
-  file: string | undefined,
-): ServiceSpec | undefined {
-  const defaults = config.defaults ?? {};
-  const problem = (key: string, message: string) => problems.push({ path: `${path}.${key}`, message });
-  if (input.url !== undefined && input.tcp !== undefined) {
-    problem('url', 'a service checks either a url or a tcp target, not both');
-    return undefined;
-  }
-  const base = {
-    name: input.name,
-    tags: input.tags ?? [],
-    critical: input.critical ?? true,
-    timeoutMs: input.timeout ?? defaults.timeout ?? DEFAULTS.timeoutMs,
-    retries: input.retries ?? defaults.retries ?? DEFAULTS.retries,
-    resolvers: input.resolvers ?? defaults.resolvers ?? [],
-    latencyDegradedMs: input.latency?.degraded ?? defaults.latency?.degraded ?? DEFAULTS.latencyDegradedMs,
-  };
-  const certificate = {
-    degradedDays:
-      (input.tls || undefined)?.certificate?.degraded ??
-      input.certificate?.degraded ??
-      defaults.certificate?.degraded ??
-      DEFAULTS.certificateDegradedDays,
-    downDays:
-      (input.tls || undefined)?.certificate?.down ??
-      input.certificate?.down ??
-      defaults.certificate?.down ??
-      DEFAULTS.certificateDownDays,
-  };
-
-  if (input.url !== undefined) {
-    const target = parseUrlTarget(input.url);
-    if (typeof target === 'string') return void problem('url', target);
-    secrets.push(...target.secrets);
-    const { endpoint } = target;
-    const dnsType = input.dns ? input.dns.type : undefined;
-    if (dnsType && dnsType !== 'A' && dnsType !== 'AAAA') {
-      return void problem('dns.type', 'a url service connects to the addresses it resolves, so type must be A or AAAA');
-    }
-    if (input.dns && (input.dns.name || input.dns.expect)) {
-      return void problem('dns', 'a url service resolves its own host; use a separate DNS-only service for name/expect');
-    }
-    const headers = { ...(input.http?.headers ?? {}) };
-    if (target.authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
-      headers.Authorization = target.authorization;
-    }
-    for (const [name, value] of Object.entries(headers)) {
-      if (SENSITIVE_HEADERS.has(name.toLowerCase())) secrets.push(value, ...value.split(/\s+/).slice(1));
-    }
-    const expect = input.http?.expect;
-    return {
-      ...base,
-      target: endpoint.url?.toString() ?? input.url,
-      endpoint,
-      dns: input.dns === false || endpoint.isIp ? false : { name: endpoint.host, types: dnsType ? [dnsType] : ['A', 'AAAA'] },
-      // For http:// urls, tls settings (trust, verify) apply to https redirect hops.
-      tls: endpoint.protocol === 'https' || input.tls !== undefined ? tlsSpec(input, certificate, path, problems, file) : undefined,
-      http: {
-        method: input.http?.method ?? DEFAULTS.method,
-        headers,
-        body: input.http?.body,
-        expectStatus: expect?.status ?? [...DEFAULTS.expectStatus],
-        expectBody: expect?.body,
-        expectBodyRegex: expect?.bodyRegex,
-        followRedirects: input.http?.followRedirects ?? DEFAULTS.followRedirects,
-        maxBodyBytes: DEFAULTS.maxBodyBytes,
-      },
-    };
-  }
-
-  if (input.http !== undefined) return void problem('http', 'http options need a url target (https://… or http://…)');
-  if (input.tls !== undefined) return void problem('tls', 'tls options need an https:// url target');
-
-  if (input.tcp !== undefined) {
-    const endpoint = parseHostPort(input.tcp);
-    if (typeof endpoint === 'string') return void problem('tcp', endpoint);
-    const dnsType = input.dns ? input.dns.type : undefined;
-    if (dnsType && dnsType !== 'A' && dnsType !== 'AAAA') {
-      return void problem('dns.type', 'a tcp service connects to the addresses it resolves, so type must be A or AAAA');
-    }
-    return {
-      ...base,
-      target: input.tcp,
-      endpoint,
-      dns: input.dns === false || endpoint.isIp ? false : { name: endpoint.host, types: dnsType ? [dnsType] : ['A', 'AAAA'] },
-    };
-  }
-
-  if (input.dns && input.dns.name) {
-    return {
-      ...base,
-      target: input.dns.name,
-      dns: { name: input.dns.name, types: [input.dns.type ?? 'A'], expect: input.dns.expect },
-    };
-  }
-  problems.push({ path, message: 'needs a target: url (https://…), tcp (host:port), or dns: { name: … }' });
-  return undefined;
-}
-
-function tlsSpec(
-  input: ServiceInput,
-  certificate: { degradedDays: number; downDays: number },
-  path: string,
-  problems: ConfigProblem[],
-  file: string | undefined,
-): TlsSpec {
-  const spec: TlsSpec = { certificate, verify: input.tls !== false };
-  if (input.tls && input.tls.ca) {
-    const caFile = resolvePath(file ? resolvePath(file, '..') : process.cwd(), input.tls.ca);
-    try {
-      spec.ca = readFileSync(caFile, 'utf8');
-      spec.caFile = caFile;
-      if (!spec.ca.includes('-----BEGIN CERTIFICATE-----')) {
-        problems.push({ path: `${path}.tls.ca`, message: `${caFile} holds no PEM certificate` });
-      }
-    } catch (error) {
-      problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code}` });
-    }
-  }
-  return spec;
 }
 
 function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigProblem[] {

@@ -10,6 +10,7 @@ import { DeadlineExceeded } from '../run/deadline.js';
 import { discardBody, readBody } from './http-body.js';
 import { timeSocket, ttfbOf, type HopTimer } from './http-timing.js';
 import type { Failure, HttpObservation, Probe, ProbeContext } from './types.js';
+import { SENSITIVE_HEADERS } from '../config/resolve.js';
 import type { ServiceSpec } from '../config/service.js';
 
 /**
@@ -32,8 +33,6 @@ type Client = UndiciClient;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
-/** Credentials are not forwarded to another origin, as browsers and curl behave. */
-const ORIGIN_BOUND_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 
 export const probeHttp: Probe<'http'> = async (service, context) => {
   const spec = service.http;
@@ -196,8 +195,9 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Credentials are not forwarded to another origin, as browsers and curl behave. */
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !ORIGIN_BOUND_HEADERS.has(name.toLowerCase())));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !SENSITIVE_HEADERS.has(name.toLowerCase())));
 }
 
 function safeUrl(location: string, base: URL): string {
