@@ -90,10 +90,12 @@ export function resolveService(
   }
 
   if (input.dns && input.dns.name) {
+    const compare = compareResolvers(input, problem);
+    if (compare === null) return undefined;
     return {
       ...base,
       target: input.dns.name,
-      dns: { name: input.dns.name, types: [input.dns.type ?? 'A'], expect: input.dns.expect },
+      dns: { name: input.dns.name, types: [input.dns.type ?? 'A'], expect: input.dns.expect, ...(compare ? { compare } : {}) },
     };
   }
   problems.push({ path, message: 'needs a target: url (https://…), tcp (host:port), or dns: { name: … }' });
@@ -138,5 +140,21 @@ function addressDns(input: ServiceInput, endpoint: Endpoint, kind: 'url' | 'tcp'
     problem('dns', `a ${kind} service resolves its own host; use a separate DNS-only service for name/expect`);
     return undefined;
   }
-  return { name: endpoint.host, types: type ? [type] : ['A', 'AAAA'] };
+  const compare = compareResolvers(input, problem);
+  if (compare === null) return undefined;
+  return { name: endpoint.host, types: type ? [type] : ['A', 'AAAA'], ...(compare ? { compare } : {}) };
+}
+
+/** `dns.resolvers` goes with `dns.compare: true`; one without the other is a mistake. Null: invalid. */
+function compareResolvers(input: ServiceInput, problem: (key: string, message: string) => void): string[] | undefined | null {
+  const dns = input.dns || undefined;
+  if (dns?.compare && !dns.resolvers) {
+    problem('dns.compare', 'list the resolvers to compare in dns.resolvers, e.g. [system, "1.1.1.1", "8.8.8.8"]');
+    return null;
+  }
+  if (dns?.resolvers && !dns.compare) {
+    problem('dns.resolvers', 'these are compared only with dns.compare: true (to use one resolver for the service, set its resolvers)');
+    return null;
+  }
+  return dns?.compare ? dns.resolvers : undefined;
 }

@@ -116,6 +116,12 @@ const dnsSchema = z.strictObject({
   name: z.string().min(1).optional(),
   type: z.enum(DNS_RECORD_TYPES).optional(),
   expect: z.array(z.string()).min(1).optional(),
+  resolvers: z
+    .array(z.union([z.literal('system'), resolverAddress]))
+    .min(2, 'list at least two resolvers to compare')
+    .optional()
+    .describe('With compare: true, resolvers to ask side by side: "system", "1.1.1.1", "127.0.0.1:5353".'),
+  compare: z.boolean().optional().describe('Ask every resolver in dns.resolvers and report where they disagree.'),
 });
 
 const tlsSchema = z.strictObject({

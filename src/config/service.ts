@@ -40,6 +40,11 @@ export interface DnsSpec {
   /** Record types to query. Address targets query A and AAAA, as a browser does. */
   types: DnsRecordType[];
   expect?: string[];
+  /**
+   * `dns.compare`: these resolvers are asked side by side (`system` or an address), and where they
+   * disagree is reported — some SERVFAIL while others answer is the Facebook 2021 pattern.
+   */
+  compare?: string[];
 }
 
 export interface TlsSpec {

@@ -4,8 +4,8 @@
  * service, so `resolvers` apply to HTTP too. For a DNS-only service it queries the configured type.
  */
 import type { DnsRecordType } from '../config/schema.js';
-import type { NameResolver, QueryResult } from '../net/resolve.js';
-import type { DnsObservation, Failure, FailureCode, Probe } from './types.js';
+import { createNameResolver, type NameResolver, type QueryResult } from '../net/resolve.js';
+import type { DnsObservation, Failure, FailureCode, Probe, ProbeContext, ResolverAnswer } from './types.js';
 
 const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'dns.nodata'];
 const MAX_CNAME_HOPS = 8;
@@ -22,6 +22,7 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
   const types: DnsRecordType[] = spec ? spec.types : ['A', 'AAAA'];
   const forAddresses = service.endpoint !== undefined;
 
+  const comparison = spec && spec.compare ? compareResolvers(spec.compare, name, types, context) : undefined;
   // Names from /etc/hosts have no CNAMEs; asking a server about them would only add latency.
   const cnameChain: string[] = [];
   const walk = forAddresses && !context.resolver.isLocal(name) ? followCnames(context.resolver, name, cnameChain) : Promise.resolve();
@@ -49,10 +50,45 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
   if (forAddresses && !observation.failure) {
     context.state.addresses = observation.records.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.value);
   }
+  // The lookup the service depends on is done: that is the DNS phase. Waiting for the compared
+  // resolvers is not, and must not make the service look slow.
   observation.durationMs = performance.now() - started;
   context.state.timings.dns = observation.durationMs;
+  if (comparison) observation.byResolver = await comparison;
   return observation;
 };
+
+/**
+ * Compared resolvers get at most this long, and at most half of what is left of the attempt, so a
+ * silent one is reported while the connection still has time.
+ */
+const COMPARE_BUDGET_MS = 3000;
+
+/** Ask each resolver for the same records, side by side. */
+async function compareResolvers(resolvers: string[], name: string, types: DnsRecordType[], context: ProbeContext): Promise<ResolverAnswer[]> {
+  const budget = Math.max(1, Math.min(COMPARE_BUDGET_MS, context.remaining() / 2));
+  return Promise.all(
+    resolvers.map(async (resolver) => {
+      const started = performance.now();
+      const asked = createNameResolver(resolver === 'system' ? [] : [resolver], budget);
+      const stop = () => asked.cancel();
+      const timer = setTimeout(stop, budget);
+      context.signal.addEventListener('abort', stop, { once: true });
+      try {
+        const results = await Promise.all(types.map((type) => asked.query(name, type)));
+        const values = results.flatMap((r) => (r.ok ? r.records.map((rec) => rec.value) : [])).sort();
+        const failures = results.flatMap((r, i) => (r.ok ? [] : [{ type: types[i] as DnsRecordType, ...failureOf(r) }]));
+        const durationMs = performance.now() - started;
+        if (values.length === 0 && failures.length > 0) return { resolver, failure: mostSevere(failures, name, types), durationMs };
+        return { resolver, values, durationMs };
+      } finally {
+        clearTimeout(timer);
+        context.signal.removeEventListener('abort', stop);
+        asked.cancel();
+      }
+    }),
+  );
+}
 
 function failureOf(result: QueryResult): Failure {
   return result.ok ? { code: 'dns.unexpected', reason: '' } : { code: result.code, reason: result.reason };

@@ -70,6 +70,16 @@ export interface DnsObservation extends ObservationBase {
   cnameChain: string[];
   /** Per record type that failed while another answered (e.g. AAAA SERVFAIL, A fine). */
   partialFailures: { type: DnsRecordType; code: FailureCode; reason: string }[];
+  /** With `dns.compare`: what each compared resolver answered, side by side. */
+  byResolver?: ResolverAnswer[];
+}
+
+export interface ResolverAnswer {
+  resolver: string;
+  /** The answers' values, sorted, when it answered. */
+  values?: string[];
+  failure?: Failure;
+  durationMs: number;
 }
 
 export interface ConnectAttempt {

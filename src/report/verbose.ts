@@ -1,6 +1,6 @@
 /** `-v`: per-probe lines under the table — phase timings, addresses, hops and certificate chains. */
 import type { ChalkInstance } from 'chalk';
-import type { CertificateInfo, DnsRecord, HttpHop, HttpTimings } from '../probes/types.js';
+import type { CertificateInfo, DnsRecord, HttpHop, HttpTimings, ResolverAnswer } from '../probes/types.js';
 import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
@@ -29,6 +29,9 @@ function detailLines(probe: ProbeResult): string[] {
       const chain = (d.cnameChain as string[] | undefined) ?? [];
       if (chain.length) lines.push(`cname: ${[d.name, ...chain].join(' → ')}`);
       lines.push(`resolver: ${Array.isArray(d.resolvers) ? d.resolvers.join(', ') : `system${d.source === 'hosts' ? ' (/etc/hosts)' : ''}`}`);
+      for (const a of (d.byResolver as ResolverAnswer[] | undefined) ?? []) {
+        lines.push(`  ${a.resolver}: ${a.failure ? `${a.failure.code} — ${a.failure.reason}` : (a.values ?? []).join(', ') || 'no records'} (${formatDuration(a.durationMs)})`);
+      }
       break;
     }
     case 'tcp': {

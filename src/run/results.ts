@@ -70,8 +70,16 @@ function upReason(probes: ProbeResult[]): string {
 function detailsOf(observation: Observation): Record<string, unknown> {
   switch (observation.kind) {
     case 'dns': {
-      const { name, resolvers, source, records, cnameChain, partialFailures } = observation;
-      return { name, resolvers, source, records, cnameChain, ...(partialFailures.length ? { partialFailures } : {}) };
+      const { name, resolvers, source, records, cnameChain, partialFailures, byResolver } = observation;
+      return {
+        name,
+        resolvers,
+        source,
+        records,
+        cnameChain,
+        ...(partialFailures.length ? { partialFailures } : {}),
+        ...(byResolver ? { byResolver: byResolver.map((a) => ({ ...a, durationMs: round(a.durationMs) })) } : {}),
+      };
     }
     case 'tcp':
       return { address: observation.address, port: observation.port, attempts: observation.attempts.map((a) => ({ ...a, durationMs: round(a.durationMs) })) };
