@@ -2,17 +2,9 @@
 import { prepareCheck, runCheck } from '../check.js';
 import { createRedactor } from '../report/redact.js';
 import type { FailOn } from '../status.js';
-import { durationFlag, integerFlag, resolverFlags } from './flags.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
-
-export interface SelectionFlags {
-  config?: string;
-  concurrency?: string;
-  resolver: string[];
-  tag: string[];
-  color: boolean;
-}
 
 export interface CheckFlags extends OutputFlags, SelectionFlags {
   failOn: FailOn;
@@ -23,13 +15,9 @@ export interface CheckFlags extends OutputFlags, SelectionFlags {
 export async function runCheckCommand(targets: string[], flags: CheckFlags): Promise<number> {
   const output = planOutput(flags);
   const prepared = await prepareCheck({
-    configPath: flags.config,
-    targets,
-    tags: flags.tag,
+    ...selection(targets, flags),
     timeoutMs: durationFlag('--timeout', flags.timeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
-    concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
-    resolvers: resolverFlags(flags.resolver),
   });
   const redact = createRedactor(prepared.secrets);
   const trap = trapSignals();

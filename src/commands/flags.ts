@@ -23,3 +23,23 @@ export function resolverFlags(values: string[]): string[] {
   if (bad) throw new UsageError(`--resolver: ${JSON.stringify(bad)} is not an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)`);
   return values;
 }
+
+/** Flags every probing command shares: where services come from and how they are reached. */
+export interface SelectionFlags {
+  config?: string;
+  concurrency?: string;
+  resolver: string[];
+  tag: string[];
+  color: boolean;
+}
+
+/** The prepareCheck options those flags stand for; each command adds its own budget and retries. */
+export function selection(targets: string[], flags: SelectionFlags) {
+  return {
+    configPath: flags.config,
+    targets,
+    tags: flags.tag,
+    concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
+    resolvers: resolverFlags(flags.resolver),
+  };
+}

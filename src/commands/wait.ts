@@ -11,8 +11,8 @@ import { createRedactor } from '../report/redact.js';
 import type { Report, ServiceResult } from '../report/types.js';
 import type { Status } from '../status.js';
 import { formatDuration } from '../util/duration.js';
-import { startSpinner, type SelectionFlags } from './check.js';
-import { durationFlag, integerFlag, resolverFlags } from './flags.js';
+import { startSpinner } from './check.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { writeStdout } from './output.js';
 import { sleep, trapSignals } from './signals.js';
 
@@ -47,14 +47,10 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const stable = integerFlag('--stable', flags.stable, 1, 1000) as number;
   if (!['up', 'degraded', 'down'].includes(flags.until)) throw new UsageError(`--until must be up, degraded or down`);
   const prepared = await prepareCheck({
-    configPath: flags.config,
-    targets,
-    tags: flags.tag,
+    ...selection(targets, flags),
     // The loop is the retry: one attempt per round, so a state change shows up at once.
     retries: 0,
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
-    concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
-    resolvers: resolverFlags(flags.resolver),
   });
   const redact = createRedactor(prepared.secrets);
   // With --json, stdout holds only the JSON document; progress goes to stderr.

@@ -11,8 +11,7 @@ import { renderTable } from '../report/table.js';
 import type { ServiceResult } from '../report/types.js';
 import type { Status } from '../status.js';
 import { formatDuration } from '../util/duration.js';
-import type { SelectionFlags } from './check.js';
-import { durationFlag, integerFlag, resolverFlags } from './flags.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';
 
@@ -39,13 +38,9 @@ interface State {
 export async function runWatchCommand(targets: string[], flags: WatchFlags): Promise<number> {
   const intervalMs = durationFlag('--interval', flags.interval) as number;
   const prepared = await prepareCheck({
-    configPath: flags.config,
-    targets,
-    tags: flags.tag,
+    ...selection(targets, flags),
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
-    concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
-    resolvers: resolverFlags(flags.resolver),
   });
   const redact = createRedactor(prepared.secrets);
   const out = (text: string) => process.stdout.write(redact(text));

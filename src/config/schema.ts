@@ -161,7 +161,6 @@ export const configSchema = z
 
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ConfigInput = z.infer<typeof configSchema>;
-export type HttpInput = z.infer<typeof httpSchema>;
 
 /**
  * The keys allowed at each place in the config, for "did you mean" hints. Keyed by the name of

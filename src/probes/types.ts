@@ -45,7 +45,6 @@ export interface Failure {
 }
 
 export type ProbeKind = 'dns' | 'tcp' | 'tls' | 'http';
-export const PROBE_ORDER: readonly ProbeKind[] = ['dns', 'tcp', 'tls', 'http'];
 
 interface ObservationBase {
   durationMs: number;

@@ -48,15 +48,3 @@ export function startDeadline(timeoutMs: number, parent?: AbortSignal): Deadline
     },
   };
 }
-
-/** Resolves when the signal aborts; lets a probe race any pending operation against the deadline. */
-export function whenAborted(signal: AbortSignal): { promise: Promise<never>; cancel(): void } {
-  let onAbort = () => {};
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => {});
-  return { promise, cancel: () => signal.removeEventListener('abort', onAbort) };
-}
