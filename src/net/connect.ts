@@ -81,6 +81,8 @@ export function connectTcp(addresses: readonly string[], port: number, signal: A
         finish({ ok: true, socket, address, attempts });
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
+        // After the race is decided, the winner's later errors belong to whoever uses it now.
+        if (settled) return;
         pending.delete(socket);
         const failure = tcpFailure(error.code, formatHostPort(address, port));
         firstFailure ??= failure;
