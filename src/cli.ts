@@ -23,6 +23,7 @@ function selectionOptions(command: Command): Command {
     .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
     .option('--resolver <address>', 'DNS server to use, repeatable: 1.1.1.1, 127.0.0.1:5353, [::1]:53', collect, [])
     .option('--concurrency <n>', 'services probed at once (overrides config)')
+    .option('--no-canaries', 'skip the local-network diagnosis (same as canaries: [] in the config)')
     .option('--no-color', 'never color the output (NO_COLOR and FORCE_COLOR are honoured too)');
 }
 
@@ -92,6 +93,15 @@ export function buildProgram(): Command {
     .action(async (targets: string[], options) => {
       const { runListCommand } = await import('./commands/config-commands.js');
       process.exitCode = await runListCommand(targets, options);
+    });
+
+  program
+    .command('catalog')
+    .description('list the built-in catalog of well-known services (outage check slack github)')
+    .option('--json', 'print the catalog as JSON')
+    .action(async (options) => {
+      const { runCatalogCommand } = await import('./commands/catalog.js');
+      process.exitCode = await runCatalogCommand(options);
     });
 
   program

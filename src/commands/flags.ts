@@ -31,6 +31,7 @@ export interface SelectionFlags {
   resolver: string[];
   tag: string[];
   color: boolean;
+  canaries?: boolean;
 }
 
 /** The prepareCheck options those flags stand for; each command adds its own budget and retries. */
@@ -41,5 +42,6 @@ export function selection(targets: string[], flags: SelectionFlags) {
     tags: flags.tag,
     concurrency: integerFlag('--concurrency', flags.concurrency, 1, 100_000),
     resolvers: resolverFlags(flags.resolver),
+    ...(flags.canaries === false ? { canaries: false as const } : {}),
   };
 }

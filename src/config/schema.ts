@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DAY_MS, DURATION_HINT, parseDuration } from '../util/duration.js';
 import { parseStatusExpectation } from '../util/status-range.js';
+import { STATUS_KINDS } from '../vendor/types.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'CAA'] as const;
@@ -110,6 +111,10 @@ const httpSchema = z.strictObject({
     })
     .optional(),
   followRedirects: z.number().int().min(0).max(50).optional(),
+  assets: z
+    .union([z.boolean(), z.strictObject({ max: z.number().int().min(1).max(50).optional() })])
+    .optional()
+    .describe('Check the hosts the page loads images, scripts, styles and frames from (DNS, TLS, HEAD); true or { max: 10 }.'),
 });
 
 const dnsSchema = z.strictObject({
@@ -138,6 +143,11 @@ function target(parse: (text: string) => unknown) {
   });
 }
 
+const statusSchema = z.strictObject({
+  url: target(parseUrlTarget).describe("The vendor's status API, e.g. https://www.githubstatus.com/api/v2/summary.json."),
+  kind: z.enum(STATUS_KINDS).optional().describe('The status page product; recognised from the URL or the body when left out.'),
+});
+
 export const serviceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').describe('Unique name, shown in every output and usable as a command-line target.'),
   url: target(parseUrlTarget).optional().describe('An http:// or https:// URL: runs dns, tcp, tls (https) and http probes.'),
@@ -148,6 +158,12 @@ export const serviceSchema = z.strictObject({
   http: httpSchema.optional().describe('HTTP request and expectations for a url service.'),
   dns: z.union([dnsSchema, z.literal(false)]).optional().describe('DNS options; false disables the DNS probe; with name, a DNS-only service.'),
   tls: z.union([tlsSchema, z.literal(false)]).optional().describe('Certificate thresholds and extra trust; false: do not judge the certificate.'),
+  hosts: z.array(target(parseUrlTarget)).max(20).optional().describe('Other URLs the service depends on (API, login, CDN): each host checked with DNS, TCP, TLS and a HEAD.'),
+  status: z
+    .union([target(parseUrlTarget), statusSchema, z.literal(false)])
+    .optional()
+    .describe("The vendor's status endpoint (URL or { url, kind }), shown beside what was measured; false turns a catalog entry's off."),
+  catalog: z.string().min(1).optional().describe('Start from this built-in catalog entry (see `outage catalog`) and override its keys.'),
 });
 
 export const configSchema = z
@@ -155,7 +171,14 @@ export const configSchema = z
     /** JSON Schema reference for editors; ignored by outage. */
     $schema: z.string().optional(),
     defaults: defaultsSchema.optional().describe('Settings for every service; any service may override them.'),
-    services: z.array(serviceSchema).optional().describe('The services to check, in the order they are reported.'),
+    services: z
+      .array(z.union([z.string().min(1), serviceSchema]))
+      .optional()
+      .describe('The services to check, in the order they are reported: service objects, or catalog names such as slack.'),
+    canaries: z
+      .array(serviceSchema)
+      .optional()
+      .describe('Highly available targets that tell a local network problem from outages; [] turns the diagnosis off.'),
   })
   .meta({ title: 'outage configuration', description: 'Configuration for the outage command-line checker.' });
 
@@ -170,6 +193,9 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(configSchema.shape),
   defaults: Object.keys(defaultsSchema.shape),
   services: Object.keys(serviceSchema.shape),
+  canaries: Object.keys(serviceSchema.shape),
+  status: Object.keys(statusSchema.shape),
+  assets: ['max'],
   http: Object.keys(httpSchema.shape),
   expect: ['status', 'body', 'bodyRegex'],
   dns: Object.keys(dnsSchema.shape),

@@ -3,6 +3,7 @@
  * planner and the probes see; nothing downstream has to guess or re-validate.
  */
 import type { StatusRange } from '../util/status-range.js';
+import type { StatusKind } from '../vendor/types.js';
 import type { DnsRecordType } from './schema.js';
 
 export const DEFAULTS = {
@@ -17,6 +18,10 @@ export const DEFAULTS = {
   followRedirects: 5,
   /** Bodies are read up to this size: enough for any content check, bounded for hostile servers. */
   maxBodyBytes: 1024 * 1024,
+  /** Distinct asset hosts checked per page with `http.assets: true`. */
+  maxAssetHosts: 10,
+  /** Status bodies can be large (Google Cloud's lists every incident ever), so they may be larger. */
+  maxStatusBodyBytes: 16 * 1024 * 1024,
 } as const;
 
 export interface Endpoint {
@@ -67,6 +72,24 @@ export interface HttpSpec {
   maxBodyBytes: number;
 }
 
+/** `status`: the vendor's own status endpoint, fetched through the same probes as any service. */
+export interface StatusSpec {
+  url: string;
+  /** Undefined: recognised from the URL, else from the body's shape. */
+  kind?: StatusKind;
+  check: ServiceSpec;
+}
+
+/**
+ * Other hosts a service depends on, each checked with DNS, TCP, TLS and a HEAD: those named in
+ * `hosts` (an API host, a login host) and, with `http.assets`, those the page loads assets from.
+ */
+export interface HostsSpec {
+  configured: ServiceSpec[];
+  /** With `http.assets`: at most this many distinct asset hosts from the page. */
+  assets?: { max: number };
+}
+
 export interface ServiceSpec {
   name: string;
   /** What the user sees as the target: URL without credentials, host:port, or a DNS name. */
@@ -81,6 +104,10 @@ export interface ServiceSpec {
   dns: DnsSpec | false;
   tls?: TlsSpec;
   http?: HttpSpec;
+  hosts?: HostsSpec;
+  status?: StatusSpec;
+  /** The catalog entry this service came from, when it did. */
+  catalog?: string;
 }
 
 export interface RunSettings {
@@ -89,6 +116,8 @@ export interface RunSettings {
 
 export interface ResolvedConfig {
   services: ServiceSpec[];
+  /** Canaries for the local-network diagnosis; undefined means the built-in ones. */
+  canaries?: ServiceSpec[];
   settings: RunSettings;
   /** Values that must never be printed: interpolated env values, URL passwords, auth headers. */
   secrets: string[];

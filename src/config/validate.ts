@@ -13,6 +13,7 @@ import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type Service
 import { resolveService } from './resolve.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { adHocService } from './targets.js';
+import { catalogKeys, catalogService, expandCatalogItem, findCatalogEntry } from '../catalog/catalog.js';
 
 export interface ValidateOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,7 +24,7 @@ export interface ValidateOptions {
 }
 
 /** The top level with services left unparsed: each service is parsed on its own (see below). */
-const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional() });
+const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional(), canaries: z.array(z.unknown()).optional() });
 
 export function validateConfig(raw: unknown, options: ValidateOptions = {}): ResolvedConfig {
   const interpolated = interpolateEnv(raw ?? {}, options.env ?? process.env);
@@ -37,17 +38,30 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
   const config: ConfigInput = { defaults: root.success ? root.data.defaults : undefined, services: [] };
   const value = interpolated.value as { services?: unknown };
   const rawServices: unknown[] = Array.isArray(value?.services) ? value.services : [];
-  const parsedServices = rawServices.map((service, index) => {
-    const parsed = serviceSchema.safeParse(service, { reportInput: true });
-    if (parsed.success) return parsed.data;
-    problems.push(...zodProblems(parsed.error.issues, ['services', index]));
-    return undefined;
-  });
+  const parseItems = (items: unknown[], key: 'services' | 'canaries') =>
+    items.map((item, index) => {
+      // `- slack` or `{ catalog: slack, …overrides }` becomes the catalog entry's service first.
+      const expanded = expandCatalogItem(item);
+      if (expanded.unknown !== undefined) {
+        const hint = closest(expanded.unknown, catalogKeys());
+        const at = typeof item === 'string' ? [key, index] : [key, index, 'catalog'];
+        problems.push({ path: formatPath(at), message: `"${expanded.unknown}" is not in the catalog${hint ? ` (did you mean "${hint}"?)` : ''}; \`outage catalog\` lists the entries` });
+        return undefined;
+      }
+      const parsed = serviceSchema.safeParse(expanded.value, { reportInput: true });
+      if (parsed.success) return parsed.data;
+      problems.push(...zodProblems(parsed.error.issues, [key, index]));
+      return undefined;
+    });
+  const parsedServices = parseItems(rawServices, 'services');
+  const rawCanaries = (value as { canaries?: unknown })?.canaries;
+  const parsedCanaries = Array.isArray(rawCanaries) ? parseItems(rawCanaries, 'canaries') : undefined;
 
   const inputs: (ServiceInput | undefined)[] = [...parsedServices];
   config.services = parsedServices.filter((s): s is ServiceInput => s !== undefined);
   for (const target of options.adHocTargets ?? []) {
-    const service = adHocService(target);
+    const entry = findCatalogEntry(target);
+    const service = entry ? serviceSchema.parse(catalogService(entry)) : adHocService(target);
     if (service) inputs.push(service);
   }
   const secrets = [...interpolated.secrets];
@@ -64,10 +78,15 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
     const spec = resolveService(input, config, path, problems, secrets, options.file);
     if (spec) services.push(spec);
   });
+  const canaries = parsedCanaries?.flatMap((input, index) => {
+    const spec = input && resolveService(input, config, `canaries[${index}]`, problems, secrets, options.file);
+    return spec ? [spec] : [];
+  });
   if (problems.length > 0) throw fail();
 
   return {
     services,
+    ...(canaries ? { canaries } : {}),
     settings: { concurrency: config.defaults?.concurrency ?? DEFAULTS.concurrency },
     secrets: [...new Set(secrets.filter((s) => s.length >= 3))],
     file: options.file,

@@ -36,7 +36,17 @@ export async function readBody(body: Readable, max: number, contentEncoding?: st
   }
   const raw = Buffer.concat(chunks);
   const decoded = await decode(raw, contentEncoding, max);
-  return { rawBytes, truncated: truncated || decoded.truncated, text: new TextDecoder().decode(decoded.bytes), error };
+  return { rawBytes, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes), error };
+}
+
+/**
+ * Text by its byte-order mark, as browsers do: AWS Health serves its JSON as UTF-16 big-endian
+ * with a BOM, and a UTF-8 reading of that is noise. Without a BOM the body is UTF-8.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  return new TextDecoder().decode(bytes);
 }
 
 /**

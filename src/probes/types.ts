@@ -7,6 +7,8 @@ import type { TLSSocket } from 'node:tls';
 import type { DnsRecordType } from '../config/schema.js';
 import type { ServiceSpec } from '../config/service.js';
 import type { NameResolver } from '../net/resolve.js';
+import type { ProbeStatus } from '../status.js';
+import type { VendorStatus } from '../vendor/types.js';
 
 export const FAILURE_CODES = [
   'dns.nxdomain',
@@ -34,6 +36,10 @@ export const FAILURE_CODES = [
   'http.too_many_redirects',
   'http.body_mismatch',
   'http.slow',
+  'status.unavailable',
+  'status.unrecognized',
+  'vendor.incident',
+  'network.local',
   'interrupted',
   'internal.error',
 ] as const;
@@ -44,7 +50,7 @@ export interface Failure {
   reason: string;
 }
 
-export type ProbeKind = 'dns' | 'tcp' | 'tls' | 'http';
+export type ProbeKind = 'dns' | 'tcp' | 'tls' | 'http' | 'hosts' | 'status';
 
 interface ObservationBase {
   durationMs: number;
@@ -150,7 +156,38 @@ export interface HttpObservation extends ObservationBase {
   body?: string;
 }
 
-export type Observation = DnsObservation | TcpObservation | TlsObservation | HttpObservation;
+/** One host a service depends on, checked as a service of its own (see config/subcheck.ts). */
+export interface HostCheck {
+  host: string;
+  url: string;
+  /** `page`: found in the page's HTML (`http.assets`); `config`: listed in `hosts`. */
+  source: 'page' | 'config';
+  status: ProbeStatus;
+  code: FailureCode | null;
+  reason: string;
+  durationMs: number;
+  /** Facts for common-cause grouping: the address connected to and the certificate issuer. */
+  address?: string;
+  issuer?: string;
+  cnameTarget?: string;
+}
+
+export interface HostsObservation extends ObservationBase {
+  kind: 'hosts';
+  /** True with `http.assets`: the page was parsed for asset hosts. */
+  assets: boolean;
+  /** Distinct asset hosts the page references (other than its own), before the `max` cut. */
+  assetHostsFound: number;
+  checked: HostCheck[];
+}
+
+export interface StatusObservation extends ObservationBase {
+  kind: 'status';
+  url: string;
+  vendor?: VendorStatus;
+}
+
+export type Observation = DnsObservation | TcpObservation | TlsObservation | HttpObservation | HostsObservation | StatusObservation;
 export type ObservationOf<K extends ProbeKind> = Extract<Observation, { kind: K }>;
 
 /**
@@ -172,6 +209,19 @@ export interface ProbeContext {
   remaining(): number;
   resolver: NameResolver;
   state: AttemptState;
+  /** What the earlier probes of this attempt observed (the hosts probe reads the page). */
+  observed: Partial<Record<ProbeKind, Observation>>;
+  /** Run another spec (a host, a status endpoint) through every probe within this attempt's budget. */
+  subcheck(spec: ServiceSpec): Promise<SubcheckOutcome>;
+}
+
+/** A subcheck judged: its worst probe, and what it observed. */
+export interface SubcheckOutcome {
+  status: ProbeStatus;
+  code: FailureCode | null;
+  reason: string;
+  durationMs: number;
+  observations: Partial<Record<ProbeKind, Observation>>;
 }
 
 export type Probe<K extends ProbeKind> = (service: ServiceSpec, context: ProbeContext) => Promise<ObservationOf<K>>;

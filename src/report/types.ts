@@ -4,6 +4,19 @@
  */
 import type { FailureCode, HttpTimings, ProbeKind } from '../probes/types.js';
 import type { FailOn, ProbeStatus, Status } from '../status.js';
+import type { VendorIncident, VendorIndicator } from '../vendor/types.js';
+import type { CommonCause } from '../diagnose/common-cause.js';
+
+/** What the vendor's status page said, beside what was measured. */
+export interface VendorSummary {
+  url: string;
+  /** `unknown` when the status endpoint could not be read (see `code`). */
+  indicator: VendorIndicator | 'unknown';
+  /** "major outage — Users may have trouble loading messages" */
+  words: string;
+  code: FailureCode | null;
+  incidents: VendorIncident[];
+}
 
 export interface ProbeResult {
   kind: ProbeKind;
@@ -29,6 +42,17 @@ export interface ServiceResult {
   /** The limits this service was judged against (for perfdata and dashboards). */
   thresholds: { latencyDegradedMs: number; certificateDegradedDays?: number; certificateDownDays?: number };
   probes: ProbeResult[];
+  /** With a `status` endpoint: the vendor's own word. */
+  vendor?: VendorSummary;
+}
+
+/** The canaries' verdict: `ok: false` is a local network problem, and the services were not judged. */
+export interface LocalNetwork {
+  ok: boolean;
+  verdict?: 'local network problem';
+  layers?: string[];
+  reason?: string;
+  canaries: Pick<ServiceResult, 'name' | 'target' | 'status' | 'code' | 'reason'>[];
 }
 
 export interface Report {
@@ -44,5 +68,9 @@ export interface Report {
   interrupted: boolean;
   /** Things that make this report less trustworthy, e.g. outage's own CPU inflating timings. */
   warnings: string[];
+  /** Present when canaries ran (see README "Local-network diagnosis"). */
+  localNetwork?: LocalNetwork;
+  /** Failing services grouped by what they share, most specific first (see diagnose/common-cause.ts). */
+  commonCauses: CommonCause[];
   services: ServiceResult[];
 }

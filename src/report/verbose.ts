@@ -1,6 +1,7 @@
 /** `-v`: per-probe lines under the table — phase timings, addresses, hops and certificate chains. */
 import type { ChalkInstance } from 'chalk';
-import type { CertificateInfo, DnsRecord, HttpHop, HttpTimings, ResolverAnswer } from '../probes/types.js';
+import type { CertificateInfo, DnsRecord, HostCheck, HttpHop, HttpTimings, ResolverAnswer } from '../probes/types.js';
+import type { VendorStatus } from '../vendor/types.js';
 import { formatDuration } from '../util/duration.js';
 import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
@@ -11,8 +12,8 @@ export function renderVerbose(report: Report, chalk: ChalkInstance): string {
     const lines = [`${chalk.bold(terminalSafe(service.name))} ${chalk.dim(terminalSafe(service.target))}`];
     for (const probe of service.probes) {
       const attempts = probe.attempts > 1 ? chalk.dim(` (${probe.attempts} attempts)`) : '';
-      lines.push(`  ${probe.kind.padEnd(4)} ${paintStatus(chalk, probe.status).padEnd(12)} ${formatDuration(probe.durationMs).padStart(7)}  ${terminalSafe(probe.reason)}${attempts}`);
-      for (const extra of detailLines(probe)) lines.push(`${' '.repeat(8)}${chalk.dim(terminalSafe(extra))}`);
+      lines.push(`  ${probe.kind.padEnd(6)} ${paintStatus(chalk, probe.status).padEnd(12)} ${formatDuration(probe.durationMs).padStart(7)}  ${terminalSafe(probe.reason)}${attempts}`);
+      for (const extra of detailLines(probe)) lines.push(`${' '.repeat(10)}${chalk.dim(terminalSafe(extra))}`);
     }
     return lines.join('\n');
   });
@@ -50,6 +51,18 @@ function detailLines(probe: ProbeResult): string[] {
       const hops = (d.hops as HttpHop[] | undefined) ?? [];
       if (hops.length > 1) lines.push(`redirects: ${hops.map((h) => `${h.status ?? '…'} ${h.url}`).join(' → ')}`);
       if (typeof d.bodyBytes === 'number') lines.push(`body: ${d.bodyBytes} bytes${d.bodyTruncated ? ' (read the first MiB only)' : ''}${d.contentType ? ` · ${d.contentType}` : ''}`);
+      break;
+    }
+    case 'hosts':
+      for (const h of (d.hosts as HostCheck[] | undefined) ?? []) {
+        lines.push(`${h.host} (${h.source === 'page' ? 'asset' : 'host'}): ${h.status}${h.code ? ` ${h.code}` : ''} — ${h.reason}`);
+      }
+      break;
+    case 'status': {
+      lines.push(`from ${String(d.url)}`);
+      const vendor = d.vendor as VendorStatus | undefined;
+      for (const i of vendor?.incidents ?? []) lines.push(`incident: ${i.name}${i.impact ? ` [${i.impact}]` : ''}${i.url ? ` ${i.url}` : ''}${i.update ? ` — ${i.update}` : ''}`);
+      for (const c of vendor?.components ?? []) lines.push(`component: ${c.name} ${c.status}`);
       break;
     }
   }

@@ -34,8 +34,10 @@ export function startDeadline(timeoutMs: number, parent?: AbortSignal): Deadline
   const controller = new AbortController();
   const at = Date.now() + timeoutMs;
   const timer = setTimeout(() => controller.abort(new DeadlineExceeded(timeoutMs)), timeoutMs);
-  // Any abort from above is an interruption, whatever reason the caller gave.
-  const onParentAbort = () => controller.abort(parent?.reason instanceof Interrupted ? parent.reason : new Interrupted('abort'));
+  // Any abort from above is an interruption, whatever reason the caller gave — except a parent
+  // deadline (a subcheck inside an attempt), which is still a deadline.
+  const onParentAbort = () =>
+    controller.abort(parent?.reason instanceof Interrupted || parent?.reason instanceof DeadlineExceeded ? parent.reason : new Interrupted('abort'));
   if (parent?.aborted) onParentAbort();
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {

@@ -4,7 +4,8 @@
  * this degraded?" has exactly one answer.
  */
 import type { ServiceSpec } from '../config/service.js';
-import type { DnsObservation, FailureCode, HttpObservation, Observation, ProbeKind, TlsObservation } from '../probes/types.js';
+import type { DnsObservation, FailureCode, HostsObservation, HttpObservation, Observation, ProbeKind, StatusObservation, TlsObservation } from '../probes/types.js';
+import { vendorWords } from '../vendor/types.js';
 import { worst, type ProbeStatus, type Status } from '../status.js';
 import { formatDuration } from '../util/duration.js';
 import { formatStatusRanges, statusMatches } from '../util/status-range.js';
@@ -16,7 +17,8 @@ export interface Judgement {
 }
 
 export function judge(observation: Observation, service: ServiceSpec): Judgement {
-  if (observation.failure) return { status: 'down', ...observation.failure };
+  // A status page that cannot be read says nothing about the service: unknown, never down.
+  if (observation.failure) return { status: observation.kind === 'status' ? 'unknown' : 'down', ...observation.failure };
   switch (observation.kind) {
     case 'dns':
       return judgeDns(observation, service);
@@ -26,7 +28,38 @@ export function judge(observation: Observation, service: ServiceSpec): Judgement
       return judgeTls(observation, service);
     case 'http':
       return judgeHttp(observation, service);
+    case 'hosts':
+      return judgeHosts(observation);
+    case 'status':
+      return judgeVendor(observation);
   }
+}
+
+/** "page up; 2 of 7 asset hosts failing: images.example.com tls.expired, cdn.example.net dns.nxdomain" */
+function judgeHosts(observation: HostsObservation): Judgement {
+  const { checked } = observation;
+  const what = observation.assets ? 'asset hosts' : 'hosts';
+  const failing = checked.filter((h) => h.status === 'down' || h.status === 'unknown');
+  if (failing.length === 0) {
+    const cut = observation.assetHostsFound > checked.length ? ` (first ${checked.length} of ${observation.assetHostsFound})` : '';
+    return { status: 'up', code: null, reason: checked.length ? `${checked.length} ${what} answered${cut}` : `no ${what} to check` };
+  }
+  const list = failing.map((h) => `${h.host} ${h.code ?? h.status}`).join(', ');
+  const page = observation.assets ? 'page up; ' : '';
+  return { status: 'degraded', code: failing[0]?.code ?? null, reason: `${page}${failing.length} of ${checked.length} ${what} failing: ${list}` };
+}
+
+/**
+ * The vendor's own word, on the same scale as measurements: a major or critical outage is `down`,
+ * a minor incident or maintenance `degraded`. results.ts decides how much it moves the service.
+ */
+function judgeVendor(observation: StatusObservation): Judgement {
+  const vendor = observation.vendor;
+  if (!vendor) return { status: 'unknown', code: 'status.unrecognized', reason: 'no vendor status' };
+  const reason = `vendor: ${vendorWords(vendor)}`;
+  if (vendor.indicator === 'none') return { status: 'up', code: null, reason };
+  const status = vendor.indicator === 'major' || vendor.indicator === 'critical' ? 'down' : 'degraded';
+  return { status, code: 'vendor.incident', reason };
 }
 
 function judgeDns(observation: DnsObservation, service: ServiceSpec): Judgement {

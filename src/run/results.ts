@@ -6,6 +6,7 @@
 import type { Observation } from '../probes/types.js';
 import type { ProbeResult, ServiceResult } from '../report/types.js';
 import { worst } from '../status.js';
+import { vendorWords, type VendorStatus } from '../vendor/types.js';
 import { combineAttempts, judge, type Judgement } from './evaluate.js';
 import type { ServiceRun } from './schedule.js';
 
@@ -38,10 +39,34 @@ export function serviceResult(run: ServiceRun): ServiceResult {
   if (run.attempts.length === 0) {
     return base(run, 'unknown', 'interrupted', 'not checked: the run was interrupted first', probes);
   }
-  const status = worst(probes.map((p) => p.status));
-  const cause = probes.find((p) => p.status === status);
-  const reason = status === 'up' ? upReason(probes) : (cause?.reason ?? status);
-  return base(run, status, status === 'up' ? null : (cause?.code ?? null), reason, probes);
+  // What was measured decides; the vendor's word is shown beside it (see withVendor).
+  const measured = probes.filter((p) => p.kind !== 'status');
+  const status = worst(measured.map((p) => p.status));
+  const cause = measured.find((p) => p.status === status);
+  const reason = status === 'up' ? upReason(measured) : (cause?.reason ?? status);
+  const result = base(run, status, status === 'up' ? null : (cause?.code ?? null), reason, probes);
+  const vendorProbe = probes.find((p) => p.kind === 'status');
+  return vendorProbe && vendorProbe.status !== 'skipped' ? withVendor(result, vendorProbe, run.service.status?.url ?? '') : result;
+}
+
+/**
+ * "measured: up · vendor: major outage — Users may have trouble loading messages". A declared
+ * major outage on a service that measured up makes it degraded: the vendor sees what an outside
+ * probe cannot (Meta 2024: every page answered 200 while users were logged out). It never makes a
+ * service down, and a status page that cannot be read changes nothing.
+ */
+function withVendor(result: ServiceResult, probe: ProbeResult, url: string): ServiceResult {
+  const vendor = probe.details.vendor as VendorStatus | undefined;
+  const words = vendor ? vendorWords(vendor) : probe.code === 'status.unrecognized' ? 'status page unreadable' : 'status page unavailable';
+  const measured = result.status === 'up' ? 'measured: up' : `measured: ${result.status} — ${result.reason}`;
+  const declared = probe.status === 'down' && result.status === 'up';
+  return {
+    ...result,
+    status: declared ? 'degraded' : result.status,
+    code: declared ? 'vendor.incident' : result.code,
+    reason: `${measured} · vendor: ${words}`,
+    vendor: { url, indicator: vendor?.indicator ?? 'unknown', words, code: probe.code, incidents: vendor?.incidents ?? [] },
+  };
 }
 
 function base(run: ServiceRun, status: ServiceResult['status'], code: ServiceResult['code'], reason: string, probes: ProbeResult[]): ServiceResult {
@@ -104,6 +129,10 @@ function detailsOf(observation: Observation): Record<string, unknown> {
       const { status, url, hops, bodyBytes, bodyTruncated, contentType } = observation;
       return { status, url, hops: hops.map((h) => ({ ...h, durationMs: round(h.durationMs) })), bodyBytes, bodyTruncated, contentType };
     }
+    case 'hosts':
+      return { assets: observation.assets, assetHostsFound: observation.assetHostsFound, hosts: observation.checked.map((h) => ({ ...h, durationMs: round(h.durationMs) })) };
+    case 'status':
+      return { url: observation.url, ...(observation.vendor ? { vendor: observation.vendor } : {}) };
   }
 }
 

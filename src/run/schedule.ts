@@ -6,10 +6,10 @@
 import { setMaxListeners } from 'node:events';
 import type { ServiceSpec } from '../config/service.js';
 import { createNameResolver } from '../net/resolve.js';
-import { PROBES, probesFor } from '../probes/registry.js';
-import type { AttemptState, Observation, ProbeContext, ProbeKind } from '../probes/types.js';
-import { isInterrupted, startDeadline } from './deadline.js';
-import { attemptStatus, judge } from './evaluate.js';
+import { PROBES, probesFor, SIDE_PROBES } from '../probes/registry.js';
+import type { AttemptState, Observation, ProbeContext, ProbeKind, SubcheckOutcome } from '../probes/types.js';
+import { isInterrupted, startDeadline, type Deadline } from './deadline.js';
+import { attemptStatus, judge, type Judgement } from './evaluate.js';
 import { overrunObservation, withWatchdog } from './watchdog.js';
 
 export interface AttemptRecord {
@@ -68,7 +68,8 @@ async function runService(run: ServiceRun, interrupt: AbortSignal | undefined): 
     const record = await runAttempt(run.service, run.kinds, interrupt);
     run.attempts.push(record);
     if (record.interrupted || record.crashed) break;
-    const judgements = run.kinds.flatMap((kind) => {
+    // The vendor's word never triggers a retry: only what was measured does.
+    const judgements = run.kinds.filter((kind) => !SIDE_PROBES.has(kind)).flatMap((kind) => {
       const observation = record.observations[kind];
       return observation ? [judge(observation, run.service)] : [];
     });
@@ -83,24 +84,35 @@ export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], inter
   const resolver = createNameResolver(service.resolvers, service.timeoutMs);
   deadline.signal.addEventListener('abort', () => resolver.cancel(), { once: true });
   const state: AttemptState = { timings: {}, startedAt: performance.now() };
-  const context: ProbeContext = { signal: deadline.signal, remaining: deadline.remaining, resolver, state };
   const record: AttemptRecord = { observations: {}, interrupted: false, durationMs: 0 };
-  try {
-    for (const kind of kinds) {
-      const probe = PROBES[kind] as (s: ServiceSpec, c: ProbeContext) => Promise<Observation>;
-      let observation: Observation;
-      const started = performance.now();
-      try {
-        observation = await withWatchdog(probe(service, context), deadline.signal, () =>
-          overrunObservation(kind, service, deadline.signal, performance.now() - started),
-        );
-      } catch (error) {
-        record.crashed = { kind, reason: `internal error in the ${kind} probe: ${(error as Error).message}` };
-        break;
-      }
-      record.observations[kind] = observation;
-      if (observation.failure) break;
+  const context: ProbeContext = {
+    signal: deadline.signal,
+    remaining: deadline.remaining,
+    resolver,
+    state,
+    observed: record.observations,
+    subcheck: (spec) => runSubcheck(spec, deadline),
+  };
+  // Returns false when the probe crashed (a bug in outage): the attempt stops there.
+  const run = async (kind: ProbeKind): Promise<boolean> => {
+    const probe = PROBES[kind] as (s: ServiceSpec, c: ProbeContext) => Promise<Observation>;
+    const started = performance.now();
+    try {
+      record.observations[kind] = await withWatchdog(probe(service, context), deadline.signal, () =>
+        overrunObservation(kind, service, deadline.signal, performance.now() - started),
+      );
+      return true;
+    } catch (error) {
+      record.crashed ??= { kind, reason: `internal error in the ${kind} probe: ${(error as Error).message}` };
+      return false;
     }
+  };
+  try {
+    const side = kinds.filter((k) => SIDE_PROBES.has(k)).map(run);
+    for (const kind of kinds.filter((k) => !SIDE_PROBES.has(k))) {
+      if (!(await run(kind)) || record.observations[kind]?.failure) break;
+    }
+    await Promise.all(side);
   } finally {
     record.interrupted = isInterrupted(deadline.signal);
     // A query still out (a CNAME walk past its grace) must not outlive the attempt.
@@ -111,4 +123,18 @@ export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], inter
     record.durationMs = performance.now() - state.startedAt;
   }
   return record;
+}
+
+/** A host or status endpoint checked inside an attempt: its own probes, the attempt's budget. */
+async function runSubcheck(spec: ServiceSpec, parent: Deadline): Promise<SubcheckOutcome> {
+  const bounded = { ...spec, timeoutMs: Math.max(1, Math.min(spec.timeoutMs, parent.remaining())) };
+  const record = await runAttempt(bounded, probesFor(bounded), parent.signal);
+  const judgements = probesFor(bounded).flatMap((kind): Judgement[] => {
+    if (record.crashed?.kind === kind) return [{ status: 'unknown', code: 'internal.error', reason: record.crashed.reason }];
+    const observation = record.observations[kind];
+    return observation ? [judge(observation, bounded)] : [];
+  });
+  const status = attemptStatus(judgements);
+  const cause = judgements.find((j) => j.status === status) ?? judgements.at(-1);
+  return { status, code: cause?.code ?? null, reason: cause?.reason ?? 'not checked', durationMs: record.durationMs, observations: record.observations };
 }

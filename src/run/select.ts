@@ -4,6 +4,8 @@
  */
 import type { ResolvedConfig, ServiceSpec } from '../config/service.js';
 import { adHocService } from '../config/targets.js';
+import { catalogKeys, defaultCatalogEntries, findCatalogEntry } from '../catalog/catalog.js';
+import { closest } from '../util/suggest.js';
 import { validateConfig } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 
@@ -25,16 +27,18 @@ export function selectServices(
   const secrets = [...(config?.secrets ?? [])];
   let services: ServiceSpec[];
 
-  if (targets.length === 0) {
-    if (!config) throw noServices();
+  if (targets.length === 0 && config) {
     services = configured;
   } else {
+    // No config and no target: the catalog's default set, so `outage check` alone answers
+    // "is the internet I depend on up?".
+    if (targets.length === 0) targets = defaultCatalogEntries().map((e) => e.id);
     const adHoc: string[] = [];
     const picks: (ServiceSpec | number)[] = [];
     for (const target of targets) {
       const named = byName.get(target.toLowerCase());
       if (named) picks.push(named);
-      else if (adHocService(target)) picks.push(adHoc.push(target) - 1);
+      else if (findCatalogEntry(target) || adHocService(target)) picks.push(adHoc.push(target) - 1);
       else throw unknownTarget(target, configured);
     }
     const extra = adHoc.length ? validateConfig({ defaults: rawDefaults }, { env, adHocTargets: adHoc, file: config?.file }) : undefined;
@@ -63,20 +67,13 @@ export function applyOverrides(services: ServiceSpec[], overrides: Overrides): S
   }));
 }
 
-function noServices(): UsageError {
-  return new UsageError(
-    [
-      'Nothing to check: no config file was found and no target was given.',
-      '  Name targets:      outage check https://example.com db.internal:5432',
-      '  Or write a config: copy .outagerc.example to .outagerc.yaml and edit its services,',
-      '                     or point at one with --config PATH.',
-    ].join('\n'),
-    'usage.no_services',
-  );
-}
-
 function unknownTarget(target: string, configured: ServiceSpec[]): UsageError {
   const names = configured.map((s) => s.name);
   const hint = names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
-  return new UsageError(`"${target}" is neither a configured service nor a target (https://…, http://…, host:port).${hint}`, 'usage.unknown_target');
+  const catalogHint = closest(target, catalogKeys());
+  const suggestion = catalogHint ? ` Did you mean the catalog's "${catalogHint}"?` : '';
+  return new UsageError(
+    `"${target}" is neither a configured service, a catalog entry (outage catalog) nor a target (https://…, http://…, host:port).${suggestion}${hint}`,
+    'usage.unknown_target',
+  );
 }

@@ -26,7 +26,14 @@ export function withWatchdog<T>(work: Promise<T>, signal: AbortSignal, onOverrun
   });
 }
 
-const TIMEOUT_CODE = { dns: 'dns.timeout', tcp: 'tcp.timeout', tls: 'tls.handshake_timeout', http: 'http.timeout' } as const;
+const TIMEOUT_CODE = {
+  dns: 'dns.timeout',
+  tcp: 'tcp.timeout',
+  tls: 'tls.handshake_timeout',
+  http: 'http.timeout',
+  hosts: 'http.timeout',
+  status: 'status.unavailable',
+} as const;
 
 export function overrunObservation(kind: ProbeKind, service: ServiceSpec, signal: AbortSignal, durationMs: number): Observation {
   const budget = signal.reason instanceof DeadlineExceeded ? `within ${signal.reason.timeoutMs}ms` : 'before it was stopped';
@@ -40,5 +47,9 @@ export function overrunObservation(kind: ProbeKind, service: ServiceSpec, signal
       return { kind, authorized: false, presented: [], chain: [], verify: service.tls?.verify ?? true, durationMs, failure };
     case 'http':
       return { kind, url: service.target, hops: [], timings: { total: durationMs }, bodyBytes: 0, bodyTruncated: false, durationMs, failure };
+    case 'hosts':
+      return { kind, assets: service.hosts?.assets !== undefined, assetHostsFound: 0, checked: [], durationMs, failure };
+    case 'status':
+      return { kind, url: service.status?.url ?? '', durationMs, failure };
   }
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { runCli } from '../helpers/cli.js';
+import { prepareCheck } from '../../src/check.js';
+import { defaultCatalogEntries } from '../../src/catalog/catalog.js';
 import { closedPort, delayed, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
 
 let up: TestServer;
@@ -64,11 +66,13 @@ describe('outage check exit codes', () => {
     expect(JSON.parse(r.stdout).counts).toMatchObject({ up: 1, down: 1 });
   });
 
-  it('64 with guidance when there is no config and no target', async () => {
-    const r = await runCli(['check'], { cwd: mkdtempSync(join(tmpdir(), 'outage-empty-')) });
-    expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/Nothing to check/);
-    expect(r.stderr).toMatch(/outage check https:\/\/example\.com/);
+  it('with no config and no target, plans the default catalog set and the built-in canaries', async () => {
+    // Planning only: nothing is probed (the catalog and the canaries are on the internet).
+    const prepared = await prepareCheck({ cwd: mkdtempSync(join(tmpdir(), 'outage-empty-')) });
+    expect(prepared.services.map((s) => s.catalog)).toEqual(defaultCatalogEntries().map((e) => e.id));
+    expect(prepared.services.map((s) => s.name)).toEqual(expect.arrayContaining(['GitHub', 'Slack', 'AWS', 'npm']));
+    expect(prepared.canaries.length).toBeGreaterThanOrEqual(4);
+    expect(prepared.canaries.map((c) => c.name)).toContain('resolver 1.1.1.1');
   });
 
   it.each([

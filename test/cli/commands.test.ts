@@ -90,7 +90,9 @@ describe('outage schema', () => {
     expect(schema.$schema).toMatch(/json-schema\.org/);
     expect(schema.title).toBe('outage configuration');
     expect(schema.additionalProperties).toBe(false);
-    const service = schema.properties.services.items;
+    // A service is an object, or the name of a catalog entry.
+    const [name, service] = schema.properties.services.items.anyOf;
+    expect(name.type).toBe('string');
     expect(Object.keys(service.properties)).toEqual(expect.arrayContaining(['name', 'url', 'tcp', 'http', 'dns', 'tls', 'timeout', 'critical']));
     expect(service.required).toEqual(['name']);
     expect(service.properties.timeout.description).toMatch(/Budget for one attempt/);

@@ -1,0 +1,57 @@
+/**
+ * Hosts probe: the other hosts a service depends on — `hosts` from its config and, with
+ * `http.assets`, the hosts its page loads images, scripts and styles from. Each runs as a subcheck
+ * (DNS, TCP, TLS, HEAD) in parallel within the attempt's budget. This is the Amazon 2020 pattern:
+ * the page answered 200 while the host serving its images had an expired certificate.
+ */
+import { HOST_ANSWERED, subcheckSpec } from '../config/subcheck.js';
+import type { ServiceSpec } from '../config/service.js';
+import { assetHosts } from './html-assets.js';
+import type { HostCheck, HostsObservation, Probe, SubcheckOutcome } from './types.js';
+
+export const probeHosts: Probe<'hosts'> = async (service, context) => {
+  const started = performance.now();
+  const spec = service.hosts;
+  if (!spec) throw new Error(`service ${service.name} has no hosts to check`);
+  const planned: { spec: ServiceSpec; host: string; source: HostCheck['source'] }[] = spec.configured.map((s) => ({
+    spec: s,
+    host: s.endpoint?.host ?? s.target,
+    source: 'config',
+  }));
+  const seen = new Set(spec.configured.map((s) => s.endpoint && `${s.endpoint.host}:${s.endpoint.port}`));
+  let assetHostsFound = 0;
+  const page = context.observed.http;
+  if (spec.assets && page?.kind === 'http' && page.body !== undefined) {
+    const found = assetHosts(page.body, page.url);
+    assetHostsFound = found.size;
+    for (const url of [...found.values()].slice(0, spec.assets.max)) {
+      const sub = subcheckSpec(service, url, { name: new URL(url).hostname, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 1024 });
+      if (typeof sub === 'string' || !sub.endpoint || seen.has(`${sub.endpoint.host}:${sub.endpoint.port}`)) continue;
+      seen.add(`${sub.endpoint.host}:${sub.endpoint.port}`);
+      planned.push({ spec: sub, host: sub.endpoint.host, source: 'page' });
+    }
+  }
+  const outcomes = await Promise.all(planned.map((p) => context.subcheck(p.spec)));
+  const checked = planned.map((p, i) => hostCheck(p.host, p.spec.target, p.source, outcomes[i] as SubcheckOutcome));
+  const observation: HostsObservation = { kind: 'hosts', assets: spec.assets !== undefined, assetHostsFound, checked, durationMs: performance.now() - started };
+  return observation;
+};
+
+function hostCheck(host: string, url: string, source: HostCheck['source'], outcome: SubcheckOutcome): HostCheck {
+  const { dns, tcp, tls } = outcome.observations;
+  const cnameTarget = dns?.kind === 'dns' ? dns.cnameChain.at(-1) : undefined;
+  const address = tcp?.kind === 'tcp' ? tcp.address : undefined;
+  const issuer = tls?.kind === 'tls' ? tls.presented[0]?.issuer : undefined;
+  return {
+    host,
+    url,
+    source,
+    status: outcome.status,
+    code: outcome.code,
+    reason: outcome.reason,
+    durationMs: outcome.durationMs,
+    ...(address ? { address } : {}),
+    ...(issuer ? { issuer } : {}),
+    ...(cnameTarget ? { cnameTarget } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+/** Reading untrusted JSON without trusting its shape: every accessor tolerates anything. */
+export type Json = Record<string, unknown>;
+
+export function obj(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+export function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+/** The objects of a list that have a name-like field: malformed entries are dropped, not fatal. */
+export function objects(value: unknown): Json[] {
+  return list(value).flatMap((item) => {
+    const o = obj(item);
+    return o ? [o] : [];
+  });
+}
