@@ -10,9 +10,12 @@ import { validateConfig } from './config/validate.js';
 import { OutageError } from './errors.js';
 import { createRedactor } from './report/redact.js';
 import { buildReport } from './report/report.js';
-import type { Report } from './report/types.js';
+import type { LocalNetwork, Report, ServiceResult } from './report/types.js';
 import { serviceResult } from './run/results.js';
 import { runServices } from './run/schedule.js';
+import { Interrupted } from './run/deadline.js';
+import { DEFAULT_CANARIES, dependsOnInternet } from './diagnose/canaries.js';
+import { applyVerdict, diagnoseLocalNetwork } from './diagnose/local-network.js';
 import { applyOverrides, selectServices, type Overrides } from './run/select.js';
 import type { FailOn } from './status.js';
 
@@ -31,11 +34,15 @@ export interface CheckOptions extends Overrides {
   /** Abort with an `Interrupted` reason to stop early and get a partial report. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** false: no local-network diagnosis, whatever the config says. */
+  canaries?: false;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface PreparedCheck {
   services: ServiceSpec[];
+  /** Probed beside the services to tell a local network problem from outages; [] for none. */
+  canaries: ServiceSpec[];
   concurrency: number;
   /** Values to redact from anything printed. */
   secrets: string[];
@@ -62,8 +69,10 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     if (error instanceof OutageError) error.message = createRedactor(config?.secrets ?? [])(error.message);
     throw error;
   }
+  const services = applyOverrides(selected.services, options);
   return {
-    services: applyOverrides(selected.services, options),
+    services,
+    canaries: chooseCanaries(config?.canaries, services, options.canaries),
     concurrency: options.concurrency ?? config?.settings.concurrency ?? DEFAULTS.concurrency,
     secrets: selected.secrets,
   };
@@ -75,19 +84,60 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();
-  const runs = await runServices(prepared.services, {
-    concurrency: prepared.concurrency,
-    signal: options.signal,
-    onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
-  }).finally(() => stalls.disable());
-  return buildReport(runs.map(serviceResult), {
+  const probed = await probeWithCanaries(prepared, options).finally(() => stalls.disable());
+  return buildReport(probed.services, {
     startedAt,
     durationMs: performance.now() - started,
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
     concurrency: prepared.concurrency,
+    localNetwork: probed.localNetwork,
   });
+}
+
+/**
+ * Services and canaries run side by side. When the canaries fail too, the verdict stops the
+ * services still waiting on their timeouts — with no network the run ends within the canaries'
+ * short budget — and the failed ones are not judged. When every service answers before the
+ * canaries do, the canaries have nothing to explain and are stopped.
+ */
+async function probeWithCanaries(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'onProgress'>): Promise<{ services: ServiceResult[]; localNetwork?: LocalNetwork }> {
+  const stopServices = new AbortController();
+  const stopCanaries = new AbortController();
+  const forward = () => {
+    stopServices.abort(options.signal?.reason);
+    stopCanaries.abort(options.signal?.reason);
+  };
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    const servicesDone = runServices(prepared.services, {
+      concurrency: prepared.concurrency,
+      signal: stopServices.signal,
+      onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
+    });
+    if (prepared.canaries.length === 0) return { services: (await servicesDone).map(serviceResult) };
+    const canariesDone = runServices(prepared.canaries, { concurrency: prepared.canaries.length, signal: stopCanaries.signal });
+    const first = await Promise.race([canariesDone.then(() => 'canaries' as const), servicesDone.then(() => 'services' as const)]);
+    if (first === 'services' && (await servicesDone).every((run) => serviceResult(run).status === 'up')) stopCanaries.abort(new Interrupted('not needed'));
+    const canaries = (await canariesDone).map(serviceResult);
+    const verdict = stopCanaries.signal.aborted ? undefined : diagnoseLocalNetwork(canaries);
+    if (verdict) stopServices.abort(new Interrupted('local network problem'));
+    const services = (await servicesDone).map(serviceResult);
+    const summary = canaries.map(({ name, target, status, code, reason }) => ({ name, target, status, code, reason }));
+    if (!verdict) return { services, localNetwork: { ok: true, canaries: summary } };
+    return { services: applyVerdict(services, verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
+}
+
+/** The config's canaries, else the built-in ones when any service depends on the internet. */
+function chooseCanaries(configured: ServiceSpec[] | undefined, services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {
+  if (flag === false) return [];
+  if (configured) return configured;
+  return services.some(dependsOnInternet) ? validateConfig({ services: DEFAULT_CANARIES }).services : [];
 }
 
 export async function check(options: CheckOptions = {}): Promise<Report> {

@@ -1,6 +1,7 @@
 /** Building the report from results; rendering is someone else's job (table.ts, json.ts, …). */
+import { findCommonCauses } from '../diagnose/common-cause.js';
 import { exitCodeFor, STATUSES, worst, type FailOn, type Status } from '../status.js';
-import type { Report, ServiceResult } from './types.js';
+import type { LocalNetwork, Report, ServiceResult } from './types.js';
 
 export interface ReportMeta {
   startedAt: Date;
@@ -10,6 +11,7 @@ export interface ReportMeta {
   /** The longest stall of outage's own event loop while probing, when it was measured. */
   maxEventLoopDelayMs?: number;
   concurrency?: number;
+  localNetwork?: LocalNetwork;
 }
 
 /** A stall this long means outage itself, not the services, added to the timings it reports. */
@@ -30,6 +32,9 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
     counts,
     interrupted: meta.interrupted,
     warnings: warnings(meta),
+    ...(meta.localNetwork ? { localNetwork: meta.localNetwork } : {}),
+    // With a local network problem the cause is known; grouping the casualties would mislead.
+    commonCauses: meta.localNetwork?.ok === false ? [] : findCommonCauses(services),
     services,
   };
 }

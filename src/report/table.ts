@@ -6,6 +6,7 @@ import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
 import { CELL_KINDS, probeCells, type Cell } from './cells.js';
 import type { Report, ServiceResult } from './types.js';
+import { headlineCauses } from '../diagnose/common-cause.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
@@ -53,9 +54,19 @@ function visibleWidth(text: string): number {
   return Math.max(...text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => [...line].length));
 }
 
-/** Shown even with -q: a report that cannot be trusted must say so. */
+/**
+ * Shown even with -q: whose problem it is (a local network verdict, a likely common cause), and
+ * warnings that make the report less trustworthy.
+ */
 export function renderWarnings(report: Report, chalk: ChalkInstance): string {
-  return report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}\n`).join('');
+  const lines: string[] = [];
+  const network = report.localNetwork;
+  if (network && !network.ok) {
+    lines.push(`${chalk.magenta.bold('local network problem:')} ${terminalSafe(network.reason ?? '')} — failing services are not judged (unknown)`);
+  }
+  for (const cause of headlineCauses(report.commonCauses)) lines.push(`${chalk.cyan.bold('likely common cause:')} ${terminalSafe(cause.summary)}`);
+  lines.push(...report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}`));
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 export function renderSummary(report: Report, chalk: ChalkInstance): string {

@@ -46,8 +46,10 @@ describe('renderTable', () => {
     expect(text).not.toContain('\t');
   });
 
-  it('ends with the summary line', () => {
-    expect(text.trimEnd().split('\n').at(-1)).toBe('UNKNOWN · 5 services: 1 up, 1 degraded, 2 down, 1 unknown · 1.23s');
+  it('ends with the summary line, then what the failures share', () => {
+    const lines = text.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe('UNKNOWN · 5 services: 1 up, 1 degraded, 2 down, 1 unknown · 1.23s');
+    expect(lines.at(-1)).toBe('likely common cause: 2 of 3 failing services fail with http.status');
   });
 
   it('verbose output lists every probe of every service', () => {

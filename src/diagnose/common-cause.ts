@@ -1,0 +1,99 @@
+/**
+ * Common-cause grouping: after a run, failing services are grouped by what they share — the domain
+ * their CNAMEs point into, their network (/24, /48), their certificate issuer, their failure code.
+ * A group counts when two or more failing services share a value that no healthy service has:
+ * "3 of 4 down services resolve through *.cdn-x.net" (the AWS 2021 pattern: one cause, many
+ * services down). The order is from most to least specific; the code is the weakest hint.
+ */
+import { isIP } from 'node:net';
+import type { DnsRecord } from '../probes/types.js';
+import type { ServiceResult } from '../report/types.js';
+
+export type CauseKind = 'cname' | 'network' | 'issuer' | 'code';
+
+export interface CommonCause {
+  kind: CauseKind;
+  value: string;
+  /** "3 of 4 down services resolve through *.cdn-x.net" */
+  summary: string;
+  services: string[];
+}
+
+const ORDER: CauseKind[] = ['cname', 'network', 'issuer', 'code'];
+
+export function findCommonCauses(services: ServiceResult[]): CommonCause[] {
+  const failing = services.filter((s) => s.status !== 'up' && s.code !== 'network.local' && s.code !== 'interrupted');
+  if (failing.length < 2) return [];
+  const healthy = services.filter((s) => s.status === 'up');
+  const word = failing.every((s) => s.status === 'down') ? 'down' : 'failing';
+  const causes: CommonCause[] = [];
+  for (const kind of ORDER) {
+    const healthyValues = new Set(healthy.flatMap((s) => traits(s)[kind]));
+    const members = new Map<string, string[]>();
+    for (const service of failing) {
+      for (const value of new Set(traits(service)[kind])) members.set(value, [...(members.get(value) ?? []), service.name]);
+    }
+    for (const [value, names] of members) {
+      if (names.length < 2 || healthyValues.has(value)) continue;
+      causes.push({ kind, value, services: names, summary: `${names.length} of ${failing.length} ${word} services ${PHRASE[kind](value)}` });
+    }
+  }
+  // Within a kind, the biggest group first; kinds keep their specificity order.
+  return causes.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || b.services.length - a.services.length);
+}
+
+/** The lines worth printing: each group that adds services a more specific one did not name. */
+export function headlineCauses(causes: CommonCause[], max = 3): CommonCause[] {
+  const shown: CommonCause[] = [];
+  for (const cause of causes) {
+    const covered = shown.some((s) => cause.services.every((name) => s.services.includes(name)));
+    if (!covered && shown.length < max) shown.push(cause);
+  }
+  return shown;
+}
+
+const PHRASE: Record<CauseKind, (value: string) => string> = {
+  cname: (v) => `resolve through *.${v}`,
+  network: (v) => `are on ${v}`,
+  issuer: (v) => `have certificates issued by ${v}`,
+  code: (v) => `fail with ${v}`,
+};
+
+function traits(service: ServiceResult): Record<CauseKind, string[]> {
+  const details = (kind: string) => service.probes.find((p) => p.kind === kind)?.details ?? {};
+  const chain = (details('dns').cnameChain as string[] | undefined) ?? [];
+  const target = chain.at(-1);
+  const connected = details('tcp').address as string | undefined;
+  const records = ((details('dns').records as DnsRecord[] | undefined) ?? []).filter((r) => r.type === 'A' || r.type === 'AAAA');
+  const addresses = connected ? [connected] : records.map((r) => r.value);
+  const issuer = (details('tls').chain as { issuer: string }[] | undefined)?.[0]?.issuer;
+  return {
+    cname: target ? [registrableDomain(target)] : [],
+    network: addresses.flatMap((a) => (isIP(a) ? [networkOf(a)] : [])),
+    issuer: issuer ? [issuer] : [],
+    code: service.code ? [service.code] : [],
+  };
+}
+
+/** cdn-x.net for edge-7.cdn-x.net.; example.co.uk for a.b.example.co.uk (short second level). */
+export function registrableDomain(name: string): string {
+  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  const second = labels.at(-2) ?? '';
+  const take = labels.length > 2 && (labels.at(-1) ?? '').length === 2 && second.length <= 3 ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
+/** 203.0.113.0/24 or 2001:db8:1::/48. */
+export function networkOf(address: string): string {
+  if (isIP(address) === 4) return `${address.split('.').slice(0, 3).join('.')}.0/24`;
+  const groups = expandIpv6(address).slice(0, 3).map((g) => g.replace(/^0+(?=.)/, ''));
+  return `${groups.join(':')}::/48`;
+}
+
+function expandIpv6(address: string): string[] {
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const fill = Array(Math.max(0, 8 - left.length - right.length)).fill('0');
+  return address.includes('::') ? [...left, ...fill, ...right] : left;
+}

@@ -1,0 +1,64 @@
+/**
+ * The local-network verdict: when the canaries fail too, the problem is between this machine and
+ * the internet, and blaming every service would be wrong. Each failing layer is named from the
+ * canaries' failure codes, lowest first — what the user must fix is the lowest one.
+ */
+import type { FailureCode } from '../probes/types.js';
+import type { ServiceResult } from '../report/types.js';
+
+export type NetworkLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'TLS intercepted';
+
+export interface LocalNetworkVerdict {
+  verdict: 'local network problem';
+  /** Every failing layer, lowest first. */
+  layers: NetworkLayer[];
+  /** "resolver answering NXDOMAIN for everything (system resolver: one.one.one.one dns.nxdomain, …)" */
+  reason: string;
+}
+
+const INTERCEPTED: ReadonlySet<FailureCode | null> = new Set(['tls.untrusted', 'tls.hostname_mismatch']);
+const NOT_ANSWERING: ReadonlySet<FailureCode | null> = new Set(['dns.timeout', 'dns.refused', 'dns.servfail']);
+
+/** Undefined when the canaries say the network is fine (or there were none). */
+export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVerdict | undefined {
+  if (canaries.length === 0) return undefined;
+  const failedAt = (canary: ServiceResult) => canary.probes.find((p) => p.status === 'down' || p.status === 'unknown');
+  const failing = canaries.filter((c) => c.status !== 'up' && c.status !== 'degraded');
+  const withTls = canaries.filter((c) => c.probes.some((p) => p.kind === 'tls' && p.status !== 'skipped'));
+  const intercepted = withTls.length > 0 && withTls.every((c) => INTERCEPTED.has(failedAt(c)?.code ?? null));
+  // Interception leaves DNS answering; every other verdict needs every canary down.
+  if (failing.length < canaries.length && !intercepted) return undefined;
+
+  const layers: NetworkLayer[] = [];
+  const evidence: string[] = [];
+  const byKind = (kind: string) => failing.filter((c) => failedAt(c)?.kind === kind);
+  const connecting = canaries.filter((c) => c.probes.some((p) => p.kind === 'tcp' && p.status !== 'skipped'));
+  if (connecting.length > 0 && connecting.every((c) => failedAt(c)?.kind === 'tcp')) layers.push('no route');
+  const dnsFailures = byKind('dns');
+  const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
+  if (dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
+  else if (dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');
+  if (intercepted) layers.push('TLS intercepted');
+  if (layers.length === 0) layers.push('no route');
+  for (const canary of failing.slice(0, 4)) evidence.push(`${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
+  const more = failing.length > 4 ? `, +${failing.length - 4} more` : '';
+  const words = layers.map((l) => (l === 'TLS intercepted' ? 'TLS intercepted — every certificate untrusted' : l));
+  return { verdict: 'local network problem', layers, reason: `${words.join('; ')} (${evidence.join(', ')}${more})` };
+}
+
+/**
+ * Services that failed while the network itself is failing are not judged: unknown, with the
+ * verdict as the reason. Services that answered stay as measured.
+ */
+export function applyVerdict(services: ServiceResult[], verdict: LocalNetworkVerdict): ServiceResult[] {
+  return services.map((service) =>
+    service.status === 'up'
+      ? service
+      : {
+          ...service,
+          status: 'unknown',
+          code: 'network.local',
+          reason: `not judged: local network problem — ${verdict.layers.join('; ')} (${service.code === 'interrupted' ? 'stopped when the canaries failed' : `measured: ${service.code ?? service.status}`})`,
+        },
+  );
+}
