@@ -3,6 +3,7 @@
  * share this; neither prints anything here.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { findConfig } from './config/load.js';
 import type { ServiceSpec } from './config/service.js';
 import { DEFAULTS } from './config/service.js';
@@ -123,15 +124,22 @@ async function probeWithCanaries(prepared: PreparedCheck, options: Pick<CheckOpt
     if (first === 'services' && (await servicesDone).every((run) => serviceResult(run).status === 'up')) stopCanaries.abort(new Interrupted('not needed'));
     const canaries = (await canariesDone).map(serviceResult);
     const verdict = stopCanaries.signal.aborted ? undefined : diagnoseLocalNetwork(canaries);
-    if (verdict) stopServices.abort(new Interrupted('local network problem'));
+    if (verdict) {
+      // Services already answering get a moment to finish: what answered is reported as measured.
+      await Promise.race([servicesDone, delay(VERDICT_GRACE_MS, undefined, { ref: false })]);
+      stopServices.abort(new Interrupted('local network problem'));
+    }
     const services = (await servicesDone).map(serviceResult);
     const summary = canaries.map(({ name, target, status, code, reason }) => ({ name, target, status, code, reason }));
+    if (stopCanaries.signal.aborted) return { services };
     if (!verdict) return { services, localNetwork: { ok: true, canaries: summary } };
     return { services: applyVerdict(services, verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };
   } finally {
     options.signal?.removeEventListener('abort', forward);
   }
 }
+
+const VERDICT_GRACE_MS = 250;
 
 /** The config's canaries, else the built-in ones when any service depends on the internet. */
 function chooseCanaries(configured: ServiceSpec[] | undefined, services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {

@@ -13,6 +13,7 @@ import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type Service
 import { resolveService } from './resolve.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { adHocService } from './targets.js';
+import { CANARY_TIMEOUT } from '../diagnose/canaries.js';
 import { catalogKeys, catalogService, expandCatalogItem, findCatalogEntry } from '../catalog/catalog.js';
 
 export interface ValidateOptions {
@@ -48,7 +49,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
         problems.push({ path: formatPath(at), message: `"${expanded.unknown}" is not in the catalog${hint ? ` (did you mean "${hint}"?)` : ''}; \`outage catalog\` lists the entries` });
         return undefined;
       }
-      const parsed = serviceSchema.safeParse(expanded.value, { reportInput: true });
+      // Canaries answer fast or not at all: their own short budget unless they set one.
+      const value = key === 'canaries' && isObject(expanded.value) ? { timeout: CANARY_TIMEOUT, retries: 0, ...expanded.value } : expanded.value;
+      const parsed = serviceSchema.safeParse(value, { reportInput: true });
       if (parsed.success) return parsed.data;
       problems.push(...zodProblems(parsed.error.issues, [key, index]));
       return undefined;
@@ -91,6 +94,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
     secrets: [...new Set(secrets.filter((s) => s.length >= 3))],
     file: options.file,
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigProblem[] {

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
-import { runCli } from '../helpers/cli.js';
+import { configFile, runCli } from '../helpers/cli.js';
 import { prepareCheck } from '../../src/check.js';
 import { defaultCatalogEntries } from '../../src/catalog/catalog.js';
 import { closedPort, delayed, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
@@ -28,13 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([up, down, slow, hanging, secure].map((s) => s.close()));
 });
-
-function configFile(content: unknown, name = 'outage.json'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'outage-cli-'));
-  const file = join(dir, name);
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
 
 const noStack = /\n\s+at .+:\d+:\d+/;
 const ESC = String.fromCharCode(27);

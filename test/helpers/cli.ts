@@ -1,5 +1,8 @@
 /** Runs the real executable in a subprocess, as a user or a CI job would. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/outage.js', import.meta.url));
@@ -68,4 +71,12 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).result;
+}
+
+/** A config file in a fresh directory: an object is written as JSON, a string as is. */
+export function configFile(content: unknown, name = 'outage.json'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-cli-'));
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
 }

@@ -1,0 +1,96 @@
+/**
+ * Asset hosts, the Amazon 2020 pattern: the page answers 200 while the host serving its images has
+ * an expired certificate. Names resolve through a loopback DNS server; every host is on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki } from '../helpers/certs.js';
+import { configFile, runCli } from '../helpers/cli.js';
+import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
+import { ok, startHttps, type TestServer } from '../helpers/servers.js';
+import type { Report } from '../../src/report/types.js';
+
+let dns: TestDnsServer;
+let site: TestServer;
+let images: TestServer;
+let heads = 0;
+let headsInOneRun = 0;
+let report: Report;
+let table: string;
+let code: number | null;
+
+beforeAll(async () => {
+  const pki = await testPki();
+  images = await startHttps(pki.expired, ok);
+  const imagesPort = new URL(images.url).port;
+  let sitePort = '';
+  site = await startHttps(pki.valid, (req, res) => {
+    if (req.method === 'HEAD') heads++;
+    if (req.url === '/store') {
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<img src="https://images.test:${imagesPort}/hero.jpg"><script src="https://localhost:${sitePort}/x.js"></script>`);
+    }
+    if (req.url !== '/') return ok(req, res);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
+<html><head>
+  <link rel="stylesheet" href="https://missing.test:${sitePort}/site.css">
+  <link rel="canonical" href="https://canonical.test/">
+  <script src="//localhost:${sitePort}/app.js"></script>
+</head><body>
+  <!-- <img src="https://commented-out.test/x.png"> -->
+  <img src="https://images.test:${imagesPort}/logo.png" alt="logo">
+  <img srcset="https://images.test:${imagesPort}/a.png 1x, https://images.test:${imagesPort}/b.png 2x">
+  <a href="https://elsewhere.test/">a link is not an asset</a>
+</body></html>`);
+  });
+  sitePort = new URL(site.url).port;
+  dns = await startDns(tableZone({ 'app.test': { A: ['127.0.0.1'] }, 'images.test': { A: ['127.0.0.1'] }, localhost: { A: ['127.0.0.1'] } }));
+  const file = configFile({
+    defaults: { timeout: '3s', retries: 0, resolvers: [dns.address] },
+    services: [
+      { name: 'shop', url: `https://app.test:${sitePort}/`, tls: { ca: pki.rootFile }, http: { assets: true } },
+      { name: 'store', url: `https://app.test:${sitePort}/store`, tls: { ca: pki.rootFile }, http: { assets: true } },
+      { name: 'shop, first asset host only', url: `https://app.test:${sitePort}/`, tls: { ca: pki.rootFile }, http: { assets: { max: 1 } } },
+    ],
+  });
+  const json = await runCli(['check', '-c', file, '--json']);
+  code = json.code;
+  headsInOneRun = heads;
+  report = JSON.parse(json.stdout) as Report;
+  table = (await runCli(['check', '-c', file], { env: { COLUMNS: '300' } })).stdout;
+});
+
+afterAll(async () => {
+  await Promise.all([dns.close(), site.close(), images.close()]);
+});
+
+describe('asset hosts (http.assets)', () => {
+  it('a page whose image host has an expired certificate is degraded, naming the host and tls.expired', () => {
+    const store = report.services[1];
+    expect(store).toMatchObject({ status: 'degraded', code: 'tls.expired', reason: 'page up; 1 of 2 asset hosts failing: images.test tls.expired' });
+    expect(table).toContain('page up; 1 of 2 asset hosts failing: images.test tls.expired');
+    expect(code).toBe(1);
+  });
+
+  it('several failing hosts are all named; the code is the first in page order', () => {
+    expect(report.services[0]).toMatchObject({
+      status: 'degraded',
+      code: 'dns.nxdomain',
+      reason: 'page up; 2 of 3 asset hosts failing: missing.test dns.nxdomain, images.test tls.expired',
+    });
+  });
+
+  it('checks each distinct host once, with DNS, TCP, TLS and a HEAD, and ignores links and comments', () => {
+    const hosts = report.services[0]?.probes.find((p) => p.kind === 'hosts')?.details.hosts as { host: string; status: string; code: string | null; source: string }[];
+    expect(hosts.map((h) => [h.host, h.status, h.code, h.source])).toEqual([
+      ['missing.test', 'down', 'dns.nxdomain', 'page'],
+      ['localhost', 'up', null, 'page'],
+      ['images.test', 'down', 'tls.expired', 'page'],
+    ]);
+    // The healthy asset host was asked with a HEAD, once by each of the two services that reached it.
+    expect(headsInOneRun).toBe(2);
+  });
+
+  it('max limits how many asset hosts are checked', () => {
+    const limited = report.services[2];
+    expect(limited?.reason).toBe('page up; 1 of 1 asset hosts failing: missing.test dns.nxdomain');
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Common-cause grouping: several services whose CNAMEs point into one failing CDN domain are named
+ * as one likely cause; a service failing for another reason and a healthy service on another CDN
+ * are not part of it. The zone is served by a loopback DNS server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFile, runCli } from '../helpers/cli.js';
+import { startDns, type TestDnsServer } from '../helpers/dns-server.js';
+import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
+import type { Report } from '../../src/report/types.js';
+
+const CNAMES: Record<string, string> = {
+  'shop.test': 'edge-1.cdn-x.test',
+  'api.test': 'edge-2.cdn-x.test',
+  'docs.test': 'edge-1.cdn-x.test',
+  'blog.test': 'www.cdn-y.test',
+};
+
+let dns: TestDnsServer;
+let up: TestServer;
+let report: Report;
+let table: string;
+
+beforeAll(async () => {
+  // A CNAME query answers with the CNAME; an address query for a name behind cdn-x fails the way
+  // a resolver fails when the CDN's own name servers are gone: SERVFAIL.
+  dns = await startDns((name, type) => {
+    const target = CNAMES[name];
+    if (target && type === 'CNAME') return { rcode: 'NOERROR', answers: [{ type: 'CNAME', name, ttl: 60, data: target }] };
+    if (target?.endsWith('.cdn-x.test') || name.endsWith('.cdn-x.test')) return { rcode: 'SERVFAIL' };
+    if ((target || name === 'db.test') && type === 'A') return { rcode: 'NOERROR', answers: [{ type: 'A', name, ttl: 60, data: '127.0.0.1' }] };
+    return target || name === 'db.test' ? { rcode: 'NOERROR' } : { rcode: 'NXDOMAIN' };
+  });
+  up = await startHttp(ok);
+  const port = new URL(up.url).port;
+  const closed = await closedPort();
+  const file = configFile({
+    defaults: { timeout: '3s', retries: 0, resolvers: [dns.address] },
+    services: [
+      { name: 'shop', url: `http://shop.test:${port}/` },
+      { name: 'api', url: `http://api.test:${port}/` },
+      { name: 'docs', url: `http://docs.test:${port}/` },
+      { name: 'db', tcp: `db.test:${closed}` },
+      { name: 'blog', url: `http://blog.test:${port}/` },
+    ],
+  });
+  const json = await runCli(['check', '-c', file, '--json']);
+  report = JSON.parse(json.stdout) as Report;
+  table = (await runCli(['check', '-c', file], { env: { COLUMNS: '200' } })).stdout;
+});
+
+afterAll(async () => {
+  await Promise.all([dns.close(), up.close()]);
+});
+
+describe('likely common cause', () => {
+  it('services sharing a failing CNAME target domain are grouped, most specific first', () => {
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['shop', 'down', 'dns.servfail'],
+      ['api', 'down', 'dns.servfail'],
+      ['docs', 'down', 'dns.servfail'],
+      ['db', 'down', 'tcp.refused'],
+      ['blog', 'up', null],
+    ]);
+    expect(report.commonCauses[0]).toEqual({
+      kind: 'cname',
+      value: 'cdn-x.test',
+      services: ['shop', 'api', 'docs'],
+      summary: '3 of 4 down services resolve through *.cdn-x.test',
+    });
+    // The same three also share their failure code: in JSON, but not printed twice.
+    expect(report.commonCauses).toContainEqual(expect.objectContaining({ kind: 'code', value: 'dns.servfail', services: ['shop', 'api', 'docs'] }));
+  });
+
+  it('the table prints the line once', () => {
+    expect(table).toContain('\nlikely common cause: 3 of 4 down services resolve through *.cdn-x.test\n');
+    expect(table).not.toContain('fail with dns.servfail');
+  });
+
+  it('a value a healthy service shares is no cause (everything here is on 127.0.0.0/24)', () => {
+    expect(report.commonCauses.some((c) => c.kind === 'network')).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Local-network diagnosis with canaries pointed at loopback: DNS servers that answer NXDOMAIN for
+ * everything or nothing at all, closed ports, a certificate nobody trusts. When the canaries fail
+ * too, one verdict names the layer, failing services are not judged, and the run does not wait
+ * for their timeouts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki } from '../helpers/certs.js';
+import { configFile, runCli } from '../helpers/cli.js';
+import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
+import { closedPort, ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
+import type { Report } from '../../src/report/types.js';
+
+let nxdomain: TestDnsServer;
+let silent: TestDnsServer;
+let good: TestDnsServer;
+let up: TestServer;
+let hanging: TestServer;
+let untrusted: TestServer;
+let closed: number;
+
+beforeAll(async () => {
+  const pki = await testPki();
+  [nxdomain, silent, good, up, hanging, untrusted, closed] = await Promise.all([
+    startDns(() => ({ rcode: 'NXDOMAIN' })),
+    startDns(() => 'drop'),
+    startDns(tableZone({ 'one.one.one.one': { A: ['127.0.0.1'] }, 'svc.test': { A: ['127.0.0.1'] } })),
+    startHttp(ok),
+    // Accepts connections and never answers: without the verdict this service would take 20 s.
+    startTcp(() => {}),
+    startHttps(pki.selfSigned, ok),
+    closedPort(),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([nxdomain, silent, good, up, hanging, untrusted].map((s) => s.close()));
+});
+
+async function check(config: Record<string, unknown>, ...flags: string[]): Promise<{ code: number | null; report: Report; stdout: string }> {
+  const file = configFile({ defaults: { timeout: '20s', retries: 0 }, ...config });
+  const r = await runCli(['check', '-c', file, '--json', ...flags]);
+  expect(r.stderr).toBe('');
+  return { code: r.code, report: JSON.parse(r.stdout) as Report, stdout: r.stdout };
+}
+
+const hangingService = () => ({ name: 'hanging', url: `http://127.0.0.1:${new URL(hanging.url).port}/` });
+
+describe('local network problem', () => {
+  it('resolver answering NXDOMAIN for everything: one verdict, services unknown, exit 3, no waiting', async () => {
+    const { code, report } = await check({
+      canaries: [
+        { name: 'resolver canary', dns: { name: 'one.one.one.one' }, resolvers: [nxdomain.address] },
+        { name: 'second resolver canary', dns: { name: 'dns.google' }, resolvers: [nxdomain.address] },
+      ],
+      services: [{ name: 'api', url: 'http://api.example.test/', resolvers: [nxdomain.address] }, hangingService()],
+    });
+    expect(code).toBe(3);
+    expect(report.localNetwork).toMatchObject({ ok: false, verdict: 'local network problem', layers: ['resolver answering NXDOMAIN for everything'] });
+    const [api, stuck] = report.services;
+    expect(api).toMatchObject({ status: 'unknown', code: 'network.local' });
+    expect(api?.reason).toMatch(/^not judged: local network problem — resolver answering NXDOMAIN for everything \(measured: dns\.nxdomain\)$/);
+    expect(stuck).toMatchObject({ status: 'unknown', code: 'network.local' });
+    expect(stuck?.reason).toMatch(/stopped when the canaries failed/);
+    // The hanging service's 20 s budget was cut short by the verdict (the canaries' budget is 1.5 s).
+    expect(report.durationMs).toBeLessThan(10_000);
+    expect(report.commonCauses).toEqual([]);
+  });
+
+  it('resolver not answering and no route are named as such', async () => {
+    const silentRun = await check({
+      canaries: [{ name: 'silent resolver', dns: { name: 'one.one.one.one' }, resolvers: [silent.address] }],
+      services: [hangingService(), { name: 'healthy', url: up.url }],
+    });
+    expect(silentRun.report.localNetwork?.layers).toEqual(['resolver not answering']);
+    // What answered is still reported as measured.
+    expect(silentRun.report.services.map((s) => [s.name, s.status])).toEqual([
+      ['hanging', 'unknown'],
+      ['healthy', 'up'],
+    ]);
+    expect(silentRun.code).toBe(3);
+
+    const noRoute = await check({
+      canaries: [{ name: 'tcp canary', tcp: `127.0.0.1:${closed}` }, { name: 'https canary', url: `https://127.0.0.1:${closed}/` }],
+      services: [hangingService()],
+    });
+    expect(noRoute.report.localNetwork).toMatchObject({ ok: false, layers: ['no route'] });
+    expect(noRoute.report.localNetwork?.reason).toMatch(/^no route \(tcp canary tcp\.refused, https canary tcp\.refused\)$/);
+  });
+
+  it('TLS intercepted: DNS answers, but every canary certificate is untrusted', async () => {
+    const { code, report } = await check({
+      canaries: [
+        { name: 'dns canary', dns: { name: 'one.one.one.one' }, resolvers: [good.address] },
+        { name: 'https canary', url: untrusted.url },
+      ],
+      services: [{ name: 'tls service', url: untrusted.url }, { name: 'plain', url: up.url }],
+    });
+    expect(report.localNetwork).toMatchObject({ ok: false, layers: ['TLS intercepted'] });
+    expect(report.localNetwork?.reason).toMatch(/^TLS intercepted — every certificate untrusted/);
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['tls service', 'unknown', 'network.local'],
+      ['plain', 'up', null],
+    ]);
+    expect(code).toBe(3);
+  });
+
+  it('the table says it once, under the summary', async () => {
+    const file = configFile({
+      defaults: { timeout: '20s', retries: 0 },
+      canaries: [{ name: 'resolver canary', dns: { name: 'one.one.one.one' }, resolvers: [nxdomain.address] }],
+      services: [hangingService()],
+    });
+    const r = await runCli(['check', '-c', file], { env: { COLUMNS: '200' } });
+    expect(r.stdout).toMatch(/\nlocal network problem: resolver answering NXDOMAIN for everything \(resolver canary dns\.nxdomain\) — failing services are not judged \(unknown\)\n/);
+    expect(r.code).toBe(3);
+  });
+});
+
+describe('no verdict', () => {
+  it('canaries healthy: failing services are judged as measured', async () => {
+    const { code, report } = await check({
+      canaries: [{ name: 'up canary', url: up.url }],
+      services: [{ name: 'refused', url: `http://127.0.0.1:${closed}/` }],
+    });
+    expect(report.localNetwork).toMatchObject({ ok: true, canaries: [{ name: 'up canary', status: 'up' }] });
+    expect(report.services[0]).toMatchObject({ status: 'down', code: 'tcp.refused' });
+    expect(code).toBe(2);
+  });
+
+  it('canaries: [] and --no-canaries turn the diagnosis off', async () => {
+    const off = await check({ canaries: [], services: [{ name: 'refused', url: `http://127.0.0.1:${closed}/` }] });
+    expect(off.report.localNetwork).toBeUndefined();
+    const flag = await check(
+      { canaries: [{ name: 'resolver canary', dns: { name: 'x.test' }, resolvers: [nxdomain.address] }], services: [{ name: 'refused', url: `http://127.0.0.1:${closed}/` }] },
+      '--no-canaries',
+    );
+    expect(flag.report.localNetwork).toBeUndefined();
+    expect(flag.report.services[0]?.code).toBe('tcp.refused');
+  });
+
+  it('when every service answers first, failing canaries have nothing to explain and are stopped', async () => {
+    const { code, report } = await check({
+      canaries: [{ name: 'silent resolver', dns: { name: 'one.one.one.one' }, resolvers: [silent.address] }],
+      services: [{ name: 'healthy', url: up.url }],
+    });
+    expect(code).toBe(0);
+    expect(report.localNetwork).toBeUndefined();
+    expect(report.durationMs).toBeLessThan(1_500);
+  });
+});

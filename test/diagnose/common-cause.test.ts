@@ -1,0 +1,48 @@
+/** Grouping rules on hand-made results: shared by failing services, not by healthy ones. */
+import { describe, expect, it } from 'vitest';
+import { findCommonCauses, headlineCauses, networkOf, registrableDomain } from '../../src/diagnose/common-cause.js';
+import { service } from '../helpers/reports.js';
+import type { ServiceResult } from '../../src/report/types.js';
+
+function onNetwork(name: string, status: ServiceResult['status'], address: string, issuer?: string): ServiceResult {
+  const probes: ServiceResult['probes'] = [
+    { kind: 'tcp', status: 'up', code: null, reason: '', durationMs: 1, attempts: 1, details: { address } },
+    ...(issuer ? [{ kind: 'tls' as const, status: status === 'up' ? ('up' as const) : ('down' as const), code: null, reason: '', durationMs: 1, attempts: 1, details: { chain: [{ issuer }] } }] : []),
+  ];
+  return service(name, status, { code: status === 'up' ? null : 'http.status', probes });
+}
+
+describe('findCommonCauses', () => {
+  it('a /24 and an issuer shared by failing services only', () => {
+    const causes = findCommonCauses([
+      onNetwork('a', 'down', '203.0.113.7', 'CN=Broken CA'),
+      onNetwork('b', 'down', '203.0.113.9', 'CN=Broken CA'),
+      onNetwork('c', 'up', '198.51.100.1', 'CN=Good CA'),
+    ]);
+    expect(causes.map((c) => c.summary)).toEqual([
+      '2 of 2 down services are on 203.0.113.0/24',
+      '2 of 2 down services have certificates issued by CN=Broken CA',
+      '2 of 2 down services fail with http.status',
+    ]);
+    expect(headlineCauses(causes).map((c) => c.kind)).toEqual(['network']);
+  });
+
+  it('nothing when a healthy service shares the value, or when fewer than two fail', () => {
+    expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('b', 'degraded', '203.0.113.9'), onNetwork('c', 'up', '203.0.113.1')]).map((c) => c.kind)).toEqual(['code']);
+    expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('c', 'up', '203.0.113.1')])).toEqual([]);
+  });
+});
+
+describe('keys', () => {
+  it.each([
+    ['edge-7.cdn-x.net.', 'cdn-x.net'],
+    ['a.b.example.co.uk', 'example.co.uk'],
+    ['d111.cloudfront.net', 'cloudfront.net'],
+  ])('registrableDomain(%s) = %s', (name, domain) => expect(registrableDomain(name)).toBe(domain));
+
+  it.each([
+    ['203.0.113.200', '203.0.113.0/24'],
+    ['2001:db8:1:2::5', '2001:db8:1::/48'],
+    ['2001:0db8:0000::1', '2001:db8:0::/48'],
+  ])('networkOf(%s) = %s', (address, network) => expect(networkOf(address)).toBe(network));
+});
