@@ -27,6 +27,12 @@ export function resolveService(
   if (!spec) return undefined;
   const status = statusSpec(input, spec, path, problems);
   const hosts = hostsSpec(input, spec, path, problems);
+  // Credentials in these URLs become headers of their subchecks: never printed either.
+  const statusUrl = typeof input.status === 'string' ? input.status : input.status ? input.status.url : undefined;
+  for (const url of [...(statusUrl ? [statusUrl] : []), ...(input.hosts ?? [])]) {
+    const parsed = parseUrlTarget(url);
+    if (typeof parsed !== 'string') secrets.push(...parsed.secrets);
+  }
   return { ...spec, ...(status ? { status } : {}), ...(hosts ? { hosts } : {}), ...(input.catalog ? { catalog: input.catalog } : {}) };
 }
 

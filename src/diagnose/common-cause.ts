@@ -3,13 +3,14 @@
  * their CNAMEs point into, their network (/24, /48), their certificate issuer, their failure code.
  * A group counts when two or more failing services share a value that no healthy service has:
  * "3 of 4 down services resolve through *.cdn-x.net" (the AWS 2021 pattern: one cause, many
- * services down). The order is from most to least specific; the code is the weakest hint.
+ * services down; or Dyn 2016, many services behind one DNS provider). The order is from most to least specific; the code is the weakest hint.
  */
 import { isIP } from 'node:net';
 import type { DnsRecord } from '../probes/types.js';
 import type { ServiceResult } from '../report/types.js';
+import { registrableDomain } from '../util/domain.js';
 
-export type CauseKind = 'cname' | 'network' | 'issuer' | 'code';
+export type CauseKind = 'cname' | 'ns' | 'network' | 'issuer' | 'code';
 
 export interface CommonCause {
   kind: CauseKind;
@@ -19,7 +20,7 @@ export interface CommonCause {
   services: string[];
 }
 
-const ORDER: CauseKind[] = ['cname', 'network', 'issuer', 'code'];
+const ORDER: CauseKind[] = ['cname', 'ns', 'network', 'issuer', 'code'];
 
 export function findCommonCauses(services: ServiceResult[]): CommonCause[] {
   const failing = services.filter((s) => s.status !== 'up' && s.code !== 'network.local' && s.code !== 'interrupted');
@@ -54,6 +55,7 @@ export function headlineCauses(causes: CommonCause[], max = 3): CommonCause[] {
 
 const PHRASE: Record<CauseKind, (value: string) => string> = {
   cname: (v) => `resolve through *.${v}`,
+  ns: (v) => `use name servers at *.${v}`,
   network: (v) => `are on ${v}`,
   issuer: (v) => `have certificates issued by ${v}`,
   code: (v) => `fail with ${v}`,
@@ -69,18 +71,11 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
   const issuer = (details('tls').chain as { issuer: string }[] | undefined)?.[0]?.issuer;
   return {
     cname: target ? [registrableDomain(target)] : [],
+    ns: ((details('dns').nameServers as string[] | undefined) ?? []).map(registrableDomain),
     network: addresses.flatMap((a) => (isIP(a) ? [networkOf(a)] : [])),
     issuer: issuer ? [issuer] : [],
     code: service.code ? [service.code] : [],
   };
-}
-
-/** cdn-x.net for edge-7.cdn-x.net.; example.co.uk for a.b.example.co.uk (short second level). */
-export function registrableDomain(name: string): string {
-  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
-  const second = labels.at(-2) ?? '';
-  const take = labels.length > 2 && (labels.at(-1) ?? '').length === 2 && second.length <= 3 ? 3 : 2;
-  return labels.slice(-take).join('.');
 }
 
 /** 203.0.113.0/24 or 2001:db8:1::/48. */

@@ -3,6 +3,7 @@
  * work), records the CNAME chain, and hands the addresses to the TCP probe: one lookup per
  * service, so `resolvers` apply to HTTP too. For a DNS-only service it queries the configured type.
  */
+import { registrableDomain } from '../util/domain.js';
 import type { DnsRecordType } from '../config/schema.js';
 import { createNameResolver, type NameResolver, type QueryResult } from '../net/resolve.js';
 import type { DnsObservation, Failure, FailureCode, Probe, ProbeContext, ResolverAnswer } from './types.js';
@@ -25,7 +26,9 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
   const comparison = spec && spec.compare ? compareResolvers(spec.compare, name, types, context) : undefined;
   // Names from /etc/hosts have no CNAMEs; asking a server about them would only add latency.
   const cnameChain: string[] = [];
-  const walk = forAddresses && !context.resolver.isLocal(name) ? followCnames(context.resolver, name, cnameChain) : Promise.resolve();
+  const nameServers: string[] = [];
+  const remote = forAddresses && !context.resolver.isLocal(name);
+  const walk = remote ? Promise.all([followCnames(context.resolver, name, cnameChain), findNameServers(context.resolver, name, nameServers)]) : Promise.resolve();
   const results = await Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) })));
   let grace: NodeJS.Timeout | undefined;
   await Promise.race([walk, new Promise<void>((resolve) => (grace = setTimeout(resolve, CNAME_GRACE_MS)))]);
@@ -38,6 +41,7 @@ export const probeDns: Probe<'dns'> = async (service, context) => {
     source: results.some(({ result }) => result.ok && result.source === 'hosts') ? 'hosts' : 'dns',
     records: results.flatMap(({ result }) => (result.ok ? result.records : [])),
     cnameChain: [...cnameChain],
+    ...(nameServers.length ? { nameServers: [...nameServers] } : {}),
     partialFailures: [],
     durationMs: 0,
   };
@@ -101,6 +105,15 @@ function mostSevere(failures: (Failure & { type: DnsRecordType })[], name: strin
     return { code: 'dns.nodata', reason: `${name} exists but has no ${types.join(' or ')} record` };
   }
   return { code: top.code, reason: top.reason };
+}
+
+/**
+ * The name servers of the name's domain, for grouping failures by DNS provider (Dyn 2016). Asked
+ * beside the CNAME walk, within the same grace: it never delays the probe.
+ */
+async function findNameServers(resolver: NameResolver, name: string, into: string[]): Promise<void> {
+  const result = await resolver.query(registrableDomain(name), 'NS');
+  if (result.ok) into.push(...result.records.map((r) => r.value.toLowerCase().replace(/\.$/, '')).sort());
 }
 
 /** Appends the CNAME hops from `name` to `chain`; a lookup failure here just ends the chain. */

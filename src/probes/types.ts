@@ -73,6 +73,8 @@ export interface DnsObservation extends ObservationBase {
   records: DnsRecord[];
   /** CNAME hops from the queried name to the canonical name. */
   cnameChain: string[];
+  /** The name servers of the name's registrable domain, when they answered within the grace. */
+  nameServers?: string[];
   /** Per record type that failed while another answered (e.g. AAAA SERVFAIL, A fine). */
   partialFailures: { type: DnsRecordType; code: FailureCode; reason: string }[];
   /** With `dns.compare`: what each compared resolver answered, side by side. */

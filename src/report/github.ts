@@ -5,6 +5,7 @@
  */
 import { exitCodeFor } from '../status.js';
 import { summaryParts } from './cells.js';
+import { diagnosisLines } from './diagnosis.js';
 import { oneLine } from './text.js';
 import type { Report } from './types.js';
 
@@ -17,6 +18,7 @@ export function renderGithub(report: Report): string {
     const title = `outage: ${service.name} ${service.status}${service.code ? ` (${service.code})` : ''}`;
     lines.push(`::${level} title=${escapeProperty(title)}::${escapeData(`${service.reason} — ${service.target}`)}`);
   }
+  for (const { label, text } of diagnosisLines(report)) lines.push(`::notice title=${escapeProperty(`outage: ${label}`)}::${escapeData(text)}`);
   lines.push(`outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 /** A markdown table for pull-request comments and GitHub step summaries. */
 import { CELL_KINDS, probeCells, summaryParts } from './cells.js';
+import { diagnosisLines } from './diagnosis.js';
 import { markdownCell } from './text.js';
 import type { Report } from './types.js';
 import type { Status } from '../status.js';
@@ -25,6 +26,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     const row = [name, `${mark(service.status)}${service.status}`, ...CELL_KINDS.map((k) => markdownCell(cells[k].text)), markdownCell(service.reason)];
     lines.push(`| ${row.join(' | ')} |`);
   }
+  for (const { label, text } of diagnosisLines(report)) lines.push('', `> **${label}:** ${markdownCell(text)}`);
   for (const warning of report.warnings) lines.push('', `> ⚠️ ${markdownCell(warning)}`);
   lines.push('', `<sub>Checked ${report.startedAt} in ${(report.durationMs / 1000).toFixed(2)}s · exit code ${report.exitCode}</sub>`, '');
   return lines.join('\n');

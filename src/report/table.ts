@@ -6,7 +6,7 @@ import { paintStatus } from './colors.js';
 import { terminalSafe } from './text.js';
 import { CELL_KINDS, probeCells, type Cell } from './cells.js';
 import type { Report, ServiceResult } from './types.js';
-import { headlineCauses } from '../diagnose/common-cause.js';
+import { diagnosisLines } from './diagnosis.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
@@ -59,12 +59,9 @@ function visibleWidth(text: string): number {
  * warnings that make the report less trustworthy.
  */
 export function renderWarnings(report: Report, chalk: ChalkInstance): string {
-  const lines: string[] = [];
-  const network = report.localNetwork;
-  if (network && !network.ok) {
-    lines.push(`${chalk.magenta.bold('local network problem:')} ${terminalSafe(network.reason ?? '')} — failing services are not judged (unknown)`);
-  }
-  for (const cause of headlineCauses(report.commonCauses)) lines.push(`${chalk.cyan.bold('likely common cause:')} ${terminalSafe(cause.summary)}`);
+  const lines = diagnosisLines(report).map(({ label, text }) =>
+    `${label === 'local network problem' ? chalk.magenta.bold(`${label}:`) : chalk.cyan.bold(`${label}:`)} ${terminalSafe(text)}`,
+  );
   lines.push(...report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}`));
   return lines.map((line) => `${line}\n`).join('');
 }

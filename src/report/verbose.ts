@@ -29,6 +29,8 @@ function detailLines(probe: ProbeResult): string[] {
       if (records.length) lines.push(`answers: ${records.map((r) => `${r.type} ${r.value}${r.ttl !== undefined ? ` ttl=${r.ttl}` : ''}`).join(', ')}`);
       const chain = (d.cnameChain as string[] | undefined) ?? [];
       if (chain.length) lines.push(`cname: ${[d.name, ...chain].join(' → ')}`);
+      const servers = (d.nameServers as string[] | undefined) ?? [];
+      if (servers.length) lines.push(`name servers: ${servers.join(', ')}`);
       lines.push(`resolver: ${Array.isArray(d.resolvers) ? d.resolvers.join(', ') : `system${d.source === 'hosts' ? ' (/etc/hosts)' : ''}`}`);
       for (const a of (d.byResolver as ResolverAnswer[] | undefined) ?? []) {
         lines.push(`  ${a.resolver}: ${a.failure ? `${a.failure.code} — ${a.failure.reason}` : (a.values ?? []).join(', ') || 'no records'} (${formatDuration(a.durationMs)})`);

@@ -95,13 +95,14 @@ function upReason(probes: ProbeResult[]): string {
 function detailsOf(observation: Observation): Record<string, unknown> {
   switch (observation.kind) {
     case 'dns': {
-      const { name, resolvers, source, records, cnameChain, partialFailures, byResolver } = observation;
+      const { name, resolvers, source, records, cnameChain, nameServers, partialFailures, byResolver } = observation;
       return {
         name,
         resolvers,
         source,
         records,
         cnameChain,
+        ...(nameServers ? { nameServers } : {}),
         ...(partialFailures.length ? { partialFailures } : {}),
         ...(byResolver ? { byResolver: byResolver.map((a) => ({ ...a, durationMs: round(a.durationMs) })) } : {}),
       };

@@ -12,7 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { respond, startHttp, type TestServer } from '../helpers/servers.js';
 
 const ENV = { TOKEN: 'tok-7f3a9c1e', API_KEY: 'key-5b2d8e4f', QUERY_KEY: 'qk-0c6e1a9b', NAME_PART: 'np-4d7f2c8a' };
-const LITERAL = { password: 'Pa55-w0rd-91x', cookie: 'c00kie-v4lue-3e', proxy: 'Basic cHJveHk6c2VjcmV0LXB3' };
+const LITERAL = { password: 'Pa55-w0rd-91x', cookie: 'c00kie-v4lue-3e', proxy: 'Basic cHJveHk6c2VjcmV0LXB3', statusPassword: 'st4tus-pw-8q', hostPassword: 'h0st-pw-2z' };
 const SECRETS = [...Object.values(ENV), ...Object.values(LITERAL), 'cHJveHk6c2VjcmV0LXB3'];
 
 let server: TestServer;
@@ -37,6 +37,9 @@ beforeAll(async () => {
       '        X-Api-Key: "${API_KEY}"',
       `        Cookie: "session=${LITERAL.cookie}"`,
       `        Proxy-Authorization: "${LITERAL.proxy}"`,
+      // Status endpoints and extra hosts with credentials: their failures are reported too.
+      `    status: "http://reader:${LITERAL.statusPassword}@127.0.0.1:${server.port}/status?key=\${QUERY_KEY}"`,
+      `    hosts: ["http://cdn:${LITERAL.hostPassword}@127.0.0.1:${server.port}/asset"]`,
       '',
     ].join('\n'),
   );

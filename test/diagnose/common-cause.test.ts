@@ -1,6 +1,7 @@
 /** Grouping rules on hand-made results: shared by failing services, not by healthy ones. */
 import { describe, expect, it } from 'vitest';
-import { findCommonCauses, headlineCauses, networkOf, registrableDomain } from '../../src/diagnose/common-cause.js';
+import { findCommonCauses, headlineCauses, networkOf } from '../../src/diagnose/common-cause.js';
+import { registrableDomain } from '../../src/util/domain.js';
 import { service } from '../helpers/reports.js';
 import type { ServiceResult } from '../../src/report/types.js';
 
@@ -30,6 +31,20 @@ describe('findCommonCauses', () => {
   it('nothing when a healthy service shares the value, or when fewer than two fail', () => {
     expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('b', 'degraded', '203.0.113.9'), onNetwork('c', 'up', '203.0.113.1')]).map((c) => c.kind)).toEqual(['code']);
     expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('c', 'up', '203.0.113.1')])).toEqual([]);
+  });
+});
+
+describe('name servers (the Dyn 2016 pattern)', () => {
+  const behind = (name: string, status: ServiceResult['status'], nameServers: string[]) =>
+    service(name, status, { code: status === 'up' ? null : 'dns.servfail', probes: [{ kind: 'dns', status: status === 'up' ? 'up' : 'down', code: null, reason: '', durationMs: 1, attempts: 1, details: { nameServers } }] });
+
+  it('failing services whose domains use one DNS provider', () => {
+    const causes = findCommonCauses([
+      behind('a', 'down', ['ns1.p31.dynect.net', 'ns2.p31.dynect.net']),
+      behind('b', 'down', ['ns3.p05.dynect.net']),
+      behind('c', 'up', ['ns-1.awsdns-01.org']),
+    ]);
+    expect(causes[0]).toMatchObject({ kind: 'ns', value: 'dynect.net', summary: '2 of 2 down services use name servers at *.dynect.net' });
   });
 });
 

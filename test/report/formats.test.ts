@@ -119,11 +119,12 @@ describe('github', () => {
   const text = renderGithub(everyStatusReport());
   const lines = text.trimEnd().split('\n');
 
-  it('annotates every service that is not up, one line each, then the summary', () => {
+  it('annotates every service that is not up, one line each, then what they share, then the summary', () => {
     expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(2);
     expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(2);
+    expect(lines.at(-2)).toBe('::notice title=outage%3A likely common cause::2 of 3 failing services fail with http.status');
     expect(lines.at(-1)).toBe('outage: UNKNOWN — 5 services: 1 up, 1 degraded, 2 down, 1 unknown');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
   });
 
   it('escapes so remote text cannot start a workflow command', () => {

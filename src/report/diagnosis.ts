@@ -1,0 +1,21 @@
+/**
+ * Whose problem it is, in words every human-facing format shares: the local-network verdict and
+ * the likely common causes. The table colours the labels, markdown quotes them, GitHub annotates.
+ */
+import { headlineCauses } from '../diagnose/common-cause.js';
+import type { Report } from './types.js';
+
+export interface DiagnosisLine {
+  label: 'local network problem' | 'likely common cause';
+  text: string;
+}
+
+export function diagnosisLines(report: Report): DiagnosisLine[] {
+  const lines: DiagnosisLine[] = [];
+  const network = report.localNetwork;
+  if (network && !network.ok) {
+    lines.push({ label: 'local network problem', text: `${network.reason ?? ''} — failing services are not judged (unknown)` });
+  }
+  for (const cause of headlineCauses(report.commonCauses)) lines.push({ label: 'likely common cause', text: cause.summary });
+  return lines;
+}

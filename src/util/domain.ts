@@ -1,0 +1,13 @@
+/** Domain-name helpers shared by the DNS probe and common-cause grouping. */
+
+/**
+ * An approximation without the public suffix list, good enough to group by provider: the last two
+ * labels, or three under a two-letter country code with a short second level (co.uk, com.au).
+ */
+export function registrableDomain(name: string): string {
+  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  const second = labels.at(-2) ?? '';
+  const take = labels.length > 2 && (labels.at(-1) ?? '').length === 2 && second.length <= 3 ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
