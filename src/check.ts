@@ -15,7 +15,8 @@ import type { LocalNetwork, Report, ServiceResult } from './report/types.js';
 import { serviceResult } from './run/results.js';
 import { runServices } from './run/schedule.js';
 import { Interrupted } from './run/deadline.js';
-import { DEFAULT_CANARIES, dependsOnInternet } from './diagnose/canaries.js';
+import { CANARY_TIMEOUT, DEFAULT_CANARIES, dependsOnInternet } from './diagnose/canaries.js';
+import { parseDuration } from './util/duration.js';
 import { applyVerdict, diagnoseLocalNetwork } from './diagnose/local-network.js';
 import { applyOverrides, selectServices, type Overrides } from './run/select.js';
 import type { FailOn } from './status.js';
@@ -104,6 +105,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
  * canaries do, the canaries have nothing to explain and are stopped.
  */
 async function probeWithCanaries(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'onProgress'>): Promise<{ services: ServiceResult[]; localNetwork?: LocalNetwork }> {
+  const started = performance.now();
   const stopServices = new AbortController();
   const stopCanaries = new AbortController();
   const forward = () => {
@@ -125,8 +127,10 @@ async function probeWithCanaries(prepared: PreparedCheck, options: Pick<CheckOpt
     const canaries = (await canariesDone).map(serviceResult);
     const verdict = stopCanaries.signal.aborted ? undefined : diagnoseLocalNetwork(canaries);
     if (verdict) {
-      // Services already answering get a moment to finish: what answered is reported as measured.
-      await Promise.race([servicesDone, delay(VERDICT_GRACE_MS, undefined, { ref: false })]);
+      // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
+      // what answered is reported as measured: they get until the canaries' own budget is spent.
+      const grace = Math.max(VERDICT_GRACE_MS, CANARY_BUDGET_MS - (performance.now() - started));
+      await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
       stopServices.abort(new Interrupted('local network problem'));
     }
     const services = (await servicesDone).map(serviceResult);
@@ -140,6 +144,7 @@ async function probeWithCanaries(prepared: PreparedCheck, options: Pick<CheckOpt
 }
 
 const VERDICT_GRACE_MS = 250;
+const CANARY_BUDGET_MS = parseDuration(CANARY_TIMEOUT) ?? 1500;
 
 /** The config's canaries, else the built-in ones when any service depends on the internet. */
 function chooseCanaries(configured: ServiceSpec[] | undefined, services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {
