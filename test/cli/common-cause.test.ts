@@ -26,6 +26,11 @@ beforeAll(async () => {
   // a resolver fails when the CDN's own name servers are gone: SERVFAIL.
   dns = await startDns((name, type) => {
     const target = CNAMES[name];
+    // Each domain's name servers: the three behind cdn-x also share a DNS provider.
+    if (type === 'NS' && target) {
+      const ns = target.endsWith('.cdn-x.test') ? `ns1.dns-x.test` : 'ns1.other-dns.test';
+      return { rcode: 'NOERROR', answers: [{ type: 'NS', name, ttl: 60, data: ns }] };
+    }
     if (target && type === 'CNAME') return { rcode: 'NOERROR', answers: [{ type: 'CNAME', name, ttl: 60, data: target }] };
     if (target?.endsWith('.cdn-x.test') || name.endsWith('.cdn-x.test')) return { rcode: 'SERVFAIL' };
     if ((target || name === 'db.test') && type === 'A') return { rcode: 'NOERROR', answers: [{ type: 'A', name, ttl: 60, data: '127.0.0.1' }] };
@@ -68,6 +73,9 @@ describe('likely common cause', () => {
       services: ['shop', 'api', 'docs'],
       summary: '3 of 4 down services resolve through *.cdn-x.test',
     });
+    expect(report.commonCauses).toContainEqual(
+      expect.objectContaining({ kind: 'ns', value: 'dns-x.test', services: ['shop', 'api', 'docs'], summary: '3 of 4 down services use name servers at *.dns-x.test' }),
+    );
     // The same three also share their failure code: in JSON, but not printed twice.
     expect(report.commonCauses).toContainEqual(expect.objectContaining({ kind: 'code', value: 'dns.servfail', services: ['shop', 'api', 'docs'] }));
   });
@@ -75,6 +83,7 @@ describe('likely common cause', () => {
   it('the table prints the line once', () => {
     expect(table).toContain('\nlikely common cause: 3 of 4 down services resolve through *.cdn-x.test\n');
     expect(table).not.toContain('fail with dns.servfail');
+    expect(table).not.toContain('name servers at');
   });
 
   it('a value a healthy service shares is no cause (everything here is on 127.0.0.0/24)', () => {
