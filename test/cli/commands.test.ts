@@ -123,6 +123,15 @@ describe('the shipped example config', () => {
     expect(valid.stderr).toBe('');
     expect(valid.code).toBe(0);
     const list = JSON.parse((await runCli(['list', '--json', '--config', example])).stdout);
-    expect(list.services.map((s: { name: string }) => s.name)).toEqual(['GitHub', 'npm registry', 'Slack API', 'GitHub SSH', 'npm name servers']);
+    expect(list.services.map((s: { name: string }) => s.name)).toEqual([
+      'GitHub',
+      'npm registry',
+      'Slack API',
+      'npm website',
+      'Cloudflare',
+      'Docker Hub (pulls)',
+      'GitHub SSH',
+      'npm name servers',
+    ]);
   });
 });

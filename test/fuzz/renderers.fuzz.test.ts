@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { Parser } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
 import { makeChalk } from '../../src/report/colors.js';
+import { diagnosisLines } from '../../src/report/diagnosis.js';
 import { FORMATS } from '../../src/report/formats.js';
 import { buildReport } from '../../src/report/report.js';
 import type { ProbeResult, Report, ServiceResult } from '../../src/report/types.js';
@@ -98,8 +99,9 @@ describe('renderers on any report (property)', () => {
         const nagios = FORMATS.nagios(r, options);
         expect(nagios.split('\n')).toHaveLength(2);
         const github = FORMATS.github(r, options).trimEnd().split('\n');
-        expect(github).toHaveLength(r.services.filter((s) => s.status !== 'up').length + 1);
-        for (const line of github.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^\n]*::/);
+        // An annotation per service not up, a notice per likely common cause, then the summary.
+        expect(github).toHaveLength(r.services.filter((s) => s.status !== 'up').length + diagnosisLines(r).length + 1);
+        for (const line of github.slice(0, -1)) expect(line).toMatch(/^::(error|warning|notice) title=[^\n]*::/);
         const markdownRows = FORMATS.markdown(r, options).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
         expect(markdownRows).toHaveLength(r.services.length);
         // eslint-disable-next-line no-control-regex
