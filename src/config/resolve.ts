@@ -7,23 +7,25 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigProblem } from '../errors.js';
 import type { ConfigInput, ServiceInput } from './schema.js';
-import { DEFAULTS, type DnsSpec, type Endpoint, type HostsSpec, type ServiceSpec, type StatusSpec, type TlsSpec } from './service.js';
+import { DEFAULTS, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
-import { HOST_ANSWERED, subcheckSpec } from './subcheck.js';
-import { kindFromUrl } from '../vendor/registry.js';
+import { hostsSpec, statusSpec } from './subcheck.js';
 
 /** Header values that are credentials: never printed, whatever their source. */
 export const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 
-export function resolveService(
-  input: ServiceInput,
-  config: ConfigInput,
-  path: string,
-  problems: ConfigProblem[],
-  secrets: string[],
-  file: string | undefined,
-): ServiceSpec | undefined {
-  const spec = resolveTarget(input, config, path, problems, secrets, file);
+/** Where a service is resolved: its config, its key path, and where problems and secrets go. */
+export interface ResolveScope {
+  config: ConfigInput;
+  path: string;
+  problems: ConfigProblem[];
+  secrets: string[];
+  file: string | undefined;
+}
+
+export function resolveService(input: ServiceInput, scope: ResolveScope): ServiceSpec | undefined {
+  const { path, problems, secrets } = scope;
+  const spec = resolveTarget(input, scope);
   if (!spec) return undefined;
   const status = statusSpec(input, spec, path, problems);
   const hosts = hostsSpec(input, spec, path, problems);
@@ -36,41 +38,7 @@ export function resolveService(
   return { ...spec, ...(status ? { status } : {}), ...(hosts ? { hosts } : {}), ...(input.catalog ? { catalog: input.catalog } : {}) };
 }
 
-function statusSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): StatusSpec | undefined {
-  if (!input.status) return undefined;
-  const { url, kind } = typeof input.status === 'string' ? { url: input.status, kind: undefined } : input.status;
-  const check = subcheckSpec({ ...parent, tls: undefined }, url, {
-    name: `${parent.name} status`,
-    method: 'GET',
-    expectStatus: [[200, 299]],
-    maxBodyBytes: DEFAULTS.maxStatusBodyBytes,
-    headers: { accept: 'application/json' },
-  });
-  if (typeof check === 'string') return void problems.push({ path: `${path}.status`, message: check });
-  return { url: check.target, kind: kind ?? kindFromUrl(new URL(check.target)), check };
-}
-
-function hostsSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): HostsSpec | undefined {
-  const assets = input.http?.assets;
-  if (!input.hosts?.length && !assets) return undefined;
-  if (!parent.http) return void problems.push({ path: `${path}.hosts`, message: 'hosts and http.assets need a url target (https://… or http://…)' });
-  const configured: ServiceSpec[] = [];
-  [...new Set(input.hosts)].forEach((url, index) => {
-    const spec = subcheckSpec(parent, url, { name: url, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 0 });
-    if (typeof spec === 'string') problems.push({ path: `${path}.hosts[${index}]`, message: spec });
-    else configured.push(spec);
-  });
-  return { configured, ...(assets ? { assets: { max: (assets === true ? undefined : assets.max) ?? DEFAULTS.maxAssetHosts } } : {}) };
-}
-
-function resolveTarget(
-  input: ServiceInput,
-  config: ConfigInput,
-  path: string,
-  problems: ConfigProblem[],
-  secrets: string[],
-  file: string | undefined,
-): ServiceSpec | undefined {
+function resolveTarget(input: ServiceInput, { config, path, problems, secrets, file }: ResolveScope): ServiceSpec | undefined {
   const defaults = config.defaults ?? {};
   const problem = (key: string, message: string) => problems.push({ path: `${path}.${key}`, message });
   if (input.url !== undefined && input.tcp !== undefined) {

@@ -4,7 +4,10 @@
  * same rules. They inherit the parent's resolvers, trust and budget, and never retry on their own
  * (the parent's retry reruns them).
  */
-import type { ServiceSpec } from './service.js';
+import type { ConfigProblem } from '../errors.js';
+import { kindFromUrl } from '../vendor/registry.js';
+import type { ServiceInput } from './schema.js';
+import type { HostsSpec, ServiceSpec, StatusSpec } from './service.js';
 import { DEFAULTS } from './service.js';
 import { parseUrlTarget } from './targets.js';
 import type { StatusRange } from '../util/status-range.js';
@@ -48,5 +51,36 @@ export function subcheckSpec(parent: Pick<ServiceSpec, 'timeoutMs' | 'resolvers'
   };
 }
 
-/** What answering means for a host the page depends on: it served, or said it cannot HEAD. */
-export const HOST_ANSWERED: StatusRange[] = [[200, 399], [405, 405], [501, 501]];
+/**
+ * What answering means for a host a service depends on: any status below 500 (a 404 asset is the
+ * page's bug, not the host's outage), or 501 to a HEAD it does not implement.
+ */
+export const HOST_ANSWERED: StatusRange[] = [[100, 499], [501, 501]];
+
+export function statusSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): StatusSpec | undefined {
+  if (!input.status) return undefined;
+  const { url, kind } = typeof input.status === 'string' ? { url: input.status, kind: undefined } : input.status;
+  const check = subcheckSpec({ ...parent, tls: undefined }, url, {
+    name: `${parent.name} status`,
+    method: 'GET',
+    expectStatus: [[200, 299]],
+    maxBodyBytes: DEFAULTS.maxStatusBodyBytes,
+    headers: { accept: 'application/json' },
+  });
+  if (typeof check === 'string') return void problems.push({ path: `${path}.status`, message: check });
+  return { url: check.target, kind: kind ?? kindFromUrl(new URL(check.target)), check };
+}
+
+export function hostsSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): HostsSpec | undefined {
+  const assets = input.http?.assets;
+  if (!input.hosts?.length && !assets) return undefined;
+  if (!parent.http) return void problems.push({ path: `${path}.hosts`, message: 'hosts and http.assets need a url target (https://… or http://…)' });
+  const configured: ServiceSpec[] = [];
+  [...new Set(input.hosts)].forEach((url, index) => {
+    const spec = subcheckSpec(parent, url, { name: url, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 0 });
+    if (typeof spec === 'string') problems.push({ path: `${path}.hosts[${index}]`, message: spec });
+    else configured.push(spec);
+  });
+  return { configured, ...(assets ? { assets: { max: (assets === true ? undefined : assets.max) ?? DEFAULTS.maxAssetHosts } } : {}) };
+}
+

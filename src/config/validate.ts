@@ -78,11 +78,11 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
       problems.push({ path: `${path}.name`, message: `"${input.name}" is already the name of services[${previous}]` });
     }
     seen.set(input.name, index);
-    const spec = resolveService(input, config, path, problems, secrets, options.file);
+    const spec = resolveService(input, { config, path, problems, secrets, file: options.file });
     if (spec) services.push(spec);
   });
   const canaries = parsedCanaries?.flatMap((input, index) => {
-    const spec = input && resolveService(input, config, `canaries[${index}]`, problems, secrets, options.file);
+    const spec = input && resolveService(input, { config, path: `canaries[${index}]`, problems, secrets, file: options.file });
     return spec ? [spec] : [];
   });
   if (problems.length > 0) throw fail();

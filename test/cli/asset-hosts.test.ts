@@ -24,10 +24,12 @@ beforeAll(async () => {
   const imagesPort = new URL(images.url).port;
   let sitePort = '';
   site = await startHttps(pki.valid, (req, res) => {
-    if (req.method === 'HEAD') heads++;
+    if (req.method === 'HEAD' && req.url === '/app.js') heads++;
     if (req.url === '/store') {
       return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<img src="https://images.test:${imagesPort}/hero.jpg"><script src="https://localhost:${sitePort}/x.js"></script>`);
     }
+    if (req.url === '/gone') return void res.writeHead(404).end();
+    if (req.url === '/broken') return void res.writeHead(502).end();
     if (req.url !== '/') return ok(req, res);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
 <html><head>
@@ -48,6 +50,13 @@ beforeAll(async () => {
     services: [
       { name: 'shop', url: `https://app.test:${sitePort}/`, tls: { ca: pki.rootFile }, http: { assets: true } },
       { name: 'store', url: `https://app.test:${sitePort}/store`, tls: { ca: pki.rootFile }, http: { assets: true } },
+      {
+        name: 'api hosts',
+        url: `https://app.test:${sitePort}/gone`,
+        http: { expect: { status: 404 } },
+        tls: { ca: pki.rootFile },
+        hosts: [`https://localhost:${sitePort}/gone`, `https://localhost:${sitePort}/broken`],
+      },
       { name: 'shop, first asset host only', url: `https://app.test:${sitePort}/`, tls: { ca: pki.rootFile }, http: { assets: { max: 1 } } },
     ],
   });
@@ -85,12 +94,16 @@ describe('asset hosts (http.assets)', () => {
       ['localhost', 'up', null, 'page'],
       ['images.test', 'down', 'tls.expired', 'page'],
     ]);
-    // The healthy asset host was asked with a HEAD, once by each of the two services that reached it.
-    expect(headsInOneRun).toBe(2);
+    // The healthy asset host was asked once, with a HEAD for the asset the page named.
+    expect(headsInOneRun).toBe(1);
+  });
+
+  it('configured hosts: any answer below 500 is the host answering; a 502 is failing', () => {
+    expect(report.services[2]).toMatchObject({ status: 'degraded', code: 'http.status', reason: '1 of 2 hosts failing: localhost http.status' });
   });
 
   it('max limits how many asset hosts are checked', () => {
-    const limited = report.services[2];
+    const limited = report.services[3];
     expect(limited?.reason).toBe('page up; 1 of 1 asset hosts failing: missing.test dns.nxdomain');
   });
 });
