@@ -10,7 +10,10 @@ import type { ServiceSpec } from '../config/service.js';
 /** The whole diagnosis must fit well inside a few seconds; each canary gets this much. */
 export const CANARY_TIMEOUT = '1500ms';
 
-/** Raw service configs, validated by the same schema as the user's (see config/validate.ts). */
+/**
+ * Raw canary configs, validated by the same schema as the user's `canaries` (which gives them
+ * CANARY_TIMEOUT and no retry, see config/validate.ts).
+ */
 export const DEFAULT_CANARIES = [
   { name: 'system resolver: one.one.one.one', dns: { name: 'one.one.one.one' } },
   { name: 'system resolver: dns.google', dns: { name: 'dns.google' } },
@@ -18,7 +21,7 @@ export const DEFAULT_CANARIES = [
   { name: 'resolver 8.8.8.8', dns: { name: 'dns.google' }, resolvers: ['8.8.8.8'] },
   { name: 'https://1.1.1.1', url: 'https://1.1.1.1/', http: { expect: { status: '100-499' } } },
   { name: 'https://8.8.8.8', url: 'https://8.8.8.8/', http: { expect: { status: '100-499' } } },
-].map((canary) => ({ timeout: CANARY_TIMEOUT, retries: 0, ...canary }));
+];
 
 /** Names that never leave the site: special-use and private top-level domains. */
 const LOCAL_SUFFIXES = ['localhost', 'local', 'test', 'internal', 'lan', 'home.arpa', 'invalid', 'intranet', 'corp'];

@@ -1,0 +1,74 @@
+/**
+ * Services and canaries run side by side. When the canaries fail too, the verdict stops the
+ * services still waiting on their timeouts — with no network the run ends within the canaries'
+ * short budget — and the failed ones are not judged. When every service answers before the
+ * canaries do, the canaries have nothing to explain and are stopped.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ServiceSpec } from '../config/service.js';
+import { CANARY_TIMEOUT } from '../diagnose/canaries.js';
+import { applyVerdict, diagnoseLocalNetwork } from '../diagnose/local-network.js';
+import type { LocalNetwork, ServiceResult } from '../report/types.js';
+import { parseDuration } from '../util/duration.js';
+import { Interrupted } from './deadline.js';
+import { serviceResult } from './results.js';
+import { runServices } from './schedule.js';
+
+/** Services in flight when a verdict comes get at least this long to answer. */
+const VERDICT_GRACE_MS = 250;
+const CANARY_BUDGET_MS = parseDuration(CANARY_TIMEOUT) ?? 1500;
+
+export interface CanaryRunOptions {
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runWithCanaries(
+  services: ServiceSpec[],
+  canaries: ServiceSpec[],
+  options: CanaryRunOptions,
+): Promise<{ services: ServiceResult[]; localNetwork?: LocalNetwork }> {
+  const started = performance.now();
+  const stopServices = new AbortController();
+  const stopCanaries = new AbortController();
+  const forward = () => {
+    stopServices.abort(options.signal?.reason);
+    stopCanaries.abort(options.signal?.reason);
+  };
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    const servicesDone = runServices(services, {
+      concurrency: options.concurrency,
+      signal: stopServices.signal,
+      onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
+    });
+    const results = async () => (await servicesDone).map(serviceResult);
+    if (canaries.length === 0) return { services: await results() };
+    const canariesDone = runServices(canaries, { concurrency: canaries.length, signal: stopCanaries.signal });
+    const first = await Promise.race([canariesDone.then(() => 'canaries' as const), servicesDone.then(() => 'services' as const)]);
+    if (first === 'services') {
+      const measured = await results();
+      if (measured.every((s) => s.status === 'up')) {
+        stopCanaries.abort(new Interrupted('not needed'));
+        await canariesDone;
+        return { services: measured };
+      }
+    }
+    const canaryResults = (await canariesDone).map(serviceResult);
+    // Interrupted by the user: no verdict from canaries that did not finish.
+    if (stopCanaries.signal.aborted) return { services: await results() };
+    const summary = canaryResults.map(({ name, target, status, code, reason }) => ({ name, target, status, code, reason }));
+    const verdict = diagnoseLocalNetwork(canaryResults);
+    if (!verdict) return { services: await results(), localNetwork: { ok: true, canaries: summary } };
+    // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
+    // what answered is reported as measured: they get until the canaries' own budget is spent.
+    const grace = Math.max(VERDICT_GRACE_MS, CANARY_BUDGET_MS - (performance.now() - started));
+    await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
+    stopServices.abort(new Interrupted('local network problem'));
+    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
+}
