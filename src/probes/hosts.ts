@@ -6,7 +6,6 @@
  */
 import { HOST_ANSWERED, subcheckSpec } from '../config/subcheck.js';
 import type { ServiceSpec } from '../config/service.js';
-import { assetHosts } from './html-assets.js';
 import type { HostCheck, HostsObservation, Probe, SubcheckOutcome } from './types.js';
 
 export const probeHosts: Probe<'hosts'> = async (service, context) => {
@@ -22,6 +21,8 @@ export const probeHosts: Probe<'hosts'> = async (service, context) => {
   let assetHostsFound = 0;
   const page = context.observed.http;
   if (spec.assets && page?.kind === 'http' && page.body !== undefined) {
+    // The HTML parser costs ~35 ms to load: only runs that check assets pay for it.
+    const { assetHosts } = await import('./html-assets.js');
     const found = assetHosts(page.body, page.url);
     assetHostsFound = found.size;
     for (const url of [...found.values()].slice(0, spec.assets.max)) {
