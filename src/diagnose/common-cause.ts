@@ -20,10 +20,13 @@ export interface CommonCause {
   services: string[];
 }
 
+const NOT_MEASURED_FAILURES: ReadonlySet<string | null> = new Set(['network.local', 'interrupted', 'vendor.incident']);
+
 const ORDER: CauseKind[] = ['cname', 'ns', 'network', 'issuer', 'code'];
 
 export function findCommonCauses(services: ServiceResult[]): CommonCause[] {
-  const failing = services.filter((s) => s.status !== 'up' && s.code !== 'network.local' && s.code !== 'interrupted');
+  // Only what was measured failing: not services merely not judged, nor measured up with a vendor incident.
+  const failing = services.filter((s) => s.status !== 'up' && !NOT_MEASURED_FAILURES.has(s.code));
   if (failing.length < 2) return [];
   const healthy = services.filter((s) => s.status === 'up');
   const word = failing.every((s) => s.status === 'down') ? 'down' : 'failing';

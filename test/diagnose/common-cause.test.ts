@@ -32,6 +32,11 @@ describe('findCommonCauses', () => {
     expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('b', 'degraded', '203.0.113.9'), onNetwork('c', 'up', '203.0.113.1')]).map((c) => c.kind)).toEqual(['code']);
     expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('c', 'up', '203.0.113.1')])).toEqual([]);
   });
+
+  it('services measured up that the vendor says are in an outage share nothing measured', () => {
+    const vendorSays = (name: string) => service(name, 'degraded', { code: 'vendor.incident' });
+    expect(findCommonCauses([vendorSays('slack'), vendorSays('github')])).toEqual([]);
+  });
 });
 
 describe('name servers (the Dyn 2016 pattern)', () => {
