@@ -57,6 +57,12 @@ export function subcheckSpec(parent: Pick<ServiceSpec, 'timeoutMs' | 'resolvers'
  */
 export const HOST_ANSWERED: StatusRange[] = [[100, 499], [501, 501]];
 
+/** A host a service depends on, from `hosts` or found in its page: DNS, TCP, TLS and a HEAD. */
+export function hostCheckSpec(parent: ServiceSpec, url: string): ServiceSpec | string {
+  const host = URL.canParse(url) ? new URL(url).hostname : url;
+  return subcheckSpec(parent, url, { name: host, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 1024 });
+}
+
 export function statusSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): StatusSpec | undefined {
   if (!input.status) return undefined;
   const { url, kind } = typeof input.status === 'string' ? { url: input.status, kind: undefined } : input.status;
@@ -76,8 +82,9 @@ export function hostsSpec(input: ServiceInput, parent: ServiceSpec, path: string
   if (!input.hosts?.length && !assets) return undefined;
   if (!parent.http) return void problems.push({ path: `${path}.hosts`, message: 'hosts and http.assets need a url target (https://… or http://…)' });
   const configured: ServiceSpec[] = [];
-  [...new Set(input.hosts)].forEach((url, index) => {
-    const spec = subcheckSpec(parent, url, { name: url, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 0 });
+  (input.hosts ?? []).forEach((url, index) => {
+    if (input.hosts?.indexOf(url) !== index) return;
+    const spec = hostCheckSpec(parent, url);
     if (typeof spec === 'string') problems.push({ path: `${path}.hosts[${index}]`, message: spec });
     else configured.push(spec);
   });

@@ -4,7 +4,7 @@
  * (DNS, TCP, TLS, HEAD) in parallel within the attempt's budget. This is the Amazon 2020 pattern:
  * the page answered 200 while the host serving its images had an expired certificate.
  */
-import { HOST_ANSWERED, subcheckSpec } from '../config/subcheck.js';
+import { hostCheckSpec } from '../config/subcheck.js';
 import type { ServiceSpec } from '../config/service.js';
 import type { HostCheck, HostsObservation, Probe, SubcheckOutcome } from './types.js';
 
@@ -26,7 +26,7 @@ export const probeHosts: Probe<'hosts'> = async (service, context) => {
     const found = assetHosts(page.body, page.url);
     assetHostsFound = found.size;
     for (const url of [...found.values()].slice(0, spec.assets.max)) {
-      const sub = subcheckSpec(service, url, { name: new URL(url).hostname, method: 'HEAD', expectStatus: HOST_ANSWERED, maxBodyBytes: 1024 });
+      const sub = hostCheckSpec(service, url);
       if (typeof sub === 'string' || !sub.endpoint || seen.has(`${sub.endpoint.host}:${sub.endpoint.port}`)) continue;
       seen.add(`${sub.endpoint.host}:${sub.endpoint.port}`);
       planned.push({ spec: sub, host: sub.endpoint.host, source: 'page' });
