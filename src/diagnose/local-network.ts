@@ -30,17 +30,15 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   if (failing.length < canaries.length && !intercepted) return undefined;
 
   const layers: NetworkLayer[] = [];
-  const evidence: string[] = [];
-  const byKind = (kind: string) => failing.filter((c) => failedAt(c)?.kind === kind);
   const connecting = canaries.filter((c) => c.probes.some((p) => p.kind === 'tcp' && p.status !== 'skipped'));
   if (connecting.length > 0 && connecting.every((c) => failedAt(c)?.kind === 'tcp')) layers.push('no route');
-  const dnsFailures = byKind('dns');
+  const dnsFailures = failing.filter((c) => failedAt(c)?.kind === 'dns');
   const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
   if (dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
   else if (dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');
   if (intercepted) layers.push('TLS intercepted');
   if (layers.length === 0) layers.push('no route');
-  for (const canary of failing.slice(0, 4)) evidence.push(`${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
+  const evidence = failing.slice(0, 4).map((canary) => `${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
   const more = failing.length > 4 ? `, +${failing.length - 4} more` : '';
   const words = layers.map((l) => (l === 'TLS intercepted' ? 'TLS intercepted — every certificate untrusted' : l));
   return { verdict: 'local network problem', layers, reason: `${words.join('; ')} (${evidence.join(', ')}${more})` };

@@ -128,8 +128,9 @@ export async function runAttempt(service: ServiceSpec, kinds: ProbeKind[], inter
 /** A host or status endpoint checked inside an attempt: its own probes, the attempt's budget. */
 async function runSubcheck(spec: ServiceSpec, parent: Deadline): Promise<SubcheckOutcome> {
   const bounded = { ...spec, timeoutMs: Math.max(1, Math.min(spec.timeoutMs, parent.remaining())) };
-  const record = await runAttempt(bounded, probesFor(bounded), parent.signal);
-  const judgements = probesFor(bounded).flatMap((kind): Judgement[] => {
+  const kinds = probesFor(bounded);
+  const record = await runAttempt(bounded, kinds, parent.signal);
+  const judgements = kinds.flatMap((kind): Judgement[] => {
     if (record.crashed?.kind === kind) return [{ status: 'unknown', code: 'internal.error', reason: record.crashed.reason }];
     const observation = record.observations[kind];
     return observation ? [judge(observation, bounded)] : [];
