@@ -7,14 +7,16 @@ import { findConfig } from './config/load.js';
 import type { ServiceSpec } from './config/service.js';
 import { DEFAULTS } from './config/service.js';
 import { validateConfig } from './config/validate.js';
-import { OutageError } from './errors.js';
-import { createRedactor } from './report/redact.js';
+import { OutageError } from './core/errors.js';
+import { createRedactor } from './core/redact.js';
 import { buildReport } from './report/report.js';
-import type { Report } from './report/types.js';
-import { DEFAULT_CANARIES, dependsOnInternet } from './diagnose/canaries.js';
+import type { Report } from './probes/result.js';
+import { DEFAULT_CANARIES } from './config/canaries.js';
+import { dependsOnInternet } from './diagnose/internet.js';
+import type { KindRegistry } from './probes/registry.js';
 import { runWithCanaries } from './run/with-canaries.js';
 import { applyOverrides, selectServices, type Overrides } from './run/select.js';
-import type { FailOn } from './status.js';
+import type { FailOn } from './core/status.js';
 
 export interface CheckOptions extends Overrides {
   /** Where config discovery starts (default: the current directory). */
@@ -34,6 +36,8 @@ export interface CheckOptions extends Overrides {
   /** false: no local-network diagnosis, whatever the config says. */
   canaries?: false;
   onProgress?: (done: number, total: number) => void;
+  /** The probe kinds to run with (default: the registry). Tests pass stand-ins here. */
+  kinds?: KindRegistry;
 }
 
 export interface PreparedCheck {
@@ -75,7 +79,7 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
   };
 }
 
-export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress'> = {}): Promise<Report> {
+export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
@@ -85,6 +89,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     concurrency: prepared.concurrency,
     signal: options.signal,
     onProgress: options.onProgress,
+    kinds: options.kinds,
   }).finally(() => stalls.disable());
   return buildReport(probed.services, {
     startedAt,

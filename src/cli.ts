@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { ExitCode, OutageError } from './errors.js';
+import { ExitCode, OutageError } from './core/errors.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };

@@ -3,9 +3,11 @@ export { check, prepareCheck, runCheck, type CheckOptions, type PreparedCheck } 
 export { loadConfig, findConfig, type LoadOptions } from './config/load.js';
 export { validateConfig } from './config/validate.js';
 export type { ResolvedConfig, ServiceSpec } from './config/service.js';
-export type { Report, ServiceResult, ProbeResult } from './report/types.js';
+export type { Report, ServiceResult, ProbeResult } from './probes/result.js';
 export { renderJson } from './report/json.js';
-export { FAILURE_CODES, type FailureCode, type ProbeKind } from './probes/types.js';
-export { ConfigError, OutageError, UsageError, ExitCode } from './errors.js';
-export { Interrupted } from './run/deadline.js';
-export type { Status } from './status.js';
+export { FAILURE_CODES, type FailureCode } from './core/failure.js';
+export { PROBE_KINDS, type ProbeKind } from './core/probe-kind.js';
+export { probeOf, type ProbeResultOf } from './probes/result.js';
+export { ConfigError, OutageError, UsageError, ExitCode } from './core/errors.js';
+export { Interrupted } from './core/budget.js';
+export type { Status } from './core/status.js';

@@ -4,7 +4,7 @@
  * and a hand-written service are checked by exactly the same code.
  */
 import data from './services.json' with { type: 'json' };
-import type { StatusKind } from '../vendor/types.js';
+import type { StatusKind } from '../core/vendor-status.js';
 
 export interface CatalogEntry {
   id: string;

@@ -1,7 +1,7 @@
 /** `outage check`: parse flags, run the check, render to stdout and files, return the exit code. */
 import { prepareCheck, runCheck } from '../check.js';
-import { createRedactor } from '../report/redact.js';
-import type { FailOn } from '../status.js';
+import { createRedactor } from '../core/redact.js';
+import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';

@@ -8,11 +8,11 @@ import { prepareCheck } from '../check.js';
 import { findConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
-import { ConfigError, ExitCode, OutageError } from '../errors.js';
+import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
 import { probesFor } from '../probes/registry.js';
-import { createRedactor } from '../report/redact.js';
-import { terminalSafe } from '../report/text.js';
-import { formatDuration } from '../util/duration.js';
+import { createRedactor } from '../core/redact.js';
+import { terminalSafe } from '../report/escape.js';
+import { formatDuration } from '../core/duration.js';
 import { STARTER_CONFIG } from './starter-config.js';
 import { writeStdout } from './output.js';
 

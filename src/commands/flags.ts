@@ -1,7 +1,7 @@
 /** Parsing of flags that several commands share; each bad value is a usage error (exit 64). */
 import { isResolverAddress } from '../config/schema.js';
-import { UsageError } from '../errors.js';
-import { DURATION_HINT, parseDuration } from '../util/duration.js';
+import { UsageError } from '../core/errors.js';
+import { DURATION_HINT, parseDuration } from '../core/duration.js';
 
 export function durationFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -3,13 +3,13 @@
  * the GitHub step summary. Everything written passes through the redactor first.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
-import { ExitCode, OutageError, UsageError } from '../errors.js';
+import { ExitCode, OutageError, UsageError } from '../core/errors.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
 import { renderMarkdown } from '../report/markdown.js';
-import type { Redact } from '../report/redact.js';
-import type { Report } from '../report/types.js';
+import type { Redact } from '../core/redact.js';
+import type { Report } from '../probes/result.js';
 
 export interface OutputFlags {
   format?: FormatName;

@@ -2,8 +2,8 @@
  * SIGINT/SIGTERM for long-running commands: the first stops the work gracefully (in-flight probes
  * abort, partial results are printed); a second exits at once.
  */
-import { ExitCode } from '../errors.js';
-import { Interrupted } from '../run/deadline.js';
+import { ExitCode } from '../core/errors.js';
+import { Interrupted } from '../core/budget.js';
 
 export interface SignalTrap {
   signal: AbortSignal;

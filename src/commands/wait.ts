@@ -4,13 +4,13 @@
  * touching something. Polls quickly at first and backs off to `--interval` while it keeps failing.
  */
 import { prepareCheck, runCheck } from '../check.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../core/errors.js';
 import { codeDetail } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
-import { createRedactor } from '../report/redact.js';
-import type { Report, ServiceResult } from '../report/types.js';
-import type { Status } from '../status.js';
-import { formatDuration } from '../util/duration.js';
+import { createRedactor } from '../core/redact.js';
+import type { Report, ServiceResult } from '../probes/result.js';
+import type { Status } from '../core/status.js';
+import { formatDuration } from '../core/duration.js';
 import { startSpinner } from './check.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { writeStdout } from './output.js';

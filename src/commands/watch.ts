@@ -6,11 +6,11 @@
 import { prepareCheck, runCheck } from '../check.js';
 import { codeDetail } from '../report/cells.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
-import { createRedactor } from '../report/redact.js';
+import { createRedactor } from '../core/redact.js';
 import { renderTable } from '../report/table.js';
-import type { ServiceResult } from '../report/types.js';
-import type { Status } from '../status.js';
-import { formatDuration } from '../util/duration.js';
+import type { ServiceResult } from '../probes/result.js';
+import type { Status } from '../core/status.js';
+import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';

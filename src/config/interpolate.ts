@@ -3,7 +3,7 @@
  * validation. Every substituted value is remembered as a secret so no output can echo it.
  * `${VAR:-fallback}` uses the fallback when VAR is unset or empty; `$${` writes a literal `${`.
  */
-import type { ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../core/errors.js';
 import { formatPath } from './path.js';
 
 const REFERENCE = /\$(\$)\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

@@ -5,14 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../core/errors.js';
+import { CREDENTIAL_HEADERS } from '../core/redact.js';
 import type { ConfigInput, ServiceInput } from './schema.js';
 import { DEFAULTS, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
 import { hostsSpec, statusSpec } from './subcheck.js';
 
-/** Header values that are credentials: never printed, whatever their source. */
-export const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
 
 /** Where a service is resolved: its config, its key path, and where problems and secrets go. */
 export interface ResolveScope {
@@ -73,7 +72,7 @@ function resolveTarget(input: ServiceInput, { config, path, problems, secrets, f
       headers.Authorization = target.authorization;
     }
     for (const [name, value] of Object.entries(headers)) {
-      if (SENSITIVE_HEADERS.has(name.toLowerCase())) secrets.push(value, ...value.split(/\s+/).slice(1));
+      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) secrets.push(value, ...value.split(/\s+/).slice(1));
     }
     const expect = input.http?.expect;
     return {

@@ -5,13 +5,12 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DAY_MS, DURATION_HINT, parseDuration } from '../util/duration.js';
-import { parseStatusExpectation } from '../util/status-range.js';
-import { STATUS_KINDS } from '../vendor/types.js';
+import { DNS_RECORD_TYPES } from '../core/dns-record.js';
+import { DAY_MS, DURATION_HINT, parseDuration } from '../core/duration.js';
+import { parseStatusExpectation } from '../core/http-status-range.js';
+import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
 
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'CAA'] as const;
-export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 export const duration = z
   .union([z.string(), z.number()])

@@ -2,9 +2,9 @@
  * A service after validation: every default filled in, every target parsed. This is what the
  * planner and the probes see; nothing downstream has to guess or re-validate.
  */
-import type { StatusRange } from '../util/status-range.js';
-import type { StatusKind } from '../vendor/types.js';
-import type { DnsRecordType } from './schema.js';
+import type { StatusRange } from '../core/http-status-range.js';
+import type { StatusKind } from '../core/vendor-status.js';
+import type { DnsRecordType } from '../core/dns-record.js';
 
 export const DEFAULTS = {
   timeoutMs: 10_000,

@@ -4,13 +4,13 @@
  * same rules. They inherit the parent's resolvers, trust and budget, and never retry on their own
  * (the parent's retry reruns them).
  */
-import type { ConfigProblem } from '../errors.js';
-import { kindFromUrl } from '../vendor/registry.js';
+import type { ConfigProblem } from '../core/errors.js';
+import { kindFromUrl } from '../status-pages/registry.js';
 import type { ServiceInput } from './schema.js';
 import type { HostsSpec, ServiceSpec, StatusSpec } from './service.js';
 import { DEFAULTS } from './service.js';
 import { parseUrlTarget } from './targets.js';
-import type { StatusRange } from '../util/status-range.js';
+import type { StatusRange } from '../core/http-status-range.js';
 
 export interface SubcheckOptions {
   name: string;

@@ -4,16 +4,16 @@
  * in a hurry sees all of it at once, not one error per run.
  */
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../errors.js';
-import { createRedactor } from '../report/redact.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { createRedactor } from '../core/redact.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from './path.js';
-import { closest } from '../util/suggest.js';
+import { closest } from '../core/suggest.js';
 import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type ServiceInput } from './schema.js';
 import { resolveService } from './resolve.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { adHocService } from './targets.js';
-import { CANARY_TIMEOUT } from '../diagnose/canaries.js';
+import { CANARY_TIMEOUT_MS } from './canaries.js';
 import { catalogKeys, catalogService, expandCatalogItem, findCatalogEntry } from '../catalog/catalog.js';
 
 export interface ValidateOptions {
@@ -50,7 +50,7 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Res
         return undefined;
       }
       // Canaries answer fast or not at all: their own short budget unless they set one.
-      const value = key === 'canaries' && isObject(expanded.value) ? { timeout: CANARY_TIMEOUT, retries: 0, ...expanded.value } : expanded.value;
+      const value = key === 'canaries' && isObject(expanded.value) ? { timeout: CANARY_TIMEOUT_MS, retries: 0, ...expanded.value } : expanded.value;
       const parsed = serviceSchema.safeParse(value, { reportInput: true });
       if (parsed.success) return parsed.data;
       problems.push(...zodProblems(parsed.error.issues, [key, index]));

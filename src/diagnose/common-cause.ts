@@ -6,19 +6,11 @@
  * services down; or Dyn 2016, many services behind one DNS provider). The order is from most to least specific; the code is the weakest hint.
  */
 import { isIP } from 'node:net';
-import type { DnsRecord } from '../probes/types.js';
-import type { ServiceResult } from '../report/types.js';
-import { registrableDomain } from '../util/domain.js';
-
-export type CauseKind = 'cname' | 'ns' | 'network' | 'issuer' | 'code';
-
-export interface CommonCause {
-  kind: CauseKind;
-  value: string;
-  /** "3 of 4 down services resolve through *.cdn-x.net" */
-  summary: string;
-  services: string[];
-}
+import { registrableDomain } from '../core/domain.js';
+import type { CauseKind, CommonCause } from '../core/result.js';
+import type { ProbeFacts } from '../probes/kind.js';
+import { factsOf } from '../probes/registry.js';
+import type { ServiceResult } from '../probes/result.js';
 
 const NOT_MEASURED_FAILURES: ReadonlySet<string | null> = new Set(['network.local', 'interrupted', 'vendor.incident']);
 
@@ -65,18 +57,14 @@ const PHRASE: Record<CauseKind, (value: string) => string> = {
 };
 
 function traits(service: ServiceResult): Record<CauseKind, string[]> {
-  const details = (kind: string) => service.probes.find((p) => p.kind === kind)?.details ?? {};
-  const chain = (details('dns').cnameChain as string[] | undefined) ?? [];
-  const target = chain.at(-1);
-  const connected = details('tcp').address as string | undefined;
-  const records = ((details('dns').records as DnsRecord[] | undefined) ?? []).filter((r) => r.type === 'A' || r.type === 'AAAA');
-  const addresses = connected ? [connected] : records.map((r) => r.value);
-  const issuer = (details('tls').chain as { issuer: string }[] | undefined)?.[0]?.issuer;
+  // What the service's probes tell; where two tell the same fact, the earlier probe wins.
+  const facts: ProbeFacts = Object.assign({}, ...service.probes.map(factsOf).reverse());
+  const addresses = facts.connectedAddress ? [facts.connectedAddress] : (facts.addresses ?? []);
   return {
-    cname: target ? [registrableDomain(target)] : [],
-    ns: ((details('dns').nameServers as string[] | undefined) ?? []).map(registrableDomain),
+    cname: facts.cnameTarget ? [registrableDomain(facts.cnameTarget)] : [],
+    ns: (facts.nameServers ?? []).map(registrableDomain),
     network: addresses.flatMap((a) => (isIP(a) ? [networkOf(a)] : [])),
-    issuer: issuer ? [issuer] : [],
+    issuer: facts.certificateIssuer ? [facts.certificateIssuer] : [],
     code: service.code ? [service.code] : [],
   };
 }

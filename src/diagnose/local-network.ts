@@ -3,15 +3,16 @@
  * the internet, and blaming every service would be wrong. Each failing layer is named from the
  * canaries' failure codes, lowest first — what the user must fix is the lowest one.
  */
-import type { FailureCode } from '../probes/types.js';
-import type { ServiceResult } from '../report/types.js';
+import type { FailureCode } from '../core/failure.js';
+import { layerOf } from '../probes/registry.js';
+import type { ServiceResult } from '../probes/result.js';
 
-export type NetworkLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'TLS intercepted';
+export type FailingLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'TLS intercepted';
 
 export interface LocalNetworkVerdict {
   verdict: 'local network problem';
   /** Every failing layer, lowest first. */
-  layers: NetworkLayer[];
+  layers: FailingLayer[];
   /** "resolver answering NXDOMAIN for everything (system resolver: one.one.one.one dns.nxdomain, …)" */
   reason: string;
 }
@@ -24,15 +25,19 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   if (canaries.length === 0) return undefined;
   const failedAt = (canary: ServiceResult) => canary.probes.find((p) => p.status === 'down' || p.status === 'unknown');
   const failing = canaries.filter((c) => c.status !== 'up' && c.status !== 'degraded');
-  const withTls = canaries.filter((c) => c.probes.some((p) => p.kind === 'tls' && p.status !== 'skipped'));
+  const withTls = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'tls' && p.status !== 'skipped'));
   const intercepted = withTls.length > 0 && withTls.every((c) => INTERCEPTED.has(failedAt(c)?.code ?? null));
   // Interception leaves DNS answering; every other verdict needs every canary down.
   if (failing.length < canaries.length && !intercepted) return undefined;
 
-  const layers: NetworkLayer[] = [];
-  const connecting = canaries.filter((c) => c.probes.some((p) => p.kind === 'tcp' && p.status !== 'skipped'));
-  if (connecting.length > 0 && connecting.every((c) => failedAt(c)?.kind === 'tcp')) layers.push('no route');
-  const dnsFailures = failing.filter((c) => failedAt(c)?.kind === 'dns');
+  const layers: FailingLayer[] = [];
+  const failedLayer = (canary: ServiceResult) => {
+    const probe = failedAt(canary);
+    return probe && layerOf(probe.kind);
+  };
+  const connecting = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'transport' && p.status !== 'skipped'));
+  if (connecting.length > 0 && connecting.every((c) => failedLayer(c) === 'transport')) layers.push('no route');
+  const dnsFailures = failing.filter((c) => failedLayer(c) === 'dns');
   const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
   if (dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
   else if (dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');

@@ -4,8 +4,16 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
-import { DeadlineExceeded } from '../run/deadline.js';
-import type { ConnectAttempt, Failure, FailureCode } from '../probes/types.js';
+import { budgetSpent } from '../core/budget.js';
+import type { Failure, FailureCode } from '../core/failure.js';
+
+/** One address tried while connecting. */
+export interface ConnectAttempt {
+  address: string;
+  durationMs: number;
+  code?: FailureCode;
+  error?: string;
+}
 
 /** RFC 8305 "connection attempt delay": start the next address if one is silent this long. */
 const ATTEMPT_DELAY_MS = 250;
@@ -96,7 +104,8 @@ export function connectTcp(addresses: readonly string[], port: number, signal: A
         attempts.push({ address, durationMs: performance.now() - started, code: 'tcp.timeout' });
       }
       const target = order.map((a) => formatHostPort(a, port)).join(', ');
-      const reason = signal.reason instanceof DeadlineExceeded ? `no answer within ${signal.reason.timeoutMs}ms` : 'stopped';
+      const spent = budgetSpent(signal);
+      const reason = spent ? `no answer ${spent}` : 'stopped';
       finish({ ok: false, failure: firstFailure ?? { code: 'tcp.timeout', reason: `${target}: connect timed out (${reason})` }, attempts });
     };
     if (order.length === 0) {
@@ -141,7 +150,7 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
       resolve(result);
     };
     const onAbort = () => {
-      const reason = signal.reason instanceof DeadlineExceeded ? `within ${signal.reason.timeoutMs}ms` : 'before it was stopped';
+      const reason = budgetSpent(signal) ?? 'before it was stopped';
       done({ ok: false, failure: { code: 'tls.handshake_timeout', reason: `TLS handshake did not complete ${reason}` } });
     };
     tlsSocket.once('secureConnect', () => done({ ok: true, tlsSocket }));

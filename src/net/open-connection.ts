@@ -3,10 +3,10 @@
  * The first hop never uses this: it reuses the socket the DNS/TCP/TLS probes already opened.
  */
 import { isIP, type Socket } from 'node:net';
-import { clientContext, inspectCertificates } from '../probes/tls-chain.js';
-import type { Failure } from '../probes/types.js';
+import { clientContext, inspectCertificates } from './certificates.js';
+import type { Failure } from '../core/failure.js';
 import { connectTcp, startTls } from './connect.js';
-import type { NameResolver } from './resolve.js';
+import type { NameResolver } from './dns-resolver.js';
 
 /** Carries a classified failure through undici, which passes connector errors to the request. */
 export class ConnectionFailure extends Error {

@@ -1,10 +1,11 @@
 /**
- * What the DNS, TLS and HTTP columns say for a service — shared by the terminal table and the
- * markdown table so both tell the same story.
+ * What the probe columns say for a service — shared by the terminal table and the markdown table
+ * so both tell the same story. Which kinds have a column, and what it says, is each kind's own.
  */
-import type { ProbeStatus } from '../status.js';
-import { formatDuration } from '../util/duration.js';
-import type { ProbeResult, ServiceResult } from './types.js';
+import type { ProbeKind } from '../core/probe-kind.js';
+import type { ProbeStatus } from '../core/status.js';
+import { columnText, COLUMN_KINDS, columnTitle, factsOf } from '../probes/registry.js';
+import type { ServiceResult } from '../probes/result.js';
 
 export interface Cell {
   text: string;
@@ -12,38 +13,18 @@ export interface Cell {
   status?: ProbeStatus;
 }
 
-export const CELL_KINDS = ['dns', 'tls', 'http'] as const;
+/** Column titles in order: DNS, TLS, HTTP. */
+export const CELL_TITLES: readonly string[] = COLUMN_KINDS.map(columnTitle);
 
-export function probeCells(service: ServiceResult): Record<(typeof CELL_KINDS)[number], Cell> {
-  return { dns: cell(service, 'dns', dnsText), tls: cell(service, 'tls', tlsText), http: cell(service, 'http', httpText) };
+export function probeCells(service: ServiceResult): Cell[] {
+  return COLUMN_KINDS.map((kind) => cell(service, kind));
 }
 
-function cell(service: ServiceResult, kind: ProbeResult['kind'], text: (p: ProbeResult) => string): Cell {
+function cell(service: ServiceResult, kind: ProbeKind): Cell {
   const result = service.probes.find((p) => p.kind === kind);
   if (!result) return { text: '—' };
   if (result.status === 'skipped') return { text: 'skipped', status: 'skipped' };
-  return { text: text(result), status: result.status };
-}
-
-function dnsText(result: ProbeResult): string {
-  return result.status === 'up' ? formatDuration(result.durationMs) : (shortCode(result.code) ?? result.status);
-}
-
-function tlsText(result: ProbeResult): string {
-  const days = result.details.daysLeft;
-  if (result.code && result.code !== 'tls.expiring') return shortCode(result.code) ?? '';
-  return typeof days === 'number' ? `${Math.floor(days)}d` : 'ok';
-}
-
-/** Status and time whenever a response arrived (even a 503); the failure code when none did. */
-function httpText(result: ProbeResult): string {
-  const status = result.details.status;
-  if (typeof status !== 'number') return shortCode(result.code) ?? result.status;
-  return `${status} · ${formatDuration(result.timings?.total ?? result.durationMs)}`;
-}
-
-function shortCode(code: string | null): string | undefined {
-  return code?.split('.')[1]?.replace(/_/g, ' ');
+  return { text: columnText(result), status: result.status };
 }
 
 /** One line per report: `DOWN · 5 services: 1 up, 2 down · 1.23s`, without color. */
@@ -53,7 +34,6 @@ export function summaryParts(counts: Record<string, number>): string[] {
 
 /** The code with the one detail that matters most: `http.status 503`, `tls.expired`, `down`. */
 export function codeDetail(service: ServiceResult): string {
-  const http = service.probes.find((p) => p.kind === 'http')?.details.status;
-  const detail = service.code === 'http.status' && typeof http === 'number' ? ` ${http}` : '';
-  return `${service.code ?? service.status}${detail}`;
+  const status = service.code === 'http.status' ? service.probes.map((p) => factsOf(p).httpStatus).find((s) => s !== undefined) : undefined;
+  return `${service.code ?? service.status}${status !== undefined ? ` ${status}` : ''}`;
 }

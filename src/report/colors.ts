@@ -4,7 +4,7 @@
  * level is computed here and passed in explicitly.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { ProbeStatus } from '../status.js';
+import type { ProbeStatus } from '../core/status.js';
 
 export function colorLevel(options: { color?: boolean; env?: NodeJS.ProcessEnv; isTTY?: boolean }): 0 | 1 | 2 | 3 {
   const env = options.env ?? process.env;

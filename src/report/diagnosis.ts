@@ -3,7 +3,7 @@
  * the likely common causes. The table colours the labels, markdown quotes them, GitHub annotates.
  */
 import { headlineCauses } from '../diagnose/common-cause.js';
-import type { Report } from './types.js';
+import type { Report } from '../probes/result.js';
 
 export interface DiagnosisLine {
   label: 'local network problem' | 'likely common cause';

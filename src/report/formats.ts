@@ -12,7 +12,7 @@ import { renderNagios } from './nagios.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderSummary, renderTable, renderWarnings } from './table.js';
 import { renderTap } from './tap.js';
-import type { Report } from './types.js';
+import type { Report } from '../probes/result.js';
 import { renderVerbose } from './verbose.js';
 
 export interface RenderOptions {

@@ -3,11 +3,11 @@
  * unknown, warning for degraded and for non-critical failures), then the summary line. Escaping
  * keeps every annotation on its own line, so remote text can never start a command of its own.
  */
-import { exitCodeFor } from '../status.js';
+import { exitCodeFor } from '../core/status.js';
 import { summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
-import { oneLine } from './text.js';
-import type { Report } from './types.js';
+import { oneLine } from './escape.js';
+import type { Report } from '../probes/result.js';
 
 export function renderGithub(report: Report): string {
   const lines: string[] = [];

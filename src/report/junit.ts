@@ -3,9 +3,9 @@
  * <testcase> per service. A service fails the case exactly when it would fail the exit code
  * (`--fail-on`); a non-critical failure is <skipped> so it shows without failing the build.
  */
-import { exitCodeFor } from '../status.js';
-import { escapeXml, escapeXmlText } from './text.js';
-import type { Report, ServiceResult } from './types.js';
+import { exitCodeFor } from '../core/status.js';
+import { escapeXml, escapeXmlText } from './escape.js';
+import type { Report, ServiceResult } from '../probes/result.js';
 
 export function renderJunit(report: Report): string {
   let failures = 0;

@@ -1,9 +1,9 @@
 /** A markdown table for pull-request comments and GitHub step summaries. */
-import { CELL_KINDS, probeCells, summaryParts } from './cells.js';
+import { CELL_TITLES, probeCells, summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
-import { markdownCell } from './text.js';
-import type { Report } from './types.js';
-import type { Status } from '../status.js';
+import { markdownCell } from './escape.js';
+import type { Report } from '../probes/result.js';
+import type { Status } from '../core/status.js';
 
 const EMOJI: Record<Status, string> = { up: '🟢', degraded: '🟡', down: '🔴', unknown: '⚪' };
 
@@ -17,13 +17,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const lines = [
     `### ${mark(report.status)}outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`,
     '',
-    '| Service | Status | DNS | TLS | HTTP | Reason |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| ${['Service', 'Status', ...CELL_TITLES, 'Reason'].join(' | ')} |`,
+    `|${' --- |'.repeat(CELL_TITLES.length + 3)}`,
   ];
   for (const service of report.services) {
-    const cells = probeCells(service);
     const name = `${markdownCell(service.name)}${service.critical ? '' : ' _(non-critical)_'}`;
-    const row = [name, `${mark(service.status)}${service.status}`, ...CELL_KINDS.map((k) => markdownCell(cells[k].text)), markdownCell(service.reason)];
+    const row = [name, `${mark(service.status)}${service.status}`, ...probeCells(service).map((cell) => markdownCell(cell.text)), markdownCell(service.reason)];
     lines.push(`| ${row.join(' | ')} |`);
   }
   for (const { label, text } of diagnosisLines(report)) lines.push('', `> **${label}:** ${markdownCell(text)}`);

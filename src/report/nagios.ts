@@ -2,10 +2,11 @@
  * Nagios/Icinga plugin output: one status line with performance data after `|`
  * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code.
  */
-import type { Status } from '../status.js';
+import type { Status } from '../core/status.js';
 import { codeDetail } from './cells.js';
-import { oneLine } from './text.js';
-import type { Report, ServiceResult } from './types.js';
+import { factsOf } from '../probes/registry.js';
+import { oneLine } from './escape.js';
+import type { Report, ServiceResult } from '../probes/result.js';
 
 const WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 const ORDER: Status[] = ['unknown', 'down', 'degraded'];
@@ -31,10 +32,10 @@ function perfdata(services: ServiceResult[]): string {
     const seen = used.get(label) ?? 0;
     used.set(label, seen + 1);
     if (seen > 0) label = `${label}_${seen + 1}`;
-    const http = service.probes.find((p) => p.kind === 'http');
-    const totalMs = http?.timings?.total ?? service.durationMs;
+    const facts = service.probes.map(factsOf);
+    const totalMs = facts.find((f) => f.latencyMs !== undefined)?.latencyMs ?? service.durationMs;
     out.push(`${label}_total=${(totalMs / 1000).toFixed(3)}s;${service.thresholds.latencyDegradedMs / 1000};;0`);
-    const days = service.probes.find((p) => p.kind === 'tls')?.details.daysLeft;
+    const days = facts.find((f) => f.certificateDaysLeft !== undefined)?.certificateDaysLeft;
     if (typeof days === 'number' && service.thresholds.certificateDegradedDays !== undefined) {
       // `N:` ranges alert below N: fewer days left is worse.
       out.push(`${label}_cert_days=${Math.floor(days)};${service.thresholds.certificateDegradedDays}:;${service.thresholds.certificateDownDays ?? 0}:;;`);

@@ -3,8 +3,9 @@
  * blackbox_exporter where they mean the same thing, so existing dashboards and alerts carry over;
  * every sample carries a `service` label, per-probe samples a `kind` label too.
  */
-import { STATUSES } from '../status.js';
-import type { Report } from './types.js';
+import { STATUSES } from '../core/status.js';
+import { factsOf } from '../probes/registry.js';
+import type { Report } from '../probes/result.js';
 
 interface Family {
   name: string;
@@ -49,16 +50,14 @@ export function renderPrometheus(report: Report): string {
       const probeLabels = { ...labels, kind: probe.kind };
       probeSuccess.push({ labels: probeLabels, value: probe.status === 'up' || probe.status === 'degraded' ? 1 : 0 });
       probeDuration.push({ labels: probeLabels, value: probe.durationMs / 1000 });
-      if (probe.kind === 'dns') dnsTime.push({ labels, value: probe.durationMs / 1000 });
-      if (probe.kind === 'http') {
-        if (typeof probe.details.status === 'number') httpStatus.push({ labels, value: probe.details.status });
-        for (const [phase, key] of PHASES) {
-          const ms = probe.timings?.[key];
-          if (typeof ms === 'number') httpPhases.push({ labels: { ...labels, phase }, value: ms / 1000 });
-        }
+      const facts = factsOf(probe);
+      if (facts.lookupMs !== undefined) dnsTime.push({ labels, value: facts.lookupMs / 1000 });
+      if (facts.httpStatus !== undefined) httpStatus.push({ labels, value: facts.httpStatus });
+      for (const [phase, key] of PHASES) {
+        const ms = facts.phases?.[key];
+        if (typeof ms === 'number') httpPhases.push({ labels: { ...labels, phase }, value: ms / 1000 });
       }
-      const validTo = (probe.details.earliest as { validTo?: string } | undefined)?.validTo;
-      if (probe.kind === 'tls' && validTo) certExpiry.push({ labels, value: Date.parse(validTo) / 1000 });
+      if (facts.certificateExpiresAt) certExpiry.push({ labels, value: Date.parse(facts.certificateExpiresAt) / 1000 });
     }
   }
   checked.push({ labels: {}, value: Date.parse(report.startedAt) / 1000 });

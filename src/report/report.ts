@@ -1,7 +1,8 @@
 /** Building the report from results; rendering is someone else's job (table.ts, json.ts, …). */
 import { findCommonCauses } from '../diagnose/common-cause.js';
-import { exitCodeFor, STATUSES, worst, type FailOn, type Status } from '../status.js';
-import type { LocalNetwork, Report, ServiceResult } from './types.js';
+import { exitCodeFor, STATUSES, worst, type FailOn, type Status } from '../core/status.js';
+import type { LocalNetwork } from '../core/result.js';
+import type { Report, ServiceResult } from '../probes/result.js';
 
 export interface ReportMeta {
   startedAt: Date;

@@ -1,11 +1,11 @@
 /** The default terminal output: one row per service in config order, then a summary line. */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration } from '../core/duration.js';
 import { paintStatus } from './colors.js';
-import { terminalSafe } from './text.js';
-import { CELL_KINDS, probeCells, type Cell } from './cells.js';
-import type { Report, ServiceResult } from './types.js';
+import { terminalSafe } from './escape.js';
+import { CELL_TITLES, probeCells, type Cell } from './cells.js';
+import type { Report, ServiceResult } from '../probes/result.js';
 import { diagnosisLines } from './diagnosis.js';
 
 export interface TableOptions {
@@ -19,12 +19,12 @@ export interface TableOptions {
 export function renderTable(report: Report, options: TableOptions): string {
   const { chalk } = options;
   const since = options.since;
-  const head = ['Service', 'Status', ...(since ? ['Since'] : []), 'DNS', 'TLS', 'HTTP', 'Reason'].map((h) => chalk.bold(h));
+  const head = ['Service', 'Status', ...(since ? ['Since'] : []), ...CELL_TITLES, 'Reason'].map((h) => chalk.bold(h));
   const rows = report.services.map((service) => [
     service.critical ? terminalSafe(service.name) : `${terminalSafe(service.name)} ${chalk.dim('(non-critical)')}`,
     paintStatus(chalk, service.status),
     ...(since ? [since(service)] : []),
-    ...CELL_KINDS.map((kind) => paintCell(chalk, probeCells(service)[kind])),
+    ...probeCells(service).map((cell) => paintCell(chalk, cell)),
     service.status === 'up' ? chalk.dim(terminalSafe(service.reason)) : terminalSafe(service.reason),
   ]);
   const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];

@@ -2,9 +2,9 @@
  * TAP version 14: one test point per service, YAML diagnostics for every service that is not up.
  * A non-critical failure is `# TODO` (reported, never fatal), mirroring the exit code's rules.
  */
-import { exitCodeFor } from '../status.js';
-import { oneLine, UNICODE_BREAKS, wellFormed } from './text.js';
-import type { Report, ServiceResult } from './types.js';
+import { exitCodeFor } from '../core/status.js';
+import { oneLine, UNICODE_BREAKS, wellFormed } from './escape.js';
+import type { Report, ServiceResult } from '../probes/result.js';
 
 export function renderTap(report: Report): string {
   const lines = ['TAP version 14', `1..${report.services.length}`];

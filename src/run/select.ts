@@ -5,9 +5,9 @@
 import type { ResolvedConfig, ServiceSpec } from '../config/service.js';
 import { adHocService } from '../config/targets.js';
 import { catalogKeys, defaultCatalogEntries, findCatalogEntry } from '../catalog/catalog.js';
-import { closest } from '../util/suggest.js';
+import { closest } from '../core/suggest.js';
 import { validateConfig } from '../config/validate.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export interface Overrides {
   timeoutMs?: number;

@@ -5,23 +5,25 @@
  * canaries do, the canaries have nothing to explain and are stopped.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
 import type { ServiceSpec } from '../config/service.js';
-import { CANARY_TIMEOUT } from '../diagnose/canaries.js';
 import { applyVerdict, diagnoseLocalNetwork } from '../diagnose/local-network.js';
-import type { LocalNetwork, ServiceResult } from '../report/types.js';
-import { parseDuration } from '../util/duration.js';
-import { Interrupted } from './deadline.js';
-import { serviceResult } from './results.js';
+import type { LocalNetwork } from '../core/result.js';
+import { judgeService } from '../judge/service.js';
+import type { KindRegistry } from '../probes/registry.js';
+import type { ServiceResult } from '../probes/result.js';
+import { Interrupted } from '../core/budget.js';
 import { runServices } from './schedule.js';
 
 /** Services in flight when a verdict comes get at least this long to answer. */
 const VERDICT_GRACE_MS = 250;
-const CANARY_BUDGET_MS = parseDuration(CANARY_TIMEOUT) ?? 1500;
 
 export interface CanaryRunOptions {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** The probe kinds to run with: the registry, or a test's stand-ins. */
+  kinds?: KindRegistry;
 }
 
 export async function runWithCanaries(
@@ -41,12 +43,13 @@ export async function runWithCanaries(
   try {
     const servicesDone = runServices(services, {
       concurrency: options.concurrency,
+      kinds: options.kinds,
       signal: stopServices.signal,
       onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
     });
-    const results = async () => (await servicesDone).map(serviceResult);
+    const results = async () => (await servicesDone).map(judgeService);
     if (canaries.length === 0) return { services: await results() };
-    const canariesDone = runServices(canaries, { concurrency: canaries.length, signal: stopCanaries.signal });
+    const canariesDone = runServices(canaries, { concurrency: canaries.length, kinds: options.kinds, signal: stopCanaries.signal });
     const first = await Promise.race([canariesDone.then(() => 'canaries' as const), servicesDone.then(() => 'services' as const)]);
     if (first === 'services') {
       const measured = await results();
@@ -56,7 +59,7 @@ export async function runWithCanaries(
         return { services: measured };
       }
     }
-    const canaryResults = (await canariesDone).map(serviceResult);
+    const canaryResults = (await canariesDone).map(judgeService);
     // Interrupted by the user: no verdict from canaries that did not finish.
     if (stopCanaries.signal.aborted) return { services: await results() };
     const summary = canaryResults.map(({ name, target, status, code, reason }) => ({ name, target, status, code, reason }));
@@ -64,7 +67,7 @@ export async function runWithCanaries(
     if (!verdict) return { services: await results(), localNetwork: { ok: true, canaries: summary } };
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
-    const grace = Math.max(VERDICT_GRACE_MS, CANARY_BUDGET_MS - (performance.now() - started));
+    const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
     await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
     stopServices.abort(new Interrupted('local network problem'));
     return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };

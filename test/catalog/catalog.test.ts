@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG, defaultCatalogEntries } from '../../src/catalog/catalog.js';
 import { prepareCheck } from '../../src/check.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { runCli } from '../helpers/cli.js';
 
 const REQUIRED = [

@@ -7,7 +7,7 @@ import { testPki } from '../helpers/certs.js';
 import { configFile, runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { ok, startHttps, type TestServer } from '../helpers/servers.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/probes/result.js';
 
 let dns: TestDnsServer;
 let site: TestServer;

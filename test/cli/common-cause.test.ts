@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFile, runCli } from '../helpers/cli.js';
 import { startDns, type TestDnsServer } from '../helpers/dns-server.js';
 import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/probes/result.js';
 
 const CNAMES: Record<string, string> = {
   'shop.test': 'edge-1.cdn-x.test',

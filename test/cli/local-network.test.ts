@@ -9,7 +9,7 @@ import { testPki } from '../helpers/certs.js';
 import { configFile, runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { closedPort, ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/probes/result.js';
 
 let nxdomain: TestDnsServer;
 let silent: TestDnsServer;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFile, runCli } from '../helpers/cli.js';
 import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
-import type { Report, ServiceResult } from '../../src/report/types.js';
+import type { Report, ServiceResult } from '../../src/probes/result.js';
 
 const body = (name: string) => readFileSync(new URL(`../fixtures/status/${name}`, import.meta.url));
 const ROUTES: Record<string, { file: string; type: string }> = {

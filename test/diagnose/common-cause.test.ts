@@ -1,14 +1,19 @@
 /** Grouping rules on hand-made results: shared by failing services, not by healthy ones. */
 import { describe, expect, it } from 'vitest';
 import { findCommonCauses, headlineCauses, networkOf } from '../../src/diagnose/common-cause.js';
-import { registrableDomain } from '../../src/util/domain.js';
+import { registrableDomain } from '../../src/core/domain.js';
 import { service } from '../helpers/reports.js';
-import type { ServiceResult } from '../../src/report/types.js';
+import type { ServiceResult } from '../../src/probes/result.js';
+
+/** A certificate as the report shows one; only the issuer matters here. */
+function certificate(issuer: string) {
+  return { subject: 'CN=svc', issuer, validFrom: '2026-01-01T00:00:00.000Z', validTo: '2027-01-01T00:00:00.000Z', daysLeft: 30, serialNumber: '01', fingerprint256: 'AA' };
+}
 
 function onNetwork(name: string, status: ServiceResult['status'], address: string, issuer?: string): ServiceResult {
   const probes: ServiceResult['probes'] = [
     { kind: 'tcp', status: 'up', code: null, reason: '', durationMs: 1, attempts: 1, details: { address } },
-    ...(issuer ? [{ kind: 'tls' as const, status: status === 'up' ? ('up' as const) : ('down' as const), code: null, reason: '', durationMs: 1, attempts: 1, details: { chain: [{ issuer }] } }] : []),
+    ...(issuer ? [{ kind: 'tls' as const, status: status === 'up' ? ('up' as const) : ('down' as const), code: null, reason: '', durationMs: 1, attempts: 1, details: { chain: [certificate(issuer)] } }] : []),
   ];
   return service(name, status, { code: status === 'up' ? null : 'http.status', probes });
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
-import { parseDuration } from '../../src/util/duration.js';
-import { parseStatusExpectation, statusMatches } from '../../src/util/status-range.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { parseDuration } from '../../src/core/duration.js';
+import { parseStatusExpectation, statusMatches } from '../../src/core/http-status-range.js';
 
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

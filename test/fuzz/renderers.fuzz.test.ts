@@ -15,8 +15,8 @@ import { makeChalk } from '../../src/report/colors.js';
 import { diagnosisLines } from '../../src/report/diagnosis.js';
 import { FORMATS } from '../../src/report/formats.js';
 import { buildReport } from '../../src/report/report.js';
-import type { ProbeResult, Report, ServiceResult } from '../../src/report/types.js';
-import { FAILURE_CODES } from '../../src/probes/types.js';
+import type { ProbeResult, Report, ServiceResult } from '../../src/probes/result.js';
+import { FAILURE_CODES } from '../../src/core/failure.js';
 
 const XSD = fileURLToPath(new URL('../fixtures/jenkins-junit.xsd', import.meta.url));
 const options = { chalk: makeChalk(0), verbose: true };
@@ -28,16 +28,25 @@ const text = fc.oneof(
   fc.constantFrom('', '<x>&"\'', ']]>', '::error::x', '%0A\n\r', '| # \\', 'line\u2028para\u2029nel\u0085', 'half \udfb8 emoji'),
 );
 const status = fc.constantFrom('up', 'degraded', 'down', 'unknown' as const);
-const probe: fc.Arbitrary<ProbeResult> = fc.record({
-  kind: fc.constantFrom('dns', 'tcp', 'tls', 'http' as const),
+const judged = {
   status: fc.constantFrom('up', 'degraded', 'down', 'unknown', 'skipped' as const),
   code: fc.option(fc.constantFrom(...FAILURE_CODES), { nil: null }),
   reason: text,
   durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
   attempts: fc.integer({ min: 0, max: 5 }),
-  timings: fc.option(fc.record({ total: fc.double({ min: 0, max: 1e6, noNaN: true }), ttfb: fc.double({ min: 0, max: 1e6, noNaN: true }) }), { nil: undefined }),
-  details: fc.record({ status: fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }), daysLeft: fc.option(fc.double({ min: -100, max: 1000, noNaN: true }), { nil: undefined }) }),
-});
+};
+const ms = fc.double({ min: 0, max: 1e6, noNaN: true });
+const probe: fc.Arbitrary<ProbeResult> = fc.oneof(
+  fc.record({ kind: fc.constant('dns' as const), ...judged, details: fc.record({ name: text, cnameChain: fc.array(text, { maxLength: 2 }) }, { requiredKeys: [] }) }),
+  fc.record({ kind: fc.constant('tcp' as const), ...judged, details: fc.record({ address: text, port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: [] }) }),
+  fc.record({ kind: fc.constant('tls' as const), ...judged, details: fc.record({ daysLeft: fc.double({ min: -100, max: 1000, noNaN: true }), protocol: text }, { requiredKeys: [] }) }),
+  fc.record({
+    kind: fc.constant('http' as const),
+    ...judged,
+    timings: fc.option(fc.record({ total: ms, ttfb: ms }), { nil: undefined }),
+    details: fc.record({ status: fc.integer({ min: 100, max: 599 }), url: text, contentType: text }, { requiredKeys: [] }),
+  }),
+);
 const service: fc.Arbitrary<ServiceResult> = fc.record({
   name: text,
   target: text,

@@ -3,8 +3,8 @@
  * `]]>`, control characters, unicode) in every free-text field, for renderer tests.
  */
 import { buildReport } from '../../src/report/report.js';
-import type { ProbeResult, Report, ServiceResult } from '../../src/report/types.js';
-import type { FailOn, Status } from '../../src/status.js';
+import type { ProbeResult, Report, ServiceResult } from '../../src/probes/result.js';
+import type { FailOn, Status } from '../../src/core/status.js';
 
 export const HOSTILE = `quote " apostrophe ' <tag> & ]]> pipe | back\\slash new\nline tab\tbell\u0007 ünïcødé 🚨 %0A`;
 

@@ -1,7 +1,7 @@
 /** `dns.compare`: resolvers asked side by side, disagreement reported (the Facebook 2021 pattern). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { checkOne, probe } from '../helpers/check.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';

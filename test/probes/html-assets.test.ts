@@ -1,6 +1,6 @@
 /** Reading asset hosts from HTML with a real parser: what counts, what does not. */
 import { describe, expect, it } from 'vitest';
-import { assetHosts } from '../../src/probes/html-assets.js';
+import { assetHosts } from '../../src/probes/hosts/html-assets.js';
 
 const hosts = (html: string, page = 'https://www.example.test/shop/') => [...assetHosts(html, page).entries()];
 

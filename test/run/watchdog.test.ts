@@ -1,35 +1,30 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { WATCHDOG_GRACE_MS } from '../../src/core/budget.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { PROBES } from '../../src/probes/registry.js';
+import { judgeService } from '../../src/judge/service.js';
 import { runAttempt } from '../../src/run/schedule.js';
-import { serviceResult } from '../../src/run/results.js';
-import { GRACE_MS } from '../../src/run/watchdog.js';
-
-const original = PROBES.http;
-afterEach(() => {
-  PROBES.http = original;
-});
+import { withProbe } from '../helpers/kinds.js';
 
 describe('watchdog', () => {
   it('ends an attempt whose probe never settles, within the budget plus grace, as a timeout', async () => {
     // A probe that ignores its signal entirely: the worst bug a probe could have.
-    PROBES.http = () => new Promise(() => {});
+    const kinds = withProbe('http', () => new Promise(() => {}));
     const [service] = validateConfig({ services: [{ name: 'x', url: 'http://127.0.0.1:1/', timeout: '300ms', retries: 0 }] }, { env: {} }).services;
     const started = performance.now();
-    const record = await runAttempt(service!, ['http']);
+    const record = await runAttempt(service!, ['http'], kinds);
     const elapsed = performance.now() - started;
     expect(record.observations.http?.failure).toEqual({ code: 'http.timeout', reason: 'http did not finish within 300ms' });
     expect(elapsed).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(300 + GRACE_MS + 400);
-    const result = serviceResult({ service: service!, kinds: ['http'], attempts: [record], durationMs: elapsed });
+    expect(elapsed).toBeLessThan(300 + WATCHDOG_GRACE_MS + 400);
+    const result = judgeService({ service: service!, kinds: ['http'], attempts: [record], durationMs: elapsed });
     expect(result).toMatchObject({ status: 'down', code: 'http.timeout' });
   });
 
   it('a probe that throws is an internal error: unknown, never a crash', async () => {
-    PROBES.http = () => Promise.reject(new Error('boom'));
+    const kinds = withProbe('http', () => Promise.reject(new Error('boom')));
     const [service] = validateConfig({ services: [{ name: 'x', url: 'http://127.0.0.1:1/', retries: 0 }] }, { env: {} }).services;
-    const record = await runAttempt(service!, ['http']);
-    const result = serviceResult({ service: service!, kinds: ['http'], attempts: [record], durationMs: 1 });
+    const record = await runAttempt(service!, ['http'], kinds);
+    const result = judgeService({ service: service!, kinds: ['http'], attempts: [record], durationMs: 1 });
     expect(result).toMatchObject({ status: 'unknown', code: 'internal.error', reason: 'internal error in the http probe: boom' });
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostsFile } from '../../src/net/resolve.js';
+import { parseHostsFile } from '../../src/net/dns-resolver.js';
 import { orderAddresses } from '../../src/net/connect.js';
-import { createRedactor } from '../../src/report/redact.js';
-import { exitCodeFor, worst } from '../../src/status.js';
-import { formatDuration, parseDuration } from '../../src/util/duration.js';
-import { parseStatusExpectation, statusMatches } from '../../src/util/status-range.js';
+import { createRedactor } from '../../src/core/redact.js';
+import { exitCodeFor, worst } from '../../src/core/status.js';
+import { formatDuration, parseDuration } from '../../src/core/duration.js';
+import { parseStatusExpectation, statusMatches } from '../../src/core/http-status-range.js';
 
 describe('parseDuration', () => {
   it.each([

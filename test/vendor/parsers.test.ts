@@ -1,9 +1,9 @@
 /** Every status-page parser on recorded bodies of the real shapes, quirks included. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeText } from '../../src/probes/http-body.js';
-import { kindFromBody, kindFromUrl, parseVendorStatus } from '../../src/vendor/registry.js';
-import { vendorWords } from '../../src/vendor/types.js';
+import { decodeText } from '../../src/probes/http/body.js';
+import { kindFromBody, kindFromUrl, parseVendorStatus } from '../../src/status-pages/registry.js';
+import { vendorWords } from '../../src/core/vendor-status.js';
 
 const fixture = (name: string): unknown => JSON.parse(decodeText(readFileSync(new URL(`../fixtures/status/${name}`, import.meta.url))));
 

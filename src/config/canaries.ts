@@ -1,0 +1,23 @@
+/**
+ * Canaries: targets that are up unless the network between this machine and the internet is not.
+ * Anycast resolvers and hosts run by different operators, over DNS (the system resolver and public
+ * ones), TCP to IP literals (no DNS involved) and HTTPS (certificates). They run beside the
+ * services with a short budget, so that with no network the verdict comes in seconds.
+ */
+
+/** The whole diagnosis must fit well inside a few seconds; each canary gets this much. */
+export const CANARY_TIMEOUT_MS = 1500;
+
+/**
+ * Raw canary configs, validated by the same schema as the user's `canaries` (which gives them
+ * CANARY_TIMEOUT_MS and no retry).
+ */
+export const DEFAULT_CANARIES = [
+  { name: 'system resolver: one.one.one.one', dns: { name: 'one.one.one.one' } },
+  { name: 'system resolver: dns.google', dns: { name: 'dns.google' } },
+  { name: 'resolver 1.1.1.1', dns: { name: 'one.one.one.one' }, resolvers: ['1.1.1.1'] },
+  { name: 'resolver 8.8.8.8', dns: { name: 'dns.google' }, resolvers: ['8.8.8.8'] },
+  { name: 'https://1.1.1.1', url: 'https://1.1.1.1/', http: { expect: { status: '100-499' } } },
+  { name: 'https://8.8.8.8', url: 'https://8.8.8.8/', http: { expect: { status: '100-499' } } },
+];
+

@@ -1,0 +1,109 @@
+/**
+ * The shapes of what a check produces — a judgement, a probe's result, a service's result, the
+ * report — shared by judging, diagnosis, every renderer and the programmatic API. A probe result's
+ * `details` are typed per kind in src/probes/<kind>/; src/probes/result.ts puts them together.
+ */
+import type { FailureCode } from './failure.js';
+import type { ProbeKind } from './probe-kind.js';
+import type { FailOn, ProbeStatus, Status } from './status.js';
+import type { VendorIncident, VendorIndicator } from './vendor-status.js';
+
+/** What judging says of one observation (or of a whole attempt). */
+export interface Judgement {
+  status: ProbeStatus;
+  code: FailureCode | null;
+  reason: string;
+}
+
+/** HTTP phase timings in milliseconds, as the wire saw them. */
+export interface PhaseTimings {
+  dns?: number;
+  connect?: number;
+  tls?: number;
+  ttfb?: number;
+  transfer?: number;
+  total: number;
+}
+
+export interface ProbeResultOf<K extends ProbeKind, D> {
+  kind: K;
+  status: ProbeStatus;
+  code: FailureCode | null;
+  reason: string;
+  durationMs: number;
+  /** How many attempts ran this probe (retries included). */
+  attempts: number;
+  timings?: PhaseTimings;
+  /**
+   * What the probe saw, typed per kind; `firstFailure` when a retry cured a failure. Partial: a
+   * probe that never ran (an interrupted run, an earlier probe failing every attempt) saw nothing.
+   */
+  details: Partial<D> & { firstFailure?: Judgement };
+}
+
+/** What the vendor's status page said, beside what was measured. */
+export interface VendorSummary {
+  url: string;
+  /** `unknown` when the status endpoint could not be read (see `code`). */
+  indicator: VendorIndicator | 'unknown';
+  /** "major outage — Users may have trouble loading messages" */
+  words: string;
+  code: FailureCode | null;
+  incidents: VendorIncident[];
+}
+
+export interface ServiceResultOf<P> {
+  name: string;
+  target: string;
+  status: Status;
+  code: FailureCode | null;
+  reason: string;
+  critical: boolean;
+  tags: string[];
+  durationMs: number;
+  /** The limits this service was judged against (for perfdata and dashboards). */
+  thresholds: { latencyDegradedMs: number; certificateDegradedDays?: number; certificateDownDays?: number };
+  probes: P[];
+  /** With a `status` endpoint: the vendor's own word. */
+  vendor?: VendorSummary;
+}
+
+/** The canaries' verdict: `ok: false` is a local network problem, and the services were not judged. */
+export interface LocalNetwork {
+  ok: boolean;
+  verdict?: 'local network problem';
+  layers?: string[];
+  reason?: string;
+  canaries: { name: string; target: string; status: Status; code: FailureCode | null; reason: string }[];
+}
+
+export type CauseKind = 'cname' | 'ns' | 'network' | 'issuer' | 'code';
+
+/** Failing services that share something no healthy service has (see diagnose/common-cause.ts). */
+export interface CommonCause {
+  kind: CauseKind;
+  value: string;
+  /** "3 of 4 down services resolve through *.cdn-x.net" */
+  summary: string;
+  services: string[];
+}
+
+export interface ReportOf<S> {
+  schemaVersion: 1;
+  /** The worst status among critical services. */
+  status: Status;
+  exitCode: number;
+  /** The lowest status that makes the exit code non-zero. */
+  failOn: FailOn;
+  startedAt: string;
+  durationMs: number;
+  counts: Record<Status, number>;
+  interrupted: boolean;
+  /** Things that make this report less trustworthy, e.g. outage's own CPU inflating timings. */
+  warnings: string[];
+  /** Present when canaries ran (see README "Local-network diagnosis"). */
+  localNetwork?: LocalNetwork;
+  /** Failing services grouped by what they share, most specific first. */
+  commonCauses: CommonCause[];
+  services: S[];
+}

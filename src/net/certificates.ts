@@ -1,0 +1,215 @@
+/**
+ * Certificate chains, and what Node's verification result means. A refused certificate ends an
+ * attempt like a refused connection, so the failure is classified here, as net/connect.ts classifies
+ * errno; thresholds such as days left are the judge's (src/probes/tls/judge.ts).
+ *
+ * `presented` is what the server sent; `chain` is the path verification
+ * follows to a trust anchor, preferring trusted roots over presented certificates (OpenSSL's
+ * trusted-first rule). Expiry is judged on `chain`: an expired cross-signed root that the server
+ * still sends does not limit the service, but an expired intermediate on the path does.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import { DAY_MS } from '../core/duration.js';
+import type { Failure } from '../core/failure.js';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  daysLeft: number;
+  serialNumber: string;
+  fingerprint256: string;
+}
+
+export interface CertificateInspection {
+  authorizationError?: string;
+  presented: CertificateInfo[];
+  chain: CertificateInfo[];
+  /** Set when verification failed: expired, not yet valid, wrong host, untrusted. */
+  failure?: Failure;
+}
+
+/** Everything the handshake tells about the server's certificates, judged against `host`. */
+export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: string): CertificateInspection {
+  const now = Date.now();
+  const presentedX509 = presentedCertificates(socket);
+  const presented = presentedX509.map((c) => certificateInfo(c, now));
+  const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
+  const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]?.subjectAltName);
+  return { authorizationError, presented, chain, failure };
+}
+
+/** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */
+function presentedCertificates(socket: TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert: X509Certificate | undefined = socket.getPeerX509Certificate();
+  while (cert && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    out.push(cert);
+    cert = cert.issuerCertificate;
+  }
+  return out;
+}
+
+const anchorCache = new Map<string, Map<string, X509Certificate[]>>();
+
+/** Trust anchors indexed by subject: system roots, NODE_EXTRA_CA_CERTS, and `tls.ca`. */
+export function trustAnchors(extraPem = ''): Map<string, X509Certificate[]> {
+  const key = extraPem;
+  let index = anchorCache.get(key);
+  if (index) return index;
+  index = new Map();
+  const pems = [...rootCertificates, ...splitPem(extraPem), ...splitPem(readExtraCaFile())];
+  for (const pem of pems) {
+    try {
+      const cert = new X509Certificate(pem);
+      index.set(cert.subject, [...(index.get(cert.subject) ?? []), cert]);
+    } catch {
+      // An unparsable extra root is simply not an anchor; Node's own store ignores it too.
+    }
+  }
+  anchorCache.set(key, index);
+  return index;
+}
+
+function buildVerifiedChain(presented: X509Certificate[], anchors: Map<string, X509Certificate[]>, now = Date.now()): X509Certificate[] {
+  const leaf = presented[0];
+  if (!leaf) return [];
+  const chain = [leaf];
+  let current = leaf;
+  for (let depth = 0; depth < 10 && !issuedBy(current, current); depth++) {
+    const anchor = best((anchors.get(current.issuer) ?? []).filter((a) => issuedBy(current, a)), now);
+    if (anchor) {
+      if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
+      break;
+    }
+    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
+    if (!next) break;
+    chain.push(next);
+    current = next;
+  }
+  return chain;
+}
+
+export function certificateInfo(cert: X509Certificate, now = Date.now()): CertificateInfo {
+  return {
+    subject: shortName(cert.subject),
+    issuer: shortName(cert.issuer),
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    daysLeft: Math.round(((Date.parse(cert.validTo) - now) / DAY_MS) * 10) / 10,
+    serialNumber: cert.serialNumber,
+    fingerprint256: cert.fingerprint256,
+  };
+}
+
+export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {
+  return chain.reduce<CertificateInfo | undefined>((a, c) => (!a || c.daysLeft < a.daysLeft ? c : a), undefined);
+}
+
+/** Turn Node's verification result into a stable failure code naming the certificate at fault. */
+function verificationFailure(
+  authorizationError: string | undefined,
+  chain: CertificateInfo[],
+  presented: CertificateInfo[],
+  host: string,
+  leafAltNames?: string,
+): Failure | undefined {
+  if (!authorizationError) return undefined;
+  const all = [...chain, ...presented];
+  const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');
+  switch (authorizationError) {
+    case 'CERT_HAS_EXPIRED': {
+      const expired = all.find((c) => c.daysLeft < 0);
+      if (!expired) return { code: 'tls.expired', reason: 'a certificate in the chain has expired' };
+      const ago = Math.max(0, Math.floor(-expired.daysLeft));
+      return { code: 'tls.expired', reason: `${position(expired)} ${expired.subject} expired ${ago === 0 ? 'today' : `${ago}d ago`} (${expired.validTo.slice(0, 10)})` };
+    }
+    case 'CERT_NOT_YET_VALID': {
+      const early = all.find((c) => Date.parse(c.validFrom) > Date.now());
+      return { code: 'tls.not_yet_valid', reason: `${early ? `${position(early)} ${early.subject}` : 'a certificate'} is not valid until ${early?.validFrom.slice(0, 10) ?? 'later'}` };
+    }
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${leafAltNames.replace(/DNS:|IP Address:/g, '')})` : ''}` };
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return { code: 'tls.untrusted', reason: 'incomplete chain: the server did not send an intermediate certificate' };
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
+    default:
+      return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
+  }
+}
+
+/**
+ * Whether `parent` signed `child`, remembered per pair: a run checks many services behind the same
+ * intermediates and roots, and a signature check is the costly part of building a chain.
+ */
+const issuedCache = new Map<string, boolean>();
+function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  const key = `${child.fingerprint256}>${parent.fingerprint256}`;
+  let issued = issuedCache.get(key);
+  if (issued === undefined) {
+    try {
+      issued = child.checkIssued(parent) && child.verify(parent.publicKey);
+    } catch {
+      issued = false;
+    }
+    issuedCache.set(key, issued);
+  }
+  return issued;
+}
+
+function best(candidates: X509Certificate[], now: number): X509Certificate | undefined {
+  const valid = (c: X509Certificate) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+  return [...candidates].sort((a, b) => Number(valid(b)) - Number(valid(a)) || Date.parse(b.validTo) - Date.parse(a.validTo))[0];
+}
+
+function shortName(dn: string): string {
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(dn)?.[1];
+  return cn ? `CN=${cn}` : dn.replace(/\n/g, ', ');
+}
+
+function splitPem(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+let extraCaFile: string | undefined;
+function readExtraCaFile(): string {
+  if (extraCaFile === undefined) {
+    const path = process.env.NODE_EXTRA_CA_CERTS;
+    try {
+      extraCaFile = path ? readFileSync(path, 'utf8') : '';
+    } catch {
+      extraCaFile = '';
+    }
+  }
+  return extraCaFile;
+}
+
+/**
+ * One client SecureContext per trust configuration, shared by every connection: building one
+ * loads the whole root store, which per connection cost more than the handshake itself. Without
+ * `tls.ca` it is Node's default store (system roots plus NODE_EXTRA_CA_CERTS); a `tls.ca` must be
+ * added to those, because `ca` replaces the default store rather than extending it. Sharing a
+ * context shares no sessions: a client only resumes when handed a session, and outage never does.
+ */
+const contexts = new Map<string, SecureContext>();
+export function clientContext(configCa?: string): SecureContext {
+  const key = configCa ?? '';
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext(configCa ? { ca: [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)] } : {});
+    contexts.set(key, context);
+  }
+  return context;
+}

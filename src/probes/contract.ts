@@ -1,0 +1,51 @@
+/**
+ * The one probe signature and what an attempt shares between its probes. The DNS probe's
+ * addresses feed the TCP probe, whose socket the TLS probe upgrades, which the HTTP probe then
+ * sends its request over — one lookup, one connection and one handshake per attempt.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ServiceSpec } from '../config/service.js';
+import type { NameResolver } from '../net/dns-resolver.js';
+import type { ProbeKind } from '../core/probe-kind.js';
+import type { Observed } from './observation.js';
+import type { ProbeCrash, SubcheckRecord } from './subcheck-record.js';
+
+export interface AttemptState {
+  addresses?: string[];
+  socket?: Socket;
+  tlsSocket?: TLSSocket;
+  timings: { dns?: number; connect?: number; tls?: number };
+  startedAt: number;
+}
+
+export interface ProbeContext {
+  /** Aborts at the attempt's deadline (reason DeadlineExceeded) or on interrupt (Interrupted). */
+  signal: AbortSignal;
+  remaining(): number;
+  resolver: NameResolver;
+  state: AttemptState;
+  /** What the earlier probes of this attempt observed (the hosts probe reads the page). */
+  observed: Observed;
+  /** Run another spec (a host, a status endpoint) through the chain probes within this attempt's budget. */
+  subcheck(spec: ServiceSpec): Promise<SubcheckRecord>;
+}
+
+/** Observe one aspect of a service. Never throws for a failing target: that is a `failure`. */
+export type Probe<O> = (service: ServiceSpec, context: ProbeContext) => Promise<O>;
+
+/** What one attempt of a service observed. */
+export interface AttemptRecord {
+  observations: Observed;
+  crashed?: ProbeCrash;
+  interrupted: boolean;
+  durationMs: number;
+}
+
+/** Every attempt of one service, in order: what the judge turns into its result. */
+export interface ServiceRun {
+  service: ServiceSpec;
+  kinds: ProbeKind[];
+  attempts: AttemptRecord[];
+  durationMs: number;
+}

@@ -1,0 +1,46 @@
+/** What the DNS probe sees, and the part of it the report carries. */
+import type { DnsRecord, DnsRecordType } from '../../core/dns-record.js';
+import type { Failure, FailureCode } from '../../core/failure.js';
+import type { ObservationBase } from '../../core/observation.js';
+
+export interface ResolverAnswer {
+  resolver: string;
+  /** The answers' values, sorted, when it answered. */
+  values?: string[];
+  failure?: Failure;
+  durationMs: number;
+}
+
+export interface PartialDnsFailure {
+  type: DnsRecordType;
+  code: FailureCode;
+  reason: string;
+}
+
+export interface DnsObservation extends ObservationBase {
+  kind: 'dns';
+  name: string;
+  /** `system` or the resolver addresses asked. */
+  resolvers: string[] | 'system';
+  source: 'dns' | 'hosts';
+  records: DnsRecord[];
+  /** CNAME hops from the queried name to the canonical name. */
+  cnameChain: string[];
+  /** The name servers of the name's registrable domain, when they answered within the grace. */
+  nameServers?: string[];
+  /** Per record type that failed while another answered (e.g. AAAA SERVFAIL, A fine). */
+  partialFailures: PartialDnsFailure[];
+  /** With `dns.compare`: what each compared resolver answered, side by side. */
+  byResolver?: ResolverAnswer[];
+}
+
+export interface DnsDetails {
+  name: string;
+  resolvers: string[] | 'system';
+  source: 'dns' | 'hosts';
+  records: DnsRecord[];
+  cnameChain: string[];
+  nameServers?: string[];
+  partialFailures?: PartialDnsFailure[];
+  byResolver?: ResolverAnswer[];
+}

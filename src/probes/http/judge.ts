@@ -1,0 +1,28 @@
+/** Judging a response: expected status, expected body, and latency against the threshold. */
+import { formatDuration } from '../../core/duration.js';
+import { formatStatusRanges, statusMatches } from '../../core/http-status-range.js';
+import type { Judgement } from '../../core/result.js';
+import type { ServiceSpec } from '../../config/service.js';
+import type { HttpObservation } from './observation.js';
+
+export function judgeHttp(observation: HttpObservation, service: ServiceSpec): Judgement {
+  const spec = service.http;
+  const status = observation.status ?? 0;
+  if (!spec) return { status: 'up', code: null, reason: `HTTP ${status}` };
+  if (!statusMatches(status, spec.expectStatus)) {
+    return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})` };
+  }
+  const body = observation.body ?? '';
+  const scope = observation.bodyTruncated ? ' in its first MiB' : '';
+  if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
+  }
+  if (spec.expectBodyRegex && !spec.expectBodyRegex.test(body)) {
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
+  }
+  const total = observation.timings.total;
+  if (total > service.latencyDegradedMs) {
+    return { status: 'degraded', code: 'http.slow', reason: `HTTP ${status} in ${formatDuration(total)} (slower than ${formatDuration(service.latencyDegradedMs)})` };
+  }
+  return { status: 'up', code: null, reason: `HTTP ${status} in ${formatDuration(total)}` };
+}

@@ -1,0 +1,31 @@
+/** What the HTTP probe sees, and the part of it the report carries. */
+import type { ObservationBase } from '../../core/observation.js';
+import type { PhaseTimings } from '../../core/result.js';
+
+export interface HttpHop {
+  url: string;
+  status?: number;
+  durationMs: number;
+}
+
+export interface HttpObservation extends ObservationBase {
+  kind: 'http';
+  status?: number;
+  url: string;
+  hops: HttpHop[];
+  timings: PhaseTimings;
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  contentType?: string;
+  /** Decoded body (at most maxBodyBytes), kept for expectations; never put in reports. */
+  body?: string;
+}
+
+export interface HttpDetails {
+  status?: number;
+  url: string;
+  hops: HttpHop[];
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  contentType?: string;
+}

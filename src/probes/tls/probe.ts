@@ -1,0 +1,52 @@
+/**
+ * TLS probe: one full handshake over the TCP probe's socket. Records protocol, cipher, ALPN, the
+ * presented chain and the verified chain; the HTTP probe then sends its request over this same
+ * TLS socket, so the certificate reported is the one HTTP actually saw.
+ */
+import { startTls } from '../../net/connect.js';
+import { clientContext, earliestExpiring, inspectCertificates } from '../../net/certificates.js';
+import type { Probe } from '../contract.js';
+import type { TlsObservation } from './observation.js';
+
+export const probeTls: Probe<TlsObservation> = async (service, context) => {
+  const started = performance.now();
+  const endpoint = service.endpoint;
+  const spec = service.tls;
+  const socket = context.state.socket;
+  if (!endpoint || !spec || !socket) throw new Error(`service ${service.name} reached tls without a connection`);
+  const observation: TlsObservation = {
+    kind: 'tls',
+    authorized: false,
+    presented: [],
+    chain: [],
+    verify: spec.verify,
+    durationMs: 0,
+  };
+
+  const result = await startTls(
+    socket,
+    { host: endpoint.host, servername: endpoint.isIp ? undefined : endpoint.host, secureContext: clientContext(spec.ca) },
+    context.signal,
+  );
+  observation.durationMs = performance.now() - started;
+  context.state.timings.tls = observation.durationMs;
+  if (!result.ok) {
+    observation.failure = result.failure;
+    return observation;
+  }
+
+  const { tlsSocket } = result;
+  context.state.tlsSocket = tlsSocket;
+  const inspection = inspectCertificates(tlsSocket, endpoint.host, spec.ca);
+  observation.protocol = tlsSocket.getProtocol() ?? undefined;
+  observation.cipher = tlsSocket.getCipher()?.name;
+  observation.alpn = tlsSocket.alpnProtocol || undefined;
+  observation.authorized = tlsSocket.authorized;
+  observation.authorizationError = inspection.authorizationError;
+  observation.presented = inspection.presented;
+  observation.chain = inspection.chain;
+  observation.earliest = earliestExpiring(inspection.chain);
+  // With `tls: false` the facts are still recorded, but a bad certificate does not stop HTTP.
+  if (spec.verify) observation.failure = inspection.failure;
+  return observation;
+};

@@ -1,0 +1,55 @@
+/**
+ * The one place that knows every status-page product: which parser reads a kind, how a kind is
+ * recognised from a URL, and — when the URL says nothing — from the body's shape.
+ */
+import { parseAws } from './aws.js';
+import { parseGcp } from './gcp.js';
+import { parseIncidentIo } from './incidentio.js';
+import { parseInstatus } from './instatus.js';
+import { obj } from './json.js';
+import { parseSlack } from './slack.js';
+import { parseStatuspage } from './statuspage.js';
+import type { StatusKind, VendorParser, VendorStatus } from '../core/vendor-status.js';
+
+export const STATUS_PARSERS: Record<StatusKind, VendorParser> = {
+  statuspage: parseStatuspage,
+  slack: parseSlack,
+  incidentio: parseIncidentIo,
+  instatus: parseInstatus,
+  gcp: parseGcp,
+  aws: parseAws,
+};
+
+/** The kind a status URL names by its well-known host or path; undefined when it does not. */
+export function kindFromUrl(url: URL): StatusKind | undefined {
+  const host = url.hostname.toLowerCase();
+  const path = url.pathname.replace(/\/+$/, '');
+  if (host === 'slack-status.com' || host === 'status.slack.com' || path.endsWith('/api/v2.0.0/current')) return 'slack';
+  if (host === 'health.aws.amazon.com' || path.endsWith('/public/currentevents')) return 'aws';
+  if (host === 'status.cloud.google.com' || path.endsWith('/incidents.json')) return 'gcp';
+  if (path.endsWith('/api/v2/summary.json') || path.endsWith('/api/v2/status.json')) return 'statuspage';
+  if (path.endsWith('/api/v1/summary')) return 'incidentio';
+  if (path.endsWith('/summary.json')) return 'instatus';
+  return undefined;
+}
+
+/** Recognise a body by its shape, for a status URL that does not say what it is. */
+export function kindFromBody(body: unknown): StatusKind | undefined {
+  const root = obj(body);
+  if (Array.isArray(body)) {
+    const first = obj(body[0]);
+    return first && ('external_desc' in first || 'affected_products' in first) ? 'gcp' : 'aws';
+  }
+  if (!root) return undefined;
+  if (obj(root.status)?.indicator !== undefined) return 'statuspage';
+  if ('ongoing_incidents' in root) return 'incidentio';
+  if (obj(root.page)?.status !== undefined) return 'instatus';
+  if (root.status === 'ok' || root.status === 'active') return 'slack';
+  return undefined;
+}
+
+export function parseVendorStatus(body: unknown, kind: StatusKind | undefined): VendorStatus | string {
+  const chosen = kind ?? kindFromBody(body);
+  if (!chosen) return 'not a status page format outage knows (Statuspage, Slack, incident.io, Instatus, Google Cloud, AWS Health)';
+  return STATUS_PARSERS[chosen](body);
+}

@@ -1,0 +1,42 @@
+/**
+ * Atlassian Statuspage v2 (`/api/v2/summary.json`): GitHub, Discord, Reddit, Atlassian, Dropbox,
+ * Twilio, Datadog, Zoom, OpenAI, npm, Docker… The summary's `incidents` are the unresolved ones.
+ * Quirk: the page `indicator` can say `none` while an incident is open (it follows components,
+ * which the vendor may not have touched yet), so the open incidents' impact raises it.
+ */
+import { list, obj, objects, text } from './json.js';
+import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
+
+const INDICATORS = new Set<VendorIndicator>(['none', 'minor', 'major', 'critical', 'maintenance']);
+const COMPONENT_SEVERITY: Record<string, VendorIndicator> = {
+  degraded_performance: 'minor',
+  partial_outage: 'minor',
+  major_outage: 'major',
+  under_maintenance: 'maintenance',
+};
+
+export const parseStatuspage: VendorParser = (body) => {
+  const root = obj(body);
+  const declared = text(obj(root?.status)?.indicator) as VendorIndicator | undefined;
+  if (!root || (!declared && !Array.isArray(root.incidents))) return 'not a Statuspage summary (no status.indicator or incidents)';
+  let indicator: VendorIndicator = declared && INDICATORS.has(declared) ? declared : 'none';
+
+  const incidents = objects(root.incidents)
+    .filter((i) => text(i.status) !== 'resolved' && text(i.status) !== 'postmortem')
+    .map((i) => {
+      const impact = text(i.impact) ?? 'none';
+      indicator = worseIndicator(indicator, INDICATORS.has(impact as VendorIndicator) && impact !== 'none' ? (impact as VendorIndicator) : 'minor');
+      const update = text(obj(list(i.incident_updates)[0])?.body);
+      return { name: text(i.name) ?? 'unnamed incident', impact, status: text(i.status), url: text(i.shortlink), ...(update ? { update } : {}) };
+    });
+  const maintenances = objects(root.scheduled_maintenances).filter((m) => text(m.status) === 'in_progress' || text(m.status) === 'verifying');
+  for (const m of maintenances) {
+    indicator = worseIndicator(indicator, 'maintenance');
+    incidents.push({ name: text(m.name) ?? 'maintenance', impact: 'maintenance', status: text(m.status), url: text(m.shortlink) });
+  }
+  const components = objects(root.components)
+    .map((c) => ({ name: text(c.name) ?? '?', status: text(c.status) ?? 'unknown' }))
+    .filter((c) => c.status !== 'operational');
+  for (const c of components) indicator = worseIndicator(indicator, COMPONENT_SEVERITY[c.status] ?? 'none');
+  return { kind: 'statuspage', indicator, description: text(obj(root.status)?.description), incidents, components };
+};
