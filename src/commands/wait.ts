@@ -4,6 +4,7 @@
  * touching something. Polls quickly at first and backs off to `--interval` while it keeps failing.
  */
 import { prepareCheck, runCheck } from '../check.js';
+import { startBudget } from '../core/budget.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { codeDetail } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
@@ -58,7 +59,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const trap = trapSignals();
   const tty = process.stderr.isTTY;
   const spinner = tty ? await startSpinner(`waiting for ${prepared.services.length} services`) : undefined;
-  const deadline = Date.now() + timeoutMs;
+  // The whole wait is one budget; each round's attempts get at most what is left of it.
+  const budget = startBudget(timeoutMs, trap.signal);
   const passes = new Map<string, number>();
   const lastState = new Map<string, string>();
   let report: Report | undefined;
@@ -66,7 +68,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
 
   try {
     while (!trap.signal.aborted) {
-      const remaining = deadline - Date.now();
+      const remaining = budget.remaining();
       if (remaining <= 0) break;
       const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.max(1, Math.min(s.timeoutMs, remaining)) }));
       report = await runCheck({ ...prepared, services }, { signal: trap.signal });
@@ -85,12 +87,13 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         if (flags.json) await writeStdout(redact(renderJson(report)));
         return 0;
       }
-      spinner?.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(Math.max(0, deadline - Date.now()))} left`));
+      spinner?.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
       failedRounds = pending.every((s) => (passes.get(s.name) ?? 0) > 0) ? 0 : failedRounds + 1;
-      await sleep(Math.min(nextDelay(intervalMs, failedRounds), Math.max(0, deadline - Date.now())), trap.signal);
+      await sleep(Math.min(nextDelay(intervalMs, failedRounds), budget.remaining()), trap.signal);
     }
   } finally {
     spinner?.stop();
+    budget.dispose();
     trap.dispose();
   }
 
