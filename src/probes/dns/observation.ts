@@ -34,13 +34,7 @@ export interface DnsObservation extends ObservationBase {
   byResolver?: ResolverAnswer[];
 }
 
-export interface DnsDetails {
-  name: string;
-  resolvers: string[] | 'system';
-  source: 'dns' | 'hosts';
-  records: DnsRecord[];
-  cnameChain: string[];
-  nameServers?: string[];
+/** In the report: partial failures only when there are some. */
+export type DnsDetails = Pick<DnsObservation, 'name' | 'resolvers' | 'source' | 'records' | 'cnameChain' | 'nameServers' | 'byResolver'> & {
   partialFailures?: PartialDnsFailure[];
-  byResolver?: ResolverAnswer[];
-}
+};

@@ -21,11 +21,5 @@ export interface HttpObservation extends ObservationBase {
   body?: string;
 }
 
-export interface HttpDetails {
-  status?: number;
-  url: string;
-  hops: HttpHop[];
-  bodyBytes: number;
-  bodyTruncated: boolean;
-  contentType?: string;
-}
+/** In the report: everything but the body and the timings (those are the result's own). */
+export type HttpDetails = Pick<HttpObservation, 'status' | 'url' | 'hops' | 'bodyBytes' | 'bodyTruncated' | 'contentType'>;

@@ -10,8 +10,4 @@ export interface TcpObservation extends ObservationBase {
   attempts: ConnectAttempt[];
 }
 
-export interface TcpDetails {
-  address?: string;
-  port: number;
-  attempts: ConnectAttempt[];
-}
+export type TcpDetails = Pick<TcpObservation, 'address' | 'port' | 'attempts'>;
