@@ -27,6 +27,18 @@ describe('http probe', () => {
     expect(h.timings).toMatchObject({ ttfb: expect.any(Number), transfer: expect.any(Number), total: expect.any(Number) });
   });
 
+  it('total is network time: the sum of its phases, never outage\'s own work between them', async () => {
+    const server = await startHttps(pki.valid, delayed(40));
+    own(server);
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    const t = probe(result, 'http').timings;
+    expect(t).toBeDefined();
+    const phases = (t?.dns ?? 0) + (t?.connect ?? 0) + (t?.tls ?? 0) + (t?.ttfb ?? 0) + (t?.transfer ?? 0);
+    // Each phase is rounded to 0.1 ms in the report.
+    expect(Math.abs((t?.total ?? 0) - phases)).toBeLessThanOrEqual(0.3);
+    expect(t?.ttfb).toBeGreaterThanOrEqual(40);
+  });
+
   it('a 503 is down with http.status', async () => {
     const server = await http(respond(503, 'unavailable'));
     const result = await checkOne({ url: server.url });

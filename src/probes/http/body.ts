@@ -8,6 +8,8 @@ import { constants, createBrotliDecompress, createGunzip, createInflate } from '
 
 export interface BodyRead {
   rawBytes: number;
+  /** From the call to the last raw byte read: the transfer as the wire saw it, decoding excluded. */
+  readMs: number;
   truncated: boolean;
   text: string;
   /** Set when the stream failed before `max` bytes or its end. */
@@ -15,6 +17,7 @@ export interface BodyRead {
 }
 
 export async function readBody(body: Readable, max: number, contentEncoding?: string): Promise<BodyRead> {
+  const started = performance.now();
   const chunks: Buffer[] = [];
   let rawBytes = 0;
   let truncated = false;
@@ -34,9 +37,10 @@ export async function readBody(body: Readable, max: number, contentEncoding?: st
   } finally {
     discardBody(body);
   }
+  const readMs = performance.now() - started;
   const raw = Buffer.concat(chunks);
   const decoded = await decode(raw, contentEncoding, max);
-  return { rawBytes, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes), error };
+  return { rawBytes, readMs, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes), error };
 }
 
 /**

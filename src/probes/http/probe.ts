@@ -52,13 +52,16 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
     durationMs: 0,
   };
   const clients = new Map<string, Client>();
+  // Wire time of the hops so far. `total` is the sum of the phases a client waits on — lookup,
+  // connect, handshake, each hop's connection and time to first byte, the final transfer — so
+  // outage's own work (creating the client, decoding the body, inspecting certificates) is never
+  // counted as the service's latency, as curl's time_total does not count it either.
+  let wire = 0;
   const finish = (failure?: Failure) => {
     observation.failure = failure;
     observation.durationMs = performance.now() - started;
-    // Network time a client would see: our own work between phases (certificate inspection,
-    // judging) is not the service's latency and must not make it look slow.
     const { dns = 0, connect = 0, tls = 0 } = state.timings;
-    observation.timings.total = dns + connect + tls + observation.durationMs;
+    observation.timings.total = dns + connect + tls + wire;
     return observation;
   };
 
@@ -77,9 +80,11 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
         response = await request.call(client, { path: url.pathname + url.search, method, headers, body, signal: context.signal });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
+        wire += performance.now() - hopStarted;
         return finish(httpFailure(error, 'headers', context.signal));
       }
       const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
+      wire += (hopTimer.connectMs ?? 0) + ttfb;
       const status = response.statusCode;
       observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
       const location = header(response.headers, 'location');
@@ -105,9 +110,9 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       observation.url = url.toString();
       observation.contentType = header(response.headers, 'content-type');
       observation.timings.ttfb = ttfb;
-      const bodyStarted = performance.now();
       const read = await readBody(response.body, spec.maxBodyBytes, header(response.headers, 'content-encoding'));
-      observation.timings.transfer = performance.now() - bodyStarted;
+      observation.timings.transfer = read.readMs;
+      wire += read.readMs;
       observation.bodyBytes = read.rawBytes;
       observation.bodyTruncated = read.truncated;
       observation.body = read.text;
@@ -145,6 +150,7 @@ function clientFor(
         return;
       }
       const secure = options.protocol === 'https:';
+      const connectStarted = performance.now();
       openConnection({
         host: options.hostname,
         port: Number(options.port) || (secure ? 443 : 80),
@@ -156,6 +162,8 @@ function clientFor(
       }).then(
         (result) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
+          const hop = currentHop();
+          if (hop) hop.connectMs = performance.now() - connectStarted;
           timeSocket(result.socket, currentHop);
           callback(null, result.socket);
         },

@@ -9,6 +9,8 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
 
 export interface HopTimer {
+  /** Opening a connection to a new origin (a redirect hop), when the hop needed one. */
+  connectMs?: number;
   sentAt?: number;
   firstByteAt?: number;
   headersAt?: number;
