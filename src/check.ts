@@ -4,18 +4,13 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { findConfig } from './config/load.js';
+import { loadServices } from './config/pipeline.js';
 import type { ServiceSpec } from './config/service.js';
-import { DEFAULTS } from './config/service.js';
-import { validateConfig } from './config/validate.js';
-import { OutageError } from './core/errors.js';
-import { createRedactor } from './core/redact.js';
+import type { Overrides } from './config/specs.js';
 import { buildReport } from './report/report.js';
 import type { Report } from './probes/result.js';
-import { DEFAULT_CANARIES } from './config/canaries.js';
-import { dependsOnInternet } from './diagnose/internet.js';
 import type { KindRegistry } from './probes/registry.js';
 import { runWithCanaries } from './run/with-canaries.js';
-import { applyOverrides, selectServices, type Overrides } from './run/select.js';
 import type { FailOn } from './core/status.js';
 
 export interface CheckOptions extends Overrides {
@@ -50,7 +45,6 @@ export interface PreparedCheck {
 }
 
 export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
-  const env = options.env ?? process.env;
   let raw: unknown;
   let file: string | undefined;
   if (options.config !== undefined) {
@@ -60,22 +54,19 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     raw = found?.raw;
     file = found?.file;
   }
-  const config = raw === undefined ? undefined : validateConfig(raw, { env, file });
-  const rawDefaults = raw && typeof raw === 'object' ? (raw as { defaults?: unknown }).defaults : undefined;
-  let selected: ReturnType<typeof selectServices>;
-  try {
-    selected = selectServices(config, rawDefaults, options.targets ?? [], options.tags ?? [], env);
-  } catch (error) {
-    // Selection errors echo what the user typed, which may hold a secret value from the config.
-    if (error instanceof OutageError) error.message = createRedactor(config?.secrets ?? [])(error.message);
-    throw error;
-  }
-  const services = applyOverrides(selected.services, options);
+  const loaded = loadServices(raw, {
+    env: options.env,
+    file,
+    targets: options.targets,
+    tags: options.tags,
+    overrides: { timeoutMs: options.timeoutMs, retries: options.retries, resolvers: options.resolvers },
+    canaries: options.canaries,
+  });
   return {
-    services,
-    canaries: chooseCanaries(config?.canaries, services, options.canaries),
-    concurrency: options.concurrency ?? config?.settings.concurrency ?? DEFAULTS.concurrency,
-    secrets: selected.secrets,
+    services: loaded.services,
+    canaries: loaded.canaries,
+    concurrency: options.concurrency ?? loaded.config.settings.concurrency,
+    secrets: loaded.secrets,
   };
 }
 
@@ -100,13 +91,6 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     concurrency: prepared.concurrency,
     localNetwork: probed.localNetwork,
   });
-}
-
-/** The config's canaries, else the built-in ones when any service depends on the internet. */
-function chooseCanaries(configured: ServiceSpec[] | undefined, services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {
-  if (flag === false) return [];
-  if (configured) return configured;
-  return services.some(dependsOnInternet) ? (validateConfig({ canaries: DEFAULT_CANARIES }).canaries ?? []) : [];
 }
 
 export async function check(options: CheckOptions = {}): Promise<Report> {

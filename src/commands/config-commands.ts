@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { prepareCheck } from '../check.js';
 import { findConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
-import { validateConfig } from '../config/validate.js';
+import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
 import { probesFor } from '../probes/registry.js';
 import { createRedactor } from '../core/redact.js';
@@ -47,8 +47,8 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
   if (!found) {
     throw new ConfigError([{ path: '', message: `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root)` }], process.cwd(), 'config.not_found');
   }
-  const config = validateConfig(found.raw, { file: found.file });
-  const count = config.services.length;
+  // Only the config is judged here: no targets, and no canaries to choose for a run.
+  const count = loadServices(found.raw, { file: found.file, canaries: false }).config.services.length;
   await writeStdout(`✔ ${found.file}: valid, ${count} service${count === 1 ? '' : 's'}\n`);
   return 0;
 }

@@ -9,8 +9,8 @@
 export const CANARY_TIMEOUT_MS = 1500;
 
 /**
- * Raw canary configs, validated by the same schema as the user's `canaries` (which gives them
- * CANARY_TIMEOUT_MS and no retry).
+ * Raw canary configs, validated by the same schema as the user's `canaries`; like theirs, they get
+ * CANARY_TIMEOUT_MS and no retry (expand.ts).
  */
 export const DEFAULT_CANARIES = [
   { name: 'system resolver: one.one.one.one', dns: { name: 'one.one.one.one' } },

@@ -1,7 +1,7 @@
 /**
- * The config file's shape, validated whole with zod before anything runs. Defaults live here so
- * a validated config has no optional holes; cross-field rules that zod cannot express
- * (unique names, one target per service, …) live in validate.ts.
+ * The config file's shape, validated whole with zod before anything runs (parse.ts). Defaults live
+ * here so a validated config has no optional holes; cross-field rules that zod cannot express
+ * (unique names, one target per service, …) live in rules.ts.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -183,6 +183,7 @@ export const configSchema = z
 
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ConfigInput = z.infer<typeof configSchema>;
+export type DefaultsInput = NonNullable<ConfigInput['defaults']>;
 
 /**
  * The keys allowed at each place in the config, for "did you mean" hints. Keyed by the name of

@@ -77,10 +77,10 @@ export function statusSpec(input: ServiceInput, parent: ServiceSpec, path: strin
   return { url: check.target, kind: kind ?? kindFromUrl(new URL(check.target)), check };
 }
 
+/** `hosts` and `http.assets`, which rules.ts allows on url services only. */
 export function hostsSpec(input: ServiceInput, parent: ServiceSpec, path: string, problems: ConfigProblem[]): HostsSpec | undefined {
   const assets = input.http?.assets;
   if (!input.hosts?.length && !assets) return undefined;
-  if (!parent.http) return void problems.push({ path: `${path}.hosts`, message: 'hosts and http.assets need a url target (https://… or http://…)' });
   const configured: ServiceSpec[] = [];
   (input.hosts ?? []).forEach((url, index) => {
     if (input.hosts?.indexOf(url) !== index) return;

@@ -1,9 +1,10 @@
 /**
  * Which services say something about the path to the internet, and so call for the built-in
- * canaries (config/canaries.ts).
+ * canaries (canaries.ts). Read from the resolved specs alone, so the choice is made where the
+ * config is loaded (pipeline.ts).
  */
 import { isIP } from 'node:net';
-import type { ServiceSpec } from '../config/service.js';
+import type { ServiceSpec } from './service.js';
 
 /** Names that never leave the site: special-use and private top-level domains. */
 const LOCAL_SUFFIXES = ['localhost', 'local', 'test', 'internal', 'lan', 'home.arpa', 'invalid', 'intranet', 'corp'];

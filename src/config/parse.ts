@@ -1,0 +1,109 @@
+/**
+ * Parsing, the first stage of loading (pipeline.ts): the raw document as load.ts read it, with
+ * `${VAR}` interpolated, checked against the schema. Every problem is collected with its key path
+ * before anything is reported (changesets' parse.ts pattern): a user fixing a config in a hurry
+ * sees all of it at once, not one error per run.
+ */
+import { z } from 'zod';
+import type { ConfigProblem } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
+import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
+import { interpolateEnv } from './interpolate.js';
+import { formatPath } from './path.js';
+import { configSchema, KNOWN_KEYS, serviceSchema, type DefaultsInput, type ServiceInput } from './schema.js';
+
+export interface ParsedConfig {
+  /** False when there is no config at all; an empty one is still a config. */
+  present: boolean;
+  /** Undefined when the top level has problems (they are reported; nothing runs). */
+  defaults: DefaultsInput | undefined;
+  /** One per item of `services`, undefined where the item has problems: indexes stay the file's. */
+  services: (ServiceInput | undefined)[];
+  /** The same for `canaries`; undefined when the config has no `canaries` list. */
+  canaries: (ServiceInput | undefined)[] | undefined;
+  /** Values interpolated from the environment: never printed, not even in a problem. */
+  secrets: string[];
+  problems: ConfigProblem[];
+}
+
+/** The top level with services left unparsed: each service is parsed on its own (see below). */
+const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional(), canaries: z.array(z.unknown()).optional() });
+
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig {
+  const interpolated = interpolateEnv(raw ?? {}, env);
+  const problems: ConfigProblem[] = [...interpolated.problems];
+  // Services are parsed one by one, so a schema error in one does not hide another's problems.
+  const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
+  if (!root.success) problems.push(...zodProblems(root.error.issues));
+  const value = interpolated.value as { services?: unknown; canaries?: unknown } | undefined;
+  const items = (list: unknown, key: 'services' | 'canaries') =>
+    Array.isArray(list) ? list.map((item, index) => parseItem(item, key, index, problems)) : undefined;
+  const services = items(value?.services, 'services') ?? [];
+  const canaries = items(value?.canaries, 'canaries');
+  return {
+    present: raw !== undefined,
+    defaults: root.success ? root.data.defaults : undefined,
+    services,
+    canaries,
+    secrets: interpolated.secrets,
+    problems,
+  };
+}
+
+function parseItem(item: unknown, key: 'services' | 'canaries', index: number, problems: ConfigProblem[]): ServiceInput | undefined {
+  // `- slack` or `{ catalog: slack, …overrides }` is shorthand for the entry's service with those
+  // keys replaced (`http` key by key). It is merged before the schema runs, so the schema checks
+  // the service that will run, and a catalog entry is checked by the same code as any service.
+  const expanded = expandCatalogItem(item);
+  if (expanded.unknown !== undefined) {
+    const hint = closest(expanded.unknown, catalogKeys());
+    const at = typeof item === 'string' ? [key, index] : [key, index, 'catalog'];
+    problems.push({ path: formatPath(at), message: `"${expanded.unknown}" is not in the catalog${hint ? ` (did you mean "${hint}"?)` : ''}; \`outage catalog\` lists the entries` });
+    return undefined;
+  }
+  const parsed = serviceSchema.safeParse(expanded.value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  problems.push(...zodProblems(parsed.error.issues, [key, index]));
+  return undefined;
+}
+
+function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      const parent = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
+      for (const key of issue.keys) {
+        const hint = closest(key, KNOWN_KEYS[parent] ?? []);
+        const fallback = parent === 'services' ? ' (probes are set with url, tcp, dns, tls and http)' : '';
+        problems.push({ path: formatPath([...path, key]), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : fallback}` });
+      }
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the branch that got furthest rather than zod's generic "invalid input".
+      const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
+      const nested = zodProblems(best, path);
+      problems.push(...(nested.length > 0 ? nested : [{ path: formatPath(path), message: issue.message }]));
+    } else {
+      problems.push({ path: formatPath(path), message: friendlyMessage(issue) });
+    }
+  }
+  return problems;
+}
+
+function deepest(issues: z.core.$ZodIssue[]): number {
+  return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+}
+
+function friendlyMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+  }
+  return issue.message;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

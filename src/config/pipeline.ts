@@ -1,0 +1,119 @@
+/**
+ * Loading a config: named stages, each run once and in order —
+ *   parse.ts   the document, with `${VAR}` interpolated, against the schema;
+ *   expand.ts  the config's services, the command line's targets and the canaries, as entries;
+ *   rules.ts   what spans keys: unique names, one target per service, options that need a target;
+ *   specs.ts   each entry as a ServiceSpec, every default filled in.
+ * Every problem found on the way is reported at once, in one ConfigError. The command line's
+ * mistakes come after the config's: a target or tag can only be judged against a valid config.
+ */
+import { ConfigError, type ConfigProblem, type OutageError } from '../core/errors.js';
+import { createRedactor, type Redact } from '../core/redact.js';
+import type { EntrySource, ServiceEntry } from './entry.js';
+import { expandServices } from './expand.js';
+import { dependsOnInternet } from './internet.js';
+import { parseConfig } from './parse.js';
+import { checkRules } from './rules.js';
+import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
+import { applyOverrides, resolveSpecs, type Overrides } from './specs.js';
+
+export interface LoadServicesOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The config file, for messages and for resolving relative paths such as `tls.ca`. */
+  file?: string;
+  /** Configured service names, catalog names or ad-hoc targets (https://…, http://…, host:port). */
+  targets?: readonly string[];
+  tags?: readonly string[];
+  overrides?: Overrides;
+  /** false: no local-network diagnosis, whatever the config says. */
+  canaries?: false;
+  /** validateConfig's option: targets checked as if listed after the config's services. */
+  adHocTargets?: readonly string[];
+}
+
+export interface LoadedServices {
+  /** The whole config resolved, as validateConfig returns it. */
+  config: ResolvedConfig;
+  /** What the run checks: chosen by the targets and tags, flags applied. */
+  services: ServiceSpec[];
+  /** Probed beside the services to tell a local network problem from outages; [] for none. */
+  canaries: ServiceSpec[];
+  /** Values to redact from anything printed: the config's and the command-line targets'. */
+  secrets: string[];
+}
+
+export function loadServices(raw: unknown, options: LoadServicesOptions = {}): LoadedServices {
+  const parsed = parseConfig(raw, options.env ?? process.env);
+  const expanded = expandServices(parsed, {
+    targets: options.targets ?? [],
+    tags: options.tags ?? [],
+    adHocTargets: options.adHocTargets ?? [],
+    builtInCanaries: options.canaries !== false,
+  });
+  const checked = checkRules(expanded.entries);
+  const resolved = resolveSpecs(checked.valid, options.file);
+
+  const from = (...sources: EntrySource[]) => expanded.entries.filter((e) => sources.includes(e.source));
+  // Each entry's problems together, its rules' first: canaries' problems stay in canary order.
+  const problemsOf = (entries: ServiceEntry[]) => entries.flatMap((e) => [...(checked.problems.get(e) ?? []), ...(resolved.get(e)?.problems ?? [])]);
+  const secretsOf = (entries: ServiceEntry[]) => entries.flatMap((e) => resolved.get(e)?.secrets ?? []);
+  const specOf = (entry: ServiceEntry): ServiceSpec => {
+    const spec = resolved.get(entry)?.spec;
+    if (!spec) throw new Error(`${entry.path} was not resolved although it has no problem`);
+    return spec;
+  };
+  // Only values from the environment are scrubbed from problems, as they always were.
+  const scrub = createRedactor(parsed.secrets);
+
+  const configProblems = [...parsed.problems, ...problemsOf(from('service', 'ad-hoc', 'canary', 'built-in'))];
+  if (configProblems.length > 0) throw invalid(configProblems, scrub, options.file);
+  const config: ResolvedConfig = {
+    services: from('service', 'ad-hoc').map(specOf),
+    ...(parsed.canaries ? { canaries: from('canary').map(specOf) } : {}),
+    settings: { concurrency: parsed.defaults?.concurrency ?? DEFAULTS.concurrency },
+    secrets: unique([...parsed.secrets, ...secretsOf(from('service', 'ad-hoc', 'canary'))]),
+    file: options.file,
+  };
+
+  // The command line's mistakes echo what the user typed, which may hold a secret value from the config.
+  const redact = createRedactor(config.secrets);
+  const targetProblems = problemsOf(from('target'));
+  if (targetProblems.length > 0) throw redacted(invalid(targetProblems, scrub, options.file), redact);
+  if (expanded.selectionError) throw redacted(expanded.selectionError, redact);
+
+  const services = applyOverrides(expanded.chosen.map(specOf), options.overrides ?? {});
+  return {
+    config,
+    services,
+    canaries: chooseCanaries(config.canaries, from('built-in').map(specOf), services, options.canaries),
+    secrets: unique([...config.secrets, ...secretsOf(from('target'))]),
+  };
+}
+
+/** The config's canaries, else the built-in ones when any service depends on the internet. */
+function chooseCanaries(configured: ServiceSpec[] | undefined, builtIn: ServiceSpec[], services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {
+  if (flag === false) return [];
+  if (configured) return configured;
+  return services.some(dependsOnInternet) ? builtIn : [];
+}
+
+function invalid(problems: ConfigProblem[], scrub: Redact, file: string | undefined): ConfigError {
+  return new ConfigError(sortProblems(problems).map((p) => ({ path: p.path, message: scrub(p.message) })), file);
+}
+
+function redacted<E extends OutageError>(error: E, redact: Redact): E {
+  error.message = redact(error.message);
+  return error;
+}
+
+/** Unique problems, services in file order (others keep the order they were found in). */
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  const index = (p: ConfigProblem) => Number(/^services\[(\d+)\]/.exec(p.path)?.[1] ?? -1);
+  return unique.sort((a, b) => index(a) - index(b));
+}
+
+/** Secrets worth redacting: shorter ones would turn ordinary words into `***`. */
+function unique(secrets: string[]): string[] {
+  return [...new Set(secrets.filter((s) => s.length >= 3))];
+}

@@ -1,0 +1,86 @@
+/**
+ * Which services a run checks: positional arguments name configured services, catalog entries or
+ * ad-hoc targets (checked with the config's defaults); `--tag` narrows. Part of expansion
+ * (expand.ts): a target that is not a configured service becomes an entry of its own, resolved
+ * with everything else.
+ */
+import { catalogKeys, catalogService, defaultCatalogEntries, findCatalogEntry } from '../catalog/catalog.js';
+import { UsageError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
+import type { ServiceEntry } from './entry.js';
+import { serviceSchema, type ServiceInput } from './schema.js';
+import { adHocService } from './targets.js';
+
+export interface SelectRequest {
+  /** Configured service names, catalog names, URLs or host:port, as typed. */
+  targets: readonly string[];
+  tags: readonly string[];
+  /** False when there is no config at all. */
+  hasConfig: boolean;
+  /** Makes the entry of the `index`th target that is not a configured service. */
+  entryFor: (input: ServiceInput, index: number) => ServiceEntry;
+}
+
+export interface Selection {
+  /** What the run checks, in the order asked for: configured entries and target entries. */
+  chosen: ServiceEntry[];
+  /** Entries made for targets that are not configured services. */
+  targets: ServiceEntry[];
+  /** An unknown target, or tags no chosen service has. */
+  error?: UsageError;
+}
+
+export function selectServices(configured: ServiceEntry[], request: SelectRequest): Selection {
+  let chosen = configured;
+  const made: ServiceEntry[] = [];
+  if (request.targets.length > 0 || !request.hasConfig) {
+    // No config and no target: the catalog's default set, so `outage check` alone answers
+    // "is the internet I depend on up?".
+    const targets = request.targets.length > 0 ? request.targets : defaultCatalogEntries().map((e) => e.id);
+    const byName = new Map(configured.map((e) => [e.input.name.toLowerCase(), e]));
+    chosen = [];
+    for (const target of targets) {
+      const named = byName.get(target.toLowerCase());
+      if (named) {
+        chosen.push(named);
+        continue;
+      }
+      const input = targetInput(target);
+      // The first unknown target is the answer: the targets before it are not checked either.
+      if (!input) return { chosen: [], targets: [], error: unknownTarget(target, configured) };
+      const entry = request.entryFor(input, made.length);
+      made.push(entry);
+      chosen.push(entry);
+    }
+  }
+
+  if (request.tags.length > 0) {
+    const wanted = new Set(request.tags);
+    const tagsOf = (e: ServiceEntry) => e.input.tags ?? [];
+    const tagged = chosen.filter((e) => tagsOf(e).some((t) => wanted.has(t)));
+    if (tagged.length === 0) {
+      const known = [...new Set(chosen.flatMap(tagsOf))].sort();
+      const error = new UsageError(`No service has tag ${request.tags.join(' or ')}${known.length ? ` (tags in use: ${known.join(', ')})` : ' (no service has any tag)'}`, 'usage.no_match');
+      return { chosen: [], targets: made, error };
+    }
+    chosen = tagged;
+  }
+  return { chosen, targets: made };
+}
+
+/** A target that is not a configured service: a catalog entry, or a URL or host:port. */
+export function targetInput(text: string): ServiceInput | undefined {
+  const entry = findCatalogEntry(text);
+  return entry ? serviceSchema.parse(catalogService(entry)) : adHocService(text);
+}
+
+function unknownTarget(target: string, configured: ServiceEntry[]): UsageError {
+  const names = configured.map((e) => e.input.name);
+  const hint = names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
+  const catalogHint = closest(target, catalogKeys());
+  const suggestion = catalogHint ? ` Did you mean the catalog's "${catalogHint}"?` : '';
+  return new UsageError(
+    `"${target}" is neither a configured service, a catalog entry (outage catalog) nor a target (https://…, http://…, host:port).${suggestion}${hint}`,
+    'usage.unknown_target',
+  );
+}
