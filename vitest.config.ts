@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Lists, after the summary, the tests that did not run for want of a system tool or root.
+    globalSetup: ['test/helpers/not-run-summary.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -111,14 +111,18 @@ function readError(error: unknown, file: string): ConfigError {
   return new ConfigError([{ path: '', message: `cannot be read: ${message}` }], file, 'config.parse');
 }
 
-/** parse-json (via cosmiconfig) reports a position and a code frame; say it as line and column. */
+/**
+ * parse-json (via cosmiconfig) reports a position and a code frame; say it as line and column.
+ * From Node 22, V8 itself says "(line N column M)" after the position, and no frame follows.
+ */
 function jsonError(message: string): string | undefined {
   if (!message.startsWith('JSON Error')) return undefined;
   const lines = message.split('\n');
   const reason = lines.find((l) => / in JSON at position \d+/.test(l))?.replace(/ in JSON at position \d+.*$/, '');
-  const line = /^>\s*(\d+)\s*\|/m.exec(message)?.[1];
+  const v8 = / in JSON at position \d+ \(line (\d+) column (\d+)\)/.exec(message);
+  const line = v8?.[1] ?? /^>\s*(\d+)\s*\|/m.exec(message)?.[1];
   const caret = lines.find((l) => /^\s*\|\s*\^/.test(l));
-  const column = caret ? caret.indexOf('^') - caret.indexOf('|') - 1 : undefined;
+  const column = v8 ? Number(v8[2]) : caret ? caret.indexOf('^') - caret.indexOf('|') - 1 : undefined;
   if (!reason) return undefined;
   return `${reason}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}`;
 }

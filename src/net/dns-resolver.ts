@@ -64,7 +64,8 @@ async function queryType(resolver: Resolver, name: string, type: DnsRecordType):
     }
     case 'CAA':
       return (await resolver.resolveCaa(name)).map((r) => {
-        const [tag, value] = Object.entries(r).find(([key]) => key !== 'critical') ?? ['?', ''];
+        // Node 24 adds `type: 'CAA'` beside the flag and the one property (issue, iodef, …).
+        const [tag, value] = Object.entries(r).find(([key]) => key !== 'critical' && key !== 'type') ?? ['?', ''];
         return { type, value: `${r.critical} ${tag} "${String(value)}"` };
       });
   }
