@@ -59,7 +59,7 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
   const auth: Handler = (req, res) => (req.headers.authorization === `Basic ${Buffer.from('admin:s3cr3t-pw').toString('base64')}` ? ok(req, res) : respond(401)(req, res));
   const resolvers = [dnsAddress];
   const loopPort = await tcp(() => {});
-  const bigHeaders = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\ncontent-length: 2\r\n\r\nok`;
+  const bigHeaders = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(300 * 1024)}\r\ncontent-length: 2\r\n\r\nok`;
   const expiredTls = await https('expired');
   const webPort = Number(new URL(await http(ok)).port);
 
@@ -74,7 +74,7 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
     { name: 'redirect to https with a bad certificate', service: { url: await http(respond(302, '', { location: expiredTls })) }, expect: ['down', 'tls.expired'] },
     { name: 'non-HTTP banner', service: { url: `http://127.0.0.1:${await tcp(raw('SSH-2.0-OpenSSH_9.6\r\n', false))}/` }, expect: ['down', 'http.protocol'] },
     { name: 'HTTP/1.0 without length', service: { url: `http://127.0.0.1:${await tcp(raw('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nhello until close'))}/`, http: { expect: { body: 'until close' } } }, expect: ['up', null] },
-    { name: 'response headers over 64 KiB', service: { url: `http://127.0.0.1:${await tcp(raw(bigHeaders))}/` }, expect: ['down', 'http.protocol'] },
+    { name: 'response headers over 256 KiB', service: { url: `http://127.0.0.1:${await tcp(raw(bigHeaders))}/` }, expect: ['down', 'http.protocol'] },
     { name: 'reset after the request', service: { url: `http://127.0.0.1:${await tcp((s) => { s.on('error', () => {}); s.once('data', () => s.resetAndDestroy()); })}/` }, expect: ['down', 'http.reset'] },
     { name: 'TLS port that never answers the handshake', service: { url: `https://127.0.0.1:${loopPort}/` }, expect: ['down', 'tls.handshake_timeout'] },
     { name: 'reset mid-handshake', service: { url: `https://127.0.0.1:${await tcp((s) => { s.on('error', () => {}); s.once('data', () => s.resetAndDestroy()); })}/` }, expect: ['down', 'tls.handshake_failed'] },
