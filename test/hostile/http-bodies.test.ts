@@ -3,6 +3,7 @@
  * charset and every content encoding curl --compressed decodes — and a body that does not decode
  * is `http.protocol` when a content check depends on it, never a silent pass on a fragment.
  */
+import { randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { describe, it } from 'vitest';
 import { closeAfterAll } from '../helpers/own.js';
@@ -64,6 +65,19 @@ describe('class 3: bodies decoded by every encoding curl --compressed handles', 
       { name: 'an unknown coding', bytes: encoded('compress', text), service: wantsText, expect: ['down', 'http.protocol'], reason: /encoded as "compress"/ },
       { name: 'corrupt gzip, no content check', bytes: encoded('gzip', corrupt), expect: ['up', null] },
       { name: 'corrupt gzip, status mismatch wins', bytes: encoded('gzip', corrupt), service: { http: { expect: { status: 204, body: 'x' } } }, expect: ['down', 'http.status'] },
+    ]);
+  });
+});
+
+describe('class 3: the 1 MiB cap is not corruption', () => {
+  it('a compressed body larger than the cap decodes as far as the cap and passes a check on its start', async () => {
+    // Random base64 barely compresses: 2 MiB of it is still over 1 MiB compressed.
+    const big = Buffer.from(`all systems operational ${randomBytes(1536 * 1024).toString('base64')}`);
+    await runCases([
+      { name: 'gzip', bytes: encoded('gzip', zlib.gzipSync(big)), service: wantsText, expect: ['up', null] },
+      { name: 'deflate', bytes: encoded('deflate', zlib.deflateSync(big)), service: wantsText, expect: ['up', null] },
+      { name: 'raw deflate', bytes: encoded('deflate', zlib.deflateRawSync(big)), service: wantsText, expect: ['up', null] },
+      { name: 'br', bytes: encoded('br', zlib.brotliCompressSync(big, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } })), service: wantsText, expect: ['up', null] },
     ]);
   });
 });

@@ -129,21 +129,23 @@ export class Http1Client {
     };
     const events = ['data', 'end', 'close'] as const;
     for (const event of events) socket.once(event, unusable);
+    socket.resume();
     this.idle = { socket, takeOver: () => events.forEach((event) => socket.off(event, unusable)) };
   }
 }
 
 function requestHead(url: URL, options: RequestOptions): Buffer {
   const lines = [`${options.method} ${options.path || '/'} HTTP/1.1`];
-  const names = new Set(Object.keys(options.headers).map((n) => n.toLowerCase()));
-  if (!names.has('host')) lines.push(`host: ${url.host}`);
-  for (const [name, value] of Object.entries(options.headers)) {
+  // One field per name, the last given winning: a configured User-Agent replaces outage's own.
+  const byName = new Map(Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), [name, value] as const]));
+  if (!byName.has('host')) lines.push(`host: ${url.host}`);
+  for (const [name, value] of byName.values()) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new HttpRequestError(`request header name ${JSON.stringify(name)} is not a valid token`);
     if (/[\r\n\0]/.test(value)) throw new HttpRequestError(`request header ${name} has a line break or NUL in its value and cannot be sent`);
     lines.push(`${name}: ${value}`);
   }
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  if (!names.has('content-length') && (body || ['POST', 'PUT', 'PATCH'].includes(options.method))) lines.push(`content-length: ${body?.length ?? 0}`);
+  if (!byName.has('content-length') && (body || ['POST', 'PUT', 'PATCH'].includes(options.method))) lines.push(`content-length: ${body?.length ?? 0}`);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
   return body ? Buffer.concat([head, body]) : head;
 }

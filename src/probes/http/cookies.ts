@@ -76,7 +76,7 @@ function parseSetCookie(line: string, url: URL, created: number): Cookie | undef
       // A cookie for another site, or for a whole top-level domain, is refused, as browsers refuse it.
       if (!domainMatches(host, domain) || (!domain.includes('.') && domain !== host)) return undefined;
       cookie.domain = domain;
-      cookie.hostOnly = domain === host;
+      cookie.hostOnly = false;
     } else if (key === 'path' && val.startsWith('/')) cookie.path = val;
     else if (key === 'secure') cookie.secure = true;
   }
