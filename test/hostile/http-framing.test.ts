@@ -41,6 +41,7 @@ describe('class 1: HTTP framing a client must accept is accepted; ambiguous fram
       { name: 'Transfer-Encoding: gzip, chunked', bytes: Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'), chunked(zlib.gzipSync('hello'))]), keepOpen: true, service: okBody, expect: ['up', null] },
       { name: 'Transfer-Encoding: identity with a Content-Length', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello', keepOpen: true, service: okBody, expect: ['up', null] },
       { name: 'bytes after the Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA', service: okBody, expect: ['up', null] },
+      { name: 'headers named __proto__ and constructor', bytes: 'HTTP/1.1 200 OK\r\n__proto__: x\r\nconstructor: y\r\nContent-Length: 5\r\n\r\nhello', service: okBody, expect: ['up', null] },
       { name: 'headers up to 200 KiB', bytes: response('200 OK', [`X-Big: ${'a'.repeat(200 * 1024)}`], 'hello'), service: okBody, expect: ['up', null] },
     ]);
   });

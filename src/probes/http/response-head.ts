@@ -49,7 +49,8 @@ export function parseHead(lines: string[]): ResponseHead {
   const status = Number(match[3]);
   if (status < 100) throw new HttpProtocolError(`invalid status code ${status}`);
   const version = Number(match[1]) * 10 + Number(match[2] ?? 0);
-  const headers: ResponseHeaders = {};
+  // No prototype: a server's `__proto__` or `constructor` header is a header like any other.
+  const headers: ResponseHeaders = Object.create(null) as ResponseHeaders;
   let last: { name: string; values: string[] } | undefined;
   for (const raw of lines.slice(1)) {
     // RFC 9110 §5.5: a recipient may replace NUL and bare CR in a value with SP; they then frame nothing.
