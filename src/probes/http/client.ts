@@ -15,8 +15,10 @@ import { keepsAlive, type Framing, type ResponseHeaders } from './response-head.
 import { ResponseReader } from './response-reader.js';
 import type { HopTimer } from './timing.js';
 
+/** Where to connect, named as in a URL (`host` is `hostname:port`, `port` empty for the default). */
 export interface ConnectOptions {
   protocol: string;
+  host: string;
   hostname: string;
   port: string;
 }
@@ -103,9 +105,9 @@ export class Http1Client {
   }
 
   private connect(): Promise<Socket> {
-    const { protocol, hostname, port } = this.url;
+    const { protocol, host, hostname, port } = this.url;
     return new Promise((resolve, reject) => {
-      this.options.connect({ protocol, hostname, port }, (error, socket) => {
+      this.options.connect({ protocol, host, hostname, port }, (error, socket) => {
         if (error || !socket) return reject(error ?? new Error('no socket'));
         this.sockets.add(socket);
         socket.once('close', () => this.sockets.delete(socket));
