@@ -67,7 +67,7 @@ export class ResponseReader {
       if (this.pending.length === 0) return;
       if (!couldBeStatusLine(this.pending)) {
         const firstLine = this.pending.subarray(0, 80).toString('latin1').split(/\r?\n/)[0] ?? '';
-        throw new HttpProtocolError(`the server answered ${quoteText(firstLine, 40)}, not HTTP`);
+        throw new HttpProtocolError(`the server answered ${quoteText(firstLine, 40)}, which is no status line`);
       }
       const end = this.headEnd();
       if (end === undefined) {
