@@ -27,6 +27,7 @@ export const FAILURE_CODES = [
   'http.reset',
   'http.protocol',
   'http.too_many_redirects',
+  'http.bad_redirect',
   'http.body_mismatch',
   'http.slow',
   'status.unavailable',

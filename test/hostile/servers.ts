@@ -59,7 +59,7 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
   const auth: Handler = (req, res) => (req.headers.authorization === `Basic ${Buffer.from('admin:s3cr3t-pw').toString('base64')}` ? ok(req, res) : respond(401)(req, res));
   const resolvers = [dnsAddress];
   const loopPort = await tcp(() => {});
-  const bigHeaders = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\ncontent-length: 2\r\n\r\nok`;
+  const bigHeaders = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(300 * 1024)}\r\ncontent-length: 2\r\n\r\nok`;
   const expiredTls = await https('expired');
   const webPort = Number(new URL(await http(ok)).port);
 
@@ -74,7 +74,7 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
     { name: 'redirect to https with a bad certificate', service: { url: await http(respond(302, '', { location: expiredTls })) }, expect: ['down', 'tls.expired'] },
     { name: 'non-HTTP banner', service: { url: `http://127.0.0.1:${await tcp(raw('SSH-2.0-OpenSSH_9.6\r\n', false))}/` }, expect: ['down', 'http.protocol'] },
     { name: 'HTTP/1.0 without length', service: { url: `http://127.0.0.1:${await tcp(raw('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nhello until close'))}/`, http: { expect: { body: 'until close' } } }, expect: ['up', null] },
-    { name: 'response headers over 64 KiB', service: { url: `http://127.0.0.1:${await tcp(raw(bigHeaders))}/` }, expect: ['down', 'http.protocol'] },
+    { name: 'response headers over 256 KiB', service: { url: `http://127.0.0.1:${await tcp(raw(bigHeaders))}/` }, expect: ['down', 'http.protocol'] },
     { name: 'reset after the request', service: { url: `http://127.0.0.1:${await tcp((s) => { s.on('error', () => {}); s.once('data', () => s.resetAndDestroy()); })}/` }, expect: ['down', 'http.reset'] },
     { name: 'TLS port that never answers the handshake', service: { url: `https://127.0.0.1:${loopPort}/` }, expect: ['down', 'tls.handshake_timeout'] },
     { name: 'reset mid-handshake', service: { url: `https://127.0.0.1:${await tcp((s) => { s.on('error', () => {}); s.once('data', () => s.resetAndDestroy()); })}/` }, expect: ['down', 'tls.handshake_failed'] },
@@ -95,6 +95,13 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
     { name: 'URL with user:password', service: { url: (await http(auth)).replace('http://', 'http://admin:s3cr3t-pw@') }, expect: ['up', null] },
     { name: 'connection refused', service: { url: `http://127.0.0.1:${await closedPort()}/` }, expect: ['down', 'tcp.refused'] },
     { name: '503', service: { url: await http(respond(503)) }, expect: ['down', 'http.status'] },
+    // Issue 12, classes 1–3 (each in full in http-framing, http-redirects and http-bodies.test.ts).
+    { name: 'unsolicited 100 Continue, bare LF', service: { url: `http://127.0.0.1:${await tcp(raw('HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok'))}/` }, expect: ['up', null] },
+    { name: 'Content-Length with chunked', service: { url: `http://127.0.0.1:${await tcp(raw('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'))}/` }, expect: ['down', 'http.protocol'] },
+    { name: 'redirect to javascript:', service: { url: await http(respond(302, '', { location: 'javascript:alert(1)' })) }, expect: ['down', 'http.bad_redirect'] },
+    { name: 'cookie-check redirect', service: { url: await http((req, res) => (req.headers.cookie === 'seen=1' ? ok(req, res) : respond(302, '', { 'set-cookie': 'seen=1', location: '/' })(req, res))) }, expect: ['up', null] },
+    { name: 'corrupt gzip under a content check', service: { url: await http((_q, res) => { res.writeHead(200, { 'content-encoding': 'gzip' }); res.end(Buffer.from(gzipSync('hello')).fill(0x41, 10, 20)); }), http: { expect: { body: 'hello' } } }, expect: ['down', 'http.protocol'] },
+    { name: 'latin1 page under a content check', service: { url: await http((_q, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }); res.end(Buffer.from('café', 'latin1')); }), http: { expect: { body: 'café' } } }, expect: ['up', null] },
   ];
   return { servers, targets };
 }

@@ -1,10 +1,17 @@
 /**
  * Reading a response body within bounds: at most `max` raw bytes and `max` decoded bytes, then the
- * stream is destroyed — a 2 GB or trickling body costs no more than the first megabyte. Decoding
- * tolerates a truncated stream (sync flush), since the cap usually cuts a compressed body mid-way.
+ * stream is destroyed — a 2 GB or trickling body costs no more than the first megabyte. Decoded as
+ * `curl --compressed` decodes (gzip, zlib and raw deflate, br, and zstd where Node has it), each
+ * coding undone in reverse order, then to text by its charset (charset.ts). A body cut at the cap
+ * decodes as far as it goes; a body that was complete but does not decode is reported as corrupt,
+ * never silently matched on what decoded before the damage.
  */
 import type { Readable, Transform } from 'node:stream';
-import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import { decodeText } from './charset.js';
+import { quoteText } from './remote-text.js';
+
+export { decodeText } from './charset.js';
 
 export interface BodyRead {
   rawBytes: number;
@@ -14,9 +21,17 @@ export interface BodyRead {
   text: string;
   /** Set when the stream failed before `max` bytes or its end. */
   error?: unknown;
+  /** Why the body could not be decoded (corrupt, or an unknown coding): the text is then unreliable. */
+  problem?: string;
 }
 
-export async function readBody(body: Readable, max: number, contentEncoding?: string): Promise<BodyRead> {
+export interface BodyCodings {
+  /** Codings in the order the server applied them (Content-Encoding, then Transfer-Encoding's). */
+  codings: string[];
+  contentType?: string;
+}
+
+export async function readBody(body: Readable, max: number, { codings, contentType }: BodyCodings): Promise<BodyRead> {
   const started = performance.now();
   const chunks: Buffer[] = [];
   let rawBytes = 0;
@@ -38,65 +53,79 @@ export async function readBody(body: Readable, max: number, contentEncoding?: st
     discardBody(body);
   }
   const readMs = performance.now() - started;
-  const raw = Buffer.concat(chunks);
-  const decoded = await decode(raw, contentEncoding, max);
-  return { rawBytes, readMs, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes), error };
+  let decoded: Decoded = { bytes: Buffer.concat(chunks), truncated: truncated || error !== undefined };
+  for (const coding of [...codings].reverse()) {
+    decoded = await undo(coding, decoded, max);
+    if (decoded.problem) break;
+  }
+  return { rawBytes, readMs, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes, contentType), error, problem: decoded.problem };
 }
 
 /**
- * Text by its byte-order mark, as browsers do: AWS Health serves its JSON as UTF-16 big-endian
- * with a BOM, and a UTF-8 reading of that is noise. Without a BOM the body is UTF-8.
- */
-export function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  return new TextDecoder().decode(bytes);
-}
-
-/**
- * Stop reading a body. Undici's body emits 'error' (UND_ERR_ABORTED) when destroyed early, and an
- * 'error' without a listener would crash the process, so one is always attached first.
+ * Stop reading a body. A destroyed body may emit 'error', and an 'error' without a listener would
+ * crash the process, so one is always attached first.
  */
 export function discardBody(body: Readable): void {
   body.on('error', () => {});
   body.destroy();
 }
 
-function decoderFor(encoding: string | undefined): Transform | undefined {
-  switch (encoding?.trim().toLowerCase()) {
+interface Decoded {
+  bytes: Buffer;
+  /** Cut short (by the size cap or a failed read): an unfinished stream is then no fault. */
+  truncated: boolean;
+  problem?: string;
+}
+
+function decoderFor(coding: string, bytes: Buffer, truncated: boolean): Transform | undefined {
+  // A stream cut by the cap ends mid-block: flush what decoded instead of failing on its end.
+  const finishFlush = truncated ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH;
+  switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+      return zlib.createGunzip({ finishFlush });
     case 'deflate':
-      return createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
+      // "deflate" should be zlib (RFC 9110 §8.4.1.2), but servers send raw deflate too; curl and
+      // browsers accept both, told apart by the zlib header's check bits.
+      return isZlibHeader(bytes) ? zlib.createInflate({ finishFlush }) : zlib.createInflateRaw({ finishFlush });
     case 'br':
-      return createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH });
+      return zlib.createBrotliDecompress({ finishFlush: truncated ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.BROTLI_OPERATION_FINISH });
+    case 'zstd': {
+      // Node 22.15+ and 23.8+; on older Node a zstd body is a coding outage cannot decode.
+      const create = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+      return create?.();
+    }
     default:
       return undefined;
   }
 }
 
-function decode(raw: Buffer, encoding: string | undefined, max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
-  const decoder = decoderFor(encoding);
-  if (!decoder || raw.length === 0) return Promise.resolve({ bytes: raw, truncated: false });
+function isZlibHeader(bytes: Buffer): boolean {
+  return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
+}
+
+function undo(coding: string, input: Decoded, max: number): Promise<Decoded> {
+  if (coding === 'identity' || input.bytes.length === 0) return Promise.resolve(input);
+  const decoder = decoderFor(coding, input.bytes, input.truncated);
+  if (!decoder) return Promise.resolve({ ...input, problem: `the body is encoded as ${quoteText(coding, 40)}, which outage cannot decode` });
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     let size = 0;
     let finished = false;
-    const finish = (truncated: boolean) => {
+    const finish = (result: Omit<Decoded, 'bytes'>) => {
       if (finished) return;
       finished = true;
       decoder.destroy();
-      resolve({ bytes: Buffer.concat(out).subarray(0, max), truncated });
+      resolve({ bytes: Buffer.concat(out).subarray(0, max), ...result });
     };
     decoder.on('data', (chunk: Buffer) => {
       out.push(chunk);
       size += chunk.length;
-      if (size >= max) finish(true);
+      // A decompression bomb stops at the cap, like the raw body.
+      if (size >= max) finish({ truncated: true });
     });
-    decoder.on('end', () => finish(false));
-    // A corrupt stream still yields what decoded before the damage; content checks run on that.
-    decoder.on('error', () => finish(false));
-    decoder.end(raw);
+    decoder.on('end', () => finish({ truncated: input.truncated }));
+    decoder.on('error', (error: Error) => finish({ truncated: input.truncated, problem: `the ${coding} body is corrupt (${error.message})` }));
+    decoder.end(input.bytes);
   });
 }

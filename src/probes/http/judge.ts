@@ -12,6 +12,11 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   if (!statusMatches(status, spec.expectStatus)) {
     return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})` };
   }
+  const checksBody = spec.expectBody !== undefined || spec.expectBodyRegex !== undefined;
+  if (checksBody && observation.bodyProblem) {
+    // Matching on what decoded before the damage could pass a page that never arrived whole.
+    return { status: 'down', code: 'http.protocol', reason: `HTTP ${status} but ${observation.bodyProblem}, so its content cannot be checked` };
+  }
   const body = observation.body ?? '';
   const scope = observation.bodyTruncated ? ' in its first MiB' : '';
   if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {

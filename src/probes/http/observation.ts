@@ -19,6 +19,8 @@ export interface HttpObservation extends ObservationBase {
   contentType?: string;
   /** Decoded body (at most maxBodyBytes), kept for expectations; never put in reports. */
   body?: string;
+  /** Why the body could not be decoded (a corrupt or unknown encoding): it fails content checks. */
+  bodyProblem?: string;
 }
 
 /** In the report: everything but the body and the timings (those are the result's own). */

@@ -1,10 +1,11 @@
 /**
- * HTTP probe (undici). The first request goes over the socket the TCP/TLS probes opened, so an
- * https service costs one lookup, one connection and one handshake. Redirects are followed up to
- * the limit, each hop recorded; a hop to another origin opens (and verifies) its own connection.
+ * HTTP probe (client.ts, an HTTP/1.1 client as lenient as browsers where RFC 9112 allows). The
+ * first request goes over the socket the TCP/TLS probes opened, so an https service costs one
+ * lookup, one connection and one handshake. Redirects are followed up to the limit, each hop
+ * recorded, with a cookie jar for the check; a hop to another origin opens (and verifies) its own
+ * connection.
  */
 import type { Socket } from 'node:net';
-import type { Client as UndiciClient, Dispatcher } from 'undici';
 import { budgetSpent } from '../../core/budget.js';
 import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
@@ -12,26 +13,12 @@ import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
+import { Http1Client as Client, type HttpResponse } from './client.js';
+import { CookieJar } from './cookies.js';
 import type { HttpObservation } from './observation.js';
-import { timeSocket, ttfbOf, type HopTimer } from './timing.js';
-
-/**
- * Only undici's Client and its request API: the package entry loads everything (fetch, WebSocket,
- * caches, …) and costs ~50 ms more at every start. These files are internal to undici, so fall
- * back to the entry if a future version moves them.
- */
-type RequestFn = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-const { Client, request } = await Promise.all([
-  import('undici/lib/dispatcher/client.js' as string) as Promise<{ default: typeof UndiciClient }>,
-  import('undici/lib/api/index.js' as string) as Promise<{ default: { request: RequestFn } }>,
-]).then(
-  ([client, api]) => ({ Client: client.default, request: api.default.request }),
-  async () => {
-    const undici = await import('undici');
-    return { Client: undici.Client, request: undici.Client.prototype.request as RequestFn };
-  },
-);
-type Client = UndiciClient;
+import { quoteLocation, redirectTarget } from './redirect.js';
+import { listValues, type ResponseHeaders } from './response-head.js';
+import { ttfbOf, type HopTimer } from './timing.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
@@ -69,15 +56,16 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
   let method = spec.method;
   let body = spec.body;
   let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...spec.headers };
+  const jar = new CookieJar();
   let hopTimer: HopTimer | undefined;
   try {
     for (let hop = 0; ; hop++) {
       const client = clientFor(url, clients, service, context, () => hopTimer, hop === 0 ? (state.tlsSocket ?? state.socket) : undefined);
       hopTimer = {};
       const hopStarted = performance.now();
-      let response: Dispatcher.ResponseData;
+      let response: HttpResponse;
       try {
-        response = await request.call(client, { path: url.pathname + url.search, method, headers, body, signal: context.signal });
+        response = await client.request({ path: url.pathname + url.search, method, headers: withCookies(headers, jar.header(url)), body, signal: context.signal, timer: hopTimer });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
@@ -87,16 +75,21 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       wire += (hopTimer.connectMs ?? 0) + ttfb;
       const status = response.statusCode;
       observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
-      const location = header(response.headers, 'location');
-      if (REDIRECTS.has(status) && location && spec.followRedirects > 0) {
+      jar.store(url, response.headers['set-cookie']);
+      const locations = response.headers.location?.filter((l) => l.trim() !== '');
+      if (REDIRECTS.has(status) && locations?.length && spec.followRedirects > 0) {
         discardBody(response.body);
+        const target = redirectTarget(locations, url);
         if (hop >= spec.followRedirects) {
           observation.status = status;
-          return finish({ code: 'http.too_many_redirects', reason: `more than ${spec.followRedirects} redirects (last to ${safeUrl(location, url)})` });
+          const last = target.ok ? target.url.toString() : quoteLocation(locations[0]!);
+          return finish({ code: 'http.too_many_redirects', reason: `more than ${spec.followRedirects} redirects (last to ${last})` });
         }
-        const next = new URL(location, url);
-        next.username = '';
-        next.password = '';
+        if (!target.ok) {
+          observation.status = status;
+          return finish(target.failure);
+        }
+        const next = target.url;
         if (next.origin !== url.origin) headers = withoutCredentials(headers);
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
           method = method === 'HEAD' ? 'HEAD' : 'GET';
@@ -110,12 +103,14 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       observation.url = url.toString();
       observation.contentType = header(response.headers, 'content-type');
       observation.timings.ttfb = ttfb;
-      const read = await readBody(response.body, spec.maxBodyBytes, header(response.headers, 'content-encoding'));
+      const codings = [...listValues(response.headers['content-encoding']), ...response.transferCodings];
+      const read = await readBody(response.body, spec.maxBodyBytes, { codings, contentType: observation.contentType });
       observation.timings.transfer = read.readMs;
       wire += read.readMs;
       observation.bodyBytes = read.rawBytes;
       observation.bodyTruncated = read.truncated;
       observation.body = read.text;
+      observation.bodyProblem = read.problem;
       return finish(read.error ? httpFailure(read.error, 'body', context.signal) : undefined);
     }
   } finally {
@@ -134,19 +129,12 @@ function clientFor(
   const existing = clients.get(url.origin);
   if (existing) return existing;
   let handOver = socket;
-  const remaining = Math.max(1, context.remaining());
   const client = new Client(url.origin, {
-    pipelining: 1,
-    headersTimeout: remaining,
-    bodyTimeout: remaining,
     connect: (options, callback) => {
       if (handOver) {
         const ready = handOver;
         handOver = undefined;
-        timeSocket(ready, currentHop);
-        // Undici calls connectors from inside its dispatch loop and stalls if the callback runs
-        // synchronously (the request then hangs until the deadline): hand the socket over async.
-        queueMicrotask(() => callback(null, ready));
+        callback(null, ready);
         return;
       }
       const secure = options.protocol === 'https:';
@@ -164,7 +152,6 @@ function clientFor(
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
           const hop = currentHop();
           if (hop) hop.connectMs = performance.now() - connectStarted;
-          timeSocket(result.socket, currentHop);
           callback(null, result.socket);
         },
         (error: Error) => callback(error, null),
@@ -175,49 +162,41 @@ function clientFor(
   return client;
 }
 
-/** Map what undici threw to a stable code; `phase` says whether headers had arrived. */
+/** Map what the request threw to a stable code; `phase` says whether headers had arrived. */
 export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: AbortSignal): Failure {
   if (error instanceof ConnectionFailure) return error.failure;
-  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-  if (signal.aborted || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'AbortError') {
+  const err = error as { code?: string; name?: string; message?: string; phase?: 'headers' | 'body' };
+  if (signal.aborted || err.name === 'AbortError') {
     const spent = budgetSpent(signal);
     const within = spent ? ` ${spent}` : ' in time';
-    return phase === 'headers' && err.code !== 'UND_ERR_BODY_TIMEOUT'
+    return phase === 'headers'
       ? { code: 'http.timeout', reason: `no response headers${within}` }
       : { code: 'http.body_timeout', reason: `response body not complete${within}` };
   }
-  if (err.code === 'UND_ERR_HEADERS_OVERFLOW') return { code: 'http.protocol', reason: 'response headers too large' };
-  if (err.name === 'HTTPParserError' || err.code?.startsWith('HPE_')) {
-    return { code: 'http.protocol', reason: `not a valid HTTP response (${err.code ?? err.message})` };
-  }
-  if (err.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
-    return { code: 'http.reset', reason: 'connection closed before the body reached its Content-Length' };
-  }
-  if (['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED'].includes(err.code ?? '')) {
+  // Framing that cannot be read — including the request-smuggling patterns — is never a reset.
+  if (err.code === 'OUTAGE_HTTP_PROTOCOL') return { code: 'http.protocol', reason: `not a valid HTTP response: ${err.message}` };
+  if (err.code === 'OUTAGE_HTTP_CLOSED') return { code: 'http.reset', reason: err.message ?? 'connection closed' };
+  if (err.code === 'OUTAGE_HTTP_REQUEST') return { code: 'http.protocol', reason: `the request cannot be sent: ${err.message}` };
+  if (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '')) {
     return phase === 'headers'
-      ? { code: 'http.reset', reason: 'connection closed before a response arrived' }
+      ? { code: 'http.reset', reason: 'connection reset before a response arrived' }
       : { code: 'http.reset', reason: 'connection reset while reading the body' };
   }
   return { code: 'http.protocol', reason: `request failed: ${err.code ?? err.message ?? String(error)}` };
 }
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function header(headers: ResponseHeaders, name: string): string | undefined {
+  return headers[name]?.[0];
+}
+
+/** The check's cookies after any the configuration sets, as curl sends `-b` and its jar together. */
+function withCookies(headers: Record<string, string>, cookies: string | undefined): Record<string, string> {
+  if (!cookies) return headers;
+  const name = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
+  return name ? { ...headers, [name]: `${headers[name]}; ${cookies}` } : { ...headers, cookie: cookies };
 }
 
 /** Credentials are not forwarded to another origin, as browsers and curl behave. */
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
-}
-
-function safeUrl(location: string, base: URL): string {
-  try {
-    const url = new URL(location, base);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return location.slice(0, 200);
-  }
 }

@@ -1,0 +1,110 @@
+/**
+ * The cookie jar of one check (one attempt of one service), in memory only, as `curl -b ''` keeps
+ * one: a site that sets a cookie and redirects to itself to see it come back (a login wall's or a
+ * CDN's "cookie check") answers 200 on the second request instead of redirecting forever.
+ * RFC 6265's rules for which cookie goes where: domain and path matching, Secure cookies only over
+ * https, expiry by Max-Age and Expires, the `__Secure-`/`__Host-` prefixes. Cookies are never put
+ * in an observation, so they can never be printed.
+ */
+import { isIP } from 'node:net';
+
+interface Cookie {
+  name: string;
+  value: string;
+  domain: string;
+  hostOnly: boolean;
+  path: string;
+  secure: boolean;
+  expiresAt: number;
+  created: number;
+}
+
+/** Browsers keep at least 50 cookies per domain and 3000 in all; a check needs far fewer. */
+const MAX_COOKIES = 200;
+const MAX_COOKIE_BYTES = 4096;
+
+export class CookieJar {
+  private cookies: Cookie[] = [];
+  private counter = 0;
+
+  /** Take the `Set-Cookie` fields of a response to a request for `url`. */
+  store(url: URL, setCookies: string[] | undefined): void {
+    for (const line of setCookies ?? []) {
+      const cookie = parseSetCookie(line, url, this.counter++);
+      if (!cookie) continue;
+      this.cookies = this.cookies.filter((c) => !(c.name === cookie.name && c.domain === cookie.domain && c.path === cookie.path));
+      // An expiry in the past deletes the cookie (how sites log out); otherwise it replaces the old one.
+      if (cookie.expiresAt > Date.now()) this.cookies.push(cookie);
+    }
+    if (this.cookies.length > MAX_COOKIES) this.cookies = this.cookies.slice(-MAX_COOKIES);
+  }
+
+  /** The `Cookie` header value for a request to `url`, if any cookie matches. */
+  header(url: URL): string | undefined {
+    const host = hostOf(url);
+    const now = Date.now();
+    const matching = this.cookies
+      .filter((c) => c.expiresAt > now)
+      .filter((c) => (c.hostOnly ? host === c.domain : domainMatches(host, c.domain)))
+      .filter((c) => pathMatches(url.pathname, c.path))
+      .filter((c) => !c.secure || url.protocol === 'https:')
+      .sort((a, b) => b.path.length - a.path.length || a.created - b.created);
+    if (matching.length === 0) return undefined;
+    return matching.map((c) => (c.name === '' ? c.value : `${c.name}=${c.value}`)).join('; ');
+  }
+}
+
+function parseSetCookie(line: string, url: URL, created: number): Cookie | undefined {
+  const [pair = '', ...attributes] = line.split(';');
+  const eq = pair.indexOf('=');
+  // A pair without `=` is a nameless cookie (RFC 6265bis), as browsers read it.
+  const name = eq === -1 ? '' : pair.slice(0, eq).trim();
+  const value = (eq === -1 ? pair : pair.slice(eq + 1)).trim();
+  if ((name === '' && value === '') || name.length + value.length > MAX_COOKIE_BYTES) return undefined;
+  const host = hostOf(url);
+  const cookie: Cookie = { name, value, domain: host, hostOnly: true, path: defaultPath(url.pathname), secure: false, expiresAt: Infinity, created };
+  let maxAge: number | undefined;
+  let expires: number | undefined;
+  for (const attribute of attributes) {
+    const at = attribute.indexOf('=');
+    const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
+    const val = at === -1 ? '' : attribute.slice(at + 1).trim();
+    if (key === 'max-age' && /^-?\d+$/.test(val)) maxAge = Number(val);
+    else if (key === 'expires' && !Number.isNaN(Date.parse(val))) expires = Date.parse(val);
+    else if (key === 'domain' && val !== '') {
+      const domain = val.replace(/^\./, '').toLowerCase();
+      // A cookie for another site, or for a whole top-level domain, is refused, as browsers refuse it.
+      if (!domainMatches(host, domain) || (!domain.includes('.') && domain !== host)) return undefined;
+      cookie.domain = domain;
+      cookie.hostOnly = false;
+    } else if (key === 'path' && val.startsWith('/')) cookie.path = val;
+    else if (key === 'secure') cookie.secure = true;
+  }
+  // Max-Age wins over Expires; zero or negative means "delete now".
+  if (maxAge !== undefined) cookie.expiresAt = maxAge <= 0 ? 0 : Date.now() + maxAge * 1000;
+  else if (expires !== undefined) cookie.expiresAt = expires;
+  const secureOrigin = url.protocol === 'https:';
+  if (cookie.secure && !secureOrigin) return undefined;
+  if (name.startsWith('__Secure-') && !(cookie.secure && secureOrigin)) return undefined;
+  if (name.startsWith('__Host-') && !(cookie.secure && secureOrigin && cookie.hostOnly && cookie.path === '/')) return undefined;
+  return cookie;
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+function domainMatches(host: string, domain: string): boolean {
+  return host === domain || (host.endsWith(`.${domain}`) && isIP(host) === 0);
+}
+
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/');
+}
+
+/** RFC 6265 §5.1.4: the request path up to, not including, its last `/`. */
+function defaultPath(path: string): string {
+  const last = path.lastIndexOf('/');
+  return last <= 0 ? '/' : path.slice(0, last);
+}
