@@ -1,12 +1,11 @@
 /**
- * The command line. Commands load their heavy modules (undici, ora, cosmiconfig, the probes) only
+ * The command line. Commands load their heavy modules (cosmiconfig, zod, the probes) only
  * when they run, so `--help` and `--version` cost little more than starting Node. This is also the
  * one place errors become exit codes: an OutageError prints its message, anything else is a bug
  * and says so — neither prints a stack trace unless OUTAGE_DEBUG is set.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { ExitCode, OutageError } from './core/errors.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 
@@ -134,10 +133,6 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // undici parses HTTP with WebAssembly; V8 optimises it on a background thread that Node waits
-  // for at exit (~80 ms after the output). A probe parses a few kilobytes: the baseline compiler is
-  // plenty. Set here, for the CLI process only — never for programs that import outage.
-  setFlagsFromString('--liftoff-only');
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

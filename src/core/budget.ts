@@ -1,6 +1,6 @@
 /**
  * One budget per service attempt, set above the probes and passed down as an AbortSignal. Every
- * timer of an attempt derives from it — the resolver's per-try timeout, undici's header and body
+ * timer of an attempt derives from it — the resolver's per-try timeout, the HTTP client's header and body
  * timeouts (what remains), the watchdog's grace — and every sentence that states a budget is
  * worded here. The abort *reason* tells probes why they were stopped, so a probe can say
  * `http.timeout` when the budget ran out and `interrupted` when the user pressed Ctrl-C.

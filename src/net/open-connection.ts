@@ -8,9 +8,8 @@ import type { Failure } from '../core/failure.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 
-/** Carries a classified failure through undici, which passes connector errors to the request. */
+/** Carries a classified failure through the HTTP client, which passes connector errors to the request. */
 export class ConnectionFailure extends Error {
-  // Not ERR_TLS_CERT_ALTNAME_INVALID: undici 7 special-cases that code and can leave requests hanging.
   readonly code = 'OUTAGE_CONNECT_FAILED';
   constructor(readonly failure: Failure) {
     super(failure.reason);
