@@ -1,0 +1,103 @@
+/**
+ * Display width and line wrapping for terminal output. Text is wrapped, never truncated: two
+ * service names that differ only at the end must never render as the same stub.
+ */
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+// Marks drawn on the previous character (variation selectors are among them).
+const MARK = /^\p{M}$/u;
+// Zero-width space, joiners, direction marks, word joiner.
+const isZeroWidth = (code: number) => (code >= 0x200b && code <= 0x200f) || code === 0x2060 || MARK.test(String.fromCodePoint(code));
+// East Asian wide and fullwidth characters, and emoji drawn as emoji: two cells each.
+const WIDE =
+  /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
+
+function charWidth(char: string): number {
+  if (isZeroWidth(char.codePointAt(0) ?? 0)) return 0;
+  return WIDE.test(char) ? 2 : 1;
+}
+
+/** Terminal cells the widest line of `text` takes, color codes excluded. */
+export function displayWidth(text: string): number {
+  let widest = 0;
+  for (const line of text.replace(SGR, '').split('\n')) {
+    let width = 0;
+    for (const char of line) width += charWidth(char);
+    widest = Math.max(widest, width);
+  }
+  return widest;
+}
+
+/** The longest prefix of `text` (one line, no color codes) that fits in `width` cells. */
+export function fitPrefix(text: string, width: number): string {
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    used += charWidth(char);
+    if (used > width) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+// Where a long word (a URL, a host name) reads best when broken: after a separator.
+const BREAK_AFTER = new Set(['/', '.', '-', '_', '?', '&', '=', ':', ',', '@', '#', ';']);
+
+/** Break one word wider than `width` into pieces, preferring to break after a separator. */
+function breakWord(word: string, width: number): string[] {
+  const pieces: string[] = [];
+  let rest = word;
+  while (displayWidth(rest) > width) {
+    const prefix = fitPrefix(rest, width);
+    let cut = prefix.length;
+    // Break after the last separator in the prefix, unless that leaves a stub under half the width.
+    for (let i = prefix.length - 1; i > 0; i--) {
+      if (BREAK_AFTER.has(prefix[i] as string) && displayWidth(prefix.slice(0, i + 1)) >= width / 2) {
+        cut = i + 1;
+        break;
+      }
+    }
+    // A width of 0 or a character wider than the width: take at least one character.
+    if (cut === 0) cut = [...rest][0]?.length ?? 1;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
+/**
+ * Wrap plain text (no color codes) to `width` cells: at spaces where possible, long words broken
+ * after a separator. Existing line breaks are kept. Joining the pieces of a broken word gives the
+ * word back, so nothing is ever lost.
+ */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const joined = line ? `${line} ${word}` : word;
+      if (displayWidth(joined) <= width) {
+        line = joined;
+        continue;
+      }
+      if (line) lines.push(line);
+      const pieces = breakWord(word, width);
+      line = pieces.pop() ?? '';
+      lines.push(...pieces);
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** The widest word of plain text: what a column needs to wrap it at spaces only. */
+export function longestWord(text: string): number {
+  return Math.max(0, ...text.split(/[ \n]/).map(displayWidth));
+}
+
+/** A paragraph for the terminal: wrapped when there is a width, as is when not; ends with a newline. */
+export function fitParagraph(text: string, width: number | undefined): string {
+  return `${width === undefined ? text : wrapText(text, width).join('\n')}\n`;
+}
