@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
-import { screenLines, screenWidth, startInPty } from '../helpers/pty.js';
+import { needsPty, screenLines, screenWidth, startInPty } from '../helpers/pty.js';
 
 let up: TestServer;
 let failing: TestServer;
@@ -104,21 +104,24 @@ describe('no terminal and no COLUMNS', () => {
 });
 
 describe('a real terminal 80 columns wide', () => {
-  it.each(Object.keys(COMMANDS) as (keyof typeof COMMANDS)[])('%s: nothing on screen is wider than 80', async (command) => {
+  it.for(Object.keys(COMMANDS) as (keyof typeof COMMANDS)[])('%s: nothing on screen is wider than 80', async (command, ctx) => {
+    needsPty(ctx);
     const result = await startInPty(COMMANDS[command](), { cols: 80 }).result;
     const lines = screenLines(result.output);
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.filter((line) => screenWidth(line) > 80)).toEqual([]);
   });
 
-  it('check: the two long names stay two different names', async () => {
+  it('check: the two long names stay two different names', async (ctx) => {
+    needsPty(ctx);
     const result = await startInPty(COMMANDS.check(), { cols: 80 }).result;
     // What a line ends as on screen: the text after its last carriage return.
     const screen = screenLines(result.output).map((line) => line.split('\r').at(-1) as string);
     expect(firstColumn(screen.join('\n'))).toEqual([...longUrls, `${failing.url}/status`]);
   });
 
-  it("the terminal's own width wins over COLUMNS", async () => {
+  it("the terminal's own width wins over COLUMNS", async (ctx) => {
+    needsPty(ctx);
     const result = await startInPty(COMMANDS.list(), { cols: 100, env: { COLUMNS: '60' } }).result;
     const widest = Math.max(...screenLines(result.output).map(screenWidth));
     expect(widest).toBeGreaterThan(60);

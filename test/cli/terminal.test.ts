@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startHttp, startTcp, type TestServer } from '../helpers/servers.js';
-import { screenLines, startInPty, type RunningPty } from '../helpers/pty.js';
+import { needsPty, screenLines, startInPty, type RunningPty } from '../helpers/pty.js';
 
 const ESC = '\u001b';
 const SPINNER_FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
@@ -40,7 +40,8 @@ async function inFlight(count: number): Promise<void> {
 }
 
 describe('zero-column terminal (script </dev/null, as CI wrappers run it)', () => {
-  it('check draws no spinner and ends within its budget, with a readable table', async () => {
+  it('check draws no spinner and ends within its budget, with a readable table', async (ctx) => {
+    needsPty(ctx);
     const started = performance.now();
     const run = pty(['check', '--timeout', '1s', '--retries', '0', '--no-canaries', up.url, silentUrl], { cols: 0, rows: 0 });
     const result = await run.result;
@@ -56,7 +57,8 @@ describe('zero-column terminal (script </dev/null, as CI wrappers run it)', () =
 });
 
 describe('Ctrl-C at a real terminal while the spinner shows', () => {
-  it('check exits 130 within 500 ms and prints the partial results', async () => {
+  it('check exits 130 within 500 ms and prints the partial results', async (ctx) => {
+    needsPty(ctx);
     const run = pty(['check', '--timeout', '60s', '--no-canaries', up.url, silentUrl], { cols: 100, typing: true });
     // The spinner shows the up service done and the silent one holds the run.
     await Promise.all([run.waitFor(/1\/2 checked/), inFlight(1)]);
@@ -71,7 +73,8 @@ describe('Ctrl-C at a real terminal while the spinner shows', () => {
     expect(screen).toMatch(/UNKNOWN · 2 services: 1 up, 1 unknown · .* · interrupted/);
   });
 
-  it('wait exits 130 within 500 ms and says it was interrupted', async () => {
+  it('wait exits 130 within 500 ms and says it was interrupted', async (ctx) => {
+    needsPty(ctx);
     const run = pty(['wait', '--timeout', '60s', '--probe-timeout', '60s', '--no-canaries', silentUrl], { cols: 100, typing: true });
     await Promise.all([run.waitFor(/waiting for 1 services/), inFlight(1)]);
     const typedAt = performance.now();
@@ -84,7 +87,8 @@ describe('Ctrl-C at a real terminal while the spinner shows', () => {
 });
 
 describe('the spinner', () => {
-  it('redraws at most about 10 times a second, on one line cut to the width', async () => {
+  it('redraws at most about 10 times a second, on one line cut to the width', async (ctx) => {
+    needsPty(ctx);
     const run = pty(['check', '--timeout', '2s', '--retries', '0', '--no-canaries', `${silentUrl}${'a-long-path/'.repeat(12)}`], { cols: 40 });
     const result = await run.result;
     expect(result.code).toBe(2);
@@ -96,14 +100,16 @@ describe('the spinner', () => {
     for (const part of spinnerLine.split('\r')) expect([...part].length).toBeLessThan(40);
   });
 
-  it('with NO_COLOR draws with carriage returns only: no escape sequence reaches the terminal', async () => {
+  it('with NO_COLOR draws with carriage returns only: no escape sequence reaches the terminal', async (ctx) => {
+    needsPty(ctx);
     const result = await pty(['check', '--no-canaries', up.url], { cols: 80, env: { NO_COLOR: '1' } }).result;
     expect(result.code).toBe(0);
     expect(result.output).toMatch(SPINNER_FRAME);
     expect(result.output).not.toContain(ESC);
   });
 
-  it('with TERM=dumb does not draw at all, and nothing is colored', async () => {
+  it('with TERM=dumb does not draw at all, and nothing is colored', async (ctx) => {
+    needsPty(ctx);
     const result = await pty(['check', '--no-canaries', up.url], { cols: 80, env: { TERM: 'dumb' } }).result;
     expect(result.code).toBe(0);
     expect(result.output).not.toMatch(SPINNER_FRAME);
@@ -111,7 +117,8 @@ describe('the spinner', () => {
     expect(result.output).toMatch(/UP · 1 service: 1 up/);
   });
 
-  it('colors where color is allowed (what the two tests above turn off)', async () => {
+  it('colors where color is allowed (what the two tests above turn off)', async (ctx) => {
+    needsPty(ctx);
     const result = await pty(['check', '--no-canaries', up.url], { cols: 80 }).result;
     expect(result.output).toMatch(SPINNER_FRAME);
     expect(result.output).toContain(`${ESC}[`);

@@ -4,8 +4,22 @@
  * so "\x03" is the user pressing Ctrl-C: the line discipline, not the test, turns it into SIGINT.
  * stdout and stderr share the terminal, so `output` holds both, with the terminal's \r\n.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { BIN } from './cli.js';
+
+/** util-linux `script` (BSD's, on macOS, takes other arguments). */
+export const HAS_PTY = /util-linux/.test(spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout ?? '');
+
+/**
+ * First thing in a pty test: without util-linux `script` the test is reported as skipped with the
+ * reason (never as passed), and under CI=true, where it must run, it fails.
+ */
+export function needsPty(context: { skip: (note?: string) => never }): void {
+  if (HAS_PTY) return;
+  const why = 'did not run: needs util-linux `script` to run outage in a pseudo-terminal';
+  if (process.env.CI === 'true') throw new Error(`${why}, and CI must run it`);
+  context.skip(why);
+}
 
 export interface PtyOptions {
   /** The terminal's size as `stty` sets it; 0 columns is what `script </dev/null` gives. */
