@@ -6,7 +6,6 @@
  * column's floor; when even the floors do not fit, optional columns are left out; when that is
  * not enough, each row becomes a block of `Title  value` lines instead, which fits any width.
  */
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Redact } from '../core/redact.js';
 import { displayWidth, longestWord, wrapText } from './wrap.js';
@@ -44,7 +43,7 @@ export interface FitOptions {
   redact?: Redact;
 }
 
-/** The border characters cli-table3 draws: one per column plus one, and a space either side of each cell. */
+/** The border characters: one per column plus one, and a space either side of each cell. */
 const borders = (count: number) => count + 1 + 2 * count;
 
 export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOptions): string {
@@ -61,19 +60,30 @@ export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOp
   return renderBlocks(columns, rows, options);
 }
 
+/**
+ * The box, drawn here rather than by a table library: cli-table3 measured widths its own way (a
+ * zero-width joiner as one cell) and cut any cell it found too wide with `…` — the stubs this
+ * module exists to prevent. Cells arrive wrapped to their column, so nothing is ever cut.
+ */
 function renderTable(columns: Column[], rows: Cell[][], widths: number[], chalk: ChalkInstance): string {
-  const table = new Table({
-    head: columns.map((c, i) => wrapText(c.title, widths[i] as number).map((line) => chalk.bold(line)).join('\n')),
-    style: { head: [], border: [] },
-    colWidths: widths.map((w) => w + 2),
-  });
-  table.push(...rows.map((row) => row.map((cell, i) => paintCell(cell, widths[i] as number))));
-  return `${table.toString()}\n`;
+  const rule = (left: string, middle: string, right: string) => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
+  const head = columns.map((column) => ({ text: column.title, paint: (text: string) => chalk.bold(text) }));
+  const lines = [rule('┌', '┬', '┐'), ...drawRow(head, widths)];
+  for (const row of rows) lines.push(rule('├', '┼', '┤'), ...drawRow(row, widths));
+  lines.push(rule('└', '┴', '┘'));
+  return `${lines.join('\n')}\n`;
 }
 
-function paintCell(cell: Cell, width: number): string {
-  const text = wrapText(cell.text, width).join('\n');
-  return cell.paint ? cell.paint(text) : text;
+/** One row: each cell wrapped to its column, painted line by line, padded to the column. */
+function drawRow(row: Cell[], widths: number[]): string[] {
+  const cells = widths.map((width, i) => {
+    const cell = row[i] ?? { text: '' };
+    return wrapText(cell.text, width).map((line) => ({ line: cell.paint ? cell.paint(line) : line, width: displayWidth(line) }));
+  });
+  const height = Math.max(...cells.map((lines) => lines.length));
+  return Array.from({ length: height }, (_, n) =>
+    `│${cells.map((lines, i) => ` ${lines[n]?.line ?? ''}${' '.repeat(Math.max(0, (widths[i] as number) - (lines[n]?.width ?? 0)))} `).join('│')}│`,
+  );
 }
 
 function naturalWidths(columns: Column[], rows: Cell[][]): number[] {

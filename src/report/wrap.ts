@@ -8,14 +8,27 @@ const SGR = /\u001b\[[0-9;]*m/g;
 // Marks drawn on the previous character (variation selectors are among them).
 const MARK = /^\p{M}$/u;
 // Zero-width space, joiners, direction marks, word joiner.
-const isZeroWidth = (code: number) => (code >= 0x200b && code <= 0x200f) || code === 0x2060 || MARK.test(String.fromCodePoint(code));
+const isZeroWidth = (char: string) => {
+  const code = char.codePointAt(0) ?? 0;
+  return (code >= 0x200b && code <= 0x200f) || code === 0x2060 || MARK.test(char);
+};
 // East Asian wide and fullwidth characters, and emoji drawn as emoji: two cells each.
 const WIDE =
-  /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
+  /^[\p{Emoji_Presentation}\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3040-\u4dbf\u4e00-\ua4cf\ua960-\ua97c\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6b\uff00-\uff60\uffe0-\uffe6\u{1b000}-\u{1b001}\u{1f200}-\u{1f251}\u{20000}-\u{3fffd}]$/u;
 
-function charWidth(char: string): number {
-  if (isZeroWidth(char.codePointAt(0) ?? 0)) return 0;
-  return WIDE.test(char) ? 2 : 1;
+// Text is measured and cut by grapheme cluster (what the user sees as one character: a letter
+// with its accents, an emoji with its selector or joined family), so a cut never splits one.
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function clusters(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+function clusterWidth(cluster: string): number {
+  const first = String.fromCodePoint(cluster.codePointAt(0) ?? 0);
+  if (isZeroWidth(first)) return 0;
+  // A text symbol with the emoji-style selector (❤️) is drawn as a two-cell emoji.
+  return WIDE.test(first) || cluster.includes('\ufe0f') ? 2 : 1;
 }
 
 /** Terminal cells the widest line of `text` takes, color codes excluded. */
@@ -23,7 +36,7 @@ export function displayWidth(text: string): number {
   let widest = 0;
   for (const line of text.replace(SGR, '').split('\n')) {
     let width = 0;
-    for (const char of line) width += charWidth(char);
+    for (const cluster of clusters(line)) width += clusterWidth(cluster);
     widest = Math.max(widest, width);
   }
   return widest;
@@ -33,10 +46,10 @@ export function displayWidth(text: string): number {
 export function fitPrefix(text: string, width: number): string {
   let used = 0;
   let end = 0;
-  for (const char of text) {
-    used += charWidth(char);
+  for (const cluster of clusters(text)) {
+    used += clusterWidth(cluster);
     if (used > width) break;
-    end += char.length;
+    end += cluster.length;
   }
   return text.slice(0, end);
 }
@@ -59,7 +72,7 @@ function breakWord(word: string, width: number): string[] {
       }
     }
     // A width of 0 or a character wider than the width: take at least one character.
-    if (cut === 0) cut = [...rest][0]?.length ?? 1;
+    if (cut === 0) cut = clusters(rest)[0]?.length ?? 1;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut);
   }

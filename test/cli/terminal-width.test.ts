@@ -25,7 +25,7 @@ const COMMANDS = {
   catalog: () => ['catalog'],
 };
 
-/** The first column of a cli-table3 table, each cell's wrapped lines joined back together. */
+/** The first column of a table, each cell's wrapped lines joined back together. */
 function firstColumn(text: string): string[] {
   const cells: string[] = [];
   let current: string[] | undefined;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeChalk } from '../../src/report/colors.js';
 import { fitWidths, renderFitted, type Column } from '../../src/report/fit.js';
 import { displayWidth, wrapText } from '../../src/report/wrap.js';
+import { terminalSafe } from '../../src/report/escape.js';
 
 const urlish = fc.stringMatching(/^[a-z0-9./:?&=_-]{1,120}$/);
 
@@ -98,6 +99,19 @@ describe('renderFitted', () => {
       for (const line of text.trimEnd().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(width);
       expect(serviceCells(text)).toEqual(names);
     }
+  });
+
+  it('never cuts a cell (…) and keeps every line of the box the same width, whatever the characters (property)', () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('名', '🚨', '❤\ufe0f', 'e\u0301', '✔', 'ｱ', '\u200d', '한'), fc.string({ unit: 'grapheme' })), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), fc.integer({ min: 10, max: 100 }), (cells, width) => {
+        const safe = cells.map((cell) => terminalSafe(cell).replace(/…/g, ''));
+        const out = renderFitted([{ title: 'Service', min: 12 }, { title: 'Reason', min: 24 }], safe.map((cell) => [{ text: cell }, { text: cell }]), { chalk, width });
+        expect(out).not.toContain('…');
+        const table = out.split('\n').filter((line) => /^[┌│├└]/.test(line));
+        expect(new Set(table.map(displayWidth)).size).toBeLessThanOrEqual(1);
+      }),
+    );
   });
 
   it('redacts before wrapping, so a line break never splits a secret past the redactor', () => {
