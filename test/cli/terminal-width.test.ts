@@ -120,6 +120,21 @@ describe('a real terminal 80 columns wide', () => {
     expect(firstColumn(screen.join('\n'))).toEqual([...longUrls, `${failing.url}/status`]);
   });
 
+  it('watch: the table it redraws fits too, and Ctrl-C ends it with 130', async (ctx) => {
+    needsPty(ctx);
+    const run = startInPty(['watch', '--interval', '1s', '--no-canaries', ...longUrls], { cols: 80, typing: true });
+    try {
+      await run.waitFor(/Ctrl-C to stop/);
+      run.type('\u0003');
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      expect(screenLines(result.output).filter((line) => screenWidth(line) > 80)).toEqual([]);
+      expect(result.output).toMatch(/service-alpha\//);
+    } finally {
+      run.kill();
+    }
+  });
+
   it("the terminal's own width wins over COLUMNS", async (ctx) => {
     needsPty(ctx);
     const result = await startInPty(COMMANDS.list(), { cols: 100, env: { COLUMNS: '60' } }).result;
