@@ -5,6 +5,7 @@ import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
+import { startSpinner } from './spinner.js';
 
 export interface CheckFlags extends OutputFlags, SelectionFlags {
   failOn: FailOn;
@@ -21,32 +22,15 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
   });
   const redact = createRedactor(prepared.secrets);
   const trap = trapSignals();
-  const spinner = process.stderr.isTTY && !flags.quiet ? await startSpinner(`0/${prepared.services.length} checked`) : undefined;
+  const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
   const report = await runCheck(prepared, {
     signal: trap.signal,
     failOn: flags.failOn,
     onProgress: (done, total) => spinner?.text(`${done}/${total} checked`),
-  }).finally(() => {
-    spinner?.stop();
+  }).finally(async () => {
+    await spinner?.stop();
     trap.dispose();
   });
   await writeOutputs(report, output, flags, redact);
   return trap.received() ? trap.exitCode() : report.exitCode;
-}
-
-export interface Spinner {
-  text(text: string): void;
-  stop(): void;
-}
-
-/** An ora spinner on stderr; callers only start one when stderr is a terminal. */
-export async function startSpinner(text: string): Promise<Spinner> {
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream: process.stderr, text }).start();
-  return {
-    text: (value) => {
-      spinner.text = value;
-    },
-    stop: () => spinner.stop(),
-  };
 }

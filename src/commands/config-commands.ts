@@ -12,9 +12,23 @@ import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
 import { probesFor } from '../probes/registry.js';
 import { createRedactor } from '../core/redact.js';
 import { terminalSafe } from '../report/escape.js';
+import { makeChalk } from '../report/colors.js';
+import { renderFitted, type Column } from '../report/fit.js';
+import { fitParagraph } from '../report/wrap.js';
 import { formatDuration } from '../core/duration.js';
 import { STARTER_CONFIG } from './starter-config.js';
 import { writeStdout } from './output.js';
+import { outputColumns } from './terminal.js';
+
+/** Names and targets wrap (never cut into look-alike stubs); the short columns keep their width. */
+const LIST_COLUMNS: Column[] = [
+  { title: 'Service', min: 12 },
+  { title: 'Target', min: 16 },
+  { title: 'Probes' },
+  { title: 'Tags', min: 8 },
+  { title: 'Critical', fixed: true },
+  { title: 'Timeout' },
+];
 
 export async function runListCommand(targets: string[], flags: { config?: string; tag: string[]; json?: boolean }): Promise<number> {
   const prepared = await prepareCheck({ configPath: flags.config, targets, tags: flags.tag });
@@ -33,12 +47,12 @@ export async function runListCommand(targets: string[], flags: { config?: string
     await writeStdout(redact(`${JSON.stringify({ concurrency: prepared.concurrency, services }, null, 2)}\n`));
     return 0;
   }
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Service', 'Target', 'Probes', 'Tags', 'Critical', 'Timeout'], style: { head: [], border: [] } });
-  for (const s of services) {
-    table.push([terminalSafe(s.name), terminalSafe(s.target), s.probes.join(' → '), s.tags.join(', '), s.critical ? 'yes' : 'no', `${formatDuration(s.timeoutMs)} × ${s.retries + 1}`]);
-  }
-  await writeStdout(redact(`${table.toString()}\n${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once\n`));
+  const rows = services.map((s) =>
+    [terminalSafe(s.name), terminalSafe(s.target), s.probes.join(' → '), s.tags.join(', '), s.critical ? 'yes' : 'no', `${formatDuration(s.timeoutMs)} × ${s.retries + 1}`].map((text) => ({ text })),
+  );
+  const width = outputColumns();
+  const table = renderFitted(LIST_COLUMNS, rows, { chalk: makeChalk(0), width, redact });
+  await writeStdout(redact(`${table}${fitParagraph(`${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once`, width)}`));
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { FORMATS, type RenderOptions } from '../report/formats.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Redact } from '../core/redact.js';
 import type { Report } from '../probes/result.js';
+import { outputColumns } from './terminal.js';
 
 export interface OutputFlags {
   format?: FormatName;
@@ -44,7 +45,8 @@ export function planOutput(flags: OutputFlags): OutputPlan {
 export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact): Promise<void> {
   const terminal: RenderOptions = {
     chalk: makeChalk(colorLevel({ color: flags.color, isTTY: process.stdout.isTTY })),
-    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    columns: outputColumns(),
+    redact,
     verbose: flags.verbose,
     quiet: flags.quiet,
     emoji: flags.emoji,

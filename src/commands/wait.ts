@@ -12,10 +12,10 @@ import { createRedactor } from '../core/redact.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
-import { startSpinner } from './check.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { writeStdout } from './output.js';
 import { sleep, trapSignals } from './signals.js';
+import { startSpinner } from './spinner.js';
 
 export type Until = 'up' | 'degraded' | 'down';
 
@@ -57,8 +57,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // With --json, stdout holds only the JSON document; progress goes to stderr.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(redact(`${line}\n`));
   const trap = trapSignals();
-  const tty = process.stderr.isTTY;
-  const spinner = tty ? await startSpinner(`waiting for ${prepared.services.length} services`) : undefined;
+  // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
+  const spinner = startSpinner(`waiting for ${prepared.services.length} services`, { color: flags.color });
   // The whole wait is one budget; each round's attempts get at most what is left of it.
   const budget = startBudget(timeoutMs, trap.signal);
   const passes = new Map<string, number>();
@@ -77,22 +77,22 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         const ok = reached(service.status, flags.until);
         passes.set(service.name, ok ? (passes.get(service.name) ?? 0) + 1 : 0);
         const state = describe(service);
-        if (!tty && lastState.get(service.name) !== state) say(`${clock()} ${service.name} ${state}`);
+        if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${service.name} ${state}`);
         lastState.set(service.name, state);
       }
       const pending = report.services.filter((s) => (passes.get(s.name) ?? 0) < stable);
       if (pending.length === 0) {
-        spinner?.stop();
+        await spinner.stop();
         say(`ready: ${report.services.length === 1 ? report.services[0]?.name : `all ${report.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
         if (flags.json) await writeStdout(redact(renderJson(report)));
         return 0;
       }
-      spinner?.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
+      spinner.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
       failedRounds = pending.every((s) => (passes.get(s.name) ?? 0) > 0) ? 0 : failedRounds + 1;
       await sleep(Math.min(nextDelay(intervalMs, failedRounds), budget.remaining()), trap.signal);
     }
   } finally {
-    spinner?.stop();
+    await spinner.stop();
     budget.dispose();
     trap.dispose();
   }

@@ -14,6 +14,7 @@ import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';
+import { outputColumns } from './terminal.js';
 
 export interface WatchFlags extends SelectionFlags {
   interval: string;
@@ -61,7 +62,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
       }
       if (tty) {
         const since = (s: ServiceResult) => formatDuration(now - (states.get(s.name)?.since ?? now));
-        const table = renderTable(report, { chalk, columns: process.stdout.columns, since });
+        const table = renderTable(report, { chalk, columns: outputColumns(), since, redact });
         // Home the cursor and clear: the table replaces itself instead of scrolling.
         out(`\u001b[H\u001b[2J${table}${chalk.dim(`Updated ${clock(new Date(now))} · every ${formatDuration(intervalMs)} · Ctrl-C to stop`)}\n`);
       }

@@ -13,12 +13,15 @@ import { renderPrometheus } from './prometheus.js';
 import { renderSummary, renderTable, renderWarnings } from './table.js';
 import { renderTap } from './tap.js';
 import type { Report } from '../probes/result.js';
+import type { Redact } from '../core/redact.js';
 import { renderVerbose } from './verbose.js';
 
 export interface RenderOptions {
   chalk: ChalkInstance;
-  /** Terminal width for the table; undefined when not writing to a terminal. */
+  /** Width the table fits (the terminal's, or COLUMNS); undefined: natural width. */
   columns?: number;
+  /** The table wraps: secrets must be out before a line break can split one. */
+  redact?: Redact;
   verbose?: boolean;
   quiet?: boolean;
   emoji?: boolean;
@@ -28,7 +31,7 @@ export type Renderer = (report: Report, options: RenderOptions) => string;
 
 export const FORMATS: Record<FormatName, Renderer> = {
   table: (report, options) => {
-    if (options.quiet) return `${renderSummary(report, options.chalk)}\n${renderWarnings(report, options.chalk)}`;
+    if (options.quiet) return `${renderSummary(report, options.chalk)}\n${renderWarnings(report, options.chalk, options)}`;
     return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk) : '');
   },
   json: (report) => renderJson(report),

@@ -1,72 +1,86 @@
 /** The default terminal output: one row per service in config order, then a summary line. */
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../core/duration.js';
-import { paintStatus } from './colors.js';
+import { makeChalk, paintStatus } from './colors.js';
 import { terminalSafe } from './escape.js';
-import { CELL_TITLES, probeCells, type Cell } from './cells.js';
+import { CELL_TITLES, probeCells, type Cell as ProbeCell } from './cells.js';
+import { renderFitted, type Cell, type Column } from './fit.js';
 import type { Report, ServiceResult } from '../probes/result.js';
+import type { Redact } from '../core/redact.js';
 import { diagnosisLines } from './diagnosis.js';
+import { displayWidth, wrapText } from './wrap.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
-  /** Terminal width, to wrap the reason column; undefined when not a terminal. */
+  /** Width to fit: the terminal's, or COLUMNS; undefined renders at the natural width. */
   columns?: number;
   /** `outage watch`: how long each service has been in its state, shown as a column. */
   since?: (service: ServiceResult) => string;
+  /** Secrets out before wrapping (see FitOptions). */
+  redact?: Redact;
+}
+
+const plain = makeChalk(0);
+
+/**
+ * The columns' floors at a given width: a reason stays readable (24 cells) and a name keeps
+ * 12 cells, wrapping rather than being cut; status and age never wrap; the probe cells wrap at
+ * spaces only (`200 ·` over `41ms`). When the table still does not fit, the probe columns go
+ * first, left to right (the reason says what failed): about 56 columns hold service, status and
+ * reason; below that each service becomes a block.
+ */
+function columnsFor(since: boolean): Column[] {
+  return [
+    { title: 'Service', min: 12 },
+    { title: 'Status', fixed: true },
+    ...(since ? [{ title: 'Since', fixed: true }] : []),
+    ...CELL_TITLES.map((title, i) => ({ title, drop: i })),
+    { title: 'Reason', min: 24 },
+  ];
 }
 
 export function renderTable(report: Report, options: TableOptions): string {
-  const { chalk } = options;
-  const since = options.since;
-  const head = ['Service', 'Status', ...(since ? ['Since'] : []), ...CELL_TITLES, 'Reason'].map((h) => chalk.bold(h));
-  const rows = report.services.map((service) => [
-    service.critical ? terminalSafe(service.name) : `${terminalSafe(service.name)} ${chalk.dim('(non-critical)')}`,
-    paintStatus(chalk, service.status),
-    ...(since ? [since(service)] : []),
-    ...probeCells(service).map((cell) => paintCell(chalk, cell)),
-    service.status === 'up' ? chalk.dim(terminalSafe(service.reason)) : terminalSafe(service.reason),
+  const { chalk, since } = options;
+  const rows = report.services.map((service): Cell[] => [
+    serviceCell(service, chalk),
+    { text: paintStatus(plain, service.status), paint: (text) => paintStatus(chalk, service.status, text) },
+    ...(since ? [{ text: since(service) }] : []),
+    ...probeCells(service).map((cell) => ({ text: cell.text, paint: (text: string) => paintCell(chalk, { ...cell, text }) })),
+    { text: terminalSafe(service.reason), paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined },
   ]);
-  const colWidths = options.columns ? fitColumns([head, ...rows], options.columns) : [];
-  const table = new Table({ head, style: { head: [], border: [] }, wordWrap: colWidths.length > 0, colWidths });
-  table.push(...rows);
-  return `${table.toString()}\n${renderSummary(report, chalk)}\n${renderWarnings(report, chalk)}`;
+  const table = renderFitted(columnsFor(Boolean(since)), rows, { chalk, width: options.columns, redact: options.redact });
+  return `${table}${renderSummary(report, chalk, options.columns)}\n${renderWarnings(report, chalk, options)}`;
 }
 
-const MIN_REASON = 24;
-
-/**
- * On a terminal the table fits its width: the reason wraps in what the other columns leave, and a
- * long service name gives way (wraps too) before the reason drops below a readable width.
- */
-function fitColumns(rows: string[][], columns: number): (number | null)[] {
-  const count = rows[0]?.length ?? 0;
-  const natural = Array.from({ length: count - 1 }, (_, i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2);
-  const borders = count + 1;
-  const middle = natural.slice(1).reduce((a, b) => a + b, 0);
-  let name = natural[0] ?? 0;
-  if (columns - borders - middle - name < MIN_REASON) name = Math.max(12, columns - borders - middle - MIN_REASON);
-  return [name, ...natural.slice(1).map(() => null), Math.max(10, columns - borders - middle - name)];
-}
-
-function visibleWidth(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return Math.max(...text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => [...line].length));
+function serviceCell(service: ServiceResult, chalk: ChalkInstance): Cell {
+  const name = terminalSafe(service.name);
+  if (service.critical) return { text: name };
+  return { text: `${name} (non-critical)`, paint: (text) => text.replace(/\(non-critical\)$/, chalk.dim('(non-critical)')) };
 }
 
 /**
  * Shown even with -q: whose problem it is (a local network verdict, a likely common cause), and
- * warnings that make the report less trustworthy.
+ * warnings that make the report less trustworthy. Wrapped to the width, continuation indented.
  */
-export function renderWarnings(report: Report, chalk: ChalkInstance): string {
-  const lines = diagnosisLines(report).map(({ label, text }) =>
-    `${label === 'local network problem' ? chalk.magenta.bold(`${label}:`) : chalk.cyan.bold(`${label}:`)} ${terminalSafe(text)}`,
-  );
-  lines.push(...report.warnings.map((w) => `${chalk.yellow('warning:')} ${w}`));
-  return lines.map((line) => `${line}\n`).join('');
+export function renderWarnings(report: Report, chalk: ChalkInstance, { columns, redact = (t) => t }: { columns?: number; redact?: Redact } = {}): string {
+  const lines = diagnosisLines(report).map(({ label, text }) => ({
+    label: `${label}:`,
+    paint: label === 'local network problem' ? chalk.magenta.bold : chalk.cyan.bold,
+    text: redact(terminalSafe(text)),
+  }));
+  lines.push(...report.warnings.map((w) => ({ label: 'warning:', paint: chalk.yellow, text: redact(w) })));
+  return lines
+    .map(({ label, paint, text }) => {
+      const wrapped = columns === undefined ? [`${label} ${text}`] : wrapText(`${label} ${text}`, Math.max(10, columns - 2));
+      const first = wrapped[0] as string;
+      const head = first.startsWith(label) ? `${paint(label)}${first.slice(label.length)}` : first;
+      return [head, ...wrapped.slice(1).map((line) => `  ${line}`)].map((line) => `${line}\n`).join('');
+    })
+    .join('');
 }
 
-export function renderSummary(report: Report, chalk: ChalkInstance): string {
+/** `DOWN · 5 services: 1 up, 2 down · 1.23s`; at a width, it breaks between its parts. */
+export function renderSummary(report: Report, chalk: ChalkInstance, columns?: number): string {
   const { counts } = report;
   const total = report.services.length;
   const parts = [
@@ -75,12 +89,23 @@ export function renderSummary(report: Report, chalk: ChalkInstance): string {
     counts.down ? chalk.red(`${counts.down} down`) : '',
     counts.unknown ? chalk.magenta(`${counts.unknown} unknown`) : '',
   ].filter(Boolean);
-  const interrupted = report.interrupted ? chalk.magenta(' · interrupted') : '';
-  return `${paintStatus(chalk, report.status, report.status.toUpperCase())} · ${total} service${total === 1 ? '' : 's'}: ${parts.join(', ')} · ${formatDuration(report.durationMs)}${interrupted}`;
+  const segments = [
+    paintStatus(chalk, report.status, report.status.toUpperCase()),
+    `${total} service${total === 1 ? '' : 's'}: ${parts.join(', ')}`,
+    formatDuration(report.durationMs),
+    ...(report.interrupted ? [chalk.magenta('interrupted')] : []),
+  ];
+  if (columns === undefined) return segments.join(' · ');
+  const lines = [segments[0] as string];
+  for (const segment of segments.slice(1)) {
+    const joined = `${lines.at(-1)} · ${segment}`;
+    if (displayWidth(joined) <= columns) lines[lines.length - 1] = joined;
+    else lines.push(`  ${segment}`);
+  }
+  return lines.join('\n');
 }
 
-function paintCell(chalk: ChalkInstance, cell: Cell): string {
+function paintCell(chalk: ChalkInstance, cell: ProbeCell): string {
   if (!cell.status || cell.status === 'skipped') return chalk.dim(cell.text);
   return paintStatus(chalk, cell.status, cell.text);
 }
-
