@@ -60,13 +60,13 @@ describe('prometheus', () => {
 
   it('uses blackbox_exporter names with service and kind labels', () => {
     const text = renderPrometheus(everyStatusReport());
-    expect(text).toContain('probe_success{service="Facebook"} 0');
-    expect(text).toContain('probe_success{service="Up service"} 1');
-    expect(text).toContain('probe_http_status_code{service="Facebook"} 503');
-    expect(text).toContain('probe_http_duration_seconds{service="Up service",phase="processing"} 0.03');
-    expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service"} 1800403200');
-    expect(text).toContain('outage_probe_success{service="Facebook",kind="http"} 0');
-    expect(text).toContain('outage_service_status{service="Interrupted",status="unknown"} 1');
+    expect(text).toContain('probe_success{service="Facebook",critical="true"} 0');
+    expect(text).toContain('probe_success{service="Up service",critical="true"} 1');
+    expect(text).toContain('probe_http_status_code{service="Facebook",critical="true"} 503');
+    expect(text).toContain('probe_http_duration_seconds{service="Up service",critical="true",phase="processing"} 0.03');
+    expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service",critical="true"} 1800403200');
+    expect(text).toContain('outage_probe_success{service="Facebook",critical="true",kind="http"} 0');
+    expect(text).toContain('outage_service_status{service="Interrupted",critical="true",status="unknown"} 1');
     expect(text).toContain(`probe_success{service="Slow quote \\" apostrophe ' <tag> & ]]> pipe | back\\\\slash new\\nline`);
   });
 });
