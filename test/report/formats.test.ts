@@ -139,7 +139,9 @@ describe('nagios', () => {
   it('is one plugin line with the status word of the exit code and perfdata', () => {
     const text = renderNagios(everyStatusReport());
     expect(text.trimEnd().split('\n')).toHaveLength(1);
-    expect(text).toMatch(/^OUTAGE UNKNOWN - 1 of 5 unknown: Interrupted \(interrupted\); 2 of 5 down: Facebook \(http\.status 503\), Optional \(http\.status 503\) \[non-critical\]; 1 of 5 degraded: Slow /);
+    expect(text).toMatch(
+      /^OUTAGE UNKNOWN - 1 of 5 unknown, 2 down, 1 degraded: Interrupted \(interrupted: interrupted before it finished\); down: Facebook \(http\.status: HTTP 503 quote .*\), Optional \(http\.status: HTTP 503 .*\) \[non-critical\]; degraded: Slow .* \(tls\.expiring: TLSv1\.3\) \| /,
+    );
     const perf = text.split(' | ')[1]?.trim().split(' ') ?? [];
     expect(perf).toContain('facebook_total=0.041s;2;;0');
     expect(perf).toContain('facebook_cert_days=61;14:;0:;;');
