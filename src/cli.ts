@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
 import { FORMAT_NAMES } from './report/format-names.js';
+import { unknownOutput } from './report/nagios-line.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -143,14 +144,46 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = ExitCode.usage;
     return;
   }
+  const nagios = nagiosRequested(argv.slice(2));
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = exitCodeFor(error);
+    process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
   }
+  // A plugin's exit code is 0-3; Nagios reads any other (130 after a SIGINT) as a broken plugin.
+  if (nagios && Number(process.exitCode ?? 0) > ExitCode.unknown) process.exitCode = ExitCode.unknown;
   // Everything is written by now. Nothing should hold the event loop, but if a socket or timer
   // ever does, the user's shell must not hang: exit anyway shortly after (unref: never delays).
   setTimeout(() => process.exit(), 1000).unref();
+}
+
+/**
+ * Whether this is `check --format nagios` (or `-f nagios`, `--format=nagios`, `-qf nagios`), found
+ * without commander: a bad flag elsewhere on the line must still be answered as a plugin.
+ */
+function nagiosRequested(args: string[]): boolean {
+  if (args[0] !== 'check') return false;
+  let format: string | undefined;
+  for (let i = 1; i < args.length && args[i] !== '--'; i++) {
+    const arg = args[i] as string;
+    const inline = /^--format=(.*)$/.exec(arg) ?? /^-[qv]*f(.+)$/.exec(arg);
+    if (inline) format = inline[1];
+    else if (arg === '--format' || /^-[qv]*f$/.test(arg)) format = args[++i];
+  }
+  return format === 'nagios';
+}
+
+/**
+ * Under `--format nagios`, an error the plugin cannot check past (a bad flag, an invalid config, a
+ * report file it cannot write) is the plugin result UNKNOWN with the reason, on stdout where
+ * Nagios reads it, not exit 64 or 78, which Nagios shows as a broken plugin without its output.
+ */
+function nagiosExitCodeFor(error: unknown): number {
+  const code = exitCodeFor(error);
+  if (code === 0) return 0;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stdout.write(unknownOutput(error instanceof OutageError || error instanceof CommanderError ? message : `internal error: ${message}`));
+  return ExitCode.unknown;
 }
 
 function exitCodeFor(error: unknown): number {

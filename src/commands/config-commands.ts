@@ -1,14 +1,16 @@
 /**
  * The commands around `check` that never touch the network: `list`, `validate`, `init`, `schema`.
  */
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { prepareCheck } from '../check.js';
 import { findConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
+import { makeDirectories, whyNotWritten } from '../core/write-file.js';
 import { probesFor } from '../probes/registry.js';
 import { createRedactor } from '../core/redact.js';
 import { terminalSafe } from '../report/escape.js';
@@ -67,14 +69,23 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
   return 0;
 }
 
+/**
+ * Missing parent directories are created, as `mkdir -p` would (and `git init DIR` does): asking
+ * for `outage init .config/outagerc.yaml` in a fresh repository means the directory too.
+ */
 export async function runInitCommand(path: string | undefined): Promise<number> {
   const file = resolve(path ?? '.outagerc.yaml');
+  const cannot = (why: string) => new OutageError('init.write_failed', `cannot write ${file}: ${why}`, ExitCode.cantCreate);
+  const created = await makeDirectories(dirname(file)).catch((error: unknown) => {
+    throw cannot(whyNotWritten(error, file));
+  });
   // 'wx' fails if the file exists: init never overwrites, even in a race.
   await writeFile(file, STARTER_CONFIG, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    const why = error.code === 'EEXIST' ? 'it already exists; outage init never overwrites a file' : (error.code ?? error.message);
-    throw new OutageError('init.exists', `cannot write ${file}: ${why}`, ExitCode.cantCreate);
+    if (error.code !== 'EEXIST') throw cannot(whyNotWritten(error, file));
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw cannot('it is a directory');
+    throw new OutageError('init.exists', `cannot write ${file}: it already exists; outage init never overwrites a file`, ExitCode.cantCreate);
   });
-  await writeStdout(`Wrote ${file}\nEdit its services, then run: outage check\n`);
+  await writeStdout(`${created ? `Created the directory ${dirname(file)}\n` : ''}Wrote ${file}\nEdit its services, then run: outage check\n`);
   return 0;
 }
 

@@ -1,9 +1,12 @@
 /**
  * Where rendered reports go: stdout in the chosen format, extra `--report FORMAT=PATH` files, and
- * the GitHub step summary. Everything written passes through the redactor first.
+ * the GitHub step summary. Everything written passes through the redactor first. Report files are
+ * replaced atomically (a reader never sees half of one); a missing directory is not created,
+ * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
+import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
@@ -55,14 +58,14 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   const file: RenderOptions = { ...terminal, chalk: makeChalk(0), columns: undefined, quiet: false };
 
   for (const { format, path } of plan.files) {
-    await writeFile(path, redact(FORMATS[format](report, file))).catch((error: NodeJS.ErrnoException) => {
-      throw new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${error.code ?? error.message}`, ExitCode.cantCreate);
+    await writeFileAtomic(path, redact(FORMATS[format](report, { ...file, reportFile: path }))).catch((error: unknown) => {
+      throw new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate);
     });
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await appendFile(summaryFile, redact(renderMarkdown(report, { emoji: flags.emoji }))).catch((error: NodeJS.ErrnoException) => {
-      throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.code ?? error.message}`, ExitCode.cantCreate);
+    await appendFile(summaryFile, redact(renderMarkdown(report, { emoji: flags.emoji }))).catch((error: unknown) => {
+      throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate);
     });
   }
   await writeStdout(redact(FORMATS[plan.format](report, terminal)));

@@ -25,6 +25,8 @@ export interface RenderOptions {
   verbose?: boolean;
   quiet?: boolean;
   emoji?: boolean;
+  /** The `--report` path being written; undefined for stdout. */
+  reportFile?: string;
 }
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
@@ -39,6 +41,6 @@ export const FORMATS: Record<FormatName, Renderer> = {
   tap: (report) => renderTap(report),
   markdown: (report, options) => renderMarkdown(report, { emoji: options.emoji }),
   github: (report) => renderGithub(report),
-  prometheus: (report) => renderPrometheus(report),
+  prometheus: (report, options) => renderPrometheus(report, { reportFile: options.reportFile }),
   nagios: (report) => renderNagios(report),
 };

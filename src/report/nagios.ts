@@ -1,37 +1,96 @@
 /**
  * Nagios/Icinga plugin output: one status line with performance data after `|`
- * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code.
+ * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code. The summary comes
+ * first (`2 of 5 down, 1 degraded`), then each service not up with its code and reason, so what
+ * an alert shows says why; all within NRPE's 1024 bytes (see nagios-line.ts for what is cut).
  */
 import type { Status } from '../core/status.js';
-import { codeDetail } from './cells.js';
 import { factsOf } from '../probes/registry.js';
-import { oneLine } from './escape.js';
+import { byteLength, NRPE_LIMIT, PLUGIN_WORDS, pluginOutput, pluginText, truncateBytes } from './nagios-line.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 
-const WORD = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
+/** Worst first; the status that decides the plugin word is moved to the front. */
 const ORDER: Status[] = ['unknown', 'down', 'degraded'];
 
+/** Longest reason shown per service, tried in turn until the line fits; 0 shows the code alone. */
+const REASON_CAPS = [Infinity, 160, 80, 40, 0];
+
+interface Group {
+  status: Status;
+  services: ServiceResult[];
+}
+
+/** Bytes the status text may always use; the perfdata gets the rest, or more if the text is short. */
+const TEXT_SHARE = 768;
+
 export function renderNagios(report: Report): string {
+  const word = PLUGIN_WORDS[report.exitCode] ?? 'UNKNOWN';
+  const perf = perfdata(report.services);
+  const perfBytes = perf.length > 0 ? byteLength(` | ${perf.join(' ')}`) : 0;
+  const head = byteLength(`OUTAGE ${word} - `);
+  const budget = Math.max(TEXT_SHARE, NRPE_LIMIT - 1 - perfBytes) - head;
+  return pluginOutput(word, statusText(report, budget), perf);
+}
+
+function statusText(report: Report, budget: number): string {
   const total = report.services.length;
-  const groups = ORDER.map((status) => report.services.filter((s) => s.status === status))
-    .filter((group) => group.length > 0)
-    .map((group) => `${group.length} of ${total} ${group[0]?.status}: ${group.map(describe).join(', ')}`);
-  const text = groups.length > 0 ? groups.join('; ') : `all ${total} up`;
-  return `OUTAGE ${WORD[report.exitCode] ?? 'UNKNOWN'} - ${oneLine(text).replace(/\|/g, '/')} | ${perfdata(report.services)}\n`;
+  const groups = ORDER.map((status) => ({ status, services: report.services.filter((s) => s.status === status) }))
+    .filter((g) => g.services.length > 0)
+    .sort((a, b) => Number(b.status === report.status) - Number(a.status === report.status));
+  if (groups.length === 0) return `all ${total} up`;
+  const network = report.localNetwork?.ok === false ? report.localNetwork.reason : undefined;
+  const summary = (cap: number) =>
+    groups.map((g, i) => `${g.services.length}${i === 0 ? ` of ${total}` : ''} ${g.status}`).join(', ') +
+    (network ? ` (local network problem: ${clip(network, Math.max(cap, 80))})` : '');
+
+  for (const cap of REASON_CAPS) {
+    const text = `${summary(cap)}: ${details(groups, cap)}`;
+    if (byteLength(text) <= budget) return text;
+  }
+  // Even names and codes alone are too long: list as many services as fit, and count the rest.
+  const count = groups.reduce((n, g) => n + g.services.length, 0);
+  for (let shown = count - 1; shown > 0; shown--) {
+    const text = `${summary(0)}: ${details(firstServices(groups, shown), 0)}, … ${count - shown} more`;
+    if (byteLength(text) <= budget) return text;
+  }
+  return summary(0);
 }
 
-function describe(service: ServiceResult): string {
-  return `${service.name} (${codeDetail(service)})${service.critical ? '' : ' [non-critical]'}`;
+/** `api (http.status: HTTP 503 …), db (tcp.refused: …); degraded: web (…)` */
+function details(groups: Group[], cap: number): string {
+  return groups.map((g, i) => `${i === 0 ? '' : `${g.status}: `}${g.services.map((s) => describe(s, cap)).join(', ')}`).join('; ');
 }
 
-function perfdata(services: ServiceResult[]): string {
-  const used = new Map<string, number>();
+function describe(service: ServiceResult, cap: number): string {
+  const reason = cap > 0 && service.reason ? `: ${clip(service.reason, cap)}` : '';
+  // Names are never cut: cut names end up as identical stubs that identify nothing.
+  return `${pluginText(service.name)} (${service.code ?? service.status}${reason})${service.critical ? '' : ' [non-critical]'}`;
+}
+
+function clip(text: string, max: number): string {
+  return truncateBytes(pluginText(text), max);
+}
+
+function firstServices(groups: Group[], count: number): Group[] {
+  let left = count;
+  return groups
+    .map((g) => {
+      const services = g.services.slice(0, Math.max(left, 0));
+      left -= services.length;
+      return { ...g, services };
+    })
+    .filter((g) => g.services.length > 0);
+}
+
+/** One item per measurement, in config order: total time, then certificate days for https. */
+function perfdata(services: ServiceResult[]): string[] {
+  const used = new Set<string>();
   const out: string[] = [];
   for (const service of services) {
-    let label = service.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'service';
-    const seen = used.get(label) ?? 0;
-    used.set(label, seen + 1);
-    if (seen > 0) label = `${label}_${seen + 1}`;
+    const base = service.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'service';
+    let label = base;
+    for (let n = 2; used.has(label); n++) label = `${base}_${n}`;
+    used.add(label);
     const facts = service.probes.map(factsOf);
     const totalMs = facts.find((f) => f.latencyMs !== undefined)?.latencyMs ?? service.durationMs;
     out.push(`${label}_total=${(totalMs / 1000).toFixed(3)}s;${service.thresholds.latencyDegradedMs / 1000};;0`);
@@ -41,5 +100,5 @@ function perfdata(services: ServiceResult[]): string {
       out.push(`${label}_cert_days=${Math.floor(days)};${service.thresholds.certificateDegradedDays}:;${service.thresholds.certificateDownDays ?? 0}:;;`);
     }
   }
-  return out.join(' ');
+  return out;
 }

@@ -1,8 +1,12 @@
 /**
  * Prometheus text exposition for node_exporter's textfile collector. Metric names follow
  * blackbox_exporter where they mean the same thing, so existing dashboards and alerts carry over;
- * every sample carries a `service` label, per-probe samples a `kind` label too.
+ * every service sample carries `service` and `critical` labels, per-probe samples `kind` too.
+ * Written to a file, every sample also carries `outage_report` (the file's name): node_exporter
+ * merges all *.prom files of its directory, and two outage files with the same series would
+ * collide, one silently dropped.
  */
+import { basename } from 'node:path';
 import { STATUSES } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import type { Report } from '../probes/result.js';
@@ -22,7 +26,13 @@ const PHASES = [
   ['transfer', 'transfer'],
 ] as const;
 
-export function renderPrometheus(report: Report): string {
+export interface PrometheusOptions {
+  /** The file being written (`--report prometheus=PATH`); its name becomes `outage_report`. */
+  reportFile?: string;
+}
+
+export function renderPrometheus(report: Report, options: PrometheusOptions = {}): string {
+  const fileLabels: Record<string, string> = options.reportFile ? { outage_report: basename(options.reportFile) } : {};
   const families: Family[] = [];
   const family = (name: string, help: string): Family['samples'] => {
     const f: Family = { name, help, samples: [] };
@@ -41,7 +51,8 @@ export function renderPrometheus(report: Report): string {
   const checked = family('outage_last_check_timestamp_seconds', 'When this check started, in Unix seconds.');
 
   for (const service of report.services) {
-    const labels = { service: service.name };
+    // `critical` tells a non-critical service's probe_success 0 from one that fails the check.
+    const labels = { service: service.name, critical: String(service.critical), ...fileLabels };
     success.push({ labels, value: service.status === 'up' || service.status === 'degraded' ? 1 : 0 });
     duration.push({ labels, value: service.durationMs / 1000 });
     for (const s of STATUSES) status.push({ labels: { ...labels, status: s }, value: service.status === s ? 1 : 0 });
@@ -60,7 +71,7 @@ export function renderPrometheus(report: Report): string {
       if (facts.certificateExpiresAt) certExpiry.push({ labels, value: Date.parse(facts.certificateExpiresAt) / 1000 });
     }
   }
-  checked.push({ labels: {}, value: Date.parse(report.startedAt) / 1000 });
+  checked.push({ labels: fileLabels, value: Date.parse(report.startedAt) / 1000 });
 
   return families
     .filter((f) => f.samples.length > 0)

@@ -47,7 +47,7 @@ describe('--format and --report', () => {
     expect(promtool.error).toBeUndefined();
     expect(promtool.stdout + promtool.stderr).toBe('');
     expect(promtool.status).toBe(0);
-    expect(r.stdout).toMatch(/probe_success\{service="http:\/\/127\.0\.0\.1:\d+"\} 0/);
+    expect(r.stdout).toMatch(/probe_success\{service="http:\/\/127\.0\.0\.1:\d+",critical="true"\} 0/);
   });
 
   it.each([
@@ -74,7 +74,7 @@ describe('--format and --report', () => {
   it('a report path that cannot be written is a clear error, exit 73', async () => {
     const r = await runCli(['check', up.url, '--report', 'junit=/nonexistent/dir/report.xml']);
     expect(r.code).toBe(73);
-    expect(r.stderr).toMatch(/cannot write the junit report to \/nonexistent\/dir\/report\.xml: ENOENT/);
+    expect(r.stderr).toMatch(/cannot write the junit report to \/nonexistent\/dir\/report\.xml: the directory \/nonexistent does not exist\n/);
   });
 });
 

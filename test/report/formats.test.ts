@@ -41,13 +41,13 @@ describe('prometheus', () => {
 
   it('uses blackbox_exporter names with service and kind labels', () => {
     const text = renderPrometheus(everyStatusReport());
-    expect(text).toContain('probe_success{service="Facebook"} 0');
-    expect(text).toContain('probe_success{service="Up service"} 1');
-    expect(text).toContain('probe_http_status_code{service="Facebook"} 503');
-    expect(text).toContain('probe_http_duration_seconds{service="Up service",phase="processing"} 0.03');
-    expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service"} 1800403200');
-    expect(text).toContain('outage_probe_success{service="Facebook",kind="http"} 0');
-    expect(text).toContain('outage_service_status{service="Interrupted",status="unknown"} 1');
+    expect(text).toContain('probe_success{service="Facebook",critical="true"} 0');
+    expect(text).toContain('probe_success{service="Up service",critical="true"} 1');
+    expect(text).toContain('probe_http_status_code{service="Facebook",critical="true"} 503');
+    expect(text).toContain('probe_http_duration_seconds{service="Up service",critical="true",phase="processing"} 0.03');
+    expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service",critical="true"} 1800403200');
+    expect(text).toContain('outage_probe_success{service="Facebook",critical="true",kind="http"} 0');
+    expect(text).toContain('outage_service_status{service="Interrupted",critical="true",status="unknown"} 1');
     expect(text).toContain(`probe_success{service="Slow quote \\" apostrophe ' <tag> & ]]> pipe | back\\\\slash new\\nline`);
   });
 });
@@ -120,7 +120,9 @@ describe('nagios', () => {
   it('is one plugin line with the status word of the exit code and perfdata', () => {
     const text = renderNagios(everyStatusReport());
     expect(text.trimEnd().split('\n')).toHaveLength(1);
-    expect(text).toMatch(/^OUTAGE UNKNOWN - 1 of 5 unknown: Interrupted \(interrupted\); 2 of 5 down: Facebook \(http\.status 503\), Optional \(http\.status 503\) \[non-critical\]; 1 of 5 degraded: Slow /);
+    expect(text).toMatch(
+      /^OUTAGE UNKNOWN - 1 of 5 unknown, 2 down, 1 degraded: Interrupted \(interrupted: interrupted before it finished\); down: Facebook \(http\.status: HTTP 503 quote .*\), Optional \(http\.status: HTTP 503 .*\) \[non-critical\]; degraded: Slow .* \(tls\.expiring: TLSv1\.3\) \| /,
+    );
     const perf = text.split(' | ')[1]?.trim().split(' ') ?? [];
     expect(perf).toContain('facebook_total=0.041s;2;;0');
     expect(perf).toContain('facebook_cert_days=61;14:;0:;;');

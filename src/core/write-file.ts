@@ -1,0 +1,102 @@
+/**
+ * Writing the files a user asked for (reports, the starter config), and saying in words why one
+ * could not be written: `the directory /missing does not exist`, not `ENOENT`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { access, constants, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Why writing `path` failed, in words a user can act on. */
+export function whyNotWritten(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      // open(2) says ENOENT when the directory is missing; name the directory, not the file.
+      return existsSync(dirname(path)) ? 'no such file or directory' : `the directory ${nearestMissing(dirname(path))} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return notADirectory(path);
+    case 'EEXIST':
+      return 'it already exists';
+    case 'ENOSPC':
+      return 'no space left on the device (disk full)';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENAMETOOLONG':
+      return 'the file name is too long';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'EIO':
+      return 'input/output error';
+  }
+  // Node's message without the `ECODE: ` prefix and the `, open '/path'` suffix.
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
+/** `/a/f is a file, not a directory` for `/a/f/b/x`: the part of the path that is in the way. */
+function notADirectory(path: string): string {
+  let part = path;
+  while (dirname(part) !== part && !existsSync(part)) part = dirname(part);
+  return statSync(part, { throwIfNoEntry: false })?.isDirectory() === false ? `${part} is a file, not a directory` : 'a part of the path is not a directory';
+}
+
+/** The outermost directory of `dir` that does not exist: `/missing` for `/missing/a/b`. */
+function nearestMissing(dir: string): string {
+  let missing = dir;
+  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+  return missing;
+}
+
+/**
+ * Replaces `path` with `data` all at once: written to a temporary file in the same directory,
+ * then renamed over it, so a reader (node_exporter's textfile collector, a CI step) sees the old
+ * file or the new one, never half of one. A symbolic link is followed, and the file it points to
+ * replaced. What is not a regular file (`/dev/stdout`, a pipe) is written in place, as before.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    await writeFile(path, data);
+    return;
+  }
+  const target = existing ? await realpath(path) : path;
+  // rename(2) would replace a file its owner made read-only; refuse, as writing in place would.
+  if (existing) await access(target, constants.W_OK);
+  // Not ending in `.prom`: the textfile collector reads only *.prom, so it never sees this one.
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temporary, data, { flag: 'wx', mode: existing ? existing.mode & 0o777 : 0o666 });
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `mkdir -p`: creates `dir` and its missing parents, one at a time, and returns the outermost one
+ * it created (undefined when `dir` existed). Not `mkdir(dir, { recursive: true })`: Node's loops
+ * forever where mkdir(2) answers ENOENT under an existing parent (/proc, some FUSE mounts).
+ */
+export async function makeDirectories(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let part = resolve(dir); !existsSync(part) && dirname(part) !== part; part = dirname(part)) missing.unshift(part);
+  for (const part of missing) {
+    // Created meanwhile by someone else is fine; a file in the way fails at the next step.
+    await mkdir(part).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  return missing[0];
+}

@@ -1,0 +1,180 @@
+/**
+ * Files outage writes (`--report FORMAT=PATH`, GITHUB_STEP_SUMMARY, `init`): replaced atomically,
+ * and when one cannot be written, the path and the reason in words, exit 73 — never a bare errno.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { seriesOf } from '../helpers/prometheus.js';
+import { requires } from '../helpers/requires.js';
+
+let up: TestServer;
+
+beforeAll(async () => {
+  up = await startHttp(ok);
+});
+afterAll(() => up.close());
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'outage-files-'));
+}
+
+/** No errno code (`ENOENT`, `EACCES`…) is what a user reads. */
+function expectWords(r: CliResult): void {
+  expect(r.stderr).not.toMatch(/\bE[A-Z]{3,}\b/);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+/**
+ * The CLI as a user who may not write to `dir`: as root (which may write anywhere) it runs as
+ * nobody; otherwise the directory is made read-only for the run.
+ */
+async function runWithoutWriteAccess(dir: string, args: string[], cwd = dir): Promise<CliResult> {
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot) chmodSync(dir, 0o555);
+  try {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    return { code, signal, stdout, stderr, durationMs: 0, exitedAt: 0 };
+  } finally {
+    if (!asRoot) chmodSync(dir, 0o755);
+  }
+}
+
+describe('--report files that cannot be written', () => {
+  it.each([
+    ['a missing directory', (dir: string) => join(dir, 'missing', 'deeper', 'report.xml'), (dir: string) => `the directory ${join(dir, 'missing')} does not exist`],
+    ['a directory', (dir: string) => dir, () => 'it is a directory'],
+    ['a full disk', () => '/dev/full', () => 'no space left on the device (disk full)'],
+    ['a file in the way', (dir: string) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file', 'report.xml')), (dir: string) => `${join(dir, 'file')} is a file, not a directory`],
+  ])('%s: the path and why, exit 73', async (_what, path, why) => {
+    const dir = tempDir();
+    const target = path(dir);
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', `junit=${target}`]);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write the junit report to ${target}: ${why(dir)}\n`);
+    expectWords(r);
+  });
+
+  it('permission denied: the path and why, exit 73', async () => {
+    const dir = tempDir();
+    const r = await runWithoutWriteAccess(dir, ['check', up.url, '--no-canaries', '--report', `tap=${join(dir, 'report.tap')}`]);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write the tap report to ${join(dir, 'report.tap')}: permission denied\n`);
+  });
+
+  it('GITHUB_STEP_SUMMARY in a missing directory: the path and why, exit 73', async () => {
+    const summary = join(tempDir(), 'gone', 'summary.md');
+    const r = await runCli(['check', up.url, '--no-canaries', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(73);
+    expect(r.stderr).toMatch(`cannot append to GITHUB_STEP_SUMMARY (${summary}): the directory ${join(summary, '..')} does not exist\n`);
+    expectWords(r);
+  });
+});
+
+describe('--report files are replaced atomically', () => {
+  it('writes a new file and renames it over the old one, leaving no temporary file', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outage.prom');
+    writeFileSync(file, 'old contents\n');
+    const before = statSync(file).ino;
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', `prometheus=${file}`]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^# HELP probe_success /);
+    // Writing in place keeps the inode (a reader could see it half-written); a rename replaces it.
+    expect(statSync(file).ino).not.toBe(before);
+    expect(readdirSync(dir)).toEqual(['outage.prom']);
+  });
+
+  it('follows a symbolic link, replacing the file it points to and keeping the link', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'report.json'), '{}');
+    symlinkSync(join(dir, 'real', 'report.json'), join(dir, 'link.json'));
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', `json=${join(dir, 'link.json')}`]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'real', 'report.json'), 'utf8')).status).toBe('up');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['report.json']);
+  });
+
+  it('writes what is not a regular file in place: a named pipe gets the report, and stays a pipe', async () => {
+    const fifo = join(tempDir(), 'report.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let read = '';
+    reader.stdout.on('data', (d) => (read += d));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['check', up.url, '--no-canaries', '--quiet', '--report', `json=${fifo}`]);
+    // A reader left waiting (the pipe never opened for writing) must not outlive the test.
+    const stop = setTimeout(() => reader.kill(), 5000);
+    await closed;
+    clearTimeout(stop);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(read).status).toBe('up');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+});
+
+describe('outage init', () => {
+  it('creates missing parent directories, like mkdir -p, and the starter validates', async () => {
+    const dir = tempDir();
+    const r = await runCli(['init', 'sub/dir/outage.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Created the directory ${join(dir, 'sub', 'dir')}\nWrote ${join(dir, 'sub', 'dir', 'outage.yaml')}\nEdit its services, then run: outage check\n`);
+    expect((await runCli(['validate', '-c', 'sub/dir/outage.yaml'], { cwd: dir })).code).toBe(0);
+  });
+
+  it.each([
+    ['a file in the way', (dir: string) => (writeFileSync(join(dir, 'file'), ''), 'file/outage.yaml'), (dir: string) => `${join(dir, 'file')} is a file, not a directory`],
+    ['a directory at the path', (dir: string) => (mkdirSync(join(dir, 'taken')), 'taken'), () => 'it is a directory'],
+  ])('%s: the path and why, exit 73', async (_what, setup, why) => {
+    const dir = tempDir();
+    const path = setup(dir);
+    const r = await runCli(['init', path], { cwd: dir });
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write ${join(dir, path)}: ${why(dir)}\n`);
+    expectWords(r);
+  });
+
+  it('permission denied: the path and why, exit 73, nothing created', async () => {
+    const dir = tempDir();
+    const r = await runWithoutWriteAccess(dir, ['init', 'sub/outage.yaml']);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write ${join(dir, 'sub', 'outage.yaml')}: permission denied\n`);
+    expect(existsSync(join(dir, 'sub'))).toBe(false);
+  });
+});
+
+describe('prometheus textfiles', () => {
+  requires({ tools: ['promtool'] }).it('two outage files in one directory give distinct series, each passing promtool', async () => {
+    const dir = tempDir();
+    const [a, b] = [join(dir, 'outage-a.prom'), join(dir, 'outage-b.prom')];
+    // The same service in both: what node_exporter would merge into one set of series.
+    const runs = await Promise.all([a, b].map((file) => runCli(['check', up.url, '--no-canaries', '--quiet', '--report', `prometheus=${file}`])));
+    for (const r of runs) expect(r.code).toBe(0);
+    const texts = [a, b].map((file) => readFileSync(file, 'utf8'));
+    const merged = texts.flatMap(seriesOf);
+    expect(merged.length).toBeGreaterThan(10);
+    expect(new Set(merged).size).toBe(merged.length);
+    expect(texts[0]).toMatch(/^probe_success\{service="http:\/\/127\.0\.0\.1:\d+",critical="true",outage_report="outage-a\.prom"\} 1$/m);
+    for (const text of texts) {
+      const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(promtool.stdout + promtool.stderr).toBe('');
+    }
+    expect(readdirSync(dir).sort()).toEqual(['outage-a.prom', 'outage-b.prom']);
+  });
+});
