@@ -75,7 +75,7 @@ describe('config errors exit 78 with key paths and no stack trace', () => {
     ['JSON syntax error', '.outagerc.json', '{"services": [}', [/cannot be read:/]],
     ['a JS config that throws', '.outagerc.cjs', 'throw new Error("config exploded");', [/config exploded/]],
     ['an empty file', '.outagerc.yaml', '', [/the file is empty/]],
-    ['several problems', '.outagerc.yaml', 'defaults:\n  timeout: fast\nservices:\n  - name: a\n    url: ftp://x\n  - url: https://y.test\n', [/defaults\.timeout: "fast" is not a duration/, /services\[0\]\.url: unsupported scheme/, /services\[1\]\.name: is required/, /3 problems/]],
+    ['several problems', '.outagerc.yaml', 'defaults:\n  timeout: fast\nservices:\n  - name: a\n    url: ftp://x\n  - url: https://y.test\n', [/defaults\.timeout: fast: not a duration/, /services\[0\]\.url: unsupported scheme/, /services\[1\]\.name: is required/, /3 problems/]],
     ['a list instead of a mapping', '.outagerc.yaml', '- a\n- b\n', [/expected a mapping/]],
   ];
 

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Client as UndiciClient, Dispatcher } from 'undici';
-import { budgetSpent } from '../../core/budget.js';
+import { budgetSpent, formatBudget } from '../../core/budget.js';
 import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
@@ -81,7 +81,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
-        return finish(httpFailure(error, 'headers', context.signal));
+        return finish(httpFailure(error, 'headers', context.signal, service.timeoutMs));
       }
       const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
       wire += (hopTimer.connectMs ?? 0) + ttfb;
@@ -116,7 +116,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       observation.bodyBytes = read.rawBytes;
       observation.bodyTruncated = read.truncated;
       observation.body = read.text;
-      return finish(read.error ? httpFailure(read.error, 'body', context.signal) : undefined);
+      return finish(read.error ? httpFailure(read.error, 'body', context.signal, service.timeoutMs) : undefined);
     }
   } finally {
     for (const client of clients.values()) client.destroy().catch(() => {});
@@ -175,13 +175,16 @@ function clientFor(
   return client;
 }
 
-/** Map what undici threw to a stable code; `phase` says whether headers had arrived. */
-export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: AbortSignal): Failure {
+/**
+ * Map what undici threw to a stable code; `phase` says whether headers had arrived. undici's own
+ * timers end with the attempt's budget (`budgetMs`), so when one of them fires first the reason
+ * still states the budget.
+ */
+export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: AbortSignal, budgetMs: number): Failure {
   if (error instanceof ConnectionFailure) return error.failure;
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   if (signal.aborted || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'AbortError') {
-    const spent = budgetSpent(signal);
-    const within = spent ? ` ${spent}` : ' in time';
+    const within = ` ${budgetSpent(signal) ?? (signal.aborted ? 'before it was stopped' : formatBudget(budgetMs))}`;
     return phase === 'headers' && err.code !== 'UND_ERR_BODY_TIMEOUT'
       ? { code: 'http.timeout', reason: `no response headers${within}` }
       : { code: 'http.body_timeout', reason: `response body not complete${within}` };
