@@ -85,6 +85,7 @@ describe('invalid configs report every problem with its key path', () => {
     ['a bare number as a duration', { defaults: { timeout: 5 } }, ['defaults.timeout: 5: add a unit, 5s or 5000ms']],
     ['a bare number in a string', { services: [{ name: 'a', url: 'https://x.test', latency: { degraded: '800' } }] }, ['services[0].latency.degraded: 800: add a unit, 800ms or 0.8s']],
     ['a duration over the maximum', { defaults: { timeout: '25d' } }, ['defaults.timeout: 25d: more than 24h, the longest duration outage accepts']],
+    ['a url port out of range', { services: [{ name: 'a', url: 'https://x.test:99999/' }] }, ['services[0].url: port 99999 is not within 1-65535']],
     ['negative retries', { defaults: { retries: -1 } }, ['defaults.retries: Too small: expected number to be >=0']],
     ['bad status range', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { status: '399-200' } } }] }, ['services[0].http.expect.status: "399-200" is an empty range (low end above high end)']],
     ['bad regex', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { bodyRegex: '(' } } }] }, ['services[0].http.expect.bodyRegex: invalid regular expression: Invalid regular expression: /(/: Unterminated group']],
