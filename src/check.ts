@@ -97,7 +97,8 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
-    concurrency: prepared.concurrency,
+    // What ran, not the cap: one service at "concurrency 64" ran alone.
+    concurrency: Math.min(prepared.concurrency, prepared.services.length),
     localNetwork: probed.localNetwork,
   });
 }
