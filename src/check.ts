@@ -12,6 +12,8 @@ import type { Report } from './probes/result.js';
 import type { KindRegistry } from './probes/registry.js';
 import { runWithCanaries } from './run/with-canaries.js';
 import type { FailOn } from './core/status.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
+import { UsageError } from './core/errors.js';
 
 export interface CheckOptions extends Overrides {
   /** Where config discovery starts (default: the current directory). */
@@ -45,6 +47,7 @@ export interface PreparedCheck {
 }
 
 export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
+  checkTimeout(options.timeoutMs);
   let raw: unknown;
   let file: string | undefined;
   if (options.config !== undefined) {
@@ -70,6 +73,12 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
   };
 }
 
+/** The API's `timeoutMs` is typed milliseconds; it gets the same limits as `--timeout`. */
+function checkTimeout(ms: number | undefined): void {
+  if (ms === undefined || (Number.isFinite(ms) && ms > 0 && ms <= MAX_DURATION_MS)) return;
+  throw new UsageError(`timeoutMs: ${ms} is not a number of milliseconds from 1 to ${MAX_DURATION_MS} (${MAX_DURATION_TEXT})`);
+}
+
 export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
@@ -88,7 +97,8 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
-    concurrency: prepared.concurrency,
+    // What ran, not the cap: one service at "concurrency 64" ran alone.
+    concurrency: Math.min(prepared.concurrency, prepared.services.length),
     localNetwork: probed.localNetwork,
   });
 }

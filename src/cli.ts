@@ -19,7 +19,7 @@ function collect(value: string, previous: string[]): string[] {
 /** Options every probing command shares: where services come from and how they are reached. */
 function selectionOptions(command: Command): Command {
   return command
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .option('-c, --config <path>', 'config file to use instead of searching for one (- reads it from stdin)')
     .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
     .option('--resolver <address>', 'DNS server to use, repeatable: 1.1.1.1, 127.0.0.1:5353, [::1]:53', collect, [])
     .option('--concurrency <n>', 'services probed at once (overrides config)')
@@ -87,7 +87,7 @@ export function buildProgram(): Command {
     .command('list')
     .description('show the services a check would run and their probes, without touching the network')
     .argument('[targets...]', 'configured service names, or ad-hoc targets')
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .option('-c, --config <path>', 'config file to use instead of searching for one (- reads it from stdin)')
     .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
     .option('--json', 'print the list as JSON')
     .action(async (targets: string[], options) => {
@@ -107,7 +107,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('validate the config: exit 0, or 78 with every problem and its key path')
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .option('-c, --config <path>', 'config file to use instead of searching for one (- reads it from stdin)')
     .action(async (options) => {
       const { runValidateCommand } = await import('./commands/config-commands.js');
       process.exitCode = await runValidateCommand(options);

@@ -1,12 +1,13 @@
 /** Parsing of flags that several commands share; each bad value is a usage error (exit 64). */
 import { isResolverAddress } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
-import { DURATION_HINT, parseDuration } from '../core/duration.js';
+import { readDuration } from '../core/duration.js';
 
+/** `--timeout 5s` → 5000; `--timeout 5` is refused with the fix: `--timeout 5: add a unit, 5s or 5000ms`. */
 export function durationFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`${name}: ${JSON.stringify(value)} is not ${DURATION_HINT}`);
+  const ms = readDuration(value);
+  if (typeof ms === 'string') throw new UsageError(`${name} ${ms}`);
   if (ms <= 0) throw new UsageError(`${name} must be more than 0`);
   return ms;
 }

@@ -22,4 +22,6 @@ export interface ServiceEntry {
   path: string;
   defaults: DefaultsInput;
   source: EntrySource;
+  /** A `target` entry's command-line argument as typed: its problems quote it, not a key path. */
+  argument?: string;
 }

@@ -56,7 +56,7 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
     tags: request.tags,
     hasConfig: parsed.present,
     // Reported apart from the config's problems, so numbered apart too: services[0] is the first target.
-    entryFor: (input, index) => entry(input, `services[${index}]`, 'target'),
+    entryFor: (input, index, argument) => ({ ...entry(input, `services[${index}]`, 'target'), argument }),
   });
   return {
     entries: [...services, ...adHoc, ...canaries, ...selection.targets, ...builtIn],

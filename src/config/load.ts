@@ -6,8 +6,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { ResolvedConfig } from './service.js';
+import { typescriptLoader } from './typescript-loader.js';
 import { validateConfig } from './validate.js';
 
+/** cosmiconfig 9's default search places for `outage`, in its order: a `searchPlaces` option replaces them, so all are listed. */
 export const SEARCH_PLACES = [
   'package.json',
   '.outagerc',
@@ -15,17 +17,35 @@ export const SEARCH_PLACES = [
   '.outagerc.yaml',
   '.outagerc.yml',
   '.outagerc.js',
-  '.outagerc.mjs',
+  '.outagerc.ts',
   '.outagerc.cjs',
+  '.outagerc.mjs',
+  '.config/outagerc',
+  '.config/outagerc.json',
+  '.config/outagerc.yaml',
+  '.config/outagerc.yml',
+  '.config/outagerc.js',
+  '.config/outagerc.ts',
+  '.config/outagerc.cjs',
+  '.config/outagerc.mjs',
   'outage.config.js',
+  'outage.config.ts',
+  'outage.config.cjs',
   'outage.config.mjs',
 ];
+
+/** `--config -`: the config comes from standard input, YAML or JSON. */
+export const STDIN = '-';
+/** How messages name a config read from standard input. */
+export const STDIN_NAME = 'stdin';
 
 export interface LoadOptions {
   /** Where the search starts; it walks up to the nearest package.json directory. */
   cwd?: string;
-  /** `--config PATH`: read exactly this file. */
+  /** `--config PATH`: read exactly this file; `-` reads standard input. */
   configPath?: string;
+  /** Where `-` reads from (default: process.stdin). */
+  stdin?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
   adHocTargets?: string[];
 }
@@ -37,8 +57,10 @@ export interface FoundConfig {
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
   const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+  if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin, defaultLoaders['.yaml']);
   const explorer = cosmiconfig('outage', {
     searchPlaces: SEARCH_PLACES,
+    loaders: { '.ts': typescriptLoader(defaultLoaders['.ts']) },
     searchStrategy: 'project',
     // An empty config file someone created is a mistake to report, not a place to skip.
     ignoreEmptySearchPlaces: false,
@@ -71,6 +93,24 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
 }
 
+/** YAML is a superset of JSON, so one parser reads either; the size limit holds as for a file. */
+async function readStdin(stream: NodeJS.ReadableStream, parseYaml: (file: string, content: string) => unknown): Promise<FoundConfig> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > MAX_CONFIG_BYTES) throw tooLarge(size, STDIN_NAME, 'more than');
+      chunks.push(buffer);
+    }
+    const raw = await parseYaml(STDIN_NAME, Buffer.concat(chunks).toString('utf8'));
+    return { raw: emptyToUndefined(raw, STDIN_NAME), file: STDIN_NAME };
+  } catch (error) {
+    throw readError(error, STDIN_NAME);
+  }
+}
+
 export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig | undefined> {
   const found = await findConfig(options);
   if (!found) return undefined;
@@ -79,7 +119,8 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
 
 function emptyToUndefined(raw: unknown, file: string): unknown {
   if (raw === undefined || raw === null) {
-    throw new ConfigError([{ path: '', message: 'the file is empty: add a `services:` list (see .outagerc.example)' }], file, 'config.empty');
+    const what = file === STDIN_NAME ? 'the input' : 'the file';
+    throw new ConfigError([{ path: '', message: `${what} is empty: add a \`services:\` list (see .outagerc.example)` }], file, 'config.empty');
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ path: '', message: 'expected a mapping with `defaults` and `services` keys' }], file);
@@ -92,10 +133,13 @@ export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 async function checkSize(file: string): Promise<void> {
   const { size } = await stat(file);
-  if (size > MAX_CONFIG_BYTES) {
-    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-    throw new ConfigError([{ path: '', message: `the file is ${mb(size)}; a config may be at most ${mb(MAX_CONFIG_BYTES)}` }], file, 'config.too_large');
-  }
+  if (size > MAX_CONFIG_BYTES) throw tooLarge(size, file);
+}
+
+function tooLarge(size: number, file: string, prefix = ''): ConfigError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const what = file === STDIN_NAME ? 'the input' : 'the file';
+  return new ConfigError([{ path: '', message: `${what} is ${prefix ? `${prefix} ` : ''}${mb(size)}; a config may be at most ${mb(MAX_CONFIG_BYTES)}` }], file, 'config.too_large');
 }
 
 function readError(error: unknown, file: string): ConfigError {

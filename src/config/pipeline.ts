@@ -11,6 +11,7 @@ import { ConfigError, type ConfigProblem, type OutageError } from '../core/error
 import { createRedactor, type Redact } from '../core/redact.js';
 import type { EntrySource, ServiceEntry } from './entry.js';
 import { expandServices } from './expand.js';
+import { badTargetError } from './select.js';
 import { dependsOnInternet } from './internet.js';
 import { parseConfig } from './parse.js';
 import { checkRules } from './rules.js';
@@ -77,8 +78,9 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
 
   // The command line's mistakes echo what the user typed, which may hold a secret value from the config.
   const redact = createRedactor(config.secrets);
-  const targetProblems = problemsOf(from('target'));
-  if (targetProblems.length > 0) throw redacted(invalid(targetProblems, scrub, options.file), redact);
+  // A bad argument is a usage error quoting it: the config file had nothing to do with it.
+  const badTargets = from('target').flatMap((e) => problemsOf([e]).map((p) => ({ argument: e.argument ?? e.input.name, message: p.message })));
+  if (badTargets.length > 0) throw redacted(badTargetError(badTargets), redact);
   if (expanded.selectionError) throw redacted(expanded.selectionError, redact);
 
   const services = applyOverrides(expanded.chosen.map(specOf), options.overrides ?? {});

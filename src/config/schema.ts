@@ -6,19 +6,25 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DNS_RECORD_TYPES } from '../core/dns-record.js';
-import { DAY_MS, DURATION_HINT, parseDuration } from '../core/duration.js';
+import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuration } from '../core/duration.js';
 import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
 
 
+/**
+ * A duration with its unit, at most a day (src/core/duration.ts). Any value is taken so that a
+ * YAML number gets the fix (`5: add a unit, 5s or 5000ms`) rather than zod's "expected string";
+ * editors see the string pattern the JSON Schema declares.
+ */
 export const duration = z
-  .union([z.string(), z.number()])
-  .describe('A duration: 500ms, 10s, 5m, 1h, 14d, or a number of milliseconds.')
+  .unknown()
+  .meta({ type: 'string', pattern: DURATION_PATTERN })
+  .describe(`A duration with its unit: 500ms, 10s, 5m, 1h (at most ${MAX_DURATION_TEXT}); a bare number is refused.`)
   .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${DURATION_HINT}` });
+    const ms = readDuration(value);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
       return z.NEVER;
     }
     return ms;
@@ -29,13 +35,13 @@ const days = z
   .union([z.string(), z.number().min(0)])
   .describe('Days: 14d, or a number of days.')
   .transform((value, ctx) => {
-  const ms = typeof value === 'number' ? value * DAY_MS : parseDuration(value);
-  if (ms === undefined || ms < 0 || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a number of days such as 14d` });
-    return z.NEVER;
-  }
-  return ms / DAY_MS;
-});
+    const ms = typeof value === 'number' ? value * DAY_MS : parseDuration(value);
+    if (ms === undefined || ms < 0) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a number of days such as 14d` });
+      return z.NEVER;
+    }
+    return ms / DAY_MS;
+  });
 
 const resolverAddress = z.string().refine(isResolverAddress, {
   message: 'must be an IP address with an optional port, such as "1.1.1.1", "127.0.0.1:5353" or "[::1]:53"',
@@ -62,10 +68,10 @@ const certificateThresholds = z.strictObject({
 
 /** Settings that `defaults` sets for every service and any service may override. */
 const settingsShape = {
-  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional().describe('Budget for one attempt of a service: DNS, TCP, TLS and HTTP together (default 10s).'),
+  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional().describe(`Budget for one attempt of a service: DNS, TCP, TLS and HTTP together, with its unit: 10s, 500ms, at most ${MAX_DURATION_TEXT} (default 10s).`),
   retries: z.number().int().min(0).max(10).optional().describe('Extra attempts after a failure (default 1).'),
   resolvers: z.array(resolverAddress).optional().describe('DNS servers: "1.1.1.1", "127.0.0.1:5353", "[::1]:53". Empty: the system resolver.'),
-  latency: z.strictObject({ degraded: duration.optional().describe('HTTP total time above this is degraded (default 2s).') }).optional(),
+  latency: z.strictObject({ degraded: duration.optional().describe('HTTP total time above this is degraded, with its unit: 2s, 800ms (default 2s).') }).optional(),
   certificate: certificateThresholds.optional().describe('Days left on the earliest-expiring certificate that make a service degraded or down.'),
 };
 

@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import type { ServiceEntry } from './entry.js';
 import { serviceSchema, type ServiceInput } from './schema.js';
-import { adHocService } from './targets.js';
+import { adHocService, redactUserInfo } from './targets.js';
 
 export interface SelectRequest {
   /** Configured service names, catalog names, URLs or host:port, as typed. */
@@ -17,8 +17,8 @@ export interface SelectRequest {
   tags: readonly string[];
   /** False when there is no config at all. */
   hasConfig: boolean;
-  /** Makes the entry of the `index`th target that is not a configured service. */
-  entryFor: (input: ServiceInput, index: number) => ServiceEntry;
+  /** Makes the entry of the `index`th target that is not a configured service, from `argument`. */
+  entryFor: (input: ServiceInput, index: number, argument: string) => ServiceEntry;
 }
 
 export interface Selection {
@@ -48,7 +48,7 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
       const input = targetInput(target);
       // The first unknown target is the answer: the targets before it are not checked either.
       if (!input) return { chosen: [], targets: [], error: unknownTarget(target, configured) };
-      const entry = request.entryFor(input, made.length);
+      const entry = request.entryFor(input, made.length, target);
       made.push(entry);
       chosen.push(entry);
     }
@@ -76,11 +76,28 @@ export function targetInput(text: string): ServiceInput | undefined {
 
 function unknownTarget(target: string, configured: ServiceEntry[]): UsageError {
   const names = configured.map((e) => e.input.name);
-  const hint = names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
-  const catalogHint = closest(target, catalogKeys());
-  const suggestion = catalogHint ? ` Did you mean the catalog's "${catalogHint}"?` : '';
+  // A configured name is the likelier meaning of a typo than a catalog entry.
+  const hint = closest(target, names) ?? closest(target, catalogKeys());
+  const listed = !hint && names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
   return new UsageError(
-    `"${target}" is neither a configured service, a catalog entry (outage catalog) nor a target (https://…, http://…, host:port).${suggestion}${hint}`,
+    `${quoteArgument(target)} is neither a configured service, a catalog entry (outage catalog) nor a target (https://…, http://…, host:port)${hint ? `; did you mean "${hint}"?` : '.'}${listed}`,
     'usage.unknown_target',
   );
+}
+
+/**
+ * Command-line targets that cannot be checked as typed (`https://x:99999/`), each quoted with its
+ * problem: `"https://x:99999/": port 99999 is not within 1-65535`.
+ */
+export function badTargetError(problems: readonly { argument: string; message: string }[]): UsageError {
+  const lines = problems.map(({ argument, message }) => {
+    const quoted = quoteArgument(argument);
+    return message.startsWith(quoted) ? message : `${quoted}: ${message}`;
+  });
+  return new UsageError([...new Set(lines)].join('\n  '), 'usage.bad_target');
+}
+
+/** An argument as the user typed it, in quotes, with URL credentials hidden. */
+function quoteArgument(argument: string): string {
+  return JSON.stringify(redactUserInfo(argument));
 }

@@ -18,12 +18,13 @@ export function parseUrlTarget(text: string): UrlTarget | string {
   try {
     url = new URL(text);
   } catch {
-    return `${JSON.stringify(redactUserInfo(text))} is not a valid URL`;
+    return whyNotUrl(text);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return `unsupported scheme "${url.protocol}" (use http:// or https://, or tcp: host:port)`;
   }
   if (!url.hostname) return 'URL has no host';
+  if (url.port === '0') return 'port 0 is not within 1-65535';
   const secrets: string[] = [];
   let authorization: string | undefined;
   if (url.username || url.password) {
@@ -53,10 +54,30 @@ export function parseHostPort(text: string): Endpoint | string {
   return { protocol: 'tcp', host, port, isIp: ipVersion !== 0 };
 }
 
-/** A positional argument that is not a configured service name: a URL or host:port. */
+/** The part of an unparseable URL that is wrong, in the words the config and the command line use. */
+function whyNotUrl(text: string): string {
+  const invalid = `${JSON.stringify(redactUserInfo(text))} is not a valid URL`;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1];
+  if (authority === undefined) return invalid;
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  const [, host = '', port] = /^(\[[^\]]*\]?|[^:]*)(?::(.*))?$/.exec(hostPort) ?? [];
+  if (host === '') return 'URL has no host';
+  if (port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port)) return `port ${JSON.stringify(port)} is not a number`;
+    if (Number(port) > 65535) return `port ${port} is not within 1-65535`;
+  }
+  if (/\s/.test(host)) return `${invalid}: the host has a space in it`;
+  return invalid;
+}
+
+/**
+ * A positional argument that is not a configured service name: a URL (any `scheme://`, so an
+ * unsupported scheme is named as such) or something shaped like host:port (so a bad port is
+ * named, not taken for an unknown name).
+ */
 export function adHocService(text: string): { name: string; url?: string; tcp?: string } | undefined {
-  if (/^https?:\/\//i.test(text)) return { name: redactUserInfo(text), url: text };
-  if (typeof parseHostPort(text) !== 'string') return { name: text, tcp: text };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { name: redactUserInfo(text), url: text };
+  if (/^(\[[^\]\s]*\]|[^:[\]\s/]+):\d+$/.test(text)) return { name: text, tcp: text };
   return undefined;
 }
 

@@ -5,6 +5,8 @@
  * worded here. The abort *reason* tells probes why they were stopped, so a probe can say
  * `http.timeout` when the budget ran out and `interrupted` when the user pressed Ctrl-C.
  */
+import { formatExactDuration } from './duration.js';
+
 export class DeadlineExceeded extends Error {
   override name = 'DeadlineExceeded';
   constructor(readonly timeoutMs: number) {
@@ -23,9 +25,9 @@ export function isInterrupted(signal: AbortSignal): boolean {
   return signal.aborted && signal.reason instanceof Interrupted;
 }
 
-/** "within 1500ms": how every message states a budget. */
+/** "within 10s", "within 1500ms": how every message states a budget, in the unit it was given. */
 export function formatBudget(ms: number): string {
-  return `within ${ms}ms`;
+  return `within ${formatExactDuration(ms)}`;
 }
 
 /** "within 1500ms" when `signal` was stopped by its budget; undefined when stopped otherwise. */

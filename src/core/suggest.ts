@@ -1,4 +1,4 @@
-/** "Did you mean …?" for a mistyped key: the closest known key within a small edit distance. */
+/** "Did you mean …?" for a mistyped key or name: the closest known one within a small edit distance. */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   const limit = Math.max(1, Math.floor(input.length / 3));
   let best: string | undefined;
@@ -17,14 +17,22 @@ export function closest(input: string, candidates: readonly string[]): string | 
   return best;
 }
 
+/**
+ * Edits between two words, a swap of neighbours counting as one (`slakc` is one from `slack`):
+ * the optimal-string-alignment distance, as commander's suggestions use.
+ */
 function distance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      let d = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      current[j] = d;
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length] ?? 0;

@@ -11,6 +11,7 @@ export interface ReportMeta {
   interrupted: boolean;
   /** The longest stall of outage's own event loop while probing, when it was measured. */
   maxEventLoopDelayMs?: number;
+  /** Services probed at once: the cap, or fewer when fewer services ran. */
   concurrency?: number;
   localNetwork?: LocalNetwork;
 }
@@ -43,6 +44,10 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
 function warnings(meta: ReportMeta): string[] {
   const stall = meta.maxEventLoopDelayMs;
   if (stall === undefined || stall < STALL_WARNING_MS) return [];
-  const at = meta.concurrency ? ` at concurrency ${meta.concurrency}` : '';
-  return [`outage was CPU-bound${at}: its event loop stalled for up to ${Math.round(stall)} ms, so timings (and http.slow) may be inflated; a lower --concurrency measures more truly`];
+  const inflated = `its event loop stalled for up to ${Math.round(stall)} ms, so timings (and http.slow) may be inflated`;
+  // Advice about --concurrency only helps when several services were probed at once.
+  if (meta.concurrency !== undefined && meta.concurrency > 1) {
+    return [`outage was CPU-bound at concurrency ${meta.concurrency}: ${inflated}; a lower --concurrency measures more truly`];
+  }
+  return [`outage was CPU-bound: ${inflated}`];
 }

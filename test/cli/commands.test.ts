@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { closeAfterAll } from '../helpers/own.js';
+import { startHttp } from '../helpers/servers.js';
 
 function project(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'outage-commands-'));
@@ -133,5 +135,28 @@ describe('the shipped example config', () => {
       'GitHub SSH',
       'npm name servers',
     ]);
+  });
+});
+
+describe('the CPU-bound warning', () => {
+  // A backtracking bodyRegex keeps outage's own event loop busy while it judges the body: a
+  // stall of outage's making, seen by the user as a warning under the table.
+  const own = closeAfterAll();
+  const stallingConfig = async (services: number) => {
+    const server = own(await startHttp((_q, res) => res.end(`${'a'.repeat(23)}!`)));
+    const list = Array.from({ length: services }, (_, i) => `  - name: s${i}\n    url: ${server.url}/${i}\n    http: { expect: { bodyRegex: '^(a+)+$' } }\n`);
+    return project({ '.outagerc.yaml': `services:\n${list.join('')}` });
+  };
+
+  it('quotes the concurrency that ran, not the configured cap', async () => {
+    const r = await runCli(['check', '--json', '--concurrency', '64', '--no-canaries'], { cwd: await stallingConfig(2) });
+    const { warnings } = JSON.parse(r.stdout);
+    expect(warnings).toEqual([expect.stringMatching(/^outage was CPU-bound at concurrency 2: its event loop stalled for up to \d+ ms/)]);
+  });
+
+  it('one service: no concurrency to quote, and no advice to lower it', async () => {
+    const r = await runCli(['check', '--concurrency', '64', '--no-canaries'], { cwd: await stallingConfig(1) });
+    expect(r.stdout).toMatch(/outage was CPU-bound: its event loop stalled for up to \d+ ms, so timings \(and http\.slow\) may be inflated/);
+    expect(r.stdout + r.stderr).not.toMatch(/concurrency/);
   });
 });

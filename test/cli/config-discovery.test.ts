@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
 
 let server: TestServer;
@@ -13,23 +14,56 @@ afterAll(() => server.close());
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'outage-discovery-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
+}
+
+/** The CLI with `input` on its standard input, as `… | outage check -c -` gives it. */
+function runWithStdin(args: string[], input: string, cwd: string): Promise<CliResult> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, durationMs: performance.now() - started, exitedAt: performance.now() }));
+  });
 }
 
 const yaml = (name: string) => `services:\n  - name: ${name}\n    url: ${server.url}/\n`;
 const json = (name: string) => JSON.stringify({ services: [{ name, url: `${server.url}/` }] });
+const cjs = (n: string) => `module.exports = ${json(n)};`;
+const esm = (n: string) => `export default ${json(n)};`;
+/** Real TypeScript: type annotations that only a TypeScript reader accepts. */
+const ts = (n: string) => `interface Config { services: { name: string; url: string }[] }\nconst config: Config = ${json(n)};\nexport default config;\n`;
 
+/** Every place, in cosmiconfig 9's order: ours are its defaults for the name `outage`. */
 const formats: [string, (n: string) => string][] = [
   ['.outagerc', yaml],
   ['.outagerc.json', json],
   ['.outagerc.yaml', yaml],
   ['.outagerc.yml', yaml],
-  ['.outagerc.js', (n) => `module.exports = ${json(n)};`],
-  ['.outagerc.cjs', (n) => `module.exports = ${json(n)};`],
-  ['.outagerc.mjs', (n) => `export default ${json(n)};`],
-  ['outage.config.js', (n) => `module.exports = ${json(n)};`],
-  ['outage.config.mjs', (n) => `export default ${json(n)};`],
+  ['.outagerc.js', cjs],
+  ['.outagerc.ts', ts],
+  ['.outagerc.cjs', cjs],
+  ['.outagerc.mjs', esm],
+  ['.config/outagerc', yaml],
+  ['.config/outagerc.json', json],
+  ['.config/outagerc.yaml', yaml],
+  ['.config/outagerc.yml', yaml],
+  ['.config/outagerc.js', cjs],
+  ['.config/outagerc.ts', ts],
+  ['.config/outagerc.cjs', cjs],
+  ['.config/outagerc.mjs', esm],
+  ['outage.config.js', cjs],
+  ['outage.config.ts', ts],
+  ['outage.config.cjs', cjs],
+  ['outage.config.mjs', esm],
 ];
 
 describe('config discovery', () => {
@@ -39,6 +73,20 @@ describe('config discovery', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).services[0].name).toBe(`from ${file}`);
+  });
+
+  it("searches exactly cosmiconfig's default places for `outage`", async () => {
+    const { getDefaultSearchPlaces } = await import('cosmiconfig');
+    const { SEARCH_PLACES } = await import('../../src/config/load.js');
+    expect(SEARCH_PLACES).toEqual(getDefaultSearchPlaces('outage'));
+    expect(SEARCH_PLACES).toEqual(['package.json', ...formats.map(([file]) => file)]);
+  });
+
+  it('takes the first place in that order when several exist', async () => {
+    const dir = project({ 'outage.config.mjs': esm('last'), '.config/outagerc.yaml': yaml('middle'), '.outagerc.json': json('first') });
+    expect(JSON.parse((await runCli(['check', '--json'], { cwd: dir })).stdout).services[0].name).toBe('first');
+    const later = project({ 'outage.config.mjs': esm('last'), '.config/outagerc.yaml': yaml('middle') });
+    expect(JSON.parse((await runCli(['check', '--json'], { cwd: later })).stdout).services[0].name).toBe('middle');
   });
 
   it('finds the outage key of package.json', async () => {
@@ -60,6 +108,13 @@ describe('config discovery', () => {
     expect(JSON.parse(r.stdout).services[0].name).toBe('explicit');
   });
 
+  it('--config reads a TypeScript file', async () => {
+    const dir = project({ 'monitoring.ts': ts('typed') });
+    const r = await runCli(['check', '--json', '--config', join(dir, 'monitoring.ts')]);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).services[0].name).toBe('typed');
+  });
+
   it('ad-hoc targets are checked with the config defaults', async () => {
     const dir = project({ '.outagerc.yaml': `defaults:\n  retries: 3\nservices: []\n` });
     const r = await runCli(['check', '--json', `${server.url}/adhoc`], { cwd: dir });
@@ -69,13 +124,46 @@ describe('config discovery', () => {
   });
 });
 
+describe('--config - reads the config from standard input', () => {
+  // In a directory with a config of its own, which `-` must not read.
+  const elsewhere = () => project({ '.outagerc.yaml': yaml('from the file') });
+
+  it.each([
+    ['YAML', yaml],
+    ['JSON', json],
+  ])('%s', async (_format, content) => {
+    const r = await runWithStdin(['check', '--json', '-c', '-'], content('from stdin'), elsewhere());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['from stdin']);
+  });
+
+  it('validate and list read it too', async () => {
+    const validate = await runWithStdin(['validate', '--config', '-'], yaml('piped'), elsewhere());
+    expect(validate.stdout).toBe('✔ stdin: valid, 1 service\n');
+    expect(validate.code).toBe(0);
+    const list = await runWithStdin(['list', '--json', '-c', '-'], yaml('piped'), elsewhere());
+    expect(JSON.parse(list.stdout).services[0].name).toBe('piped');
+  });
+
+  it.each([
+    ['nothing', '', /^outage: Invalid configuration in stdin \(1 problem\):\n {2}the input is empty/],
+    ['a YAML error', 'services: [\n', /^outage: Invalid configuration in stdin \(1 problem\):\n {2}cannot be read: .*\(line 2, column 1\)/],
+    ['a bad value', 'defaults: { timeout: 5 }\nservices: []\n', /^outage: Invalid configuration in stdin \(1 problem\):\n {2}defaults\.timeout: 5: add a unit, 5s or 5000ms\n$/],
+  ])('%s is a config error naming stdin', async (_label, input, pattern) => {
+    const r = await runWithStdin(['check', '-c', '-'], input, elsewhere());
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(pattern);
+  });
+});
+
 describe('config errors exit 78 with key paths and no stack trace', () => {
   const cases: [string, string, string, RegExp[]][] = [
     ['YAML syntax error', '.outagerc.yaml', 'services:\n  - name: a\n   url: [unclosed\n', [/cannot be read: .*\(line \d+, column \d+\)/]],
     ['JSON syntax error', '.outagerc.json', '{"services": [}', [/cannot be read:/]],
     ['a JS config that throws', '.outagerc.cjs', 'throw new Error("config exploded");', [/config exploded/]],
     ['an empty file', '.outagerc.yaml', '', [/the file is empty/]],
-    ['several problems', '.outagerc.yaml', 'defaults:\n  timeout: fast\nservices:\n  - name: a\n    url: ftp://x\n  - url: https://y.test\n', [/defaults\.timeout: "fast" is not a duration/, /services\[0\]\.url: unsupported scheme/, /services\[1\]\.name: is required/, /3 problems/]],
+    ['several problems', '.outagerc.yaml', 'defaults:\n  timeout: fast\nservices:\n  - name: a\n    url: ftp://x\n  - url: https://y.test\n', [/defaults\.timeout: fast: not a duration/, /services\[0\]\.url: unsupported scheme/, /services\[1\]\.name: is required/, /3 problems/]],
     ['a list instead of a mapping', '.outagerc.yaml', '- a\n- b\n', [/expected a mapping/]],
   ];
 

@@ -3,23 +3,48 @@ import { parseHostsFile } from '../../src/net/dns-resolver.js';
 import { orderAddresses } from '../../src/net/connect.js';
 import { createRedactor } from '../../src/core/redact.js';
 import { exitCodeFor, worst } from '../../src/core/status.js';
-import { formatDuration, parseDuration } from '../../src/core/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration, readDuration } from '../../src/core/duration.js';
 import { parseStatusExpectation, statusMatches } from '../../src/core/http-status-range.js';
 
-describe('parseDuration', () => {
+describe('durations', () => {
   it.each([
     ['500ms', 500],
     ['10s', 10_000],
     ['1.5s', 1500],
     ['5m', 300_000],
     ['1h', 3_600_000],
-    ['14d', 1_209_600_000],
-    ['250', 250],
-    [750, 750],
-  ])('%j → %d ms', (input, ms) => expect(parseDuration(input)).toBe(ms));
+    ['1d', 86_400_000],
+    [' 2s ', 2000],
+  ])('%j → %d ms', (input, ms) => {
+    expect(parseDuration(input)).toBe(ms);
+    expect(readDuration(input)).toBe(ms);
+  });
 
-  it.each(['', 'soon', '-1s', '10 sec', '1w', '1e3', 'ms', -5, Number.NaN])('rejects %j', (input) => {
+  it.each(['', 'soon', '-1s', '10 sec', '1w', '1e3', 'ms', '250', '1.5'])('parseDuration refuses %j', (input) => {
     expect(parseDuration(input)).toBeUndefined();
+  });
+
+  it.each([
+    ['5', '5: add a unit, 5s or 5000ms'],
+    [5, '5: add a unit, 5s or 5000ms'],
+    [1.1, '1.1: add a unit, 1.1s or 1100ms'],
+    ['5000', '5000: add a unit, 5000ms or 5s'],
+    [250, '250: add a unit, 250ms or 0.25s'],
+    ['soon', 'soon: not a duration such as 500ms, 10s, 5m or 1h'],
+    ['10 sec', '"10 sec": not a duration such as 500ms, 10s, 5m or 1h'],
+    [-5, '-5: not a duration such as 500ms, 10s, 5m or 1h'],
+    [Number.NaN, 'NaN: not a duration such as 500ms, 10s, 5m or 1h'],
+    [true, 'true: not a duration such as 500ms, 10s, 5m or 1h'],
+    [null, 'null: not a duration such as 500ms, 10s, 5m or 1h'],
+    ['25d', '25d: more than 24h, the longest duration outage accepts'],
+    ['24.5h', '24.5h: more than 24h, the longest duration outage accepts'],
+  ])('readDuration(%j) says what to write instead', (input, message) => {
+    expect(readDuration(input)).toBe(message);
+  });
+
+  it('accepts exactly the maximum, which fits a Node timer', () => {
+    expect(readDuration('24h')).toBe(MAX_DURATION_MS);
+    expect(MAX_DURATION_MS).toBeLessThan(2 ** 31 - 1);
   });
 
   it('formats for humans', () => {

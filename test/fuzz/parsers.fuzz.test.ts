@@ -2,25 +2,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { parseDuration } from '../../src/core/duration.js';
+import { MAX_DURATION_MS, parseDuration, readDuration } from '../../src/core/duration.js';
 import { parseStatusExpectation, statusMatches } from '../../src/core/http-status-range.js';
 
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 describe('duration parsing (property)', () => {
-  it('any input gives undefined or a finite, non-negative number of ms', () => {
+  it('any input gives a problem to show or a finite number of ms from 0 to the maximum', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.double(), fc.integer()), (input) => {
-        const ms = parseDuration(input);
-        return ms === undefined || (Number.isFinite(ms) && ms >= 0);
+      fc.property(fc.oneof(fc.string(), fc.double(), fc.integer(), fc.anything()), (input) => {
+        const ms = readDuration(input);
+        return typeof ms === 'string' ? ms.length > 0 : Number.isFinite(ms) && ms >= 0 && ms <= MAX_DURATION_MS;
       }),
     );
   });
 
-  it('a number with a unit parses to number × unit', () => {
+  it('a number with a unit parses to number × unit, and a bare number never parses', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(...(Object.keys(UNITS) as (keyof typeof UNITS)[])), (n, unit) => {
         expect(parseDuration(`${n}${unit}`)).toBe(n * UNITS[unit]);
+        expect(readDuration(`${n}`)).toMatch(/^\d+: add a unit, /);
+        expect(readDuration(n)).toMatch(/^\d+: add a unit, /);
       }),
     );
   });

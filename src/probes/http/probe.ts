@@ -167,8 +167,7 @@ export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: A
   if (error instanceof ConnectionFailure) return error.failure;
   const err = error as { code?: string; name?: string; message?: string; phase?: 'headers' | 'body' };
   if (signal.aborted || err.name === 'AbortError') {
-    const spent = budgetSpent(signal);
-    const within = spent ? ` ${spent}` : ' in time';
+    const within = ` ${budgetSpent(signal) ?? 'before it was stopped'}`;
     return phase === 'headers'
       ? { code: 'http.timeout', reason: `no response headers${within}` }
       : { code: 'http.body_timeout', reason: `response body not complete${within}` };

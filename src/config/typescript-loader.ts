@@ -1,0 +1,44 @@
+/**
+ * `outage.config.ts` and `.outagerc.ts` without shipping a compiler. Node ≥ 22.18 (and 23.6)
+ * runs TypeScript itself by stripping the types, so the file is simply imported. On older Node
+ * the file goes to cosmiconfig's own TypeScript loader, which needs the `typescript` package
+ * (its optional peer dependency) where outage is installed; without it the user is told what to
+ * do instead of seeing a module-resolution error. Bundling typescript (~23 MB) for one config
+ * format was not worth it.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Loader } from 'cosmiconfig';
+
+/** Errors of an `import()` that mean "this Node cannot run this TypeScript", not "the file is wrong". */
+const NOT_RUNNABLE = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING']);
+
+export class TypeScriptUnavailable extends Error {
+  override name = 'TypeScriptUnavailable';
+  constructor() {
+    super(
+      `this Node (${process.version}) cannot run a TypeScript config: use Node 22.18 or later, ` +
+        'install the typescript package next to outage, or write the config as .mjs, .js, .json or .yaml',
+    );
+  }
+}
+
+export function typescriptLoader(fallback: Loader): Loader {
+  return async (filepath, content) => {
+    let native: unknown;
+    try {
+      return ((await import(pathToFileURL(filepath).href)) as { default?: unknown }).default;
+    } catch (error) {
+      if (!NOT_RUNNABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      native = error;
+    }
+    try {
+      return await fallback(filepath, content);
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /'typescript'/.test(String((error as Error).message));
+      if (!missing) throw error;
+      // Node could read TypeScript but not this file (an enum, say): its words are the useful ones.
+      if ((native as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw native;
+      throw new TypeScriptUnavailable();
+    }
+  };
+}

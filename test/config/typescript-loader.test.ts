@@ -1,0 +1,61 @@
+/**
+ * A TypeScript config: Node that strips types imports it; older Node hands it to cosmiconfig's
+ * compiler-based loader; with neither, the user is told what to do, never shown a
+ * module-resolution error. Run in a plain Node process (the built loader), because vitest
+ * itself would compile the TypeScript file and hide what Node does.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const nodeStripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
+const LOADER = new URL('../../dist/config/typescript-loader.js', import.meta.url).href;
+
+/** Loads `file` with the built loader in a fresh Node, the fallback standing in for cosmiconfig's. */
+async function load(file: string, fallback: 'no typescript package' | 'compiler', node: 'this Node' | 'older Node' = 'this Node'): Promise<{ config?: unknown; error?: string; name?: string }> {
+  const fallbackCode =
+    fallback === 'compiler'
+      ? `async () => ({ services: ['from the compiler'] })`
+      : `async () => { throw Object.assign(new Error("Cannot find package 'typescript' imported from /x/cosmiconfig/dist/loaders.js"), { code: 'ERR_MODULE_NOT_FOUND' }); }`;
+  const code = `
+    const { typescriptLoader } = await import(${JSON.stringify(LOADER)});
+    try { console.log(JSON.stringify({ config: await typescriptLoader(${fallbackCode})(${JSON.stringify(file)}, '') })); }
+    catch (e) { console.log(JSON.stringify({ error: e.message, name: e.name })); }`;
+  // Node that strips types behaves as older Node with the feature turned off.
+  const flags = node === 'older Node' && nodeStripsTypes ? ['--no-experimental-strip-types'] : [];
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--input-type=module', '-e', code], { encoding: 'utf8' });
+  return JSON.parse(stdout);
+}
+
+function tsFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'outage-ts-')), 'outage.config.ts');
+  writeFileSync(file, content);
+  return file;
+}
+
+const typed = () => tsFile('const config: { services: string[] } = { services: ["slack"] };\nexport default config;\n');
+
+describe('the TypeScript config loader', () => {
+  // Node 20 cannot strip types: this one runs on Node ≥ 22.18 (CI's Node 24), the others everywhere.
+  it.runIf(nodeStripsTypes)('Node that strips types imports the file itself', async () => {
+    expect(await load(typed(), 'no typescript package')).toEqual({ config: { services: ['slack'] } });
+  });
+
+  it('older Node hands the file to the compiler when there is one', async () => {
+    expect(await load(typed(), 'compiler', 'older Node')).toEqual({ config: { services: ['from the compiler'] } });
+  });
+
+  it('older Node without the typescript package says what to do', async () => {
+    const { name, error } = await load(typed(), 'no typescript package', 'older Node');
+    expect(name).toBe('TypeScriptUnavailable');
+    expect(error).toMatch(/^this Node \(v\d+\.\d+\.\d+\) cannot run a TypeScript config: use Node 22\.18 or later, install the typescript package next to outage, or write the config as \.mjs, \.js, \.json or \.yaml$/);
+  });
+
+  it.runIf(nodeStripsTypes)('an error thrown by the config itself is its own, not a missing compiler', async () => {
+    const throwing = tsFile('const reason: string = "vault unreachable";\nthrow new Error(reason);\n');
+    expect(await load(throwing, 'no typescript package')).toMatchObject({ error: 'vault unreachable' });
+  });
+});
