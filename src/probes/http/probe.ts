@@ -10,6 +10,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
+import { proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
 import type { HttpObservation } from './observation.js';
@@ -46,7 +47,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
     kind: 'http',
     url: endpoint.url.toString(),
     hops: [],
-    timings: { dns: state.timings.dns, connect: state.timings.connect, tls: state.timings.tls, total: 0 },
+    timings: { dns: state.timings.dns, connect: state.timings.connect, tunnel: state.timings.tunnel, tls: state.timings.tls, total: 0 },
     bodyBytes: 0,
     bodyTruncated: false,
     durationMs: 0,
@@ -60,8 +61,8 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
   const finish = (failure?: Failure) => {
     observation.failure = failure;
     observation.durationMs = performance.now() - started;
-    const { dns = 0, connect = 0, tls = 0 } = state.timings;
-    observation.timings.total = dns + connect + tls + wire;
+    const { dns = 0, connect = 0, tunnel = 0, tls = 0 } = state.timings;
+    observation.timings.total = dns + connect + tunnel + tls + wire;
     return observation;
   };
 
@@ -76,8 +77,10 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       hopTimer = {};
       const hopStarted = performance.now();
       let response: Dispatcher.ResponseData;
+      // Through a plain-http proxy: absolute-form target and the proxy's credentials.
+      const proxy = urlProxy(service.proxy, url);
       try {
-        response = await request.call(client, { path: url.pathname + url.search, method, headers, body, signal: context.signal });
+        response = await request.call(client, { ...proxiedRequest(url, headers, proxy), method, body, signal: context.signal });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
@@ -87,6 +90,11 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       wire += (hopTimer.connectMs ?? 0) + ttfb;
       const status = response.statusCode;
       observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
+      const refusal = proxyRefusal(url, proxy, status, response.headers);
+      if (refusal) {
+        discardBody(response.body);
+        return finish(refusal);
+      }
       const location = header(response.headers, 'location');
       if (REDIRECTS.has(status) && location && spec.followRedirects > 0) {
         discardBody(response.body);
@@ -159,6 +167,7 @@ function clientFor(
         ca: service.tls?.ca,
         resolver: context.resolver,
         signal: context.signal,
+        proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
       }).then(
         (result) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
