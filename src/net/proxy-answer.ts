@@ -54,13 +54,15 @@ export function proxyAnswerFailure(answer: ProxyAnswer, context: AnswerContext):
   const { status } = answer;
   if (context.tunnel && status >= 200 && status < 300) return undefined;
   const proxy = `proxy ${context.proxy.url}`;
-  if (status === 407) {
+  // 407 is only ever a proxy's; tinyproxy answers wrong credentials with its own 401.
+  const own = context.tunnel || writtenByProxy(answer);
+  if (status === 407 || (status === 401 && own)) {
     const reason = context.proxy.authorization
-      ? `${proxy} rejected the credentials in its URL (407)`
-      : `${proxy} requires authentication (407): put user:password in the proxy URL`;
+      ? `${proxy} rejected the credentials in its URL (${status})`
+      : `${proxy} requires authentication (${status}): put user:password in the proxy URL`;
     return { code: 'proxy.auth_required', reason };
   }
-  if (!context.tunnel && !writtenByProxy(answer)) return undefined;
+  if (!own) return undefined;
   const said = `${status}${answer.statusText ? ` ${answer.statusText}` : ''}${explicitWords(answer)}`;
   const code = explicitCode(answer) ?? wordingCode(answer) ?? statusCode(status);
   const to = context.target;
