@@ -15,7 +15,7 @@ import { configFile, runCli } from '../helpers/cli.js';
 import { answer, startFakeProxy, type FakeProxy } from '../helpers/fake-proxy.js';
 import { closeAfterAll } from '../helpers/own.js';
 import { closedPort, ok, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
-import { ownTinyproxy, TINYPROXY_INSTALLED } from '../helpers/tinyproxy.js';
+import { startTinyproxy, TINYPROXY_INSTALLED } from '../helpers/tinyproxy.js';
 
 const own = closeAfterAll();
 let pki: TestPki;
@@ -48,7 +48,7 @@ async function checkJson(file: string, env: NodeJS.ProcessEnv): Promise<{ code: 
 
 describe('a proxy-only network', () => {
   it.runIf(TINYPROXY_INSTALLED)('through a working proxy (tinyproxy): everything up, the canaries too', async () => {
-    const proxy = await ownTinyproxy();
+    const proxy = own(await startTinyproxy());
     const { code, report } = await checkJson(proxyOnlyConfig(), { HTTPS_PROXY: proxy.url, http_proxy: proxy.url });
     expect(code).toBe(0);
     expect(report.services[0]).toMatchObject({ status: 'up' });

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { closedPort } from './servers.js';
 
 export interface Tinyproxy {
@@ -24,13 +23,10 @@ export interface Tinyproxy {
 /** Whether tinyproxy is installed (`apt-get install tinyproxy`); CI installs it (.ci/run). */
 export const TINYPROXY_INSTALLED = spawnSync('tinyproxy', ['-v'], { stdio: 'ignore' }).error === undefined;
 
-/** Start tinyproxy for this test file; it is stopped in afterAll. */
-export async function ownTinyproxy(options: { basicAuth?: [string, string] } = {}): Promise<Tinyproxy> {
-  const proxy = await startTinyproxy(options);
-  afterAll(() => proxy.close());
-  return proxy;
-}
-
+/**
+ * Start tinyproxy. Stop it in afterAll even when a test fails: `own(await startTinyproxy())` with
+ * the file's `closeAfterAll()` (hooks registered from inside a test or hook would never run).
+ */
 export async function startTinyproxy(options: { basicAuth?: [string, string] } = {}): Promise<Tinyproxy> {
   const dir = mkdtempSync(join(tmpdir(), 'outage-tinyproxy-'));
   const logFile = join(dir, 'tinyproxy.log');
@@ -91,7 +87,8 @@ async function listening(child: ChildProcess, port: number): Promise<boolean> {
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+    // tinyproxy takes up to a second or two to notice SIGTERM; it has nothing to save.
+    const force = setTimeout(() => child.kill('SIGKILL'), 300);
     child.once('exit', () => {
       clearTimeout(force);
       resolve();

@@ -9,7 +9,7 @@ import { testPki, type TestPki } from '../helpers/certs.js';
 import { probe } from '../helpers/check.js';
 import { closeAfterAll } from '../helpers/own.js';
 import { closedPort, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
-import { ownTinyproxy, TINYPROXY_INSTALLED, type Tinyproxy } from '../helpers/tinyproxy.js';
+import { startTinyproxy, TINYPROXY_INSTALLED, type Tinyproxy } from '../helpers/tinyproxy.js';
 import type { ServiceResult } from '../../src/probes/result.js';
 
 const own = closeAfterAll();
@@ -35,7 +35,7 @@ describe.runIf(TINYPROXY_INSTALLED)('through tinyproxy', () => {
   let originPaths: string[];
 
   beforeAll(async () => {
-    [pki, proxy, authProxy] = await Promise.all([testPki(), ownTinyproxy(), ownTinyproxy({ basicAuth: ['alice', 'tiny-s3cret'] })]);
+    [pki, proxy, authProxy] = await Promise.all([testPki(), startTinyproxy().then(own), startTinyproxy({ basicAuth: ['alice', 'tiny-s3cret'] }).then(own)]);
     https = own(await startHttps(pki.valid, ok));
     originPaths = [];
     http = own(
