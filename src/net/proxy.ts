@@ -204,3 +204,13 @@ export function proxyRefusal(url: URL, proxy: ProxyServer | undefined, status: n
   if (!proxy || url.protocol !== 'http:') return undefined;
   return proxyAnswerFailure({ status, headers, body: '' }, { proxy, target: url.host, tunnel: false });
 }
+
+/**
+ * Through a plain-http proxy the connection is the proxy's: one closed before any answer, or
+ * answered in something that is not HTTP, cannot be pinned on the target (a proxy that is not one,
+ * or one that hangs up, would otherwise make every http service behind it down).
+ */
+export function forwardFailure(failure: Failure, url: URL, proxy: ProxyServer | undefined): Failure {
+  if (!proxy || url.protocol !== 'http:' || (failure.code !== 'http.reset' && failure.code !== 'http.protocol')) return failure;
+  return { code: 'proxy.protocol', reason: `proxy ${proxy.url} gave no HTTP answer for ${url.origin}${url.pathname} (${failure.reason}): the proxy, or the target behind it, hung up` };
+}

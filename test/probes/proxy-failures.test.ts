@@ -79,9 +79,13 @@ describe("the proxy's own failures: their own code, unknown, never down", () => 
     }
   });
 
-  it('the proxy hangs up, or does not speak HTTP: proxy.protocol', async () => {
-    expect(await viaProxy(hangUp)).toMatchObject({ status: 'unknown', code: 'proxy.protocol' });
-    expect(await viaProxy((_r, socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n'))).toMatchObject({ status: 'unknown', code: 'proxy.protocol' });
+  it('the proxy hangs up, or does not speak HTTP: proxy.protocol, for CONNECT and for plain http alike', async () => {
+    const plain = { url: 'http://127.0.0.1:9/', tls: undefined };
+    const banner: ProxyBehaviour = (_r, socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n');
+    for (const service of [{}, plain]) {
+      expect(await viaProxy(hangUp, service)).toMatchObject({ status: 'unknown', code: 'proxy.protocol' });
+      expect(await viaProxy(banner, service)).toMatchObject({ status: 'unknown', code: 'proxy.protocol' });
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
-import { proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
+import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
 import type { HttpObservation } from './observation.js';
@@ -84,7 +84,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
-        return finish(httpFailure(error, 'headers', context.signal));
+        return finish(forwardFailure(httpFailure(error, 'headers', context.signal), url, proxy));
       }
       const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
       wire += (hopTimer.connectMs ?? 0) + ttfb;
