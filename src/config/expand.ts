@@ -47,9 +47,11 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
     .map((input, index) => entry(input, `services[${parsed.services.length + index}]`, 'ad-hoc'));
   const canaries = items(parsed.canaries ?? [], 'canaries', 'canary', withCanaryBudget);
   // Built-in canaries take none of the user's defaults: `defaults.resolvers` would make the
-  // system-resolver canaries ask another resolver.
+  // system-resolver canaries ask another resolver. Except the proxy: on a network that reaches
+  // the internet only through it, canaries going direct would fail and blame the network.
+  const canaryDefaults: DefaultsInput = defaults.proxy !== undefined ? { proxy: defaults.proxy } : {};
   const builtIn = request.builtInCanaries && parsed.canaries === undefined
-    ? DEFAULT_CANARIES.map((raw, index) => entry(withCanaryBudget(serviceSchema.parse(raw)), `canaries[${index}]`, 'built-in', {}))
+    ? DEFAULT_CANARIES.map((raw, index) => entry(withCanaryBudget(serviceSchema.parse(raw)), `canaries[${index}]`, 'built-in', canaryDefaults))
     : [];
   const selection = selectServices(services, {
     targets: request.targets,

@@ -14,6 +14,7 @@ import { expandServices } from './expand.js';
 import { badTargetError } from './select.js';
 import { dependsOnInternet } from './internet.js';
 import { parseConfig } from './parse.js';
+import { readProxyEnvironment } from './proxy.js';
 import { checkRules } from './rules.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { applyOverrides, resolveSpecs, type Overrides } from './specs.js';
@@ -44,7 +45,8 @@ export interface LoadedServices {
 }
 
 export function loadServices(raw: unknown, options: LoadServicesOptions = {}): LoadedServices {
-  const parsed = parseConfig(raw, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const parsed = parseConfig(raw, env);
   const expanded = expandServices(parsed, {
     targets: options.targets ?? [],
     tags: options.tags ?? [],
@@ -52,7 +54,8 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
     builtInCanaries: options.canaries !== false,
   });
   const checked = checkRules(expanded.entries);
-  const resolved = resolveSpecs(checked.valid, options.file);
+  const proxies = readProxyEnvironment(env);
+  const resolved = resolveSpecs(checked.valid, options.file, proxies);
 
   const from = (...sources: EntrySource[]) => expanded.entries.filter((e) => sources.includes(e.source));
   // Each entry's problems together, its rules' first: canaries' problems stay in canary order.
@@ -72,7 +75,7 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
     services: from('service', 'ad-hoc').map(specOf),
     ...(parsed.canaries ? { canaries: from('canary').map(specOf) } : {}),
     settings: { concurrency: parsed.defaults?.concurrency ?? DEFAULTS.concurrency },
-    secrets: unique([...parsed.secrets, ...secretsOf(from('service', 'ad-hoc', 'canary'))]),
+    secrets: unique([...parsed.secrets, ...proxies.secrets, ...secretsOf(from('service', 'ad-hoc', 'canary'))]),
     file: options.file,
   };
 

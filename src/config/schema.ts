@@ -9,6 +9,7 @@ import { DNS_RECORD_TYPES } from '../core/dns-record.js';
 import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuration } from '../core/duration.js';
 import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
+import { parseProxyUrl } from './proxy.js';
 import { parseHostPort, parseUrlTarget } from './targets.js';
 
 
@@ -73,6 +74,7 @@ const settingsShape = {
   resolvers: z.array(resolverAddress).optional().describe('DNS servers: "1.1.1.1", "127.0.0.1:5353", "[::1]:53". Empty: the system resolver.'),
   latency: z.strictObject({ degraded: duration.optional().describe('HTTP total time above this is degraded, with its unit: 2s, 800ms (default 2s).') }).optional(),
   certificate: certificateThresholds.optional().describe('Days left on the earliest-expiring certificate that make a service degraded or down.'),
+  ...proxySetting(),
 };
 
 const defaultsSchema = z.strictObject({
@@ -139,6 +141,19 @@ const tlsSchema = z.strictObject({
   /** Path to a PEM bundle trusted in addition to the system roots (an internal CA). */
   ca: z.string().min(1).optional(),
 });
+
+/**
+ * `proxy`: an HTTP proxy URL, or false to connect directly whatever the environment says. A
+ * function so it can sit in the settings above while being declared with the other targets.
+ */
+function proxySetting() {
+  return {
+    proxy: z
+      .union([target(parseProxyUrl), z.literal(false)])
+      .optional()
+      .describe('HTTP proxy for this service, http://[user:pass@]host:port; false: connect directly. Default: HTTPS_PROXY, http_proxy, ALL_PROXY and NO_PROXY, as curl reads them.'),
+  };
+}
 
 /** A string checked by a target parser that returns an error message or a parsed value. */
 function target(parse: (text: string) => unknown) {

@@ -5,6 +5,7 @@
 import type { StatusRange } from '../core/http-status-range.js';
 import type { StatusKind } from '../core/vendor-status.js';
 import type { DnsRecordType } from '../core/dns-record.js';
+import type { ProxySettings } from './proxy.js';
 
 export const DEFAULTS = {
   timeoutMs: 10_000,
@@ -108,6 +109,8 @@ export interface ServiceSpec {
   status?: StatusSpec;
   /** The catalog entry this service came from, when it did. */
   catalog?: string;
+  /** Its proxies (the `proxy` key, else the environment's): `proxyFor` picks one per connection. */
+  proxy?: ProxySettings;
 }
 
 export interface RunSettings {

@@ -9,6 +9,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { ConfigProblem } from '../core/errors.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
 import type { ServiceEntry } from './entry.js';
+import { resolveProxy, type ProxyEnvironment } from './proxy.js';
 import type { CheckedEntry, Target } from './rules.js';
 import type { DefaultsInput, ServiceInput } from './schema.js';
 import { DEFAULTS, type CertificateThresholds, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
@@ -28,14 +29,15 @@ interface Scope {
   file: string | undefined;
   problems: ConfigProblem[];
   secrets: string[];
+  proxies: ProxyEnvironment;
 }
 
-export function resolveSpecs(checked: readonly CheckedEntry[], file: string | undefined): Map<ServiceEntry, Resolved> {
-  return new Map(checked.map(({ entry, target }) => [entry, resolveEntry(entry, target, file)]));
+export function resolveSpecs(checked: readonly CheckedEntry[], file: string | undefined, proxies: ProxyEnvironment): Map<ServiceEntry, Resolved> {
+  return new Map(checked.map(({ entry, target }) => [entry, resolveEntry(entry, target, file, proxies)]));
 }
 
-function resolveEntry({ input, path, defaults }: ServiceEntry, target: Target, file: string | undefined): Resolved {
-  const scope: Scope = { path, file, problems: [], secrets: [] };
+function resolveEntry({ input, path, defaults }: ServiceEntry, target: Target, file: string | undefined, proxies: ProxyEnvironment): Resolved {
+  const scope: Scope = { path, file, problems: [], secrets: [], proxies };
   const spec = resolveTarget(input, target, defaults, scope);
   const status = statusSpec(input, spec, path, scope.problems);
   const hosts = hostsSpec(input, spec, path, scope.problems);
@@ -85,6 +87,7 @@ function resolveTarget(input: ServiceInput, target: Target, defaults: DefaultsIn
       target: endpoint.url?.toString() ?? target.text,
       endpoint,
       dns: addressDns(input, endpoint),
+      ...proxySettings(input, defaults, endpoint, scope),
       // For http:// urls, tls settings (trust, verify) apply to https redirect hops.
       tls: endpoint.protocol === 'https' || input.tls !== undefined ? tlsSpec(input, certificate, scope) : undefined,
       http: {
@@ -101,7 +104,8 @@ function resolveTarget(input: ServiceInput, target: Target, defaults: DefaultsIn
   }
 
   if (target.kind === 'tcp') {
-    return { ...base, target: target.text, endpoint: target.endpoint, dns: addressDns(input, target.endpoint) };
+    const proxy = proxySettings(input, defaults, target.endpoint, scope);
+    return { ...base, target: target.text, endpoint: target.endpoint, dns: addressDns(input, target.endpoint), ...proxy };
   }
 
   const dns = input.dns || undefined;
@@ -128,6 +132,13 @@ function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path
     }
   }
   return spec;
+}
+
+function proxySettings(input: ServiceInput, defaults: DefaultsInput, endpoint: Endpoint, scope: Scope): Pick<ServiceSpec, 'proxy'> {
+  const resolved = resolveProxy({ own: input.proxy, defaults: defaults.proxy }, endpoint, scope.proxies, scope.path);
+  scope.problems.push(...resolved.problems);
+  scope.secrets.push(...resolved.secrets);
+  return resolved.settings ? { proxy: resolved.settings } : {};
 }
 
 /** The DNS probe of a service that connects somewhere: its endpoint's own host, A and AAAA unless one is chosen. */

@@ -21,7 +21,7 @@ export interface SubcheckOptions {
 }
 
 /** A spec for `url` run on behalf of `parent`; a string when the URL is not one outage can check. */
-export function subcheckSpec(parent: Pick<ServiceSpec, 'timeoutMs' | 'resolvers' | 'latencyDegradedMs' | 'tls'>, url: string, options: SubcheckOptions): ServiceSpec | string {
+export function subcheckSpec(parent: Pick<ServiceSpec, 'timeoutMs' | 'resolvers' | 'latencyDegradedMs' | 'tls' | 'proxy'>, url: string, options: SubcheckOptions): ServiceSpec | string {
   const target = parseUrlTarget(url);
   if (typeof target === 'string') return target;
   const { endpoint } = target;
@@ -48,6 +48,8 @@ export function subcheckSpec(parent: Pick<ServiceSpec, 'timeoutMs' | 'resolvers'
       followRedirects: DEFAULTS.followRedirects,
       maxBodyBytes: options.maxBodyBytes,
     },
+    // The parent's proxies: NO_PROXY is matched against the subcheck's own host.
+    ...(parent.proxy ? { proxy: parent.proxy } : {}),
   };
 }
 

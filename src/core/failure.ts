@@ -14,6 +14,14 @@ export const FAILURE_CODES = [
   'tcp.timeout',
   'tcp.reset',
   'tcp.unreachable',
+  'proxy.refused',
+  'proxy.timeout',
+  'proxy.unreachable',
+  'proxy.auth_required',
+  'proxy.denied',
+  'proxy.dns',
+  'proxy.upstream_failed',
+  'proxy.protocol',
   'tls.expired',
   'tls.not_yet_valid',
   'tls.hostname_mismatch',
@@ -43,6 +51,15 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 export interface Failure {
   code: FailureCode;
   reason: string;
+}
+
+/**
+ * A proxy's own failure says nothing of the target, which was never reached: the check could not
+ * be done. Such a result is `unknown` whichever probe saw it, never `down` — a broken proxy must
+ * not report every service behind it as an outage (a gate still fails: unknown exits 3).
+ */
+export function isProxyFailure(code: FailureCode): boolean {
+  return code.startsWith('proxy.');
 }
 
 /** `dns.nxdomain` → `nxdomain`, `http.too_many_redirects` → `too many redirects`: for narrow columns. */

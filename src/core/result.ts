@@ -19,6 +19,8 @@ export interface Judgement {
 export interface PhaseTimings {
   dns?: number;
   connect?: number;
+  /** Through a proxy: the CONNECT round trip, after `connect` (to the proxy) and before `tls`. */
+  tunnel?: number;
   tls?: number;
   ttfb?: number;
   transfer?: number;

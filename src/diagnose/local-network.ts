@@ -4,10 +4,10 @@
  * canaries' failure codes, lowest first — what the user must fix is the lowest one.
  */
 import type { FailureCode } from '../core/failure.js';
-import { layerOf } from '../probes/registry.js';
+import { factsOf, layerOf } from '../probes/registry.js';
 import type { ServiceResult } from '../probes/result.js';
 
-export type FailingLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'TLS intercepted';
+export type FailingLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'proxy not working' | 'TLS intercepted';
 
 export interface LocalNetworkVerdict {
   verdict: 'local network problem';
@@ -41,11 +41,18 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
   if (dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
   else if (dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');
+  // Canaries through a proxy that all fail there: the proxy is the way out, and it is broken.
+  const proxied = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'proxy' && p.status !== 'skipped'));
+  const proxies = [...new Set(proxied.flatMap((c) => c.probes.flatMap((p) => factsOf(p).proxy ?? [])))];
+  if (proxied.length > 0 && proxied.every((c) => failedLayer(c) === 'proxy')) layers.push('proxy not working');
   if (intercepted) layers.push('TLS intercepted');
   if (layers.length === 0) layers.push('no route');
   const evidence = failing.slice(0, 4).map((canary) => `${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
   const more = failing.length > 4 ? `, +${failing.length - 4} more` : '';
-  const words = layers.map((l) => (l === 'TLS intercepted' ? 'TLS intercepted — every certificate untrusted' : l));
+  const words = layers.map((l) => {
+    if (l === 'TLS intercepted') return 'TLS intercepted — every certificate untrusted';
+    return l === 'proxy not working' ? `proxy ${proxies.join(', ')} not working` : l;
+  });
   return { verdict: 'local network problem', layers, reason: `${words.join('; ')} (${evidence.join(', ')}${more})` };
 }
 

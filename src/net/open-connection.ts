@@ -5,8 +5,10 @@
 import { isIP, type Socket } from 'node:net';
 import { clientContext, inspectCertificates } from './certificates.js';
 import type { Failure } from '../core/failure.js';
+import type { ProxyServer } from '../config/proxy.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
+import { connectThroughProxy } from './proxy.js';
 
 /** Carries a classified failure through the HTTP client, which passes connector errors to the request. */
 export class ConnectionFailure extends Error {
@@ -24,17 +26,13 @@ export interface OpenOptions {
   ca?: string;
   resolver: NameResolver;
   signal: AbortSignal;
+  /** The hop's proxy: it resolves the name; TLS still runs end to end, through its tunnel. */
+  proxy?: ProxyServer;
 }
 
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   const host = options.host.replace(/^\[|\]$/g, '');
-  let addresses = [host];
-  if (!isIP(host)) {
-    const [a, aaaa] = await Promise.all([options.resolver.query(host, 'A'), options.resolver.query(host, 'AAAA')]);
-    addresses = [a, aaaa].flatMap((r) => (r.ok ? r.records.map((rec) => rec.value) : []));
-    if (addresses.length === 0) return { ok: false, failure: a.ok ? { code: 'dns.nodata', reason: `${host} has no address` } : a };
-  }
-  const tcp = await connectTcp(addresses, options.port, options.signal);
+  const tcp = options.proxy ? await connectThroughProxy(options.proxy, host, options.port, options.secure, options.signal) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
   const tls = await startTls(tcp.socket, { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca) }, options.signal);
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
@@ -44,4 +42,14 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
     return { ok: false, failure: { code: failure.code, reason: `${host}: ${failure.reason}` } };
   }
   return { ok: true, socket: tls.tlsSocket };
+}
+
+async function connectDirect(host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
+  let addresses = [host];
+  if (!isIP(host)) {
+    const [a, aaaa] = await Promise.all([options.resolver.query(host, 'A'), options.resolver.query(host, 'AAAA')]);
+    addresses = [a, aaaa].flatMap((r) => (r.ok ? r.records.map((rec) => rec.value) : []));
+    if (addresses.length === 0) return { ok: false, failure: a.ok ? { code: 'dns.nodata', reason: `${host} has no address` } : a };
+  }
+  return connectTcp(addresses, options.port, options.signal);
 }

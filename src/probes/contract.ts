@@ -15,7 +15,7 @@ export interface AttemptState {
   addresses?: string[];
   socket?: Socket;
   tlsSocket?: TLSSocket;
-  timings: { dns?: number; connect?: number; tls?: number };
+  timings: { dns?: number; connect?: number; tunnel?: number; tls?: number };
   startedAt: number;
 }
 

@@ -21,7 +21,7 @@ export interface JudgeContext {
  * The network layer a kind observes. The local-network diagnosis reasons about layers (no route,
  * resolver broken, TLS intercepted), not about kinds.
  */
-export type NetworkLayer = 'dns' | 'transport' | 'tls' | 'application' | 'vendor';
+export type NetworkLayer = 'dns' | 'transport' | 'proxy' | 'tls' | 'application' | 'vendor';
 
 /**
  * Facts about a probe's result that outputs and diagnosis use without knowing the kind: each
@@ -43,6 +43,8 @@ export interface ProbeFacts {
   httpStatus?: number;
   /** The latency a user would see, when the kind measures one (HTTP's total). */
   latencyMs?: number;
+  /** The proxy the service's connection went through (`http://host:port`). */
+  proxy?: string;
   /** Phase timings, for the exposition formats. */
   phases?: PhaseTimings;
 }

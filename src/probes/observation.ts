@@ -3,6 +3,7 @@ import type { ProbeKind } from '../core/probe-kind.js';
 import type { DnsObservation } from './dns/observation.js';
 import type { HostsObservation } from './hosts/observation.js';
 import type { HttpObservation } from './http/observation.js';
+import type { ProxyObservation } from './proxy/observation.js';
 import type { StatusObservation } from './status-page/observation.js';
 import type { TcpObservation } from './tcp/observation.js';
 import type { TlsObservation } from './tls/observation.js';
@@ -10,6 +11,7 @@ import type { TlsObservation } from './tls/observation.js';
 export interface ObservationByKind {
   dns: DnsObservation;
   tcp: TcpObservation;
+  proxy: ProxyObservation;
   tls: TlsObservation;
   http: HttpObservation;
   hosts: HostsObservation;

@@ -2,7 +2,7 @@
  * The one place that knows every probe kind. Adding a kind is a folder under src/probes/ and a
  * line here; dispatch never branches on the kind anywhere else — callers ask the registry.
  */
-import type { Failure } from '../core/failure.js';
+import { isProxyFailure, type Failure } from '../core/failure.js';
 import { PROBE_KINDS, type ProbeKind } from '../core/probe-kind.js';
 import type { Judgement } from '../core/result.js';
 import type { ServiceSpec } from '../config/service.js';
@@ -11,6 +11,7 @@ import { hostsKind } from './hosts/index.js';
 import { httpKind } from './http/index.js';
 import type { JudgeContext, NetworkLayer, ProbeFacts, ProbeKindModule } from './kind.js';
 import type { Observation, ObservationByKind } from './observation.js';
+import { proxyKind } from './proxy/index.js';
 import type { DetailsByKind, ProbeResultOf, ServiceResult } from './result.js';
 import { statusPageKind } from './status-page/index.js';
 import { tcpKind } from './tcp/index.js';
@@ -21,6 +22,7 @@ export type KindRegistry = { readonly [K in ProbeKind]: ProbeKindModule<K> };
 export const KINDS: KindRegistry = {
   dns: dnsKind,
   tcp: tcpKind,
+  proxy: proxyKind,
   tls: tlsKind,
   http: httpKind,
   hosts: hostsKind,
@@ -45,7 +47,7 @@ type ResultFor<K extends ProbeKind> = ProbeResultOf<K>;
 
 export function judgeObservation<K extends ProbeKind>(observation: ObservationFor<K>, service: ServiceSpec, context: JudgeContext): Judgement {
   const kind: K = observation.kind;
-  if (observation.failure) return { status: KINDS[kind].failedStatus ?? 'down', ...observation.failure };
+  if (observation.failure) return { status: KINDS[kind].failedStatus ?? (isProxyFailure(observation.failure.code) ? 'unknown' : 'down'), ...observation.failure };
   return KINDS[kind].judge(observation, service, context);
 }
 

@@ -7,6 +7,7 @@ import type { ProbeResultOf as ProbeResultShape, ReportOf, ServiceResultOf } fro
 import type { DnsDetails } from './dns/observation.js';
 import type { HostsDetails } from './hosts/observation.js';
 import type { HttpDetails } from './http/observation.js';
+import type { ProxyDetails } from './proxy/observation.js';
 import type { StatusDetails } from './status-page/observation.js';
 import type { TcpDetails } from './tcp/observation.js';
 import type { TlsDetails } from './tls/observation.js';
@@ -14,6 +15,7 @@ import type { TlsDetails } from './tls/observation.js';
 export interface DetailsByKind {
   dns: DnsDetails;
   tcp: TcpDetails;
+  proxy: ProxyDetails;
   tls: TlsDetails;
   http: HttpDetails;
   hosts: HostsDetails;

@@ -1,4 +1,5 @@
 /** The DNS probe kind: resolve the service's name (or query its configured record type). */
+import { serviceProxy } from '../../net/proxy.js';
 import type { ProbeKindModule } from '../kind.js';
 import { judgeDns } from './judge.js';
 import { dnsCell, dnsDetails, dnsFacts, dnsVerbose } from './outputs.js';
@@ -7,7 +8,8 @@ import { probeDns } from './probe.js';
 export const dnsKind: ProbeKindModule<'dns'> = {
   kind: 'dns',
   layer: 'dns',
-  runsFor: (service) => service.dns !== false,
+  // Through a proxy, the proxy resolves the name: a local lookup would judge the wrong resolver.
+  runsFor: (service) => service.dns !== false && serviceProxy(service) === undefined,
   probe: probeDns,
   timeoutCode: 'dns.timeout',
   timedOut: (service, failure, durationMs) => ({

@@ -38,6 +38,6 @@ export function httpVerbose(result: ProbeResultOf<'http'>): string[] {
 }
 
 function formatTimings(t: PhaseTimings): string {
-  const phases: [string, number | undefined][] = [['dns', t.dns], ['connect', t.connect], ['tls', t.tls], ['ttfb', t.ttfb], ['transfer', t.transfer], ['total', t.total]];
+  const phases: [string, number | undefined][] = [['dns', t.dns], ['connect', t.connect], ['tunnel', t.tunnel], ['tls', t.tls], ['ttfb', t.ttfb], ['transfer', t.transfer], ['total', t.total]];
   return phases.flatMap(([k, v]) => (v === undefined ? [] : [`${k} ${formatDuration(v)}`])).join(' · ');
 }

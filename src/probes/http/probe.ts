@@ -11,6 +11,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
+import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
 import { Http1Client as Client, type HttpResponse } from './client.js';
@@ -33,7 +34,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
     kind: 'http',
     url: endpoint.url.toString(),
     hops: [],
-    timings: { dns: state.timings.dns, connect: state.timings.connect, tls: state.timings.tls, total: 0 },
+    timings: { dns: state.timings.dns, connect: state.timings.connect, tunnel: state.timings.tunnel, tls: state.timings.tls, total: 0 },
     bodyBytes: 0,
     bodyTruncated: false,
     durationMs: 0,
@@ -47,8 +48,8 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
   const finish = (failure?: Failure) => {
     observation.failure = failure;
     observation.durationMs = performance.now() - started;
-    const { dns = 0, connect = 0, tls = 0 } = state.timings;
-    observation.timings.total = dns + connect + tls + wire;
+    const { dns = 0, connect = 0, tunnel = 0, tls = 0 } = state.timings;
+    observation.timings.total = dns + connect + tunnel + tls + wire;
     return observation;
   };
 
@@ -64,17 +65,24 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       hopTimer = {};
       const hopStarted = performance.now();
       let response: HttpResponse;
+      // Through a plain-http proxy: absolute-form target and the proxy's credentials.
+      const proxy = urlProxy(service.proxy, url);
       try {
-        response = await client.request({ path: url.pathname + url.search, method, headers: withCookies(headers, jar.header(url)), body, signal: context.signal, timer: hopTimer });
+        response = await client.request({ ...proxiedRequest(url, withCookies(headers, jar.header(url)), proxy), method, body, signal: context.signal, timer: hopTimer });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
-        return finish(httpFailure(error, 'headers', context.signal));
+        return finish(forwardFailure(httpFailure(error, 'headers', context.signal), url, proxy));
       }
       const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
       wire += (hopTimer.connectMs ?? 0) + ttfb;
       const status = response.statusCode;
       observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
+      const refusal = proxyRefusal(url, proxy, status, response.headers);
+      if (refusal) {
+        discardBody(response.body);
+        return finish(refusal);
+      }
       jar.store(url, response.headers['set-cookie']);
       const locations = response.headers.location?.filter((l) => l.trim() !== '');
       if (REDIRECTS.has(status) && locations?.length && spec.followRedirects > 0) {
@@ -147,6 +155,7 @@ function clientFor(
         ca: service.tls?.ca,
         resolver: context.resolver,
         signal: context.signal,
+        proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
       }).then(
         (result) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);

@@ -4,13 +4,15 @@
  */
 import { formatDuration } from '../../core/duration.js';
 import { roundMs } from '../../core/round.js';
+import { serviceProxy } from '../../net/proxy.js';
 import type { ProbeKindModule } from '../kind.js';
 import { probeTcp } from './probe.js';
 
 export const tcpKind: ProbeKindModule<'tcp'> = {
   kind: 'tcp',
   layer: 'transport',
-  runsFor: (service) => service.endpoint !== undefined,
+  // Through a proxy, the proxy probe connects instead.
+  runsFor: (service) => service.endpoint !== undefined && serviceProxy(service) === undefined,
   probe: probeTcp,
   timeoutCode: 'tcp.timeout',
   timedOut: (service, failure, durationMs) => ({ kind: 'tcp', port: service.endpoint?.port ?? 0, attempts: [], durationMs, failure }),
