@@ -10,6 +10,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
+import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
 import type { HttpObservation } from './observation.js';
@@ -33,6 +34,7 @@ const { Client, request } = await Promise.all([
 );
 type Client = UndiciClient;
 
+const closedBeforeRequest: Failure = { code: 'http.reset', reason: 'connection closed before the request was sent' };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
 
@@ -146,7 +148,13 @@ function clientFor(
         timeSocket(ready, currentHop);
         // Undici calls connectors from inside its dispatch loop and stalls if the callback runs
         // synchronously (the request then hangs until the deadline): hand the socket over async.
-        queueMicrotask(() => callback(null, ready));
+        // A socket the server already closed (a TLS 1.3 server refusing our client certificate
+        // right after the handshake) would hang undici too: hand over the failure instead.
+        queueMicrotask(() => {
+          const failure = failureAfterHandshake(ready) ?? (ready.destroyed ? closedBeforeRequest : undefined);
+          if (failure) callback(new ConnectionFailure(failure), null);
+          else callback(null, ready);
+        });
         return;
       }
       const secure = options.protocol === 'https:';
@@ -157,6 +165,7 @@ function clientFor(
         secure,
         verify: service.tls?.verify ?? true,
         ca: service.tls?.ca,
+        client: service.tls?.client,
         resolver: context.resolver,
         signal: context.signal,
       }).then(
@@ -178,6 +187,9 @@ function clientFor(
 /** Map what undici threw to a stable code; `phase` says whether headers had arrived. */
 export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: AbortSignal): Failure {
   if (error instanceof ConnectionFailure) return error.failure;
+  // A TLS alert after the handshake (TLS 1.3's "certificate required"), classified as it arrived.
+  const tls = failureAfterHandshake(error);
+  if (tls) return tls;
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   if (signal.aborted || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'AbortError') {
     const spent = budgetSpent(signal);
