@@ -1,7 +1,7 @@
 /**
  * `outage wait`: re-check until every selected service reaches the wanted state for N
  * consecutive checks — the gate a deploy script runs before (or, with `--until down`, after)
- * touching something. A service that refuses (nothing listening yet) is re-checked every 100–200 ms,
+ * touching something. A service that refuses (nothing listening yet) is re-checked every 100 ms,
  * so its start is seen at once; other failures back off to `--interval`. Every check gets a sane
  * budget, so the wait's last word is a complete check, never one squeezed into the last moment.
  */
@@ -46,14 +46,11 @@ export function nextDelay(intervalMs: number, failedRounds: number): number {
 
 /**
  * Answers that say nothing listens yet, and cost the target nothing (a RST, an ICMP error): the
- * moment the service starts they turn into an answer, so they are re-checked within 100–200 ms.
+ * moment the service starts they turn into an answer, so they are re-checked every 100 ms (or at
+ * `--interval`, when that is shorter), however long they last — as wait-on polls every 250 ms.
  */
 const NOT_LISTENING: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'tcp.unreachable', 'http.reset']);
-
-/** After a refused, reset or unreachable answer: 100 ms, then ×1.5 up to 200 ms (and never past the interval). */
-export function quickDelay(intervalMs: number, quickRounds: number): number {
-  return Math.min(intervalMs, 200, 100 * 1.5 ** Math.max(0, quickRounds - 1));
-}
+export const QUICK_RECHECK_MS = 100;
 
 /**
  * The least budget a service's next check may start with: ten times what its last check took (at
@@ -90,7 +87,6 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // The last round that completed: an interrupted one is never the wait's last word.
   let report: Report | undefined;
   let failedRounds = 0;
-  let quickRounds = 0;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
   const minimumMs = () => {
     const took = new Map(report?.services.map((s) => [s.name, s.durationMs]));
@@ -124,8 +120,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       const counting = pending.every((s) => (passes.get(s.name) ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
       const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
-      quickRounds = notListening ? quickRounds + 1 : 0;
-      const delay = notListening ? quickDelay(intervalMs, quickRounds) : nextDelay(intervalMs, failedRounds);
+      const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
       // Leave the next check its minimum budget: sleep less rather than squeeze the check.
       await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);
     }
