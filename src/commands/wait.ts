@@ -50,7 +50,7 @@ export function nextDelay(intervalMs: number, failedRounds: number): number {
  * `--interval`, when that is shorter), however long they last — as wait-on polls every 250 ms.
  */
 const NOT_LISTENING: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'tcp.unreachable', 'http.reset']);
-export const QUICK_RECHECK_MS = 100;
+const QUICK_RECHECK_MS = 100;
 
 /**
  * The least budget a service's next check may start with: ten times what its last check took (at

@@ -61,7 +61,7 @@ export interface ClientCertificateFacts {
 
 /**
  * The failure a handshake error stands for when a client certificate is the reason, else
- * undefined. `aborted`: the server ended the handshake without an alert (a reset or a close).
+ * undefined. No `alert`: the server ended the handshake without one (a reset or a close).
  */
 export function clientCertificateFailure(alert: string | undefined, facts: ClientCertificateFacts): Failure | undefined {
   const said = alert ? ` (TLS alert "${alert}")` : ' (it closed the connection)';
