@@ -1,7 +1,7 @@
 /**
  * `npm run bench [scenario…]`: runs the scenarios on loopback fixtures, prints medians, ratios and
  * each target as met or not, writes bench/results/latest.json and latest.md, and puts the table
- * into the README's Performance section. Scenarios: startup, one-check, scale, timing, peers, big-body.
+ * into the README's Performance section. Scenarios: startup, one-check, scale, timing, peers, big-body, wait.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +15,7 @@ import { peers } from './scenarios/peers.js';
 import { scale } from './scenarios/scale.js';
 import { startup } from './scenarios/startup.js';
 import { timingTruth } from './scenarios/timing.js';
+import { waitScenario } from './scenarios/wait.js';
 import type { ScenarioResult } from './scenarios/types.js';
 import type { Fixtures } from './fixtures.js';
 
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, (fx: Fixtures) => Promise<ScenarioResult>> = {
   timing: (fx) => timingTruth(fx),
   peers: (fx) => peers(fx),
   'big-body': (fx) => bigBody(fx),
+  wait: () => waitScenario(),
 };
 
 async function main() {

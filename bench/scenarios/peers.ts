@@ -4,9 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { hasCommand, median, outage, run, scratchDir } from '../measure.js';
+import { freePort, hasCommand, median, outage, run, scratchDir } from '../measure.js';
 import { delayed, type Fixtures } from '../fixtures.js';
 import { ms, type ScenarioResult, type Target } from './types.js';
 
@@ -78,14 +77,6 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
     }),
   );
   return results;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function blackboxExporter(caFile: string): Promise<{ url: string; stop(): void }> {

@@ -1,7 +1,9 @@
 /**
  * `outage wait`: re-check until every selected service reaches the wanted state for N
  * consecutive checks — the gate a deploy script runs before (or, with `--until down`, after)
- * touching something. Polls quickly at first and backs off to `--interval` while it keeps failing.
+ * touching something. A service that refuses (nothing listening yet) is re-checked every 100 ms,
+ * so its start is seen at once; other failures back off to `--interval`. Every check gets a sane
+ * budget, so the wait's last word is a complete check, never one squeezed into the last moment.
  */
 import { prepareCheck, runCheck } from '../check.js';
 import { startBudget } from '../core/budget.js';
@@ -35,11 +37,30 @@ export function reached(status: Status, until: Until): boolean {
   return status === 'down';
 }
 
-/** First retry soon, doubling on each failed round, never slower than the interval. */
+/** After any other failure: first retry soon, doubling on each failed round, never slower than the interval. */
 export function nextDelay(intervalMs: number, failedRounds: number): number {
   if (failedRounds === 0) return intervalMs;
   const base = Math.min(intervalMs, 250);
   return Math.min(intervalMs, base * 2 ** (failedRounds - 1));
+}
+
+/**
+ * Answers that say nothing listens yet, and cost the target nothing (a RST, an ICMP error): the
+ * moment the service starts they turn into an answer, so they are re-checked every 100 ms (or at
+ * `--interval`, when that is shorter), however long they last — as wait-on polls every 250 ms.
+ */
+const NOT_LISTENING: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'tcp.unreachable', 'http.reset']);
+const QUICK_RECHECK_MS = 100;
+
+/**
+ * The least budget a service's next check may start with: ten times what its last check took (at
+ * least 100 ms), but no more than 1 s or its own timeout. A service that answers in milliseconds
+ * (a refusal, a quick 503) is re-checked to the end of even a short wait; one whose check took
+ * 800 ms is not started with less than 1 s — squeezed into the wait's last moments it would report
+ * `tcp.timeout … within 1ms` for a service that answers, and that would be the wait's last word.
+ */
+export function minimumCheckMs(serviceTimeoutMs: number, lastCheckMs: number): number {
+  return Math.min(serviceTimeoutMs, 1000, Math.max(100, 10 * lastCheckMs));
 }
 
 export async function runWaitCommand(targets: string[], flags: WaitFlags): Promise<number> {
@@ -59,37 +80,49 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const trap = trapSignals();
   // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
   const spinner = startSpinner(`waiting for ${prepared.services.length} services`, { color: flags.color });
-  // The whole wait is one budget; each round's attempts get at most what is left of it.
+  // The whole wait is one budget; each round's checks get at most what is left of it.
   const budget = startBudget(timeoutMs, trap.signal);
   const passes = new Map<string, number>();
   const lastState = new Map<string, string>();
+  // The last round that completed: an interrupted one is never the wait's last word.
   let report: Report | undefined;
   let failedRounds = 0;
+  // What the next round needs: every service's check must fit (see minimumCheckMs).
+  const minimumMs = () => {
+    const took = new Map(report?.services.map((s) => [s.name, s.durationMs]));
+    return Math.max(...prepared.services.map((s) => minimumCheckMs(s.timeoutMs, took.get(s.name) ?? s.timeoutMs)));
+  };
 
   try {
     while (!trap.signal.aborted) {
       const remaining = budget.remaining();
-      if (remaining <= 0) break;
-      const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.max(1, Math.min(s.timeoutMs, remaining)) }));
-      report = await runCheck({ ...prepared, services }, { signal: trap.signal });
+      // The first round gets whatever the wait has; later ones start only with a sane budget.
+      if (report ? remaining < minimumMs() : remaining <= 0) break;
+      const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, remaining) }));
+      const round = await runCheck({ ...prepared, services }, { signal: trap.signal });
       if (trap.signal.aborted) break;
-      for (const service of report.services) {
+      report = round;
+      for (const service of round.services) {
         const ok = reached(service.status, flags.until);
         passes.set(service.name, ok ? (passes.get(service.name) ?? 0) + 1 : 0);
         const state = describe(service);
         if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${service.name} ${state}`);
         lastState.set(service.name, state);
       }
-      const pending = report.services.filter((s) => (passes.get(s.name) ?? 0) < stable);
+      const pending = round.services.filter((s) => (passes.get(s.name) ?? 0) < stable);
       if (pending.length === 0) {
         await spinner.stop();
-        say(`ready: ${report.services.length === 1 ? report.services[0]?.name : `all ${report.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
-        if (flags.json) await writeStdout(redact(renderJson(report)));
+        say(`ready: ${round.services.length === 1 ? round.services[0]?.name : `all ${round.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
+        if (flags.json) await writeStdout(redact(renderJson(round)));
         return 0;
       }
       spinner.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
-      failedRounds = pending.every((s) => (passes.get(s.name) ?? 0) > 0) ? 0 : failedRounds + 1;
-      await sleep(Math.min(nextDelay(intervalMs, failedRounds), budget.remaining()), trap.signal);
+      const counting = pending.every((s) => (passes.get(s.name) ?? 0) > 0);
+      failedRounds = counting ? 0 : failedRounds + 1;
+      const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
+      const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
+      // Leave the next check its minimum budget: sleep less rather than squeeze the check.
+      await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);
     }
   } finally {
     await spinner.stop();
@@ -99,7 +132,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
 
   const notReady = (report?.services ?? []).filter((s) => (passes.get(s.name) ?? 0) < stable);
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
-  say(`${why}: ${notReady.length} of ${report?.services.length ?? prepared.services.length} services not ready`);
+  say(`${why}: ${report ? notReady.length : prepared.services.length} of ${report?.services.length ?? prepared.services.length} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${s.status} (${codeDetail(s)}) — ${s.reason}`);
   if (flags.json && report) await writeStdout(redact(renderJson(report)));
   return trap.received() ? trap.exitCode() : ExitCode.down;

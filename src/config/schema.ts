@@ -140,6 +140,9 @@ const tlsSchema = z.strictObject({
   certificate: certificateThresholds.optional(),
   /** Path to a PEM bundle trusted in addition to the system roots (an internal CA). */
   ca: z.string().min(1).optional(),
+  cert: z.string().min(1).optional().describe('Client certificate (PEM, may include intermediates) for servers that require one; a path relative to the config file.'),
+  key: z.string().min(1).optional().describe("The client certificate's private key (PEM); a path relative to the config file."),
+  passphrase: z.string().min(1).optional().describe('Passphrase of an encrypted tls.key, e.g. "${KEY_PASSPHRASE}"; never printed.'),
 });
 
 /**
@@ -177,7 +180,7 @@ export const serviceSchema = z.strictObject({
   ...settingsShape,
   http: httpSchema.optional().describe('HTTP request and expectations for a url service.'),
   dns: z.union([dnsSchema, z.literal(false)]).optional().describe('DNS options; false disables the DNS probe; with name, a DNS-only service.'),
-  tls: z.union([tlsSchema, z.literal(false)]).optional().describe('Certificate thresholds and extra trust; false: do not judge the certificate.'),
+  tls: z.union([tlsSchema, z.literal(false)]).optional().describe('Certificate thresholds, extra trust and a client certificate; false: do not judge the certificate.'),
   hosts: z.array(target(parseUrlTarget)).max(20).optional().describe('Other URLs the service depends on (API, login, CDN): each host checked with DNS, TCP, TLS and a HEAD.'),
   status: z
     .union([target(parseUrlTarget), statusSchema, z.literal(false)])

@@ -60,6 +60,20 @@ export interface TlsSpec {
   /** Extra trusted roots (PEM) from `tls.ca`, on top of the system roots. */
   ca?: string;
   caFile?: string;
+  /** `tls.cert` and `tls.key`: presented to servers that ask for a client certificate. */
+  client?: ClientCertificate;
+}
+
+/** A client certificate, read and checked when the config is loaded. */
+export interface ClientCertificate {
+  /** PEM: the certificate, optionally followed by its intermediates. */
+  cert: string;
+  /** PEM private key, encrypted when `passphrase` is set. */
+  key: string;
+  /** A secret: collected for redaction, never printed. */
+  passphrase?: string;
+  certFile: string;
+  keyFile: string;
 }
 
 export interface HttpSpec {

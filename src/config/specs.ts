@@ -13,6 +13,7 @@ import { resolveProxy, type ProxyEnvironment } from './proxy.js';
 import type { CheckedEntry, Target } from './rules.js';
 import type { DefaultsInput, ServiceInput } from './schema.js';
 import { DEFAULTS, type CertificateThresholds, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
+import { readClientCertificate } from './client-certificate.js';
 import { hostsSpec, statusSpec } from './subcheck.js';
 import { parseUrlTarget } from './targets.js';
 
@@ -117,10 +118,13 @@ function resolveTarget(input: ServiceInput, target: Target, defaults: DefaultsIn
   };
 }
 
-function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path, file, problems }: Scope): TlsSpec {
+function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path, file, problems, secrets }: Scope): TlsSpec {
   const spec: TlsSpec = { certificate, verify: input.tls !== false };
-  if (input.tls && input.tls.ca) {
-    const caFile = resolvePath(file ? resolvePath(file, '..') : process.cwd(), input.tls.ca);
+  if (!input.tls) return spec;
+  // Paths in tls (ca, cert, key) are relative to the config file, as in nginx and curl's config.
+  const dir = file ? resolvePath(file, '..') : process.cwd();
+  if (input.tls.ca) {
+    const caFile = resolvePath(dir, input.tls.ca);
     try {
       spec.ca = readFileSync(caFile, 'utf8');
       spec.caFile = caFile;
@@ -131,6 +135,10 @@ function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path
       problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code}` });
     }
   }
+  // A passphrase is a secret even when written into the config rather than taken from ${VAR}.
+  if (input.tls.passphrase) secrets.push(input.tls.passphrase);
+  const client = readClientCertificate(input.tls, dir, path, problems);
+  if (client) spec.client = client;
   return spec;
 }
 

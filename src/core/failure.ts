@@ -28,6 +28,7 @@ export const FAILURE_CODES = [
   'tls.untrusted',
   'tls.handshake_timeout',
   'tls.handshake_failed',
+  'tls.client_cert_required',
   'tls.expiring',
   'http.status',
   'http.timeout',

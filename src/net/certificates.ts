@@ -8,10 +8,11 @@
  * trusted-first rule). Expiry is judged on `chain`: an expired cross-signed root that the server
  * still sends does not limit the service, but an expired intermediate on the path does.
  */
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { DAY_MS } from '../core/duration.js';
+import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
 
 export interface CertificateInfo {
@@ -197,19 +198,35 @@ function readExtraCaFile(): string {
 }
 
 /**
- * One client SecureContext per trust configuration, shared by every connection: building one
- * loads the whole root store, which per connection cost more than the handshake itself. Without
- * `tls.ca` it is Node's default store (system roots plus NODE_EXTRA_CA_CERTS); a `tls.ca` must be
- * added to those, because `ca` replaces the default store rather than extending it. Sharing a
- * context shares no sessions: a client only resumes when handed a session, and outage never does.
+ * One client SecureContext per trust configuration and client identity, shared by every
+ * connection: building one loads the whole root store, which per connection cost more than the
+ * handshake itself. Without `tls.ca` it is Node's default store (system roots plus
+ * NODE_EXTRA_CA_CERTS); a `tls.ca` must be added to those, because `ca` replaces the default store
+ * rather than extending it. Sharing a context shares no sessions: a client only resumes when
+ * handed a session, and outage never does. The identity is part of the key, hashed so that no key
+ * or passphrase is kept as a map key.
  */
 const contexts = new Map<string, SecureContext>();
-export function clientContext(configCa?: string): SecureContext {
-  const key = configCa ?? '';
+export function clientContext(configCa?: string, identity?: ClientCertificate): SecureContext {
+  const key = `${configCa ?? ''}\0${identity ? identityDigest(identity) : ''}`;
   let context = contexts.get(key);
   if (!context) {
-    context = createSecureContext(configCa ? { ca: [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)] } : {});
+    context = createSecureContext({
+      ...(configCa ? { ca: [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)] } : {}),
+      ...(identity ? { cert: identity.cert, key: identity.key, passphrase: identity.passphrase } : {}),
+    });
     contexts.set(key, context);
   }
   return context;
+}
+
+const digests = new WeakMap<ClientCertificate, string>();
+function identityDigest(identity: ClientCertificate): string {
+  let digest = digests.get(identity);
+  if (digest === undefined) {
+    const { cert, key, passphrase } = identity;
+    digest = createHash('sha256').update(cert).update('\0').update(key).update('\0').update(passphrase ?? '').digest('base64');
+    digests.set(identity, digest);
+  }
+  return digest;
 }

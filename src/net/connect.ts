@@ -6,6 +6,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import { budgetSpent } from '../core/budget.js';
 import type { Failure, FailureCode } from '../core/failure.js';
+import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
 /** One address tried while connecting. */
 export interface ConnectAttempt {
@@ -123,6 +124,8 @@ export interface TlsOptions {
   /** Omitted for IP literals: SNI carries names only. */
   servername?: string;
   secureContext: SecureContext;
+  /** The secure context carries a client certificate (tls.cert and tls.key). */
+  clientCertificate?: boolean;
   alpn?: string[];
 }
 
@@ -153,22 +156,36 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
       const reason = budgetSpent(signal) ?? 'before it was stopped';
       done({ ok: false, failure: { code: 'tls.handshake_timeout', reason: `TLS handshake did not complete ${reason}` } });
     };
-    tlsSocket.once('secureConnect', () => done({ ok: true, tlsSocket }));
-    tlsSocket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, failure: handshakeFailure(error) }));
+    const presented = options.clientCertificate ?? false;
+    const asked = trackCertificateRequest(tlsSocket, presented);
+    tlsSocket.once('secureConnect', () => {
+      asked();
+      // Under TLS 1.3 the server judges our certificate after this point: its verdict comes later.
+      watchAfterHandshake(tlsSocket, presented);
+      done({ ok: true, tlsSocket });
+    });
+    tlsSocket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ ok: false, failure: handshakeFailure(error, { asked: asked(), presented }) }),
+    );
     tlsSocket.once('close', () => done({ ok: false, failure: { code: 'tls.handshake_failed', reason: 'connection closed during the TLS handshake' } }));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function handshakeFailure(error: NodeJS.ErrnoException): Failure {
+function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificateFacts): Failure {
   const message = error.message ?? '';
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+  const aborted = error.code === 'ECONNRESET' || error.code === 'EPIPE';
+  const alert = alertName(error);
+  // A server that asked for a certificate we don't have, then refused: under TLS 1.2 this is
+  // where it happens, with "handshake failure" (or, from some servers, a bare reset).
+  const clientCertificate = alert || aborted ? clientCertificateFailure(alert, facts) : undefined;
+  if (clientCertificate) return clientCertificate;
+  if (aborted) {
     return { code: 'tls.handshake_failed', reason: 'connection reset during the TLS handshake' };
   }
   if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
     return { code: 'tls.handshake_failed', reason: 'server does not speak TLS on this port (is it http://?)' };
   }
-  const alert = /alert ([a-z ]+)/i.exec(message)?.[1];
   return { code: 'tls.handshake_failed', reason: alert ? `server sent TLS alert "${alert}"` : `TLS handshake failed: ${error.code ?? message}` };
 }

@@ -6,6 +6,7 @@ import { isIP, type Socket } from 'node:net';
 import { clientContext, inspectCertificates } from './certificates.js';
 import type { Failure } from '../core/failure.js';
 import type { ProxyServer } from '../config/proxy.js';
+import type { ClientCertificate } from '../config/service.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
@@ -24,6 +25,8 @@ export interface OpenOptions {
   secure: boolean;
   verify: boolean;
   ca?: string;
+  /** The service's client certificate: presented on every hop, as curl does with --cert and -L. */
+  client?: ClientCertificate;
   resolver: NameResolver;
   signal: AbortSignal;
   /** The hop's proxy: it resolves the name; TLS still runs end to end, through its tunnel. */
@@ -34,7 +37,11 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const host = options.host.replace(/^\[|\]$/g, '');
   const tcp = options.proxy ? await connectThroughProxy(options.proxy, host, options.port, options.secure, options.signal) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
-  const tls = await startTls(tcp.socket, { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca) }, options.signal);
+  const tls = await startTls(
+    tcp.socket,
+    { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined },
+    options.signal,
+  );
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);
   if (failure) {

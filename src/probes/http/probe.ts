@@ -12,6 +12,7 @@ import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
 import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
+import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
 import { Http1Client as Client, type HttpResponse } from './client.js';
@@ -21,6 +22,7 @@ import { quoteLocation, redirectTarget } from './redirect.js';
 import { listValues, type ResponseHeaders } from './response-head.js';
 import { ttfbOf, type HopTimer } from './timing.js';
 
+const closedBeforeRequest: Failure = { code: 'http.reset', reason: 'connection closed before the request was sent' };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
 
@@ -142,7 +144,11 @@ function clientFor(
       if (handOver) {
         const ready = handOver;
         handOver = undefined;
-        callback(null, ready);
+        // A socket the server already closed (a TLS 1.3 server refusing our client certificate
+        // right after the handshake) is handed over as that failure, not as a connection.
+        const failure = failureAfterHandshake(ready) ?? (ready.destroyed ? closedBeforeRequest : undefined);
+        if (failure) callback(new ConnectionFailure(failure), null);
+        else callback(null, ready);
         return;
       }
       const secure = options.protocol === 'https:';
@@ -153,6 +159,7 @@ function clientFor(
         secure,
         verify: service.tls?.verify ?? true,
         ca: service.tls?.ca,
+        client: service.tls?.client,
         resolver: context.resolver,
         signal: context.signal,
         proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
@@ -174,6 +181,9 @@ function clientFor(
 /** Map what the request threw to a stable code; `phase` says whether headers had arrived. */
 export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: AbortSignal): Failure {
   if (error instanceof ConnectionFailure) return error.failure;
+  // A TLS alert after the handshake (TLS 1.3's "certificate required"), classified as it arrived.
+  const tls = failureAfterHandshake(error);
+  if (tls) return tls;
   const err = error as { code?: string; name?: string; message?: string; phase?: 'headers' | 'body' };
   if (signal.aborted || err.name === 'AbortError') {
     const within = ` ${budgetSpent(signal) ?? 'before it was stopped'}`;

@@ -25,7 +25,12 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
 
   const result = await startTls(
     socket,
-    { host: endpoint.host, servername: endpoint.isIp ? undefined : endpoint.host, secureContext: clientContext(spec.ca) },
+    {
+      host: endpoint.host,
+      servername: endpoint.isIp ? undefined : endpoint.host,
+      secureContext: clientContext(spec.ca, spec.client),
+      clientCertificate: spec.client !== undefined,
+    },
     context.signal,
   );
   observation.durationMs = performance.now() - started;

@@ -1,0 +1,77 @@
+/**
+ * `tls.cert`, `tls.key` and `tls.passphrase`: the client certificate for services that require
+ * one, read and checked when the config is loaded, so `outage validate` catches an unreadable
+ * file, a wrong passphrase or a key that does not belong to the certificate — rather than every
+ * check failing later with a handshake error that names neither file.
+ */
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { ConfigProblem } from '../core/errors.js';
+import type { ClientCertificate } from './service.js';
+
+export interface ClientCertificateInput {
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+}
+
+/** `dir`: where relative paths start (the config file's directory). `path`: the service's key path. */
+export function readClientCertificate(input: ClientCertificateInput, dir: string, path: string, problems: ConfigProblem[]): ClientCertificate | undefined {
+  const { cert, key, passphrase } = input;
+  if (!cert && !key) {
+    if (passphrase) problems.push({ path: `${path}.tls.passphrase`, message: 'a passphrase needs tls.key (and tls.cert)' });
+    return undefined;
+  }
+  if (!cert || !key) {
+    problems.push({ path: `${path}.tls.${cert ? 'key' : 'cert'}`, message: 'tls.cert and tls.key go together: the certificate and its private key' });
+    return undefined;
+  }
+  const certFile = resolvePath(dir, cert);
+  const keyFile = resolvePath(dir, key);
+  const certPem = read(certFile, `${path}.tls.cert`, problems);
+  const keyPem = read(keyFile, `${path}.tls.key`, problems);
+  if (certPem === undefined || keyPem === undefined) return undefined;
+
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certPem);
+  } catch {
+    problems.push({ path: `${path}.tls.cert`, message: `${certFile} holds no PEM certificate` });
+    return undefined;
+  }
+  const privateKey = parseKey(keyPem, keyFile, passphrase, `${path}.tls`, problems);
+  if (!privateKey) return undefined;
+  if (!certificate.checkPrivateKey(privateKey)) {
+    problems.push({ path: `${path}.tls.key`, message: `${keyFile} is not the private key of the certificate in ${certFile}` });
+    return undefined;
+  }
+  return { cert: certPem, key: keyPem, ...(passphrase ? { passphrase } : {}), certFile, keyFile };
+}
+
+function read(file: string, path: string, problems: ConfigProblem[]): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push({ path, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` });
+    return undefined;
+  }
+}
+
+/** The key, decrypted as a handshake would: a message naming the file, never the passphrase. */
+function parseKey(pem: string, file: string, passphrase: string | undefined, path: string, problems: ConfigProblem[]): KeyObject | undefined {
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
+  if (encrypted && !passphrase) {
+    problems.push({ path: `${path}.key`, message: `${file} is encrypted: set tls.passphrase (for example "\${KEY_PASSPHRASE}")` });
+    return undefined;
+  }
+  try {
+    return createPrivateKey({ key: pem, ...(passphrase ? { passphrase } : {}) });
+  } catch (error) {
+    const message = encrypted
+      ? `cannot decrypt ${file}: wrong tls.passphrase`
+      : `${file} holds no private key outage can read (${(error as NodeJS.ErrnoException).code ?? 'unknown format'})`;
+    problems.push({ path: encrypted ? `${path}.passphrase` : `${path}.key`, message });
+    return undefined;
+  }
+}

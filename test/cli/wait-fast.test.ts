@@ -1,0 +1,65 @@
+/**
+ * `outage wait` is fast and truthful: a service that starts listening is seen within a few
+ * hundred milliseconds however long it refused, and a wait that runs out ends with the last
+ * complete check's real result, never a check squeezed into the last milliseconds.
+ * The timed assertion is a guarantee of the command (issue: "seen within about 100–200 ms"),
+ * checked with a generous margin for loaded CI machines.
+ */
+import { describe, expect, it } from 'vitest';
+import { minimumCheckMs } from '../../src/commands/wait.js';
+import { startCli } from '../helpers/cli.js';
+import { closedPort, ok, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
+
+const own = closeAfterAll();
+
+describe('outage wait notices a service that comes up', () => {
+  it('within a few hundred ms of it listening, after four seconds of refusals, whatever --interval says', async () => {
+    const port = await closedPort();
+    // --interval 5s: a schedule that backs off to the interval would sleep seconds by now.
+    const waiting = startCli(['wait', `http://127.0.0.1:${port}/`, '--timeout', '20s', '--interval', '5s']);
+    await waiting.waitFor(/down \(tcp\.refused\)/);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const server: TestServer = own(await startHttp(ok, '127.0.0.1', port));
+    const listeningAt = performance.now();
+    let seenAt = 0;
+    await waiting.waitFor(/ up\n/, 10_000).then(() => (seenAt = performance.now()));
+    const result = await waiting.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ready: http:\/\/127\.0\.0\.1:\d+\/ up/);
+    // The guarantee is ~200 ms; 1 s allows for a loaded machine and still fails a schedule
+    // that had backed off (the old one slept 4 s at this point).
+    expect(seenAt - listeningAt).toBeLessThan(1000);
+    expect(server.requests).toBe(1);
+  });
+
+});
+
+describe('a wait that runs out', () => {
+  it("ends with the last complete check's real result, never a squeezed timeout", async () => {
+    // Answers 503 after 2.5 s: a second check squeezed into the half second left of the 3 s
+    // would time out, and report a timeout for a service that answered every time it was asked.
+    const slow503: Handler = (_req, res) => {
+      const timer = setTimeout(() => {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('starting');
+      }, 2500);
+      res.on('close', () => clearTimeout(timer));
+    };
+    const server = own(await startHttp(slow503));
+    const result = await startCli(['wait', server.url, '--timeout', '3s', '--interval', '100ms']).result;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/not up after 3\.00s: 1 of 1 services not ready\n {2}http:\S+: down \(http\.status 503\) — HTTP 503/);
+    expect(result.stdout).not.toMatch(/timeout|within/);
+    // The check that could not get 1 s was not started (and so did not run past the deadline).
+    expect(server.requests).toBe(1);
+    expect(result.durationMs).toBeLessThan(3000 + 1500);
+  });
+
+  it('a check gets ten times what the last one took, at least 100 ms, at most 1 s or its own timeout', () => {
+    expect(minimumCheckMs(10_000, 3)).toBe(100);
+    expect(minimumCheckMs(10_000, 40)).toBe(400);
+    expect(minimumCheckMs(10_000, 600)).toBe(1000);
+    expect(minimumCheckMs(500, 600)).toBe(500);
+  });
+});
