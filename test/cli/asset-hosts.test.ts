@@ -3,6 +3,7 @@
  * an expired certificate. Names resolve through a loopback DNS server; every host is on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetSite } from '../helpers/asset-site.js';
 import { testPki } from '../helpers/certs.js';
 import { configFile, runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
@@ -23,25 +24,10 @@ beforeAll(async () => {
   images = await startHttps(pki.expired, ok);
   const imagesPort = new URL(images.url).port;
   let sitePort = '';
+  const page = assetSite(() => ({ site: sitePort, images: imagesPort }));
   site = await startHttps(pki.valid, (req, res) => {
     if (req.method === 'HEAD' && req.url === '/app.js') heads++;
-    if (req.url === '/store') {
-      return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<img src="https://images.test:${imagesPort}/hero.jpg"><script src="https://localhost:${sitePort}/x.js"></script>`);
-    }
-    if (req.url === '/gone') return void res.writeHead(404).end();
-    if (req.url === '/broken') return void res.writeHead(502).end();
-    if (req.url !== '/') return ok(req, res);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
-<html><head>
-  <link rel="stylesheet" href="https://missing.test:${sitePort}/site.css">
-  <link rel="canonical" href="https://canonical.test/">
-  <script src="//localhost:${sitePort}/app.js"></script>
-</head><body>
-  <!-- <img src="https://commented-out.test/x.png"> -->
-  <img src="https://images.test:${imagesPort}/logo.png" alt="logo">
-  <img srcset="https://images.test:${imagesPort}/a.png 1x, https://images.test:${imagesPort}/b.png 2x">
-  <a href="https://elsewhere.test/">a link is not an asset</a>
-</body></html>`);
+    page(req, res);
   });
   sitePort = new URL(site.url).port;
   dns = await startDns(tableZone({ 'app.test': { A: ['127.0.0.1'] }, 'images.test': { A: ['127.0.0.1'] }, localhost: { A: ['127.0.0.1'] } }));
