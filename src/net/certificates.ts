@@ -9,8 +9,8 @@
  * still sends does not limit the service, but an expired intermediate on the path does.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { splitPem, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
@@ -59,13 +59,14 @@ function presentedCertificates(socket: TLSSocket): X509Certificate[] {
 
 const anchorCache = new Map<string, Map<string, X509Certificate[]>>();
 
-/** Trust anchors indexed by subject: system roots, NODE_EXTRA_CA_CERTS, and `tls.ca`. */
+/** Trust anchors indexed by subject: the trust store's roots (trust-store.ts), NODE_EXTRA_CA_CERTS, and `tls.ca`. */
 export function trustAnchors(extraPem = ''): Map<string, X509Certificate[]> {
   const key = extraPem;
   let index = anchorCache.get(key);
   if (index) return index;
   index = new Map();
-  const pems = [...rootCertificates, ...splitPem(extraPem), ...splitPem(readExtraCaFile())];
+  const { roots, extra } = trustStore();
+  const pems = [...roots, ...splitPem(extraPem), ...extra];
   for (const pem of pems) {
     try {
       const cert = new X509Certificate(pem);
@@ -180,29 +181,12 @@ function shortName(dn: string): string {
   return cn ? `CN=${cn}` : dn.replace(/\n/g, ', ');
 }
 
-function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
-let extraCaFile: string | undefined;
-function readExtraCaFile(): string {
-  if (extraCaFile === undefined) {
-    const path = process.env.NODE_EXTRA_CA_CERTS;
-    try {
-      extraCaFile = path ? readFileSync(path, 'utf8') : '';
-    } catch {
-      extraCaFile = '';
-    }
-  }
-  return extraCaFile;
-}
-
 /**
  * One client SecureContext per trust configuration and client identity, shared by every
  * connection: building one loads the whole root store, which per connection cost more than the
- * handshake itself. Without `tls.ca` it is Node's default store (system roots plus
- * NODE_EXTRA_CA_CERTS); a `tls.ca` must be added to those, because `ca` replaces the default store
- * rather than extending it. Sharing a context shares no sessions: a client only resumes when
+ * handshake itself. Without `tls.ca` or SSL_CERT_FILE/SSL_CERT_DIR it is Node's default store
+ * (its roots plus NODE_EXTRA_CA_CERTS); otherwise the roots are given explicitly, because `ca`
+ * replaces the default store rather than extending it. Sharing a context shares no sessions: a client only resumes when
  * handed a session, and outage never does. The identity is part of the key, hashed so that no key
  * or passphrase is kept as a map key.
  */
@@ -211,8 +195,9 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
   const key = `${configCa ?? ''}\0${identity ? identityDigest(identity) : ''}`;
   let context = contexts.get(key);
   if (!context) {
+    const { roots, fromEnvironment, extra } = trustStore();
     context = createSecureContext({
-      ...(configCa ? { ca: [...rootCertificates, ...splitPem(readExtraCaFile()), ...splitPem(configCa)] } : {}),
+      ...(configCa || fromEnvironment ? { ca: [...roots, ...extra, ...splitPem(configCa ?? '')] } : {}),
       ...(identity ? { cert: identity.cert, key: identity.key, passphrase: identity.passphrase } : {}),
     });
     contexts.set(key, context);

@@ -1,0 +1,69 @@
+/**
+ * Which roots outage trusts, decided once per process, so that the handshake and the chain shown
+ * in reports always agree:
+ * - `SSL_CERT_FILE` and/or `SSL_CERT_DIR`, when set, REPLACE the default roots, as they replace
+ *   OpenSSL's default store for `openssl s_client` and curl. Every file in the directory that holds
+ *   PEM certificates counts (as Go reads it), not only OpenSSL's hashed names.
+ * - Otherwise the roots Node itself uses by default (`tls.getCACertificates('default')` where Node
+ *   has it, so `--use-system-ca` and `--use-openssl-ca` are followed; the bundled Mozilla roots on
+ *   older Node).
+ * - `NODE_EXTRA_CA_CERTS` and a service's `tls.ca` are added to either.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+
+export function splitPem(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+function readPem(path: string): string[] {
+  try {
+    return splitPem(readFileSync(path, 'latin1'));
+  } catch {
+    // An unreadable file holds no roots, as OpenSSL skips it.
+    return [];
+  }
+}
+
+function pemsInDirectory(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.sort().flatMap((name) => {
+    const path = join(dir, name);
+    try {
+      return statSync(path).isFile() ? readPem(path) : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export interface TrustStore {
+  /** The base roots: from SSL_CERT_FILE/SSL_CERT_DIR, else Node's default store. */
+  roots: readonly string[];
+  /** True when SSL_CERT_FILE/SSL_CERT_DIR chose the roots: TLS contexts must then be given them. */
+  fromEnvironment: boolean;
+  /** NODE_EXTRA_CA_CERTS, added to the roots (Node adds it to its own default store already). */
+  extra: readonly string[];
+}
+
+let store: TrustStore | undefined;
+
+export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
+  if (store) return store;
+  const file = env.SSL_CERT_FILE;
+  const dir = env.SSL_CERT_DIR;
+  const fromEnvironment = Boolean(file || dir);
+  const getDefault = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  const roots = fromEnvironment
+    ? [...(file ? readPem(file) : []), ...(dir ? dir.split(':').flatMap(pemsInDirectory) : [])]
+    : (getDefault?.('default') ?? tls.rootCertificates);
+  const extraPath = env.NODE_EXTRA_CA_CERTS;
+  store = { roots, fromEnvironment, extra: extraPath ? readPem(extraPath) : [] };
+  return store;
+}

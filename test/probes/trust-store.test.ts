@@ -1,0 +1,57 @@
+/**
+ * SSL_CERT_FILE and SSL_CERT_DIR choose the roots, as they do for openssl and curl: the handshake
+ * and the chain in the report both use them. Each case runs the real CLI, because the trust store
+ * is decided once per process.
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testPki, type TestPki } from '../helpers/certs.js';
+import { runCli } from '../helpers/cli.js';
+import { closeAfterAll } from '../helpers/own.js';
+import { ok, startHttps, type TestServer } from '../helpers/servers.js';
+
+let pki: TestPki;
+let server: TestServer;
+const own = closeAfterAll();
+beforeAll(async () => {
+  pki = await testPki();
+  server = own(await startHttps(pki.valid, ok));
+});
+
+async function check(env: NodeJS.ProcessEnv) {
+  const r = await runCli(['check', `https://localhost:${server.port}/`, '--json', '--no-canaries', '--retries', '0'], { env });
+  const service = JSON.parse(r.stdout).services[0];
+  return { code: r.code, service, tls: service.probes.find((p: { kind: string }) => p.kind === 'tls') };
+}
+
+describe('the trust store', () => {
+  it("without SSL_CERT_FILE a private root is untrusted (Node's default roots)", async () => {
+    const { code, service } = await check({});
+    expect(code).toBe(2);
+    expect(service.code).toBe('tls.untrusted');
+  });
+
+  it('SSL_CERT_FILE supplies the roots: the handshake is trusted and the chain ends at that root', async () => {
+    const { code, service, tls } = await check({ SSL_CERT_FILE: pki.rootFile });
+    expect(code).toBe(0);
+    expect(service.status).toBe('up');
+    expect(tls.details.chain.map((c: { subject: string }) => c.subject)).toEqual(['CN=localhost', 'CN=Outage Test Intermediate', 'CN=Outage Test Root']);
+  });
+
+  it('SSL_CERT_DIR supplies the roots from every PEM file in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    copyFileSync(pki.rootFile, join(dir, 'private-root.crt'));
+    const { code, tls } = await check({ SSL_CERT_DIR: dir });
+    expect(code).toBe(0);
+    expect(tls.details.chain.at(-1).subject).toBe('CN=Outage Test Root');
+  });
+
+  it('SSL_CERT_FILE replaces the default roots: a file without this root leaves it untrusted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    const { code, service } = await check({ SSL_CERT_FILE: join(dir, 'missing.pem') });
+    expect(code).toBe(2);
+    expect(service.code).toBe('tls.untrusted');
+  });
+});
