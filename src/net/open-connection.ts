@@ -5,6 +5,8 @@
 import { isIP, type Socket } from 'node:net';
 import { clientContext, inspectCertificates } from './certificates.js';
 import type { Failure } from '../core/failure.js';
+import { fixedAddresses } from './address-feed.js';
+import { resolveForConnect } from './address-resolution.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 
@@ -29,13 +31,13 @@ export interface OpenOptions {
 
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   const host = options.host.replace(/^\[|\]$/g, '');
-  let addresses = [host];
+  let feed = fixedAddresses([host]);
   if (!isIP(host)) {
-    const [a, aaaa] = await Promise.all([options.resolver.query(host, 'A'), options.resolver.query(host, 'AAAA')]);
-    addresses = [a, aaaa].flatMap((r) => (r.ok ? r.records.map((rec) => rec.value) : []));
-    if (addresses.length === 0) return { ok: false, failure: a.ok ? { code: 'dns.nodata', reason: `${host} has no address` } : a };
+    const resolved = await resolveForConnect(host, options.resolver, options.signal);
+    if (!resolved.ok) return resolved;
+    feed = resolved.feed;
   }
-  const tcp = await connectTcp(addresses, options.port, options.signal);
+  const tcp = await connectTcp(feed, options.port, options.signal);
   if (!tcp.ok || !options.secure) return tcp;
   const tls = await startTls(tcp.socket, { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca) }, options.signal);
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;

@@ -12,6 +12,8 @@ export type Answer =
       answers?: packet.Answer[];
       /** Over UDP, answer with the TC bit and no records, so the client retries over TCP. */
       truncateUdp?: boolean;
+      /** Answer this much later (a slow family, a far resolver). */
+      delayMs?: number;
     }
   | 'drop';
 
@@ -27,7 +29,7 @@ export interface TestDnsServer {
 /** UDP and TCP on the same 127.0.0.1 port, as a real resolver listens. */
 export async function startDns(zone: Zone): Promise<TestDnsServer> {
   const queries: TestDnsServer['queries'] = [];
-  const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+  const respond = (message: Buffer, transport: 'udp' | 'tcp'): { response: Buffer; delayMs: number } | undefined => {
     let query: packet.Packet;
     try {
       query = packet.decode(message);
@@ -40,20 +42,22 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
     const answer = zone(question.name.toLowerCase(), question.type);
     if (answer === 'drop') return undefined;
     const truncated = transport === 'udp' && answer.truncateUdp === true;
-    return packet.encode({
+    const response = packet.encode({
       id: query.id,
       type: 'response',
       flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | rcodeFlag(answer.rcode) | (truncated ? packet.TRUNCATED_RESPONSE : 0),
       questions: query.questions,
       answers: truncated ? [] : (answer.answers ?? []),
     });
+    return { response, delayMs: answer.delayMs ?? 0 };
   };
+  const later = (delayMs: number, send: () => void) => (delayMs > 0 ? setTimeout(send, delayMs) : send());
 
   for (let tries = 0; ; tries++) {
     const udp = createSocket('udp4');
     udp.on('message', (message, remote) => {
-      const response = respond(message, 'udp');
-      if (response) udp.send(response, remote.port, remote.address);
+      const answer = respond(message, 'udp');
+      if (answer) later(answer.delayMs, () => udp.send(answer.response, remote.port, remote.address));
     });
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
     const { port } = udp.address();
@@ -64,9 +68,12 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
         buffered = Buffer.concat([buffered, data]);
         while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
           const length = buffered.readUInt16BE(0);
-          const response = respond(buffered.subarray(2, 2 + length), 'tcp');
+          const answer = respond(buffered.subarray(2, 2 + length), 'tcp');
           buffered = buffered.subarray(2 + length);
-          if (response) socket.write(Buffer.concat([Buffer.from([response.length >> 8, response.length & 0xff]), response]));
+          if (answer) {
+            const { response } = answer;
+            later(answer.delayMs, () => socket.write(Buffer.concat([Buffer.from([response.length >> 8, response.length & 0xff]), response])));
+          }
         }
       });
     });
