@@ -41,6 +41,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         const fromHosts = hostsFileAddresses(name, type);
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }
+      if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
       const response = await ask(asked, name, type, tryTimeoutMs, controller.signal);
       if (response instanceof DnsTransportError) {
@@ -78,7 +79,7 @@ async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryT
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;
     } catch (error) {
-      const failed = error as DnsTransportError;
+      const failed = error instanceof DnsTransportError ? error : new DnsTransportError('EBADRESP');
       if (failed.code === 'ECANCELLED') return failed;
       const refusedRecently = (refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS;
       if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
@@ -112,6 +113,12 @@ function transportFailure(error: DnsTransportError, name: string, servers: DnsSe
       return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(tries * how.tryTimeoutMs)} (${tries} tries)` };
     }
   }
+}
+
+/** RFC 1035 limits: labels of 1–63 octets, 253 in all (the root's dot aside). */
+function isValidDnsName(name: string): boolean {
+  const bare = name.replace(/\.$/, '');
+  return bare.length > 0 && bare.length <= 253 && bare.split('.').every((label) => label.length > 0 && label.length <= 63);
 }
 
 let hostsCache: Map<string, string[]> | undefined;

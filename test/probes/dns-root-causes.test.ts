@@ -73,6 +73,16 @@ describe('CNAME chains name the root cause', () => {
   });
 });
 
+describe('names that cannot be asked', () => {
+  it('a label over 63 octets is dns.nxdomain, said as such, without asking', async () => {
+    const before = dns.queries.length;
+    const result = await checkOne({ url: `http://${'a'.repeat(64)}.test:${web.port}/`, ...viaTestDns() });
+    expect(result).toMatchObject({ status: 'down', code: 'dns.nxdomain' });
+    expect(result.reason).toContain('is not a valid DNS name');
+    expect(dns.queries.length).toBe(before);
+  });
+});
+
 describe('answers for other names', () => {
   it('an answer whose owner is not the name asked is ignored', async () => {
     const result = await checkOne({ url: `http://stranger.test:${web.port}/`, ...viaTestDns() });
