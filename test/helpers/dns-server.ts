@@ -5,6 +5,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer as createTcpServer } from 'node:net';
 import * as packet from 'dns-packet';
+import { serveDnsStream } from './dns-stream.mjs';
 
 export type Answer =
   | {
@@ -61,22 +62,12 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
     });
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
     const { port } = udp.address();
-    const tcp = createTcpServer((socket) => {
-      let buffered = Buffer.alloc(0);
-      socket.on('error', () => {});
-      socket.on('data', (data) => {
-        buffered = Buffer.concat([buffered, data]);
-        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-          const length = buffered.readUInt16BE(0);
-          const answer = respond(buffered.subarray(2, 2 + length), 'tcp');
-          buffered = buffered.subarray(2 + length);
-          if (answer) {
-            const { response } = answer;
-            later(answer.delayMs, () => socket.write(Buffer.concat([Buffer.from([response.length >> 8, response.length & 0xff]), response])));
-          }
-        }
-      });
-    });
+    const tcp = createTcpServer((socket) =>
+      serveDnsStream(socket, (message, reply) => {
+        const answer = respond(message, 'tcp');
+        if (answer) later(answer.delayMs, () => reply(answer.response));
+      }),
+    );
     const listening = await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
       tcp.listen(port, '127.0.0.1', () => resolve(true));

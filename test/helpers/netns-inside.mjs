@@ -11,9 +11,9 @@ import { createSocket } from 'node:dgram';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
+import { serveDnsStream } from './dns-stream.mjs';
 
 const require = createRequire(import.meta.url);
 const packet = require('dns-packet');
@@ -54,18 +54,7 @@ async function startDns() {
   const udp = createSocket('udp4');
   udp.on('message', (message, remote) => respond(message, 'udp', (out) => udp.send(out, remote.port, remote.address)));
   await new Promise((resolve) => udp.bind(53, '127.0.0.1', resolve));
-  const tcp = createTcpServer((socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('error', () => {});
-    socket.on('data', (data) => {
-      buffered = Buffer.concat([buffered, data]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const length = buffered.readUInt16BE(0);
-        respond(buffered.subarray(2, 2 + length), 'tcp', (out) => socket.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out])));
-        buffered = buffered.subarray(2 + length);
-      }
-    });
-  });
+  const tcp = createTcpServer((socket) => serveDnsStream(socket, (message, reply) => respond(message, 'tcp', reply)));
   await new Promise((resolve) => tcp.listen(53, '127.0.0.1', resolve));
   return () => {
     udp.close();
