@@ -42,7 +42,9 @@ export interface AddressResolution {
   usable(): string[];
 }
 
-export function resolveAddresses(name: string, resolver: NameResolver, signal: AbortSignal): AddressResolution {
+export function resolveAddresses(name: string, resolver: NameResolver, deadline: AbortSignal): AddressResolution {
+  // The attempt's deadline, or its end: a lookup still queued then is withdrawn.
+  const signal = AbortSignal.any([deadline, resolver.cancelled]);
   const mode = resolver.servers !== 'system' ? 'servers' : resolver.isLocal(name) ? 'hosts' : 'system';
   const writer = createAddressFeed();
   const answers = new Map<AddressType, FamilyAnswer>();

@@ -22,6 +22,8 @@ export interface NameResolver {
   isLocal(name: string): boolean;
   /** Abort every outstanding query, and any asked later (they fail with dns.timeout). */
   cancel(): void;
+  /** Aborted by `cancel()`: the attempt is over, so lookups it queued can be withdrawn. */
+  readonly cancelled: AbortSignal;
 }
 
 /** Tries per query (each to the next server), so a lost UDP packet is retried while time remains. */
@@ -35,6 +37,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
   return {
     servers: system ? 'system' : [...servers],
     cancel: () => controller.abort(),
+    cancelled: controller.signal,
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
