@@ -96,7 +96,8 @@ async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryT
     }
   }
   if (fallback) return fallback;
-  if (unusable.size === servers.length) return [...unusable.values()].find((e) => e.code === 'ECONNREFUSED') ?? lastError;
+  const reasons = [...unusable.values()];
+  if (unusable.size === servers.length) return reasons.find((e) => e.code === 'ECONNREFUSED') ?? reasons[0] ?? lastError;
   return lastError;
 }
 

@@ -114,7 +114,12 @@ function overUdp(server: DnsServer, query: Buffer, timeoutMs: number, signal: Ab
       const decoded = accept(message);
       if (decoded) settle(decoded);
     });
-    socket.connect(server.port, server.host, () => socket.send(query, (error) => error && settle(transportError(error))));
+    // A failed connect (no route to the server) comes to this callback, not to 'error'.
+    socket.connect(server.port, server.host, (...args: unknown[]) => {
+      const failed = args[0] as NodeJS.ErrnoException | undefined;
+      if (failed) return settle(transportError(failed));
+      socket.send(query, (error) => error && settle(transportError(error)));
+    });
     return () => {
       try {
         socket.close();

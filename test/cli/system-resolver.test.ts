@@ -135,6 +135,16 @@ describe('the system resolver, as getaddrinfo answers', () => {
     expect(result.httpConnections).toBe(0);
   });
 
+  it('configured resolvers with no route to them: dns.timeout saying so, at once, and no crash', async (context) => {
+    if (!canRunInNamespace(context)) return;
+    // The namespace has no route but loopback: both documentation addresses are unreachable.
+    const result = await runInNamespace({ args: [...CHECK, '--resolver', '192.0.2.53', '--resolver', '[fd00::53]:53', 'http://app.test:{port}/'] });
+    expect(result.stderr).toBe('');
+    expect(service(result)).toMatchObject({ status: 'down', code: 'dns.timeout' });
+    expect(service(result).reason).toBe('app.test: resolver 192.0.2.53, [fd00::53]:53 unreachable (no route)');
+    expect(service(result).durationMs).toBeLessThan(1000);
+  });
+
   it('a refused resolver (nothing on port 53) fails within a second with dns.refused', async (context) => {
     if (!canRunInNamespace(context)) return;
     const result = await runInNamespace({ dns: false, args: [...CHECK, '--retries', '2', 'http://nowhere.test:{port}/'] });
