@@ -108,6 +108,7 @@ function transportError(error: NodeJS.ErrnoException): DnsTransportError {
 function overUdp(server: DnsServer, query: Buffer, timeoutMs: number, signal: AbortSignal, accept: (m: Buffer) => Decoded | undefined): Promise<Decoded> {
   return bounded<Decoded>(timeoutMs, signal, (settle) => {
     const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
+    let closed = false;
     // Connected, so the kernel reports an ICMP port unreachable as ECONNREFUSED at once.
     socket.on('error', (error) => settle(transportError(error)));
     socket.on('message', (message) => {
@@ -117,10 +118,12 @@ function overUdp(server: DnsServer, query: Buffer, timeoutMs: number, signal: Ab
     // A failed connect (no route to the server) comes to this callback, not to 'error'.
     socket.connect(server.port, server.host, (...args: unknown[]) => {
       const failed = args[0] as NodeJS.ErrnoException | undefined;
+      if (closed) return;
       if (failed) return settle(transportError(failed));
       socket.send(query, (error) => error && settle(transportError(error)));
     });
     return () => {
+      closed = true;
       try {
         socket.close();
       } catch {
