@@ -77,7 +77,9 @@ async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryT
     tried.add(server);
     const started = performance.now();
     try {
-      const response = await exchange(server, name, type, tryTimeoutMs, signal);
+      let response = await exchange(server, name, type, tryTimeoutMs, signal);
+      // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
+      if (response.rcode === 'FORMERR') response = await exchange(server, name, type, tryTimeoutMs, signal, false);
       refusedAt.delete(server.label);
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;

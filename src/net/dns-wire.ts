@@ -42,9 +42,17 @@ export function parseServer(label: string): DnsServer {
   return withPort ? { host: withPort[1] as string, port: Number(withPort[2]), label } : { host: label, port: 53, label };
 }
 
-export async function exchange(server: DnsServer, name: string, type: RecordType, timeoutMs: number, signal: AbortSignal): Promise<DnsResponse> {
+/**
+ * EDNS0 with a 1232-byte UDP payload (the DNS Flag Day 2020 size, as c-ares, dig and
+ * systemd-resolved send): answers up to that size need no TCP, which some networks block.
+ */
+const EDNS_UDP_PAYLOAD = 1232;
+
+export async function exchange(server: DnsServer, name: string, type: RecordType, timeoutMs: number, signal: AbortSignal, edns = true): Promise<DnsResponse> {
   const id = randomInt(0, 65536);
-  const query = packet.encode({ id, type: 'query', flags: packet.RECURSION_DESIRED, questions: [{ type, name }] });
+  const opt: packet.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+  const additionals = edns ? [opt] : [];
+  const query = packet.encode({ id, type: 'query', flags: packet.RECURSION_DESIRED, questions: [{ type, name }], additionals });
   const udp = await overUdp(server, query, timeoutMs, signal, (message) => matches(message, id, name, type));
   // TC: the answer did not fit a datagram; ask again over TCP, as every stub resolver does.
   if (!udp.flag_tc) return response(udp);

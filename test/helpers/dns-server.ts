@@ -9,7 +9,7 @@ import { serveDnsStream } from './dns-stream.mjs';
 
 export type Answer =
   | {
-      rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+      rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR';
       answers?: packet.Answer[];
       /** Over UDP, answer with the TC bit and no records, so the client retries over TCP. */
       truncateUdp?: boolean;
@@ -18,7 +18,8 @@ export type Answer =
     }
   | 'drop';
 
-export type Zone = (name: string, type: string) => Answer;
+/** `query` is the whole message, for a zone that answers by what was sent (EDNS, flags). */
+export type Zone = (name: string, type: string, query?: packet.Packet) => Answer;
 
 export interface TestDnsServer {
   address: string;
@@ -40,7 +41,7 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
     const question = query.questions?.[0];
     if (!question) return undefined;
     queries.push({ name: question.name, type: question.type, transport });
-    const answer = zone(question.name.toLowerCase(), question.type);
+    const answer = zone(question.name.toLowerCase(), question.type, query);
     if (answer === 'drop') return undefined;
     const truncated = transport === 'udp' && answer.truncateUdp === true;
     const response = packet.encode({
@@ -91,7 +92,7 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
 }
 
 function rcodeFlag(rcode: string): number {
-  return { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 }[rcode] ?? 0;
+  return { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 }[rcode] ?? 0;
 }
 
 /** A zone from a table: name → records; other names NXDOMAIN; types a name lacks are NODATA. */

@@ -34,7 +34,12 @@ beforeAll(async () => {
     'ads.test': { A: ['0.0.0.0'], AAAA: ['::'] },
     'half-blocked.test': { A: ['0.0.0.0'], AAAA: ['::1'] },
   });
-  dns = await startDns((name, type) => {
+  dns = await startDns((name, type, query) => {
+    const edns = (query?.additionals ?? []).some((record) => record.type === 'OPT');
+    // Sixty addresses do not fit 512 bytes: without EDNS, UDP can only say "truncated".
+    if (name === 'big.test') return { rcode: 'NOERROR', truncateUdp: !edns, answers: type === 'A' ? Array.from({ length: 60 }, (_, i) => a(name, `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`)) : [] };
+    // A server from before EDNS: FORMERR for any query that carries it.
+    if (name === 'old-server.test') return edns ? { rcode: 'FORMERR' } : { rcode: 'NOERROR', answers: type === 'A' ? [a(name, '127.0.0.1')] : [] };
     if (name === 'late-v6.test') {
       // IPv4 points where nothing listens; the working IPv6 address arrives 300 ms later.
       if (type === 'AAAA') return { rcode: 'NOERROR', answers: [{ type: 'AAAA', name, ttl: 60, data: '::1' }], delayMs: 300 };
@@ -131,6 +136,20 @@ describe('RFC 8305 timing across families', () => {
     const result = await checkOne({ url: `http://late-v6.test:${web6.port}/`, ...viaTestDns() });
     expect(result.status).toBe('up');
     expect(probe(result, 'tcp').details.address).toBe(`[::1]:${web6.port}`);
+  });
+});
+
+describe('EDNS', () => {
+  it('answers up to 1232 bytes come over UDP: no TCP needed, which some networks block', async () => {
+    const result = await checkOne({ url: `http://big.test:${web.port}/`, ...viaTestDns() });
+    expect(result.status).toBe('up');
+    expect(probe(result, 'dns').details.records).toHaveLength(60);
+    expect(dns.queries.filter((q) => q.name === 'big.test' && q.transport === 'tcp')).toEqual([]);
+  });
+
+  it('a server that answers FORMERR to EDNS is asked again without it', async () => {
+    const result = await checkOne({ url: `http://old-server.test:${web.port}/`, ...viaTestDns() });
+    expect(result).toMatchObject({ status: 'up', code: null });
   });
 });
 
