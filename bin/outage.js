@@ -5,6 +5,12 @@
 // Help texts are generated from the real program by `npm run build` (scripts/build-help.mjs).
 const args = process.argv.slice(2);
 
+// getaddrinfo runs on libuv's thread pool, at most half of it at once (2 lookups with the default
+// 4 threads): a config of many names would wait in line for the system resolver, and a resolver
+// that drops AAAA would hold those few threads. Set before anything uses the pool (the ESM loader
+// does); a value the user set wins.
+process.env.UV_THREADPOOL_SIZE ??= '64';
+
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else {

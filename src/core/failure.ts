@@ -10,6 +10,7 @@ export const FAILURE_CODES = [
   'dns.timeout',
   'dns.nodata',
   'dns.unexpected',
+  'dns.blocked',
   'tcp.refused',
   'tcp.timeout',
   'tcp.reset',

@@ -6,6 +6,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import { budgetSpent } from '../core/budget.js';
 import type { Failure, FailureCode } from '../core/failure.js';
+import { fixedAddresses, type AddressFeed } from './address-feed.js';
 import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
 /** One address tried while connecting. */
@@ -40,14 +41,18 @@ export function tcpFailure(errorCode: string | undefined, target: string): Failu
   return { code, reason: `${target}: ${text}` };
 }
 
-/** IPv4 first, then alternate families: CI runners often have no IPv6 route at all. */
-export function orderAddresses(addresses: readonly string[]): string[] {
+/**
+ * Families alternate (RFC 8305 §4), starting with `first`: the family of the first address the
+ * resolution handed over — IPv4 when both were in together (CI runners often have no IPv6 route).
+ */
+export function orderAddresses(addresses: readonly string[], first: 4 | 6 = 4): string[] {
   const v4 = addresses.filter((a) => !a.includes(':'));
   const v6 = addresses.filter((a) => a.includes(':'));
+  const [lead, other] = first === 4 ? [v4, v6] : [v6, v4];
   const ordered: string[] = [];
   for (let i = 0; i < Math.max(v4.length, v6.length); i++) {
-    if (v4[i]) ordered.push(v4[i] as string);
-    if (v6[i]) ordered.push(v6[i] as string);
+    if (lead[i]) ordered.push(lead[i] as string);
+    if (other[i]) ordered.push(other[i] as string);
   }
   return ordered;
 }
@@ -56,34 +61,62 @@ export function formatHostPort(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-export function connectTcp(addresses: readonly string[], port: number, signal: AbortSignal): Promise<TcpResult> {
-  const order = orderAddresses(addresses);
+/**
+ * Race connections to the addresses as the feed delivers them: a new attempt starts whenever the
+ * last one has been silent for 250 ms or has failed, and an address that arrives later (the slower
+ * DNS family) joins the race. The first connection wins; the rest are closed.
+ */
+export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal): Promise<TcpResult> {
+  const feed = Array.isArray(source) ? fixedAddresses(source as readonly string[]) : (source as AddressFeed);
   const attempts: ConnectAttempt[] = [];
   const pending = new Map<Socket, { address: string; started: number }>();
+  const seen: string[] = [];
+  let untried: string[] = [];
+  let firstFamily: 4 | 6 | undefined;
+  let fed = false;
   let firstFailure: Failure | undefined;
-  let next = 0;
+  let lastStart = -Infinity;
   let staggerTimer: NodeJS.Timeout | undefined;
 
   return new Promise<TcpResult>((resolve) => {
     let settled = false;
+    let unsubscribe: () => void = () => {};
     const finish = (result: TcpResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(staggerTimer);
+      clearStagger();
       signal.removeEventListener('abort', onAbort);
+      unsubscribe();
       for (const socket of pending.keys()) socket.destroy();
       resolve(result);
     };
-    const startNext = () => {
+    const failIfDone = () => {
+      if (fed && pending.size === 0 && untried.length === 0) {
+        finish({ ok: false, failure: firstFailure ?? { code: 'tcp.unreachable', reason: 'no address to connect to' }, attempts });
+      }
+    };
+    /** The next address after the attempt delay, counted from the last start. */
+    const clearStagger = () => {
       clearTimeout(staggerTimer);
-      const address = order[next++];
+      staggerTimer = undefined;
+    };
+    const schedule = () => {
+      clearStagger();
+      if (untried.length === 0) return;
+      if (pending.size === 0) return startNext();
+      staggerTimer = setTimeout(startNext, Math.max(0, lastStart + ATTEMPT_DELAY_MS - performance.now()));
+    };
+    const startNext = () => {
+      clearStagger();
+      const address = untried.shift();
       if (settled || address === undefined) return;
       const started = performance.now();
+      lastStart = started;
       const socket = netConnect({ host: address, port, noDelay: true });
       // A socket must always have an error listener, or a late reset would crash the process.
       socket.on('error', () => {});
       pending.set(socket, { address, started });
-      if (next < order.length) staggerTimer = setTimeout(startNext, ATTEMPT_DELAY_MS);
+      schedule();
       socket.once('connect', () => {
         pending.delete(socket);
         attempts.push({ address, durationMs: performance.now() - started });
@@ -96,26 +129,35 @@ export function connectTcp(addresses: readonly string[], port: number, signal: A
         const failure = tcpFailure(error.code, formatHostPort(address, port));
         firstFailure ??= failure;
         attempts.push({ address, durationMs: performance.now() - started, code: failure.code, error: error.code });
-        if (next < order.length) startNext();
-        else if (pending.size === 0) finish({ ok: false, failure: firstFailure, attempts });
+        if (untried.length > 0) startNext();
+        else failIfDone();
       });
+    };
+    const onBatch = (batch: readonly string[]) => {
+      const fresh = batch.filter((a) => !seen.includes(a));
+      if (settled || fresh.length === 0) return;
+      seen.push(...fresh);
+      firstFamily ??= fresh[0]?.includes(':') ? 6 : 4;
+      untried = orderAddresses([...untried, ...fresh], firstFamily);
+      if (pending.size === 0 || staggerTimer === undefined) schedule();
+    };
+    const onEnd = () => {
+      fed = true;
+      failIfDone();
     };
     const onAbort = () => {
       for (const { address, started } of pending.values()) {
         attempts.push({ address, durationMs: performance.now() - started, code: 'tcp.timeout' });
       }
-      const target = order.map((a) => formatHostPort(a, port)).join(', ');
+      const target = seen.map((a) => formatHostPort(a, port)).join(', ') || 'no address yet';
       const spent = budgetSpent(signal);
       const reason = spent ? `no answer ${spent}` : 'stopped';
       finish({ ok: false, failure: firstFailure ?? { code: 'tcp.timeout', reason: `${target}: connect timed out (${reason})` }, attempts });
     };
-    if (order.length === 0) {
-      resolve({ ok: false, failure: { code: 'tcp.unreachable', reason: 'no address to connect to' }, attempts });
-      return;
-    }
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    startNext();
+    unsubscribe = feed.subscribe(onBatch, onEnd);
+    if (settled) unsubscribe();
   });
 }
 

@@ -1,105 +1,145 @@
 /**
- * Name resolution for probes. With `resolvers` set it asks exactly those servers (node's c-ares
- * Resolver); with none it behaves like the system: /etc/hosts first, then the servers from
- * /etc/resolv.conf. The c-ares path keeps the DNS rcode, which getaddrinfo would blur into
- * ENOTFOUND — and the rcode is what tells SERVFAIL (Facebook 2021) from NXDOMAIN.
+ * DNS queries for probes, keeping the rcode (what tells SERVFAIL — Facebook 2021 — from NXDOMAIN,
+ * which getaddrinfo blurs into one ENOTFOUND). With `resolvers` set it asks exactly those servers;
+ * with none it asks the system's (those of /etc/resolv.conf), after /etc/hosts and `localhost`.
+ * The addresses a service connects to come from address-resolution.ts, which with no `resolvers`
+ * asks getaddrinfo; these queries then only classify a failure or report records.
  */
-import { Resolver } from 'node:dns/promises';
+import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { dnsTryTimeout } from '../core/budget.js';
+import { dnsTryTimeout, formatBudget } from '../core/budget.js';
 import type { DnsRecord, DnsRecordType } from '../core/dns-record.js';
-import type { Failure, FailureCode } from '../core/failure.js';
+import type { Failure } from '../core/failure.js';
+import { interpretResponse } from './dns-answer.js';
+import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
 
-export type QueryResult = { ok: true; records: DnsRecord[]; source: 'dns' | 'hosts' } | ({ ok: false } & Failure);
+export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; source: 'dns' | 'hosts' } | ({ ok: false; chain: string[] } & Failure);
 
 export interface NameResolver {
   readonly servers: string[] | 'system';
   query(name: string, type: DnsRecordType): Promise<QueryResult>;
   /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
   isLocal(name: string): boolean;
-  /** Abort every outstanding query (they fail with dns.timeout). */
+  /** Abort every outstanding query, and any asked later (they fail with dns.timeout). */
   cancel(): void;
+  /** Aborted by `cancel()`: the attempt is over, so lookups it queued can be withdrawn. */
+  readonly cancelled: AbortSignal;
 }
 
+/** Tries per query (each to the next server), so a lost UDP packet is retried while time remains. */
+const TRIES = 4;
+
 export function createNameResolver(servers: readonly string[], timeoutMs: number): NameResolver {
-  const resolver = new Resolver({ timeout: dnsTryTimeout(timeoutMs), tries: 4 });
-  if (servers.length > 0) resolver.setServers([...servers]);
   const system = servers.length === 0;
-  const described = system ? 'system' : [...servers];
+  const asked = (system ? getServers() : [...servers]).map(parseServer);
+  const tryTimeoutMs = dnsTryTimeout(timeoutMs);
+  const controller = new AbortController();
   return {
-    servers: described,
-    cancel: () => resolver.cancel(),
+    servers: system ? 'system' : [...servers],
+    cancel: () => controller.abort(),
+    cancelled: controller.signal,
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
         const fromHosts = hostsFileAddresses(name, type);
-        if (fromHosts) return { ok: true, source: 'hosts', records: fromHosts.map((value) => ({ type, value })) };
+        if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }
-      try {
-        return { ok: true, source: 'dns', records: await queryType(resolver, name, type) };
-      } catch (error) {
-        return { ok: false, ...dnsFailure(error, name, type, described) };
+      if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
+      if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
+      const response = await ask(asked, name, type, tryTimeoutMs, controller.signal);
+      if (response instanceof DnsTransportError) {
+        return { ok: false, chain: [], ...transportFailure(response, name, asked, { tryTimeoutMs, timeoutMs, system }) };
       }
+      const read = interpretResponse(name, type, response);
+      if (read.ok) return { ...read, source: 'dns' };
+      return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
     },
   };
 }
 
-async function queryType(resolver: Resolver, name: string, type: DnsRecordType): Promise<DnsRecord[]> {
-  switch (type) {
-    case 'A':
-      return (await resolver.resolve4(name, { ttl: true })).map((r) => ({ type, value: r.address, ttl: r.ttl }));
-    case 'AAAA':
-      return (await resolver.resolve6(name, { ttl: true })).map((r) => ({ type, value: r.address, ttl: r.ttl }));
-    case 'CNAME':
-      return (await resolver.resolveCname(name)).map((value) => ({ type, value }));
-    case 'NS':
-      return (await resolver.resolveNs(name)).map((value) => ({ type, value }));
-    case 'MX':
-      return (await resolver.resolveMx(name)).map((r) => ({ type, value: `${r.priority} ${r.exchange}` }));
-    case 'TXT':
-      return (await resolver.resolveTxt(name)).map((chunks) => ({ type, value: chunks.join('') }));
-    case 'SOA': {
-      const soa = await resolver.resolveSoa(name);
-      return [{ type, value: `${soa.nsname} ${soa.hostmaster} ${soa.serial}`, ttl: soa.minttl }];
+/** Server failures another server may not share, so the next one is asked (as c-ares does). */
+const SERVER_FAILURES = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
+/**
+ * A server that refused (an ICMP port unreachable) and then stays silent is taken to be still
+ * refusing: the kernel rate-limits those ICMP messages, so later refusals often never arrive.
+ */
+const REFUSAL_MEMORY_MS = 2000;
+const refusedAt = new Map<string, number>();
+
+async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryTimeoutMs: number, signal: AbortSignal): Promise<DnsResponse | DnsTransportError> {
+  const unusable = new Map<DnsServer, DnsTransportError>();
+  const tried = new Set<DnsServer>();
+  let fallback: DnsResponse | undefined;
+  let lastError = new DnsTransportError('ETIMEOUT');
+  for (let i = 0; i < Math.max(TRIES, servers.length) && unusable.size < servers.length; i++) {
+    const server = servers[i % servers.length] as DnsServer;
+    if (unusable.has(server)) continue;
+    tried.add(server);
+    const started = performance.now();
+    try {
+      let response = await exchange(server, name, type, tryTimeoutMs, signal);
+      // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
+      if (response.rcode === 'FORMERR') response = await exchange(server, name, type, tryTimeoutMs, signal, false);
+      refusedAt.delete(server.label);
+      if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
+      fallback = response;
+    } catch (error) {
+      const failed = error instanceof DnsTransportError ? error : new DnsTransportError('EBADRESP');
+      if (failed.code === 'ECANCELLED') return failed;
+      const refusedRecently = (refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS;
+      if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
+        refusedAt.set(server.label, performance.now());
+        unusable.set(server, new DnsTransportError('ECONNREFUSED'));
+      } else if (failed.code === 'ENETUNREACH') {
+        unusable.set(server, failed);
+      } else {
+        lastError = failed;
+      }
     }
-    case 'CAA':
-      return (await resolver.resolveCaa(name)).map((r) => {
-        // Node 24 adds `type: 'CAA'` beside the flag and the one property (issue, iodef, …).
-        const [tag, value] = Object.entries(r).find(([key]) => key !== 'critical' && key !== 'type') ?? ['?', ''];
-        return { type, value: `${r.critical} ${tag} "${String(value)}"` };
-      });
+  }
+  if (fallback) return fallback;
+  const reasons = [...unusable.values()];
+  if (unusable.size === servers.length) return reasons.find((e) => e.code === 'ECONNREFUSED') ?? reasons[0] ?? lastError;
+  return lastError;
+}
+
+function transportFailure(error: DnsTransportError, name: string, servers: DnsServer[], how: { tryTimeoutMs: number; timeoutMs: number; system: boolean }): Failure {
+  const who = `resolver ${servers.map((s) => s.label).join(', ')}${how.system ? ' (system)' : ''}`;
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return { code: 'dns.refused', reason: `${name}: ${who} refused the connection (nothing listening on its DNS port)` };
+    case 'ENETUNREACH':
+      return { code: 'dns.timeout', reason: `${name}: ${who} unreachable (no route)` };
+    case 'EBADRESP':
+      return { code: 'dns.servfail', reason: `${name}: ${who} sent a malformed answer` };
+    case 'ECANCELLED':
+      return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(how.timeoutMs)}` };
+    case 'ETIMEOUT': {
+      const tries = Math.max(TRIES, servers.length);
+      return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(tries * how.tryTimeoutMs)} (${tries} tries)` };
+    }
   }
 }
 
-const DNS_ERRORS: Record<string, [FailureCode, string]> = {
-  ENOTFOUND: ['dns.nxdomain', 'does not exist (NXDOMAIN)'],
-  EBADNAME: ['dns.nxdomain', 'is not a valid DNS name'],
-  ENODATA: ['dns.nodata', 'exists but has no {type} record'],
-  ESERVFAIL: ['dns.servfail', 'resolver answered SERVFAIL'],
-  EREFUSED: ['dns.refused', 'resolver refused the query (REFUSED)'],
-  ETIMEOUT: ['dns.timeout', 'resolver did not answer in time'],
-  ECANCELLED: ['dns.timeout', 'no answer before the deadline'],
-  ECONNREFUSED: ['dns.timeout', 'resolver not answering (connection refused)'],
-  EFORMERR: ['dns.servfail', 'resolver answered FORMERR'],
-  EBADRESP: ['dns.servfail', 'resolver sent a malformed answer'],
-  ENOTIMP: ['dns.refused', 'resolver does not implement this query (NOTIMP)'],
-};
-
-function dnsFailure(error: unknown, name: string, type: DnsRecordType, servers: string[] | 'system'): Failure {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  const [failure, text] = DNS_ERRORS[code] ?? ['dns.servfail', `lookup failed (${code || String(error)})`];
-  const via = servers === 'system' ? '' : ` via ${servers.join(', ')}`;
-  return { code: failure, reason: `${name} ${text.replace('{type}', type)}${via}` };
+/** RFC 1035 limits: labels of 1–63 octets, 253 in all (the root's dot aside). */
+function isValidDnsName(name: string): boolean {
+  const bare = name.replace(/\.$/, '');
+  return bare.length > 0 && bare.length <= 253 && bare.split('.').every((label) => label.length > 0 && label.length <= 63);
 }
 
 let hostsCache: Map<string, string[]> | undefined;
 
-/** /etc/hosts and RFC 6761 `localhost` names, as getaddrinfo would answer them. */
-function hostsFileAddresses(name: string, type: 'A' | 'AAAA'): string[] | undefined {
+/** RFC 6761: `localhost` and `*.localhost` are loopback, answered without asking (as curl and browsers do). */
+export function isLocalhostName(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.$/, '');
-  if (lower === 'localhost' || lower.endsWith('.localhost')) return [type === 'A' ? '127.0.0.1' : '::1'];
+  return lower === 'localhost' || lower.endsWith('.localhost');
+}
+
+/** /etc/hosts and `localhost` names, as getaddrinfo would answer them. */
+export function hostsFileAddresses(name: string, type: 'A' | 'AAAA'): string[] | undefined {
+  if (isLocalhostName(name)) return [type === 'A' ? '127.0.0.1' : '::1'];
   hostsCache ??= parseHostsFile(readHostsFile());
-  const addresses = hostsCache.get(lower)?.filter((a) => a.includes(':') === (type === 'AAAA'));
+  const addresses = hostsCache.get(name.toLowerCase().replace(/\.$/, ''))?.filter((a) => a.includes(':') === (type === 'AAAA'));
   return addresses && addresses.length > 0 ? addresses : undefined;
 }
 

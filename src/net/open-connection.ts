@@ -7,6 +7,8 @@ import { clientContext, inspectCertificates } from './certificates.js';
 import type { Failure } from '../core/failure.js';
 import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
+import { fixedAddresses } from './address-feed.js';
+import { resolveForConnect } from './address-resolution.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
@@ -52,11 +54,11 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
 }
 
 async function connectDirect(host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
-  let addresses = [host];
+  let feed = fixedAddresses([host]);
   if (!isIP(host)) {
-    const [a, aaaa] = await Promise.all([options.resolver.query(host, 'A'), options.resolver.query(host, 'AAAA')]);
-    addresses = [a, aaaa].flatMap((r) => (r.ok ? r.records.map((rec) => rec.value) : []));
-    if (addresses.length === 0) return { ok: false, failure: a.ok ? { code: 'dns.nodata', reason: `${host} has no address` } : a };
+    const resolved = await resolveForConnect(host, options.resolver, options.signal);
+    if (!resolved.ok) return resolved;
+    feed = resolved.feed;
   }
-  return connectTcp(addresses, options.port, options.signal);
+  return connectTcp(feed, options.port, options.signal);
 }

@@ -6,13 +6,15 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ServiceSpec } from '../config/service.js';
+import type { AddressFeed } from '../net/address-feed.js';
 import type { NameResolver } from '../net/dns-resolver.js';
 import type { ProbeKind } from '../core/probe-kind.js';
 import type { Observed } from './observation.js';
 import type { ProbeCrash, SubcheckRecord } from './subcheck-record.js';
 
 export interface AttemptState {
-  addresses?: string[];
+  /** What the DNS probe resolved, as it arrives: the TCP probe connects while the slower family is still out. */
+  addressFeed?: AddressFeed;
   socket?: Socket;
   tlsSocket?: TLSSocket;
   timings: { dns?: number; connect?: number; tunnel?: number; tls?: number };

@@ -5,17 +5,21 @@
 import { createSocket } from 'node:dgram';
 import { createServer as createTcpServer } from 'node:net';
 import * as packet from 'dns-packet';
+import { serveDnsStream } from './dns-stream.mjs';
 
 export type Answer =
   | {
-      rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+      rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR';
       answers?: packet.Answer[];
       /** Over UDP, answer with the TC bit and no records, so the client retries over TCP. */
       truncateUdp?: boolean;
+      /** Answer this much later (a slow family, a far resolver). */
+      delayMs?: number;
     }
   | 'drop';
 
-export type Zone = (name: string, type: string) => Answer;
+/** `query` is the whole message, for a zone that answers by what was sent (EDNS, flags). */
+export type Zone = (name: string, type: string, query?: packet.Packet) => Answer;
 
 export interface TestDnsServer {
   address: string;
@@ -27,7 +31,7 @@ export interface TestDnsServer {
 /** UDP and TCP on the same 127.0.0.1 port, as a real resolver listens. */
 export async function startDns(zone: Zone): Promise<TestDnsServer> {
   const queries: TestDnsServer['queries'] = [];
-  const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+  const respond = (message: Buffer, transport: 'udp' | 'tcp'): { response: Buffer; delayMs: number } | undefined => {
     let query: packet.Packet;
     try {
       query = packet.decode(message);
@@ -37,39 +41,34 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
     const question = query.questions?.[0];
     if (!question) return undefined;
     queries.push({ name: question.name, type: question.type, transport });
-    const answer = zone(question.name.toLowerCase(), question.type);
+    const answer = zone(question.name.toLowerCase(), question.type, query);
     if (answer === 'drop') return undefined;
     const truncated = transport === 'udp' && answer.truncateUdp === true;
-    return packet.encode({
+    const response = packet.encode({
       id: query.id,
       type: 'response',
       flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | rcodeFlag(answer.rcode) | (truncated ? packet.TRUNCATED_RESPONSE : 0),
       questions: query.questions,
       answers: truncated ? [] : (answer.answers ?? []),
     });
+    return { response, delayMs: answer.delayMs ?? 0 };
   };
+  const later = (delayMs: number, send: () => void) => (delayMs > 0 ? setTimeout(send, delayMs) : send());
 
   for (let tries = 0; ; tries++) {
     const udp = createSocket('udp4');
     udp.on('message', (message, remote) => {
-      const response = respond(message, 'udp');
-      if (response) udp.send(response, remote.port, remote.address);
+      const answer = respond(message, 'udp');
+      if (answer) later(answer.delayMs, () => udp.send(answer.response, remote.port, remote.address));
     });
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
     const { port } = udp.address();
-    const tcp = createTcpServer((socket) => {
-      let buffered = Buffer.alloc(0);
-      socket.on('error', () => {});
-      socket.on('data', (data) => {
-        buffered = Buffer.concat([buffered, data]);
-        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-          const length = buffered.readUInt16BE(0);
-          const response = respond(buffered.subarray(2, 2 + length), 'tcp');
-          buffered = buffered.subarray(2 + length);
-          if (response) socket.write(Buffer.concat([Buffer.from([response.length >> 8, response.length & 0xff]), response]));
-        }
-      });
-    });
+    const tcp = createTcpServer((socket) =>
+      serveDnsStream(socket, (message, reply) => {
+        const answer = respond(message, 'tcp');
+        if (answer) later(answer.delayMs, () => reply(answer.response));
+      }),
+    );
     const listening = await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
       tcp.listen(port, '127.0.0.1', () => resolve(true));
@@ -93,7 +92,7 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
 }
 
 function rcodeFlag(rcode: string): number {
-  return { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 }[rcode] ?? 0;
+  return { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 }[rcode] ?? 0;
 }
 
 /** A zone from a table: name → records; other names NXDOMAIN; types a name lacks are NODATA. */

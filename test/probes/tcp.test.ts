@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { tcpFailure } from '../../src/net/connect.js';
+import { createAddressFeed } from '../../src/net/address-feed.js';
+import { connectTcp, orderAddresses, tcpFailure } from '../../src/net/connect.js';
 import { checkOne, probe } from '../helpers/check.js';
 import { closedPort, startTcp } from '../helpers/servers.js';
 import { closeAfterAll } from '../helpers/own.js';
@@ -89,6 +90,37 @@ describe('tcp probe', () => {
     expect(result.status).toBe('up');
     const attempts = probe(result, 'tcp').details.attempts as { address: string; code?: string }[];
     expect(attempts.map((a) => [a.address, a.code ?? 'ok'])).toEqual([['127.0.0.1', 'tcp.refused'], ['::1', 'ok']]);
+  });
+
+  it('an address that arrives after the first failed still joins the race (the slower DNS family)', async () => {
+    const server = await startTcp((socket) => socket.end(), '::1');
+    own(server);
+    const writer = createAddressFeed();
+    writer.push(['127.0.0.1']);
+    const result = connectTcp(writer.feed, server.port, new AbortController().signal);
+    setTimeout(() => {
+      writer.push(['::1']);
+      writer.end();
+    }, 150);
+    const outcome = await result;
+    expect(outcome.ok).toBe(true);
+    expect(outcome.attempts.map((a) => [a.address, a.code ?? 'ok'])).toEqual([['127.0.0.1', 'tcp.refused'], ['::1', 'ok']]);
+    if (outcome.ok) outcome.socket.destroy();
+  });
+
+  it('a feed that ends after every address failed fails with the first failure', async () => {
+    const port = await closedPort();
+    const writer = createAddressFeed();
+    writer.push(['127.0.0.1']);
+    const result = connectTcp(writer.feed, port, new AbortController().signal);
+    setTimeout(() => writer.end(), 50);
+    const outcome = await result;
+    expect(outcome).toMatchObject({ ok: false, failure: { code: 'tcp.refused' } });
+  });
+
+  it('families alternate, starting with the family that was handed over first', () => {
+    expect(orderAddresses(['10.0.0.1', '10.0.0.2', 'fd00::1', 'fd00::2'])).toEqual(['10.0.0.1', 'fd00::1', '10.0.0.2', 'fd00::2']);
+    expect(orderAddresses(['10.0.0.1', '10.0.0.2', 'fd00::1', 'fd00::2'], 6)).toEqual(['fd00::1', '10.0.0.1', 'fd00::2', '10.0.0.2']);
   });
 
   // Resets and unreachable routes during connect come from the network, not from a loopback

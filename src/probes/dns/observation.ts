@@ -30,11 +30,17 @@ export interface DnsObservation extends ObservationBase {
   nameServers?: string[];
   /** Per record type that failed while another answered (e.g. AAAA SERVFAIL, A fine). */
   partialFailures: PartialDnsFailure[];
+  /**
+   * Address families still unanswered when connecting began (RFC 8305: an A answer waits 50 ms
+   * for AAAA, then connecting starts). Not judged: an answer that never comes harms no one who
+   * races the families, and the connection that follows says whether the service is reachable.
+   */
+  pending?: DnsRecordType[];
   /** With `dns.compare`: what each compared resolver answered, side by side. */
   byResolver?: ResolverAnswer[];
 }
 
 /** In the report: partial failures only when there are some. */
-export type DnsDetails = Pick<DnsObservation, 'name' | 'resolvers' | 'source' | 'records' | 'cnameChain' | 'nameServers' | 'byResolver'> & {
+export type DnsDetails = Pick<DnsObservation, 'name' | 'resolvers' | 'source' | 'records' | 'cnameChain' | 'nameServers' | 'byResolver' | 'pending'> & {
   partialFailures?: PartialDnsFailure[];
 };

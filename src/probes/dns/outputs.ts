@@ -2,12 +2,13 @@
 import { formatDuration } from '../../core/duration.js';
 import { shortCode } from '../../core/failure.js';
 import { roundMs } from '../../core/round.js';
+import { isUnspecifiedAddress } from '../../net/address-resolution.js';
 import type { ProbeFacts } from '../kind.js';
 import type { ProbeResultOf } from '../result.js';
 import type { DnsDetails, DnsObservation } from './observation.js';
 
 export function dnsDetails(observation: DnsObservation): DnsDetails {
-  const { name, resolvers, source, records, cnameChain, nameServers, partialFailures, byResolver } = observation;
+  const { name, resolvers, source, records, cnameChain, nameServers, partialFailures, byResolver, pending } = observation;
   return {
     name,
     resolvers,
@@ -16,6 +17,7 @@ export function dnsDetails(observation: DnsObservation): DnsDetails {
     cnameChain,
     ...(nameServers ? { nameServers } : {}),
     ...(partialFailures.length ? { partialFailures } : {}),
+    ...(pending?.length ? { pending } : {}),
     ...(byResolver ? { byResolver: byResolver.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })) } : {}),
   };
 }
@@ -24,7 +26,7 @@ export function dnsFacts(result: ProbeResultOf<'dns'>): ProbeFacts {
   const d = result.details;
   const target = d.cnameChain?.at(-1);
   return {
-    addresses: (d.records ?? []).filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.value),
+    addresses: (d.records ?? []).filter((r) => (r.type === 'A' || r.type === 'AAAA') && !isUnspecifiedAddress(r.value)).map((r) => r.value),
     ...(target ? { cnameTarget: target } : {}),
     nameServers: d.nameServers ?? [],
     lookupMs: result.durationMs,
@@ -43,6 +45,7 @@ export function dnsVerbose(result: ProbeResultOf<'dns'>): string[] {
   const chain = d.cnameChain ?? [];
   if (records.length) lines.push(`answers: ${records.map((r) => `${r.type} ${r.value}${r.ttl !== undefined ? ` ttl=${r.ttl}` : ''}`).join(', ')}`);
   if (chain.length) lines.push(`cname: ${[d.name, ...chain].join(' → ')}`);
+  if (d.pending?.length) lines.push(`${d.pending.join(', ')}: no answer yet when connecting began (not judged)`);
   const servers = d.nameServers ?? [];
   if (servers.length) lines.push(`name servers: ${servers.join(', ')}`);
   lines.push(`resolver: ${Array.isArray(d.resolvers) ? d.resolvers.join(', ') : `system${d.source === 'hosts' ? ' (/etc/hosts)' : ''}`}`);

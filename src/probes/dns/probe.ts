@@ -1,20 +1,22 @@
 /**
- * DNS probe. For a url/tcp service it resolves A and AAAA (as a browser does, so IPv6-only hosts
- * work), records the CNAME chain, and hands the addresses to the TCP probe: one lookup per
- * service, so `resolvers` apply to HTTP too. For a DNS-only service it queries the configured type.
+ * DNS probe. For a url/tcp service it resolves the addresses to connect to (address-resolution.ts:
+ * the system's getaddrinfo, or the configured resolvers) and ends as soon as connecting may start
+ * (RFC 8305), handing the TCP probe a feed that later answers still join; it records the CNAME
+ * chain and name servers for the report. For a DNS-only service it queries the configured type.
  */
 import { registrableDomain } from '../../core/domain.js';
 import type { DnsRecordType } from '../../core/dns-record.js';
-import type { Failure, FailureCode } from '../../core/failure.js';
+import type { Failure } from '../../core/failure.js';
+import { explainNoAddress, resolveAddresses } from '../../net/address-resolution.js';
+import { mostSevere } from '../../net/dns-answer.js';
 import { createNameResolver, type NameResolver, type QueryResult } from '../../net/dns-resolver.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import type { DnsObservation, ResolverAnswer } from './observation.js';
 
-const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'dns.nodata'];
 const MAX_CNAME_HOPS = 8;
 /**
- * The CNAME chain is for the report, not for connecting: once the addresses are in, it gets this
- * long to finish, so a slow CNAME query never delays the probe (or makes it look slow).
+ * The CNAME chain and name servers are for the report, not for connecting: once the addresses are
+ * in, they get this long to finish, so a slow query never delays the probe (or makes it look slow).
  */
 const CNAME_GRACE_MS = 50;
 
@@ -22,40 +24,8 @@ export const probeDns: Probe<DnsObservation> = async (service, context) => {
   const started = performance.now();
   const spec = service.dns;
   const name = spec ? spec.name : (service.endpoint?.host ?? service.target);
-  const types: DnsRecordType[] = spec ? spec.types : ['A', 'AAAA'];
-  const forAddresses = service.endpoint !== undefined;
-
-  const comparison = spec && spec.compare ? compareResolvers(spec.compare, name, types, context) : undefined;
-  // Names from /etc/hosts have no CNAMEs; asking a server about them would only add latency.
-  const cnameChain: string[] = [];
-  const nameServers: string[] = [];
-  const remote = forAddresses && !context.resolver.isLocal(name);
-  const walk = remote ? Promise.all([followCnames(context.resolver, name, cnameChain), findNameServers(context.resolver, name, nameServers)]) : Promise.resolve();
-  const results = await Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) })));
-  let grace: NodeJS.Timeout | undefined;
-  await Promise.race([walk, new Promise<void>((resolve) => (grace = setTimeout(resolve, CNAME_GRACE_MS)))]);
-  clearTimeout(grace);
-
-  const observation: DnsObservation = {
-    kind: 'dns',
-    name,
-    resolvers: context.resolver.servers,
-    source: results.some(({ result }) => result.ok && result.source === 'hosts') ? 'hosts' : 'dns',
-    records: results.flatMap(({ result }) => (result.ok ? result.records : [])),
-    cnameChain: [...cnameChain],
-    ...(nameServers.length ? { nameServers: [...nameServers] } : {}),
-    partialFailures: [],
-    durationMs: 0,
-  };
-  const failures = results.flatMap(({ type, result }) => (result.ok ? [] : [{ type, ...failureOf(result) }]));
-  if (observation.records.length === 0 && failures.length > 0) {
-    observation.failure = mostSevere(failures, name, types);
-  } else {
-    observation.partialFailures = failures.filter((f) => f.code !== 'dns.nodata');
-  }
-  if (forAddresses && !observation.failure) {
-    context.state.addresses = observation.records.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.value);
-  }
+  const comparison = spec && spec.compare ? compareResolvers(spec.compare, name, spec.types, context) : undefined;
+  const observation = service.endpoint ? await observeAddresses(name, context) : await observeRecords(name, spec ? spec.types : ['A', 'AAAA'], context);
   // The lookup the service depends on is done: that is the DNS phase. Waiting for the compared
   // resolvers is not, and must not make the service look slow.
   observation.durationMs = performance.now() - started;
@@ -63,6 +33,64 @@ export const probeDns: Probe<DnsObservation> = async (service, context) => {
   if (comparison) observation.byResolver = await comparison;
   return observation;
 };
+
+function emptyObservation(name: string, resolver: NameResolver): DnsObservation {
+  return { kind: 'dns', name, resolvers: resolver.servers, source: 'dns', records: [], cnameChain: [], partialFailures: [], durationMs: 0 };
+}
+
+/** A url/tcp service: the addresses, as the connection will use them. */
+async function observeAddresses(name: string, context: ProbeContext): Promise<DnsObservation> {
+  const resolver = context.resolver;
+  const observation = emptyObservation(name, resolver);
+  // Hosts-file names have no CNAMEs, and a short name is the search domains' business: asking a
+  // server about either would only add latency (and leak the name).
+  const walkChain: string[] = [];
+  const nameServers: string[] = [];
+  const remote = !resolver.isLocal(name) && name.includes('.');
+  const walk = remote ? Promise.all([followCnames(resolver, name, walkChain), findNameServers(resolver, name, nameServers)]) : Promise.resolve();
+
+  const resolution = resolveAddresses(name, resolver, context.signal);
+  context.state.addressFeed = resolution.feed;
+  await resolution.ready;
+  const answers = resolution.answers();
+  observation.source = resolution.mode === 'hosts' ? 'hosts' : 'dns';
+  observation.records = answers.flatMap((a) => a.records);
+  if (resolution.usable().length === 0) {
+    observation.failure = await explainNoAddress(resolution, name, resolver, context.signal);
+  } else {
+    const pending = resolution.pending();
+    if (pending.length > 0) observation.pending = pending;
+    // Only the configured servers' failures are judged: the system answered what it answered,
+    // and a family it never asks about (a hosts-file name's AAAA) is no failure at all.
+    if (resolution.mode === 'servers') {
+      observation.partialFailures = answers.flatMap((a) => (a.failure && a.failure.code !== 'dns.nodata' ? [{ type: a.type, code: a.failure.code, reason: a.failure.reason }] : []));
+    }
+  }
+  await withGrace(walk);
+  const answerChain = answers.map((a) => a.chain).reduce((longest, chain) => (chain.length > longest.length ? chain : longest), [] as string[]);
+  observation.cnameChain = answerChain.length ? [...answerChain] : [...walkChain];
+  if (nameServers.length) observation.nameServers = [...nameServers];
+  return observation;
+}
+
+/** A DNS-only service: the configured record types. */
+async function observeRecords(name: string, types: DnsRecordType[], context: ProbeContext): Promise<DnsObservation> {
+  const observation = emptyObservation(name, context.resolver);
+  const results = await Promise.all(types.map(async (type) => ({ type, result: await context.resolver.query(name, type) })));
+  observation.source = results.some(({ result }) => result.ok && result.source === 'hosts') ? 'hosts' : 'dns';
+  observation.records = results.flatMap(({ result }) => (result.ok ? result.records : []));
+  observation.cnameChain = results.find(({ result }) => result.chain.length > 0)?.result.chain ?? [];
+  const failures = results.flatMap(({ type, result }) => (result.ok ? [] : [{ type, ...failureOf(result) }]));
+  if (observation.records.length === 0 && failures.length > 0) observation.failure = mostSevere(failures, name, types);
+  else observation.partialFailures = failures.filter((f) => f.code !== 'dns.nodata');
+  return observation;
+}
+
+async function withGrace(work: Promise<unknown>): Promise<void> {
+  let grace: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (grace = setTimeout(resolve, CNAME_GRACE_MS)))]);
+  clearTimeout(grace);
+}
 
 /**
  * Compared resolvers get at most this long, and at most half of what is left of the attempt, so a
@@ -100,15 +128,6 @@ function failureOf(result: QueryResult): Failure {
   return result.ok ? { code: 'dns.unexpected', reason: '' } : { code: result.code, reason: result.reason };
 }
 
-function mostSevere(failures: (Failure & { type: DnsRecordType })[], name: string, types: DnsRecordType[]): Failure {
-  const ranked = [...failures].sort((a, b) => SEVERITY.indexOf(a.code) - SEVERITY.indexOf(b.code));
-  const top = ranked[0] as Failure;
-  if (top.code === 'dns.nodata' && types.length > 1) {
-    return { code: 'dns.nodata', reason: `${name} exists but has no ${types.join(' or ')} record` };
-  }
-  return { code: top.code, reason: top.reason };
-}
-
 /**
  * The name servers of the name's domain, for grouping failures by DNS provider (Dyn 2016). Asked
  * beside the CNAME walk, within the same grace: it never delays the probe.
@@ -118,13 +137,17 @@ async function findNameServers(resolver: NameResolver, name: string, into: strin
   if (result.ok) into.push(...result.records.map((r) => r.value.toLowerCase().replace(/\.$/, '')).sort());
 }
 
-/** Appends the CNAME hops from `name` to `chain`; a lookup failure here just ends the chain. */
+/**
+ * Appends the CNAME hops from `name` to `chain`, asking for each hop's CNAME: a resolver that fails
+ * the address query (SERVFAIL behind a dead CDN) may still answer these, and the chain is what
+ * groups such failures by provider. A lookup failure here just ends the chain.
+ */
 async function followCnames(resolver: NameResolver, name: string, chain: string[]): Promise<void> {
   let current = name;
   for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
     const result = await resolver.query(current, 'CNAME');
     const target = result.ok ? result.records[0]?.value : undefined;
-    if (!target || chain.includes(target)) break;
+    if (!target || target === name || chain.includes(target)) break;
     chain.push(target);
     current = target;
   }

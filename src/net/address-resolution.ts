@@ -1,0 +1,187 @@
+/**
+ * The addresses a service connects to. With no `resolvers` they are getaddrinfo's — hosts file,
+ * nsswitch, search domains, a VPN's split DNS. With `resolvers` they are those servers' A and AAAA
+ * answers. Either way the timing is RFC 8305's: an AAAA answer is used at once, an A answer after
+ * waiting 50 ms for AAAA, and a family that answers later still joins the connection race.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { budgetSpent } from '../core/budget.js';
+import type { DnsRecord } from '../core/dns-record.js';
+import type { Failure } from '../core/failure.js';
+import { createAddressFeed, type AddressFeed } from './address-feed.js';
+import { mostSevere } from './dns-answer.js';
+import { isLocalhostName, type NameResolver } from './dns-resolver.js';
+import { systemLookup, type SystemLookup } from './system-lookup.js';
+
+/** RFC 8305 §3 "Resolution Delay": how long an A answer waits for AAAA before connecting. */
+export const RESOLUTION_DELAY_MS = 50;
+
+export type AddressType = 'A' | 'AAAA';
+
+export interface FamilyAnswer {
+  type: AddressType;
+  records: DnsRecord[];
+  /** CNAME hops the answer went through (known only when a DNS server was asked). */
+  chain: string[];
+  failure?: Failure;
+  /** getaddrinfo's error code, when the system was asked and found nothing. */
+  systemError?: string;
+}
+
+export interface AddressResolution {
+  /** `system` asks getaddrinfo; `hosts` is a hosts-file or localhost name; `servers` asks the configured resolvers. */
+  mode: 'system' | 'hosts' | 'servers';
+  /** Resolves when connecting may start, or when resolution is over without an address. */
+  ready: Promise<void>;
+  feed: AddressFeed;
+  /** The families answered so far: A, then AAAA. */
+  answers(): FamilyAnswer[];
+  /** Families still unanswered. */
+  pending(): AddressType[];
+  /** Addresses handed to the connection so far (never 0.0.0.0 or ::). */
+  usable(): string[];
+}
+
+export function resolveAddresses(name: string, resolver: NameResolver, deadline: AbortSignal): AddressResolution {
+  // The attempt's deadline, or its end: a lookup still queued then is withdrawn.
+  const signal = AbortSignal.any([deadline, resolver.cancelled]);
+  const mode = resolver.servers !== 'system' ? 'servers' : resolver.isLocal(name) ? 'hosts' : 'system';
+  const writer = createAddressFeed();
+  const answers = new Map<AddressType, FamilyAnswer>();
+  const waiting = new Set<AddressType>(['A', 'AAAA']);
+  const usable: string[] = [];
+  let heldA: string[] | undefined;
+  let delay: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const push = (addresses: string[]) => {
+    if (addresses.length === 0) return;
+    usable.push(...addresses);
+    writer.push(addresses);
+    markReady();
+  };
+  const releaseA = () => {
+    clearTimeout(delay);
+    const held = heldA ?? [];
+    heldA = undefined;
+    return held;
+  };
+  const finish = () => {
+    push(releaseA());
+    writer.end();
+    signal.removeEventListener('abort', finish);
+    markReady();
+  };
+  /** One family's answer, with RFC 8305's timing. */
+  const arrive = (answer: FamilyAnswer) => {
+    if (writer.ended) return;
+    answers.set(answer.type, answer);
+    waiting.delete(answer.type);
+    const found = connectable(answer);
+    if (answer.type === 'AAAA') push([...releaseA(), ...found]);
+    else if (!waiting.has('AAAA') || found.length === 0) push(found);
+    else {
+      heldA = found;
+      delay = setTimeout(() => push(releaseA()), RESOLUTION_DELAY_MS);
+    }
+    if (waiting.size === 0) finish();
+  };
+  /** getaddrinfo's answer for both families: the system's last word, in the system's order. */
+  const arriveBoth = (found: SystemLookup) => {
+    if (writer.ended) return;
+    const a = fromSystem('A', found);
+    // A failure for both does not undo an IPv4 answer already in (the fast path below).
+    if (found.ok || !answers.get('A')?.records.length) answers.set('A', a);
+    answers.set('AAAA', fromSystem('AAAA', found));
+    waiting.clear();
+    if (found.ok) releaseA();
+    push(found.ok ? found.addresses.filter((address) => !isUnspecifiedAddress(address)) : []);
+    finish();
+  };
+
+  if (signal.aborted) finish();
+  else signal.addEventListener('abort', finish, { once: true });
+  if (mode === 'servers') {
+    for (const type of ['A', 'AAAA'] as const) {
+      void resolver.query(name, type).then((r) => arrive(r.ok ? { type, records: r.records, chain: r.chain } : { type, records: [], chain: r.chain, failure: r }));
+    }
+  } else if (mode === 'hosts') {
+    // The hosts file answers at once. `localhost` is loopback in both families (RFC 6761), as
+    // curl and browsers answer it without asking.
+    void (isLocalhostName(name) ? Promise.resolve<SystemLookup>({ ok: true, addresses: ['127.0.0.1', '::1'] }) : systemLookup(name, 0, signal)).then(arriveBoth);
+  } else {
+    // getaddrinfo for both families is the system's answer, but it waits for the slower family
+    // (5 s and more behind a resolver that drops AAAA): IPv4 alone, asked beside it, lets the
+    // connection start on RFC 8305's timing meanwhile.
+    void systemLookup(name, 4, signal).then((found) => waiting.has('A') && arrive(fromSystem('A', found)));
+    void systemLookup(name, 0, signal, 'background').then(arriveBoth);
+  }
+  const ordered = () => (['A', 'AAAA'] as const).flatMap((type) => answers.get(type) ?? []);
+  return { mode, ready, feed: writer.feed, answers: ordered, pending: () => [...waiting], usable: () => [...usable] };
+}
+
+function connectable(answer: FamilyAnswer): string[] {
+  return answer.records.map((r) => r.value).filter((address) => !isUnspecifiedAddress(address));
+}
+
+function fromSystem(type: AddressType, found: SystemLookup): FamilyAnswer {
+  if (!found.ok) return { type, records: [], chain: [], systemError: found.code };
+  const family = type === 'A' ? isIPv4 : isIPv6;
+  return { type, records: found.addresses.filter((a) => family(a)).map((value) => ({ type, value })), chain: [] };
+}
+
+/** 0.0.0.0 and :: — what DNS filters answer for a blocked name. Connecting there reaches this machine. */
+export function isUnspecifiedAddress(address: string): boolean {
+  if (isIPv4(address)) return address === '0.0.0.0';
+  if (!isIPv6(address)) return false;
+  const lower = address.toLowerCase();
+  if (/^[0:]*:ffff:0\.0\.0\.0$/.test(lower)) return true;
+  return /^[0:]*$/.test(lower);
+}
+
+/**
+ * Why no address could be connected to. A name answered only with 0.0.0.0 or :: is blocked; the
+ * configured servers' failures carry their rcode; the system's (getaddrinfo's ENOTFOUND, which
+ * covers NXDOMAIN, NODATA and a dangling CNAME alike) are classified by asking its DNS servers.
+ */
+export async function explainNoAddress(resolution: AddressResolution, name: string, resolver: NameResolver, signal: AbortSignal): Promise<Failure> {
+  const answers = resolution.answers();
+  const blocked = answers.flatMap((a) => a.records.map((r) => r.value)).filter(isUnspecifiedAddress);
+  if (blocked.length > 0) {
+    const by = resolution.mode === 'hosts' ? 'the hosts file' : 'a DNS filter (Pi-hole, corporate DNS)';
+    return { code: 'dns.blocked', reason: `${name} resolves to ${[...new Set(blocked)].join(' and ')}: blocked by ${by}` };
+  }
+  if (resolution.pending().length > 0) {
+    const spent = budgetSpent(signal);
+    const who = resolution.mode === 'servers' ? `resolver ${(resolver.servers as string[]).join(', ')}` : 'the system resolver (getaddrinfo)';
+    return { code: 'dns.timeout', reason: `${name}: no address from ${who} ${spent ?? 'before it was stopped'}` };
+  }
+  const failures = answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : []));
+  if (resolution.mode === 'servers' && failures.length > 0) return mostSevere(failures, name, ['A', 'AAAA']);
+  if (resolution.mode !== 'system') return { code: 'dns.nodata', reason: `${name} has no address` };
+  return classifySystemFailure(answers, name, resolver);
+}
+
+/** getaddrinfo found nothing: its DNS servers, asked directly, say why (SERVFAIL, NXDOMAIN, a dangling CNAME…). */
+async function classifySystemFailure(answers: FamilyAnswer[], name: string, resolver: NameResolver): Promise<Failure> {
+  const asked = await Promise.all((['A', 'AAAA'] as const).map(async (type) => ({ type, result: await resolver.query(name, type) })));
+  const failures = asked.flatMap(({ type, result }) => (result.ok ? [] : [{ type, code: result.code, reason: result.reason }]));
+  const errors = [...new Set(answers.flatMap((a) => (a.systemError ? [a.systemError] : [])))].join(', ') || 'no address';
+  if (failures.length === asked.length) return mostSevere(failures, name, ['A', 'AAAA']);
+  // DNS answers, yet the system does not use the answer (nsswitch without dns, a name that only
+  // resolves through search domains DNS cannot see…): the system's word is the one that counts.
+  const temporary = errors.includes('EAI_AGAIN');
+  return {
+    code: temporary ? 'dns.timeout' : 'dns.nxdomain',
+    reason: `${name}: the system resolver finds no address (getaddrinfo ${errors}), though its DNS servers answer`,
+  };
+}
+
+/** Resolve quietly for a connection (a redirect hop, `dns: false`): a feed to connect to, or why there is none. */
+export async function resolveForConnect(name: string, resolver: NameResolver, signal: AbortSignal): Promise<{ ok: true; feed: AddressFeed } | { ok: false; failure: Failure }> {
+  const resolution = resolveAddresses(name, resolver, signal);
+  await resolution.ready;
+  if (resolution.usable().length > 0) return { ok: true, feed: resolution.feed };
+  return { ok: false, failure: await explainNoAddress(resolution, name, resolver, signal) };
+}

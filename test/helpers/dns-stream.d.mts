@@ -1,0 +1,3 @@
+import type { Socket } from 'node:net';
+
+export function serveDnsStream(socket: Socket, onMessage: (message: Buffer, reply: (response: Buffer) => void) => void): void;

@@ -1,0 +1,83 @@
+// Runs INSIDE the private network and mount namespace that netns.ts creates (plain JavaScript:
+// it runs under node, not vitest). The namespace has only its own loopback, so it may listen on
+// 127.0.0.1:53 — the one port glibc's resolv.conf can name — and /etc/hosts and /etc/resolv.conf
+// are the test's files, bind-mounted over the host's for this namespace only.
+//
+// It starts the scenario's DNS server (UDP and TCP on 127.0.0.1:53) and an HTTP server on
+// 127.0.0.1, runs the real CLI, and prints one JSON line: exit code, output, duration, the queries
+// the DNS server saw and the connections the HTTP server accepted.
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
+import { serveDnsStream } from './dns-stream.mjs';
+
+const require = createRequire(import.meta.url);
+const packet = require('dns-packet');
+const scenario = JSON.parse(process.env.OUTAGE_NETNS_SCENARIO ?? '{}');
+const queries = [];
+const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
+
+/** zone[name][type] (or zone[name]['*']): 'drop', or { rcode, answers, delayMs }. A name absent is NXDOMAIN. */
+function answerFor(name, type) {
+  const entry = scenario.zone?.[name.toLowerCase()];
+  if (!entry) return { rcode: 'NXDOMAIN' };
+  return entry[type] ?? entry['*'] ?? { rcode: 'NOERROR' };
+}
+
+function respond(message, transport, reply) {
+  let query;
+  try {
+    query = packet.decode(message);
+  } catch {
+    return;
+  }
+  const question = query.questions?.[0];
+  if (!question) return;
+  queries.push({ name: question.name, type: question.type, transport });
+  const answer = answerFor(question.name, question.type);
+  if (answer === 'drop') return;
+  const encoded = packet.encode({
+    id: query.id,
+    type: 'response',
+    flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | (RCODES[answer.rcode ?? 'NOERROR'] ?? 0),
+    questions: query.questions,
+    answers: (answer.answers ?? []).map((a) => ({ ttl: 60, ...a })),
+  });
+  setTimeout(() => reply(encoded), answer.delayMs ?? 0);
+}
+
+async function startDns() {
+  const udp = createSocket('udp4');
+  udp.on('message', (message, remote) => respond(message, 'udp', (out) => udp.send(out, remote.port, remote.address)));
+  await new Promise((resolve) => udp.bind(53, '127.0.0.1', resolve));
+  const tcp = createTcpServer((socket) => serveDnsStream(socket, (message, reply) => respond(message, 'tcp', reply)));
+  await new Promise((resolve) => tcp.listen(53, '127.0.0.1', resolve));
+  return () => {
+    udp.close();
+    tcp.close();
+  };
+}
+
+let httpConnections = 0;
+const http = createHttpServer((request, response) => response.end('ok'));
+http.on('connection', () => httpConnections++);
+await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+const port = http.address().port;
+const stopDns = scenario.dns === false ? () => {} : await startDns();
+
+const started = performance.now();
+const args = scenario.args.map((arg) => arg.replaceAll('{port}', String(port)));
+const child = spawn(process.execPath, [scenario.bin, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+let stdout = '';
+let stderr = '';
+child.stdout.on('data', (d) => (stdout += d));
+child.stderr.on('data', (d) => (stderr += d));
+const code = await new Promise((resolve) => child.on('close', resolve));
+const durationMs = performance.now() - started;
+stopDns();
+http.close();
+process.stdout.write(`${JSON.stringify({ code, stdout, stderr, durationMs, queries, httpConnections, port })}\n`);

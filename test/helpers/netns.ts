@@ -1,0 +1,67 @@
+/**
+ * The real CLI with a system resolver the test configures. Inside a private network and mount
+ * namespace (unshare) the test's /etc/hosts and /etc/resolv.conf are bind-mounted over the host's
+ * — for that namespace only — and a DNS server listens on the namespace's own 127.0.0.1:53 (the
+ * only port resolv.conf can name). The host's files, interfaces and routes are never touched, and
+ * everything ends with the namespace. Needs root; CI runs as root.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIN } from './cli.js';
+
+const INSIDE = fileURLToPath(new URL('./netns-inside.mjs', import.meta.url));
+
+export type NetnsAnswer = 'drop' | { rcode?: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED'; answers?: { name: string; type: string; data: unknown }[]; delayMs?: number };
+
+export interface NetnsScenario {
+  /** /etc/hosts inside; default: localhost only. */
+  hosts?: string;
+  /** /etc/resolv.conf inside; default: `nameserver 127.0.0.1`. */
+  resolvConf?: string;
+  /** name → type (or `*`) → answer; a name not listed is NXDOMAIN. */
+  zone?: Record<string, Record<string, NetnsAnswer>>;
+  /** false: nothing listens on 127.0.0.1:53 (a refused resolver). */
+  dns?: boolean;
+  /** CLI arguments; `{port}` is the namespace's HTTP server on 127.0.0.1. */
+  args: string[];
+}
+
+export interface NetnsResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  queries: { name: string; type: string; transport: string }[];
+  httpConnections: number;
+  port: number;
+}
+
+export async function runInNamespace(scenario: NetnsScenario, timeoutMs = 30_000): Promise<NetnsResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-netns-'));
+  try {
+    const hosts = join(dir, 'hosts');
+    const resolvConf = join(dir, 'resolv.conf');
+    writeFileSync(hosts, scenario.hosts ?? '127.0.0.1 localhost\n::1 localhost\n');
+    writeFileSync(resolvConf, scenario.resolvConf ?? 'nameserver 127.0.0.1\n');
+    const script = 'ip link set lo up && mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && exec "$3" "$4"';
+    const child = spawn('unshare', ['--net', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', hosts, resolvConf, process.execPath, INSIDE], {
+      env: { PATH: process.env.PATH, OUTAGE_NETNS_SCENARIO: JSON.stringify({ ...scenario, bin: BIN }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`namespace run failed (exit ${code}):\n${stdout}\n${stderr}`);
+    return JSON.parse(line) as NetnsResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
