@@ -8,7 +8,19 @@ import { formatPath } from './path.js';
 
 const REFERENCE = /\$(\$)\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+/**
+ * YAML aliases let a 575-byte file stand for billions of values (an alias bomb): the parser shares
+ * them, but every walk over the document expands them. A real config, even 10,000 services, holds
+ * a few hundred thousand values and nests a few levels; past these bounds the document is refused.
+ */
+export const MAX_CONFIG_VALUES = 1_000_000;
+export const MAX_CONFIG_DEPTH = 64;
+
+class TooLarge extends Error {}
+
 export interface Interpolated {
+  /** Set (and `value` undefined) when the document is refused for its size: nothing else is checked. */
+  tooLarge?: boolean;
   value: unknown;
   secrets: string[];
   problems: ConfigProblem[];
@@ -20,8 +32,11 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
   // One path stack for the whole walk: a 10,000-service config has ~100,000 strings, and the
   // path is only needed for the rare missing variable.
   const path: (string | number)[] = [];
+  let values = 0;
 
   const visit = (node: unknown): unknown => {
+    if (++values > MAX_CONFIG_VALUES) throw new TooLarge(`expands to more than ${MAX_CONFIG_VALUES.toLocaleString('en')} values (YAML aliases repeating each other?)`);
+    if (path.length > MAX_CONFIG_DEPTH) throw new TooLarge(`nests deeper than ${MAX_CONFIG_DEPTH} levels at ${formatPath(path.slice(0, 6))}…`);
     if (typeof node === 'string') return node.includes('$') ? substitute(node) : node;
     if (Array.isArray(node)) {
       return node.map((item, i) => {
@@ -59,5 +74,10 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
       return '';
     });
 
-  return { value: visit(raw), secrets, problems };
+  try {
+    return { value: visit(raw), secrets, problems };
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+    return { tooLarge: true, value: undefined, secrets, problems: [{ path: '', message: `the document ${error.message}` }] };
+  }
 }

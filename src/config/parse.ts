@@ -32,6 +32,7 @@ const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig {
   const interpolated = interpolateEnv(raw ?? {}, env);
   const problems: ConfigProblem[] = [...interpolated.problems];
+  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, secrets: interpolated.secrets, problems };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
   const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
   if (!root.success) problems.push(...zodProblems(root.error.issues));

@@ -84,7 +84,9 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: Map<string, X
   if (!leaf) return [];
   const chain = [leaf];
   let current = leaf;
-  for (let depth = 0; depth < 10 && !issuedBy(current, current); depth++) {
+  // Every step takes one presented certificate or ends, so any depth is followed (a chain of
+  // fourteen with an intermediate expiring in three days is still judged on that intermediate).
+  for (let depth = 0; depth <= presented.length && !issuedBy(current, current); depth++) {
     const anchor = best((anchors.get(current.issuer) ?? []).filter((a) => issuedBy(current, a)), now);
     if (anchor) {
       if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
@@ -122,6 +124,12 @@ function verificationFailure(
   host: string,
   leafAltNames?: string,
 ): Failure | undefined {
+  // Node still accepts a name found only in the subject's CN; browsers and Go have not for years
+  // (RFC 6125 §6.4.4: a client must not look at the CN when the certificate has subjectAltNames,
+  // and public CAs have issued them since 2017). A CN-only certificate fails as a name mismatch.
+  if (!authorizationError && presented[0] && !/\b(DNS|IP Address):/.test(leafAltNames ?? '')) {
+    return { code: 'tls.hostname_mismatch', reason: `certificate names ${host} only in its subject CN, with no subjectAltName: browsers and Go reject it` };
+  }
   if (!authorizationError) return undefined;
   const all = [...chain, ...presented];
   const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');

@@ -47,7 +47,11 @@ async function runWithoutWriteAccess(dir: string, args: string[], cwd = dir): Pr
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    // A spawn that fails (node not executable by that user) must fail the test, not hang it.
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c, s) => resolve([c, s]));
+    });
     return { code, signal, stdout, stderr, durationMs: 0, exitedAt: 0 };
   } finally {
     if (!asRoot) chmodSync(dir, 0o755);
