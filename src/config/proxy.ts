@@ -17,6 +17,7 @@
 import { isIP } from 'node:net';
 import type { ConfigProblem } from '../core/errors.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
+import { unbracket } from '../core/domain.js';
 
 /** An HTTP proxy outage talks to. */
 export interface ProxyServer {
@@ -61,7 +62,7 @@ export function parseProxyUrl(text: string, from = 'proxy'): { server: ProxyServ
   if (url.protocol !== 'http:') {
     return `${url.protocol.slice(0, -1)} proxies are not supported: outage talks to its proxy in plain HTTP (http://host:port)`;
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = unbracket(url.hostname);
   if (!host) return 'not a proxy URL such as http://proxy.example:3128';
   const secrets: string[] = [];
   let authorization: string | undefined;

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { Endpoint } from './service.js';
+import { unbracket } from '../core/domain.js';
 
 export interface UrlTarget {
   endpoint: Endpoint;
@@ -35,7 +36,7 @@ export function parseUrlTarget(text: string): UrlTarget | string {
     url.username = '';
     url.password = '';
   }
-  const host = stripBrackets(url.hostname);
+  const host = unbracket(url.hostname);
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
   return { endpoint: { protocol, host, port, isIp: isIP(host) !== 0, url }, authorization, secrets };
@@ -83,8 +84,4 @@ export function adHocService(text: string): { name: string; url?: string; tcp?: 
 
 export function redactUserInfo(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
-}
-
-function stripBrackets(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }

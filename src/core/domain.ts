@@ -1,4 +1,4 @@
-/** Domain-name helpers shared by the DNS probe and common-cause grouping. */
+/** Host and domain-name helpers shared by config, net, the probes and common-cause grouping. */
 
 /**
  * An approximation without the public suffix list, good enough to group by provider: the last two
@@ -11,3 +11,8 @@ export function registrableDomain(name: string): string {
   return labels.slice(-take).join('.');
 }
 
+
+/** A host as a URL writes it, without the brackets around an IPv6 literal: `[::1]` → `::1`. */
+export function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

@@ -12,6 +12,7 @@ import { resolveForConnect } from './address-resolution.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
+import { unbracket } from '../core/domain.js';
 
 /** Carries a classified failure through the HTTP client, which passes connector errors to the request. */
 export class ConnectionFailure extends Error {
@@ -36,7 +37,7 @@ export interface OpenOptions {
 }
 
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
-  const host = options.host.replace(/^\[|\]$/g, '');
+  const host = unbracket(options.host);
   const tcp = options.proxy ? await connectThroughProxy(options.proxy, host, options.port, options.secure, options.signal) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
   const tls = await startTls(

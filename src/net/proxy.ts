@@ -13,11 +13,12 @@ import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.
 import type { ServiceSpec } from '../config/service.js';
 import { connectTcp, formatHostPort, type ConnectAttempt } from './connect.js';
 import { proxyAnswerFailure, type ProxyAnswer } from './proxy-answer.js';
+import { unbracket } from '../core/domain.js';
 
 /** The proxy a connection to `url` goes through (a redirect hop, an origin of a service); undefined: direct. */
 export function urlProxy(settings: ProxySettings | undefined, url: URL): ProxyServer | undefined {
   const secure = url.protocol === 'https:';
-  return proxyFor(settings, secure ? 'https' : 'http', url.hostname.replace(/^\[|\]$/g, ''), Number(url.port) || (secure ? 443 : 80));
+  return proxyFor(settings, secure ? 'https' : 'http', unbracket(url.hostname), Number(url.port) || (secure ? 443 : 80));
 }
 
 /** The proxy a service's own connection goes through; undefined when it connects directly. */
@@ -26,7 +27,8 @@ export function serviceProxy(service: Pick<ServiceSpec, 'proxy' | 'endpoint'>): 
   return endpoint && proxyFor(service.proxy, endpoint.protocol, endpoint.host, endpoint.port);
 }
 
-export const PROXY_USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
+/** outage's User-Agent: on its HTTP requests and on the CONNECT requests it sends a proxy. */
+export const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
 
 export type ProxyConnection =
   | { ok: true; socket: Socket; address: string; attempts: ConnectAttempt[]; lookupMs?: number; connectMs: number }
@@ -156,7 +158,7 @@ export function openTunnel(socket: Socket, proxy: ProxyServer, host: string, por
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     const auth = proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : '';
-    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nUser-Agent: ${PROXY_USER_AGENT}\r\n${auth}\r\n`);
+    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nUser-Agent: ${USER_AGENT}\r\n${auth}\r\n`);
   });
 }
 

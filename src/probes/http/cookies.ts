@@ -7,6 +7,7 @@
  * in an observation, so they can never be printed.
  */
 import { isIP } from 'node:net';
+import { unbracket } from '../../core/domain.js';
 
 interface Cookie {
   name: string;
@@ -91,7 +92,7 @@ function parseSetCookie(line: string, url: URL, created: number): Cookie | undef
 }
 
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return unbracket(url.hostname).toLowerCase();
 }
 
 function domainMatches(host: string, domain: string): boolean {

@@ -11,7 +11,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
-import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy } from '../../net/proxy.js';
+import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } from '../../net/proxy.js';
 import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
@@ -24,7 +24,6 @@ import { ttfbOf, type HopTimer } from './timing.js';
 
 const closedBeforeRequest: Failure = { code: 'http.reset', reason: 'connection closed before the request was sent' };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = 'outage/0.1 (+https://www.npmjs.com/package/outage)';
 
 export const probeHttp: Probe<HttpObservation> = async (service, context) => {
   const spec = service.http;
