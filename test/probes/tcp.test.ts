@@ -93,7 +93,13 @@ describe('tcp probe', () => {
   });
 
   it('an address that arrives after the first failed still joins the race (the slower DNS family)', async () => {
-    const server = await startTcp((socket) => socket.end(), '::1');
+    // Ports are allocated per family: another test's server may hold 127.0.0.1 on the port this
+    // one got on ::1. Take a port that IPv4 verifiably refuses, so the first attempt is refused.
+    let server = await startTcp((socket) => socket.end(), '::1');
+    for (let tries = 0; !(await refusedOn('127.0.0.1', server.port)) && tries < 20; tries++) {
+      await server.close();
+      server = await startTcp((socket) => socket.end(), '::1');
+    }
     own(server);
     const writer = createAddressFeed();
     writer.push(['127.0.0.1']);
@@ -135,3 +141,15 @@ describe('tcp probe', () => {
     expect(tcpFailure(errno, '192.0.2.1:443').code).toBe(code);
   });
 });
+
+/** Whether a connection to host:port is refused right now. */
+function refusedOn(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
