@@ -177,15 +177,34 @@ describe('outage check output', () => {
   });
 
   it('SIGINT stops a run with hanging targets: partial results and exit 130', async () => {
-    const file = configFile({ services: [{ name: 'fine', url: up.url }, { name: 'stuck', url: hanging.url, timeout: '60s' }] });
-    const r = await runCli(['check', '-c', file, '--json'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+    // Signal only once the fine service has been answered and the stuck one is waiting on its
+    // response, so the test asserts the interruption and not how fast a loaded machine is.
+    let answered!: () => void;
+    let waiting!: () => void;
+    const fineAnswered = new Promise<void>((resolve) => (answered = resolve));
+    const stuckWaiting = new Promise<void>((resolve) => (waiting = resolve));
+    const fine = await startHttp((req, res) => {
+      res.on('finish', answered);
+      ok(req, res);
     });
-    expect(r.code).toBe(130);
-    const report = JSON.parse(r.stdout);
-    expect(report.interrupted).toBe(true);
-    expect(report.services[0]).toMatchObject({ name: 'fine', status: 'up' });
-    expect(report.services[1]).toMatchObject({ name: 'stuck', status: 'unknown', code: 'interrupted' });
+    const stuck = await startHttp(() => waiting());
+    try {
+      const file = configFile({ services: [{ name: 'fine', url: fine.url }, { name: 'stuck', url: stuck.url, timeout: '60s' }] });
+      const r = await runCli(['check', '-c', file, '--json'], {
+        onSpawn: (child) => {
+          void Promise.all([fineAnswered, stuckWaiting])
+            .then(() => new Promise((resolve) => setTimeout(resolve, 200)))
+            .then(() => child.kill('SIGINT'));
+        },
+      });
+      expect(r.code).toBe(130);
+      const report = JSON.parse(r.stdout);
+      expect(report.interrupted).toBe(true);
+      expect(report.services[0]).toMatchObject({ name: 'fine', status: 'up' });
+      expect(report.services[1]).toMatchObject({ name: 'stuck', status: 'unknown', code: 'interrupted' });
+    } finally {
+      await Promise.all([fine.close(), stuck.close()]);
+    }
   });
 
   it('a refused port is reported, not thrown', async () => {
