@@ -9,6 +9,7 @@ import type { ConfigProblem } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
 import { interpolateEnv } from './interpolate.js';
+import { unsendableValues } from './sendable.js';
 import { formatPath } from './path.js';
 import { configSchema, KNOWN_KEYS, serviceSchema, type DefaultsInput, type ServiceInput } from './schema.js';
 
@@ -34,13 +35,19 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
   const problems: ConfigProblem[] = [...interpolated.problems];
   if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, secrets: interpolated.secrets, problems };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
+  // A value that cannot be sent is named with its variable; the schema would only quote it back.
+  const unsendable = unsendableValues(interpolated.value, interpolated.origins);
+  const named = new Set(unsendable.map((p) => p.path));
+  problems.push(...unsendable);
+  const schemaProblems: ConfigProblem[] = [];
   const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
-  if (!root.success) problems.push(...zodProblems(root.error.issues));
+  if (!root.success) schemaProblems.push(...zodProblems(root.error.issues));
   const value = interpolated.value as { services?: unknown; canaries?: unknown } | undefined;
   const items = (list: unknown, key: 'services' | 'canaries') =>
-    Array.isArray(list) ? list.map((item, index) => parseItem(item, key, index, problems)) : undefined;
+    Array.isArray(list) ? list.map((item, index) => parseItem(item, key, index, schemaProblems)) : undefined;
   const services = items(value?.services, 'services') ?? [];
   const canaries = items(value?.canaries, 'canaries');
+  problems.push(...schemaProblems.filter((p) => !named.has(p.path)));
   return {
     present: raw !== undefined,
     defaults: root.success ? root.data.defaults : undefined,
