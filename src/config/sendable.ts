@@ -10,7 +10,6 @@ import type { Substitution } from './interpolate.js';
 import { formatPath } from './path.js';
 
 /** RFC 9110 §5.5: field values are visible ASCII, space, tab and obs-text (bytes 0x80-0xFF). */
-// eslint-disable-next-line no-control-regex
 const NOT_IN_HEADER_VALUE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
 /** RFC 9110 §5.1: a field name is a token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
