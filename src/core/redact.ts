@@ -159,7 +159,7 @@ function base64Cores(secret: string): string[] {
   return cores;
 }
 
-const BASE64_CHAR = /[A-Za-z0-9+/=_-]/;
+const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
 
 /**
  * Many fixed strings matched at once: candidates are found by their first three characters, the
@@ -195,6 +195,8 @@ class Matcher {
       if (match.base64) {
         while (start > copied && BASE64_CHAR.test(text[start - 1] as string)) start--;
         while (end < text.length && BASE64_CHAR.test(text[end] as string)) end++;
+        // Padding ends a base64 word; a `=` before one is the text's (`key=…`).
+        for (let pad = 0; pad < 2 && text[end] === '='; pad++) end++;
       }
       out += `${text.slice(copied, start)}***`;
       copied = end;
