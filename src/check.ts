@@ -14,7 +14,7 @@ import { runWithCanaries } from './run/with-canaries.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
 import { UsageError } from './core/errors.js';
-import { createRedactor, redactDeep, type Redact } from './core/redact.js';
+import { createRedactor, redactDeep, useForErrors, type Redact } from './core/redact.js';
 
 export interface CheckOptions extends Overrides {
   /** Where config discovery starts (default: the current directory). */
@@ -112,6 +112,7 @@ const redactors = new WeakMap<string[], Redact>();
 export function redactorFor(secrets: string[]): Redact {
   let redact = redactors.get(secrets);
   if (!redact) redactors.set(secrets, (redact = createRedactor(secrets)));
+  useForErrors(redact);
   return redact;
 }
 

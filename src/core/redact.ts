@@ -232,5 +232,19 @@ export function redactDeep<T>(value: T, redact: Redact): T {
   return value;
 }
 
+/**
+ * The redactor of the run in progress, for the one place that prints errors (src/cli.ts): an
+ * error thrown after the config is loaded may quote a URL or a value holding a secret.
+ */
+let current: Redact = (text) => text;
+
+export function useForErrors(redact: Redact): void {
+  current = redact;
+}
+
+export function redactError(text: string): string {
+  return current(text);
+}
+
 /** Header values that are credentials: never printed, never forwarded to another origin. */
 export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
