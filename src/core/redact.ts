@@ -248,3 +248,22 @@ export function redactError(text: string): string {
 
 /** Header values that are credentials: never printed, never forwarded to another origin. */
 export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
+
+/**
+ * Headers whose values are redacted although written into the config rather than taken from
+ * `${VAR}`: the credential headers, and any name that says it carries one (`X-Auth-Token`,
+ * `PRIVATE-TOKEN`, `X-Signature`, `Api-Key`…). Only the four above are dropped on a redirect.
+ */
+export function isSecretHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || /auth|token|secret|key|pass|session|cookie|signature|credential/i.test(name);
+}
+
+/** The parts of a credential header worth redacting on their own: the token after a scheme, each cookie value. */
+export function headerSecrets(value: string): string[] {
+  const afterScheme = value.split(/\s+/).slice(1);
+  const cookies = value.split(';').flatMap((pair) => {
+    const eq = pair.indexOf('=');
+    return eq < 0 ? [] : [pair.slice(eq + 1).trim()];
+  });
+  return [value, ...afterScheme, ...cookies];
+}

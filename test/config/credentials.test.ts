@@ -69,3 +69,12 @@ describe('values that cannot be sent', () => {
     ]);
   });
 });
+
+describe('header values that are secrets although written into the file', () => {
+  it('credential headers, names that say they carry one, and each cookie value', () => {
+    const headers = { 'X-Auth-Token': 'literal-tok-123', 'PRIVATE-TOKEN': 'glpat-abcdef', Cookie: 'session=s3ss-value; theme=dark', Accept: 'text/html' };
+    const loaded = loadServices({ services: [{ name: 'a', url: 'http://h.test/', http: { headers } }] }, { env: {}, canaries: false });
+    expect(loaded.secrets).toEqual(expect.arrayContaining(['literal-tok-123', 'glpat-abcdef', 's3ss-value', 'session=s3ss-value; theme=dark']));
+    expect(loaded.secrets).not.toContain('text/html');
+  });
+});
