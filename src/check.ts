@@ -103,7 +103,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     localNetwork: probed.localNetwork,
   });
   // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts).
-  return redactDeep(report, redactorFor(prepared.secrets));
+  return prepared.secrets.length === 0 ? report : redactDeep(report, redactorFor(prepared.secrets));
 }
 
 const redactors = new WeakMap<string[], Redact>();
