@@ -265,5 +265,10 @@ export function headerSecrets(value: string): string[] {
     const eq = pair.indexOf('=');
     return eq < 0 ? [] : [pair.slice(eq + 1).trim()];
   });
-  return [value, ...afterScheme, ...cookies];
+  // `Basic base64(user:pass)` written out: the password is as secret as the token.
+  const basic = /^\s*Basic\s+([A-Za-z0-9+/_-]+=*)\s*$/i.exec(value)?.[1];
+  const decoded = basic ? Buffer.from(basic, 'base64').toString('utf8') : '';
+  // eslint-disable-next-line no-control-regex
+  const credentials = decoded.includes(':') && !/[\u0000-\u001f\ufffd]/.test(decoded) ? [decoded, decoded.slice(decoded.indexOf(':') + 1)] : [];
+  return [value, ...afterScheme, ...cookies, ...credentials];
 }

@@ -78,3 +78,9 @@ describe('header values that are secrets although written into the file', () => 
     expect(loaded.secrets).not.toContain('text/html');
   });
 });
+
+it('a Basic header written out: its user:pass and password are secrets too', () => {
+  const headers = { Authorization: `Basic ${Buffer.from('robot:hunter2-pw').toString('base64')}` };
+  const loaded = loadServices({ services: [{ name: 'a', url: 'http://h.test/', http: { headers } }] }, { env: {}, canaries: false });
+  expect(loaded.secrets).toEqual(expect.arrayContaining(['robot:hunter2-pw', 'hunter2-pw']));
+});
