@@ -4,7 +4,7 @@
  * `p%25zz` is `p%zz` too), and the bytes sent as Basic auth. A part that decodes to a control
  * character is refused, as curl refuses it ("URL using bad/illegal format").
  */
-import { percentDecodeBytes } from '../core/redact.js';
+import { percentDecodeBytes } from '../core/percent-decode.js';
 
 export interface UserInfo {
   /** `Basic base64(user:pass)`. */

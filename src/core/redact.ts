@@ -9,6 +9,7 @@
  * escape its quotes. `secretSpellings` lists them all, and the redactor matches every one.
  */
 import { domainToASCII } from 'node:url';
+import { percentDecode } from './percent-decode.js';
 
 export type Redact = (text: string) => string;
 
@@ -102,29 +103,6 @@ function escapings(text: string): string[] {
   return [json, jsonAscii, xmlText, xmlAttr, xmlNumeric, markdown, markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), terminal];
 }
 
-/**
- * Percent-decoding as curl does it (lib/escape.c): `%` and two hex digits is that byte, any other
- * `%` is kept as it is; the bytes are read as UTF-8. Never throws, unlike decodeURIComponent.
- */
-export function percentDecodeBytes(text: string): Buffer {
-  const bytes: number[] = [];
-  const raw = Buffer.from(wellFormed(text));
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i] as number;
-    if (byte === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]) && isHex(raw[i + 2])) {
-      bytes.push(parseInt(String.fromCharCode(raw[i + 1] as number, raw[i + 2] as number), 16));
-      i += 2;
-    } else {
-      bytes.push(byte);
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-export function percentDecode(text: string): string {
-  return text.includes('%') ? percentDecodeBytes(text).toString('utf8') : text;
-}
-
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Half an emoji becomes U+FFFD, as the URL parser and UTF-8 encoding make it. */
@@ -132,9 +110,6 @@ function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\ufffd');
 }
 
-function isHex(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
-}
 
 /**
  * The base64 of any text holding the secret holds one of three runs, one per alignment of the

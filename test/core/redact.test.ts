@@ -1,6 +1,7 @@
 /** The redactor matches every spelling of a secret, and only whole words of base64 around one. */
 import { describe, expect, it } from 'vitest';
-import { createRedactor, percentDecode } from '../../src/core/redact.js';
+import { createRedactor } from '../../src/core/redact.js';
+import { percentDecode } from '../../src/core/percent-decode.js';
 
 describe('createRedactor', () => {
   const cases: { name: string; secret: string; text: string; expected: string }[] = [

@@ -72,5 +72,5 @@ describe('secrets in any output (property)', () => {
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
-  });
+  }, 600_000);
 });
