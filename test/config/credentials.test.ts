@@ -2,6 +2,7 @@
  * URL user-info is decoded as curl decodes it, and values that cannot be sent are configuration
  * problems naming the variable, never quoting the value (or a piece of it).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadServices } from '../../src/config/pipeline.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -83,4 +84,27 @@ it('a Basic header written out: its user:pass and password are secrets too', () 
   const headers = { Authorization: `Basic ${Buffer.from('robot:hunter2-pw').toString('base64')}` };
   const loaded = loadServices({ services: [{ name: 'a', url: 'http://h.test/', http: { headers } }] }, { env: {}, canaries: false });
   expect(loaded.secrets).toEqual(expect.arrayContaining(['robot:hunter2-pw', 'hunter2-pw']));
+});
+
+describe('any user-info (property)', () => {
+  it('is a service or a configuration problem, never a crash, in a url, a proxy key and the environment', () => {
+    const part = fc.string({ unit: fc.constantFrom('%', 'z', '4', '1', 'A', 'é', ':', '@', '/', ' ', '\n', '0', '#', '\u0001', '🚨'), maxLength: 8 });
+    fc.assert(
+      fc.property(part, part, (user, pass) => {
+        const url = `http://${user}:${pass}@h.test/`;
+        for (const run of [
+          () => loadServices({ services: [{ name: 'a', url }] }, { env: {}, canaries: false }),
+          () => loadServices({ services: [{ name: 'a', url: 'https://h.test/', proxy: url }] }, { env: {}, canaries: false }),
+          () => loadServices({ services: [{ name: 'a', url: 'https://h.test/' }] }, { env: { HTTPS_PROXY: url }, canaries: false }),
+        ]) {
+          try {
+            run();
+          } catch (error) {
+            expect(error).toBeInstanceOf(ConfigError);
+          }
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
 });
