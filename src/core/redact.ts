@@ -61,7 +61,9 @@ export function secretSpellings(secret: string): string[] {
 
 function encodings(text: string): string[] {
   const safe = wellFormed(text);
-  const out = [text, safe, encodeURIComponent(safe), encodeURI(safe), new URLSearchParams({ a: safe }).toString().slice(2)];
+  const component = encodeURIComponent(safe);
+  // Twice encoded too: a server that puts a URL it was given into the query of another.
+  const out = [text, safe, component, encodeURIComponent(component), encodeURI(safe), new URLSearchParams({ a: safe }).toString().slice(2)];
   out.push(...whatwgEncodings(safe));
   const bytes = Buffer.from(safe);
   out.push(bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('base64').replace(/=+$/, ''));

@@ -13,6 +13,7 @@ describe('createRedactor', () => {
     { name: 'mixed-case hex', secret: 'a/b?c', text: 'q=a%2Fb%3fc', expected: 'q=***' },
     { name: "the URL query set (' kept)", secret: `it's "x"`, text: `/?it's%20%22x%22`, expected: '/?***' },
     { name: 'form-encoded', secret: 'a b&c', text: 'f=a+b%26c', expected: 'f=***' },
+    { name: 'encoded twice', secret: 'a b/c', text: 'next=a%2520b%252Fc', expected: 'next=***' },
     { name: 'percent-decoded', secret: 'p%41ss', text: 'pAss!', expected: '***!' },
     { name: 'base64 of the secret', secret: 'secret-value', text: 'x c2VjcmV0LXZhbHVl y', expected: 'x *** y' },
     { name: 'base64url', secret: '~~~>>>?aa', text: 'k=fn5-Pj4-P2Fh', expected: 'k=***' },
