@@ -9,7 +9,12 @@
  * escape its quotes. `secretSpellings` lists them all, and the redactor matches every one.
  */
 import { domainToASCII } from 'node:url';
+import { DNS_RECORD_TYPES } from './dns-record.js';
+import { FAILURE_CODES } from './failure.js';
 import { percentDecode } from './percent-decode.js';
+import { PROBE_KINDS } from './probe-kind.js';
+import { STATUSES } from './status.js';
+import { STATUS_KINDS } from './vendor-status.js';
 
 export type Redact = (text: string) => string;
 
@@ -194,12 +199,31 @@ function foldHex(text: string): string {
 }
 
 /**
+ * outage's own words in a report — statuses, failure codes, probe kinds, record types — that
+ * renderers look up: never redacted in the report (a secret that happens to be "down" must not
+ * turn a status into `***` and break a lookup); the pass over the rendered text still covers them.
+ */
+const VOCABULARY: ReadonlySet<string> = new Set<string>([
+  ...STATUSES,
+  'skipped',
+  'never',
+  ...FAILURE_CODES,
+  ...PROBE_KINDS,
+  ...STATUS_KINDS,
+  ...DNS_RECORD_TYPES,
+  'none',
+  'maintenance',
+  'minor',
+  'major',
+  'critical',
+]);
+
+/**
  * The report with every string redacted, for renderers that escape text (a quote in JSON, `<` in
- * XML, `_` in markdown) before the final pass could see it. Identifier-like strings (statuses,
- * codes, kinds) are left alone: renderers look them up, and the final pass still covers them.
+ * XML, `_` in markdown) or wrap it before the final pass could see it.
  */
 export function redactDeep<T>(value: T, redact: Redact): T {
-  if (typeof value === 'string') return (/^[a-z][a-z0-9_.]*$/.test(value) ? value : redact(value)) as T;
+  if (typeof value === 'string') return (VOCABULARY.has(value) ? value : redact(value)) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redact)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};

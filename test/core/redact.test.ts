@@ -1,6 +1,6 @@
 /** The redactor matches every spelling of a secret, and only whole words of base64 around one. */
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/core/redact.js';
+import { createRedactor, redactDeep } from '../../src/core/redact.js';
 import { percentDecode } from '../../src/core/percent-decode.js';
 
 describe('createRedactor', () => {
@@ -42,4 +42,12 @@ describe('percentDecode (as curl decodes)', () => {
     ['%C3%A9t%C3%A9', 'été'],
     ['%25zz', '%zz'],
   ])('%s → %s', (input, output) => expect(percentDecode(input)).toBe(output));
+});
+
+describe('redactDeep', () => {
+  it("redacts every string but outage's own words, which renderers look up", () => {
+    const redact = createRedactor(['down', 'averylongsecretname', 'tcp.refused']);
+    const report = { status: 'down', code: 'tcp.refused', services: [{ name: 'averylongsecretname', reason: 'went down', probes: [{ kind: 'tcp', at: 3 }] }] };
+    expect(redactDeep(report, redact)).toEqual({ status: 'down', code: 'tcp.refused', services: [{ name: '***', reason: 'went ***', probes: [{ kind: 'tcp', at: 3 }] }] });
+  });
 });
