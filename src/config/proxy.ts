@@ -98,6 +98,11 @@ export function readProxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment {
   };
   const http = pick(['http_proxy', 'all_proxy', 'ALL_PROXY']);
   const https = pick(['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']);
+  // Credentials in a variable that is not used (HTTP_PROXY, or one shadowed by another) are secrets too.
+  for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) {
+    const parsed = env[name]?.trim() ? parseProxyUrl(env[name].trim(), name) : undefined;
+    if (parsed && typeof parsed !== 'string') secrets.push(...parsed.secrets);
+  }
   return { http, https, noProxy: parseNoProxy(env.no_proxy ?? env.NO_PROXY), secrets };
 }
 

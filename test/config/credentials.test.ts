@@ -108,3 +108,9 @@ describe('any user-info (property)', () => {
     );
   });
 });
+
+it('credentials in a proxy variable outage does not use (HTTP_PROXY, a shadowed one) are secrets too', () => {
+  const env = { HTTP_PROXY: 'http://u:upper-pw-123@p.test:3128', https_proxy: 'http://p.test:3128', HTTPS_PROXY: 'http://u:shadowed-pw-456@p.test:3128' };
+  const loaded = loadServices({ services: [{ name: 'a', url: 'https://h.test/' }] }, { env, canaries: false });
+  expect(loaded.secrets).toEqual(expect.arrayContaining(['upper-pw-123', 'shadowed-pw-456']));
+});
