@@ -10,7 +10,7 @@ export function noteOpenFileLimit(concurrency: number, services: number): void {
   const allowed = concurrencyWithinLimit(wanted);
   if (allowed >= wanted) return;
   process.stderr.write(
-    `outage: checking ${allowed} services at a time, not ${wanted}: the open-file limit (ulimit -n) is ${openFileLimit()}. ` +
+    `outage: checking ${allowed} service${allowed === 1 ? '' : 's'} at a time, not ${wanted}: the open-file limit (ulimit -n) is ${openFileLimit()}. ` +
       'Raise it (ulimit -n 4096) to check more at once.\n',
   );
 }
