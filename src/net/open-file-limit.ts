@@ -121,7 +121,11 @@ export function takeSocketSlot(): SocketSlot | undefined {
       pauseMs = Math.min(PAUSE_MAX_MS, pauseMs === 0 ? PAUSE_MIN_MS : pauseMs * 2);
       pausedUntil = lastExhausted + pauseMs;
       clearTimeout(wakeTimer);
-      wakeTimer = setTimeout(wake, pauseMs);
+      // The timer's clock is not performance.now(): the pause is over when it fires.
+      wakeTimer = setTimeout(() => {
+        pausedUntil = 0;
+        wake();
+      }, pauseMs);
     },
   };
 }
