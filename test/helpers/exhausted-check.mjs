@@ -8,6 +8,7 @@
  * (connections, DNS queries) under EMFILE.
  */
 import { closeSync, openSync } from 'node:fs';
+import { setTimeout } from 'node:timers';
 
 const { config, releaseAfterMs } = JSON.parse(process.argv[2]);
 const { check } = await import(new URL('../../dist/index.js', import.meta.url).href);
