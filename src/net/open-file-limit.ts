@@ -25,8 +25,11 @@ export function isLocalExhaustion(code: string | undefined): code is string {
   return code !== undefined && EXHAUSTION.has(code);
 }
 
-/** Files kept free for everything that is not a socket. */
-const FILE_RESERVE = 16;
+/**
+ * Files kept free for everything that is not a socket — above all a module loaded on demand (the
+ * HTML parser for `http.assets`), whose files Node's loader opens all at once.
+ */
+const FILE_RESERVE = 32;
 /** Sockets a service holds at once in the common case: a lookup, then its connection. */
 export const SOCKETS_PER_SERVICE = 2;
 /** Pauses between tries while exhausted and no socket of ours is open to wait for. */
