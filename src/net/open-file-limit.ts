@@ -31,7 +31,7 @@ export function isLocalExhaustion(code: string | undefined): code is string {
  */
 const FILE_RESERVE = 32;
 /** Sockets a service holds at once in the common case: a lookup, then its connection. */
-export const SOCKETS_PER_SERVICE = 2;
+const SOCKETS_PER_SERVICE = 2;
 /** Pauses between tries while exhausted and no socket of ours is open to wait for. */
 const PAUSE_MIN_MS = 10;
 const PAUSE_MAX_MS = 500;
