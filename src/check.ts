@@ -11,6 +11,7 @@ import { buildReport } from './report/report.js';
 import type { Report } from './probes/result.js';
 import type { KindRegistry } from './probes/registry.js';
 import { runWithCanaries } from './run/with-canaries.js';
+import { concurrencyWithinLimit } from './net/open-file-limit.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
 import { UsageError } from './core/errors.js';
@@ -98,8 +99,9 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
-    // What ran, not the cap: one service at "concurrency 64" ran alone.
-    concurrency: Math.min(prepared.concurrency, prepared.services.length),
+    // What ran, not the cap: one service at "concurrency 64" ran alone, and no more than the
+    // open-file limit allows.
+    concurrency: Math.min(concurrencyWithinLimit(prepared.concurrency), prepared.services.length),
     localNetwork: probed.localNetwork,
   });
   // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts).

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
 import { redactError } from './core/redact.js';
+import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 import { unknownOutput } from './report/nagios-line.js';
 
@@ -148,7 +149,8 @@ export async function main(argv: string[]): Promise<void> {
   const nagios = nagiosRequested(argv.slice(2));
   try {
     await program.parseAsync(argv);
-  } catch (error) {
+  } catch (thrown) {
+    const error = ownLimit(thrown) ?? thrown;
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
   }
   // A plugin's exit code is 0-3; Nagios reads any other (130 after a SIGINT) as a broken plugin.
@@ -185,6 +187,19 @@ function nagiosExitCodeFor(error: unknown): number {
   const message = redactError(error instanceof Error ? error.message : String(error));
   process.stdout.write(unknownOutput(error instanceof OutageError || error instanceof CommanderError ? message : `internal error: ${message}`));
   return ExitCode.unknown;
+}
+
+/**
+ * Out of files or memory where no probe could catch it (loading a module, reading the config):
+ * outage's own limit, said as such and exit 71, not "a bug in outage".
+ */
+function ownLimit(error: unknown): OutageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!isLocalExhaustion(code)) return undefined;
+  const limit = openFileLimit();
+  const what = code === 'ENOMEM' || code === 'ENOBUFS' ? 'memory' : 'open files';
+  const raise = what === 'open files' ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
+  return new OutageError('local.resources', `outage ran out of ${what} (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). ${raise}`, ExitCode.resources);
 }
 
 function exitCodeFor(error: unknown): number {

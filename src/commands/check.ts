@@ -2,6 +2,7 @@
 import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
@@ -19,6 +20,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     timeoutMs: durationFlag('--timeout', flags.timeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   const trap = trapSignals();
   const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });

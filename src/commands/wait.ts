@@ -14,6 +14,7 @@ import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { writeStdout } from './output.js';
 import { sleep, trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
@@ -73,6 +74,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     retries: 0,
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
   });
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   // With --json, stdout holds only the JSON document; progress goes to stderr.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(redact(`${line}\n`));

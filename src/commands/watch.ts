@@ -11,6 +11,7 @@ import type { ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';
 import { outputColumns } from './terminal.js';
@@ -42,6 +43,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   const out = (text: string) => process.stdout.write(redact(text));
   const tty = Boolean(process.stdout.isTTY);
