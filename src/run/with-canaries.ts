@@ -1,7 +1,8 @@
 /**
  * Services and canaries run side by side. When the canaries fail too, the verdict stops the
  * services still waiting on their timeouts — with no network the run ends within the canaries'
- * short budget — and the failed ones are not judged. When every service answers before the
+ * short budget — and the failed ones are not judged (with DNS alone broken here, only their DNS
+ * failures and those stopped are not judged). When every service answers before the
  * canaries do, the canaries have nothing to explain and are stopped.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -70,7 +71,8 @@ export async function runWithCanaries(
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
     await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
     stopServices.abort(new Interrupted('local network problem'));
-    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };
+    const { scope, layers, reason } = verdict;
+    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, verdict: verdict.verdict, scope, layers, reason, canaries: summary } };
   } finally {
     options.signal?.removeEventListener('abort', forward);
   }
