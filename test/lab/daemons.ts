@@ -21,25 +21,27 @@ async function listening(lab: Namespaces, ns: string, address: string, port: num
 
 export interface Zone {
   name: string;
+  /** The zone's own name server, when not the server's. */
+  nsName?: string;
   /** Zone-file lines after the SOA and NS (owner names absolute, with the trailing dot). */
   records: string[];
 }
 
 /** nsd, authoritative for `zones`, on `address`. The zones' SOA and NS name `nsName`. */
-export async function startNsd(lab: Namespaces, ns: string, dir: string, address: string, nsName: string, zones: Zone[]): Promise<void> {
-  const lines = ['server:', `  ip-address: ${address}`, '  port: 53', '  username: ""', '  chroot: ""', `  zonesdir: "${dir}"`, '  database: ""',
+export async function startNsd(lab: Namespaces, ns: string, dir: string, addresses: string[], nsName: string, zones: Zone[]): Promise<void> {
+  const lines = ['server:', ...addresses.map((a) => `  ip-address: ${a}`), '  port: 53', '  username: ""', '  chroot: ""', `  zonesdir: "${dir}"`, '  database: ""',
     `  pidfile: "${dir}/nsd.pid"`, `  xfrdfile: "${dir}/xfrd.state"`, `  zonelistfile: "${dir}/zone.list"`, `  logfile: "${dir}/nsd.log"`,
     '  server-count: 1', '  verbosity: 0', 'remote-control:', '  control-enable: no'];
   for (const zone of zones) {
     const file = `${zone.name === '.' ? 'root' : zone.name}.zone`;
     const origin = zone.name === '.' ? '.' : `${zone.name}.`;
-    writeFileSync(join(dir, file), [`$ORIGIN ${origin}`, '$TTL 60', `@ IN SOA ${nsName} hostmaster.lab. 1 3600 600 86400 60`, `@ IN NS ${nsName}`, ...zone.records, ''].join('\n'));
+    writeFileSync(join(dir, file), [`$ORIGIN ${origin}`, '$TTL 60', `@ IN SOA ${zone.nsName ?? nsName} hostmaster.lab. 1 3600 600 86400 60`, `@ IN NS ${zone.nsName ?? nsName}`, ...zone.records, ''].join('\n'));
     lines.push('zone:', `  name: "${zone.name}"`, `  zonefile: "${file}"`);
   }
   const config = join(dir, 'nsd.conf');
   writeFileSync(config, `${lines.join('\n')}\n`);
   lab.daemon(ns, 'nsd', ['-d', '-c', config]);
-  await listening(lab, ns, address, 53);
+  for (const address of addresses) await listening(lab, ns, address, 53);
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Zone } from './daemons.js';
 export const ADDR = {
   /** The authoritative root (nsd), in its own namespace. */
   root: '192.0.2.53',
+  /** A second nsd, the name server of v6broken.lab only: its AAAA queries are dropped. */
+  v6brokenDns: '192.0.2.54',
   /** unbound, the clients' recursive resolver. */
   resolver: '10.2.0.53',
   resolver6: 'fd00:2::53',
@@ -43,6 +45,9 @@ export const WEB = {
   hostUnreachable: { names: ['unreach-host.lab'], v4: 51 },
   prohibited: { names: ['prohibited.lab'], v4: 52 },
   reset: { names: ['reset.lab'], v4: 54 },
+  dropped: { names: ['dropped.lab'], v4: 55 },
+  rejectHost: { names: ['reject-host.lab'], v4: 56 },
+  rejectAdmin: { names: ['reject-admin.lab'], v4: 57 },
   dual: { names: ['www.lab'], v4: 60, v6: true },
   lossy: { names: ['lossy.lab'], v4: 61, v6: true },
   aaaaBroken: { names: ['www.v6broken.lab'], v4: 62, v6: true },
@@ -60,9 +65,11 @@ export const ROOT_ZONE: Zone = {
   records: [
     'ns.lab. IN A 192.0.2.53',
     ...Object.entries(WEB).flatMap(([key, host]) =>
-      // www.v6broken.lab's AAAA is served by a server that never answers it (see v6broken).
-      host.names.flatMap((name) => [`${name}. IN A ${v4(key as WebHost)}`, ...('v6' in host && key !== 'aaaaBroken' ? [`${name}. IN AAAA ${v6(key as WebHost)}`] : [])]),
+      key === 'aaaaBroken' ? [] : host.names.flatMap((name) => [`${name}. IN A ${v4(key as WebHost)}`, ...('v6' in host ? [`${name}. IN AAAA ${v6(key as WebHost)}`] : [])]),
     ),
+    // www.v6broken.lab is delegated to a name server whose AAAA answers never arrive (V6BROKEN_ZONE).
+    'v6broken.lab. IN NS ns.v6broken.lab.',
+    'ns.v6broken.lab. IN A 192.0.2.54',
     'unreach-net.lab. IN A 10.77.0.10',
     // AWS, Dec 2021: several services CNAMEd into one provider's edge.
     'www.shop.lab. IN CNAME shop.edge.awslab.lab.',
@@ -73,6 +80,19 @@ export const ROOT_ZONE: Zone = {
     ...Object.keys(FB_ZONES).map((zone) => `${zone}. IN NS ns.fbdns.lab.`),
   ],
 };
+
+export const V6BROKEN_ZONE: Zone = {
+  name: 'v6broken.lab',
+  nsName: 'ns.v6broken.lab.',
+  records: [`www IN A ${v4('aaaaBroken')}`, `www IN AAAA ${v6('aaaaBroken')}`, 'ns IN A 192.0.2.54'],
+};
+
+/**
+ * Refuses queries for www.v6broken.lab AAAA at its name server (ICMP port unreachable: the server
+ * fails them at once, while A is answered): the question's name is at a fixed place in the UDP
+ * payload (12-byte header, then 3www 8v6broken 3lab 0), its type just after.
+ */
+export const FAIL_V6BROKEN_AAAA = `ip daddr 192.0.2.54 udp dport 53 @th,200,64 0x763662726f6b656e @th,304,16 28 reject`;
 
 export const FB_ZONE_LIST: Zone[] = Object.entries(FB_ZONES).map(([name, address]) => ({ name, records: [`@ IN A ${address}`, `www IN A ${address}`] }));
 export const FB_WEB = Object.values(FB_ZONES);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Report } from '../../src/probes/result.js';
 import { BIN } from '../helpers/cli.js';
 import { startNginx, startNsd, startTinyproxyIn, startUnbound } from './daemons.js';
-import { ADDR, FB_WEB, FB_ZONE_LIST, LAB_CANARIES, ROOT_ZONE } from './hosts.js';
+import { ADDR, FB_WEB, FB_ZONE_LIST, LAB_CANARIES, ROOT_ZONE, V6BROKEN_ZONE } from './hosts.js';
 import { Namespaces, sweepDeadLabs } from './namespaces.js';
 import { labPki, webSites } from './sites.js';
 
@@ -56,6 +56,7 @@ export class Lab {
   readonly net = new Namespaces();
   readonly dir = mkdtempSync(join(tmpdir(), 'outage-lab-'));
   router = '';
+  auth = '';
   caFile = '';
   private clients = 0;
 
@@ -97,12 +98,15 @@ export class Lab {
       'table inet lab {',
       '  chain forward { type filter hook forward priority 0; policy accept; }',
       '  chain prerouting { type nat hook prerouting priority -100; policy accept; }',
+      // What the router itself sends (ICMP errors: filtering "fragmentation needed" makes an MTU black hole).
+      '  chain output { type filter hook output priority 0; policy accept; }',
       '}',
     ].join('\n'));
     const pki = await labPki(this.dir);
     this.caFile = pki.caFile;
 
-    const auth = this.server('auth', ['192.0.2.1/24'], [`${ADDR.root}/24`]);
+    const auth = this.server('auth', ['192.0.2.1/24'], [`${ADDR.root}/24`, `${ADDR.v6brokenDns}/24`]);
+    this.auth = auth;
     const resolver = this.server('dns', ['10.2.0.1/24', 'fd00:2::1/64'], ['10.2.0.53/24', '10.2.0.54/24', '10.2.0.55/24', '10.2.0.56/24', `${ADDR.resolver6}/64`]);
     const web = this.server('web', ['203.0.113.1/24', 'fd00:3::1/64'], []);
     const fb = this.server('fb', ['198.51.100.1/25'], [`${ADDR.fbDns}/25`, ...FB_WEB.map((a) => `${a}/25`)]);
@@ -116,8 +120,10 @@ export class Lab {
     this.net.nft(web, 'table inet lab {\n chain out {\n type filter hook output priority 0;\n ip daddr 127.0.0.2 tcp dport 81 drop\n }\n}\n');
 
     await Promise.all([
-      startNsd(this.net, auth, this.sub('nsd-root'), ADDR.root, 'ns.lab.', [ROOT_ZONE]),
-      startNsd(this.net, fb, this.sub('nsd-fb'), ADDR.fbDns, 'ns.fbdns.lab.', FB_ZONE_LIST),
+      startNsd(this.net, auth, this.sub('nsd-root'), [ADDR.root], 'ns.lab.', [ROOT_ZONE]),
+      // Its own server, so that its unanswered AAAA queries never slow the root's in unbound's eyes.
+      startNsd(this.net, auth, this.sub('nsd-v6broken'), [ADDR.v6brokenDns], 'ns.v6broken.lab.', [V6BROKEN_ZONE]),
+      startNsd(this.net, fb, this.sub('nsd-fb'), [ADDR.fbDns], 'ns.fbdns.lab.', FB_ZONE_LIST),
       startNginx(this.net, web, this.sub('nginx-web'), sites),
       startNginx(this.net, fb, this.sub('nginx-fb'), FB_WEB.map((a) => ({ addresses: [a], names: [], tls: pki.leaf, location: 'return 200 "facebook";' }))),
       startTinyproxyIn(this.net, proxy, this.sub('tinyproxy'), ADDR.proxy, ADDR.proxyPort),
@@ -151,9 +157,14 @@ export class Lab {
     return client;
   }
 
-  /** Rules added to the router's forward chain (or `prerouting` for NAT): `drop`, `reject`, loss. */
-  routerRule(chain: 'forward' | 'prerouting', rule: string): void {
+  /** Rules added to the router's forward chain (`prerouting` for NAT, `output` for its own ICMP): `drop`, `reject`, loss. */
+  routerRule(chain: 'forward' | 'prerouting' | 'output', rule: string): void {
     this.net.nft(this.router, `add rule inet lab ${chain} ${rule}`);
+  }
+
+  /** A rule on what the root authoritative server (nsd) receives. */
+  authRule(rule: string): void {
+    this.net.nft(this.auth, `table inet lab {\n chain input {\n type filter hook input priority 0; policy accept;\n }\n}\nadd rule inet lab input ${rule}\n`);
   }
 
   /** `ip route` in the router: `blackhole X`, `unreachable X`, `prohibit X`, `del X`. */
