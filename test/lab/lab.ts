@@ -112,6 +112,11 @@ export class Lab {
     const fb = this.server('fb', ['198.51.100.1/25'], [`${ADDR.fbDns}/25`, ...FB_WEB.map((a) => `${a}/25`)]);
     const proxy = this.server('px', ['10.4.0.1/24'], [`${ADDR.proxy}/24`]);
     this.net.ip(this.router, 'route', 'add', 'blackhole', `${ADDR.dead}/32`);
+    // The refusing resolver refuses every query at once (ICMP port unreachable), as a machine
+    // whose DNS server is stopped does for its first few; with the kernel's default ICMP rate
+    // limit (one a second after a burst of six) later refusals are silent, and getaddrinfo waits
+    // out its timeout — the system's behaviour, which outage cannot shorten (see the README).
+    this.net.exec(resolver, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
     this.net.resolvConf(proxy, `nameserver ${ADDR.resolver}\n`);
 
     const sites = webSites(pki);
