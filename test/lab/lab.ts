@@ -25,7 +25,7 @@ import { labPki, webSites } from './sites.js';
 
 export const LAB_TOOLS = ['ip', 'nft', 'unbound', 'nsd', 'nginx', 'tinyproxy', 'ss'].map((name) => ({
   name,
-  install: 'apt-get install iproute2 nftables unbound nsd nginx-light tinyproxy',
+  install: 'apt-get install iproute2 nftables unbound nsd nginx tinyproxy',
 }));
 
 export interface ClientOptions {
