@@ -30,10 +30,12 @@ inLab.describe('network lab: the seed outages', () => {
         ['Facebook', 'down', 'dns.servfail'],
         ['Instagram', 'down', 'dns.servfail'],
         ['WhatsApp', 'down', 'dns.servfail'],
+        ['Facebook by address', 'down', 'tcp.unreachable'],
         ['Healthy', 'up', null],
       ]);
+      expect(run.report.services[3]?.reason).toContain('network unreachable');
       expect(run.report.commonCauses[0]).toMatchObject({ services: ['Facebook', 'Instagram', 'WhatsApp'] });
-      expect(run.stdout).toMatch(/likely common cause: 3 of 3 down services/);
+      expect(run.stdout).toMatch(/likely common cause: 3 of 4 down services fail with dns\.servfail/);
       expect(run.code).toBe(2);
       // unbound (tuned as in the README) gives up in seconds, as the public resolvers did.
       expect(run.report.services[0]?.durationMs).toBeLessThan(4000);

@@ -3,7 +3,7 @@
  * a user would have been checking. Used by seed-outages.test.ts (which asserts what outage says)
  * and by `npm run lab` (which shows it).
  */
-import { ADDR, v4 } from './hosts.js';
+import { ADDR, FB_WEB, v4 } from './hosts.js';
 import type { Client, Lab } from './lab.js';
 
 export interface SeedOutage {
@@ -26,7 +26,17 @@ export const SEED_OUTAGES: SeedOutage[] = [
       lab.route('del', ADDR.fbNet);
       return {
         client: lab.client(),
-        config: { defaults, services: [https('Facebook', 'www.facebook.lab'), https('Instagram', 'www.instagram.lab'), https('WhatsApp', 'www.whatsapp.lab'), control] },
+        config: {
+          defaults,
+          services: [
+            https('Facebook', 'www.facebook.lab'),
+            https('Instagram', 'www.instagram.lab'),
+            https('WhatsApp', 'www.whatsapp.lab'),
+            // Its web servers, asked by address: gone with the same routes.
+            { name: 'Facebook by address', url: `https://${FB_WEB[0]}/` },
+            control,
+          ],
+        },
       };
     },
   },
