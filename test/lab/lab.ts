@@ -54,7 +54,8 @@ export interface CheckRun {
 
 export class Lab {
   readonly net = new Namespaces();
-  readonly dir = mkdtempSync(join(tmpdir(), 'outage-lab-'));
+  /** Named after this process, so that a later lab removes it if this one is killed (sweepDeadLabs). */
+  readonly dir = mkdtempSync(join(tmpdir(), `outage-lab-${process.pid}-`));
   router = '';
   auth = '';
   caFile = '';

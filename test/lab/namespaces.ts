@@ -9,6 +9,8 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PREFIX = 'olab';
 
@@ -76,6 +78,11 @@ export function sweepDeadLabs(): void {
       const pid = Number(/^olab(\d+)-/.exec(dir)?.[1]);
       if (pid && pid !== process.pid && !alive(pid)) rmSync(`/etc/netns/${dir}`, { recursive: true, force: true });
     }
+  }
+  // The configs, certificates and logs of a killed lab (lab.ts names its directory after its pid).
+  for (const dir of readdirSync(tmpdir())) {
+    const pid = Number(/^outage-lab-(\d+)-/.exec(dir)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), dir), { recursive: true, force: true });
   }
 }
 
