@@ -13,7 +13,7 @@
  * `ip netns exec`, which mounts /etc/netns/<client>/resolv.conf over /etc/resolv.conf for it alone.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/probes/result.js';
@@ -60,6 +60,10 @@ export class Lab {
   auth = '';
   caFile = '';
   private clients = 0;
+
+  constructor() {
+    this.net.dirs.push(this.dir);
+  }
 
   static async build(): Promise<Lab> {
     sweepDeadLabs();
@@ -210,10 +214,9 @@ export class Lab {
 
   teardown(): void {
     this.net.teardown();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   leftovers(): string[] {
-    return this.net.leftovers();
+    return [...this.net.leftovers(), ...(existsSync(this.dir) ? [`directory ${this.dir}`] : [])];
   }
 }

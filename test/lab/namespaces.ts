@@ -91,6 +91,8 @@ export class Namespaces {
   private readonly created: string[] = [];
   private readonly daemons: ChildProcess[] = [];
   private readonly pids = new Set<number>();
+  /** Directories removed at teardown (the lab's configs), on every way out. */
+  readonly dirs: string[] = [];
   private readonly onSignal = (signal: NodeJS.Signals) => {
     this.teardown();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -164,6 +166,7 @@ export class Namespaces {
     this.tornDown = true;
     for (const child of this.daemons) if (child.exitCode === null) child.kill('SIGKILL');
     for (const ns of this.created.splice(0)) removeNamespace(ns);
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     process.off('exit', this.onExit);
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
