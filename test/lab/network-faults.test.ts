@@ -18,7 +18,8 @@ inLab.describe('network lab: network faults', () => {
   /** One service in a fresh client; returns the run with the service's result. */
   async function one(name: string, args = QUICK, env: Record<string, string> = {}): Promise<CheckRun & { reason: string }> {
     const run = await lab().check(lab().client(), { services: [https(name)] }, { args, env });
-    expect(run.report.localNetwork?.ok).toBe(true);
+    // No local verdict (canaries that finish after every service answered are stopped: no localNetwork).
+    expect(run.report.localNetwork?.ok).not.toBe(false);
     return { ...run, reason: run.report.services[0]?.reason ?? '' };
   }
 
@@ -83,7 +84,7 @@ inLab.describe('network lab: network faults', () => {
         ['canary.lab', 'up', null],
       ]);
       // The system resolver is unreachable too, but nothing needed it: no verdict to give.
-      expect(proxied.report.localNetwork?.ok).toBe(true);
+      expect(proxied.report.localNetwork?.ok).not.toBe(false);
       expect(proxied.code).toBe(0);
 
       const direct = await lab().check(client, config, { args: QUICK });
