@@ -45,7 +45,8 @@ inLab.describe('network lab: local verdicts', () => {
       ]);
       expect(run.report.services[0]?.reason).toBe('not judged: local network problem — DNS is broken here: resolver not answering (measured: dns.refused)');
       expect(run.stdout).toContain("services' DNS failures are not judged (unknown)");
-      expect(run.report.durationMs).toBeLessThan(1000);
+      // The refusal is known within a second (the by-address HTTPS service may take longer on a loaded machine).
+      expect(run.report.services[0]?.durationMs).toBeLessThan(1000);
       expect(run.code).toBe(3);
     });
 
