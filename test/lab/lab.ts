@@ -98,7 +98,8 @@ export class Lab {
 
   private async start(): Promise<void> {
     this.router = this.net.add('rt');
-    this.net.exec(this.router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1');
+    this.net.sysctl(this.router, 'net/ipv4/ip_forward', '1');
+    this.net.sysctl(this.router, 'net/ipv6/conf/all/forwarding', '1');
     this.net.nft(this.router, [
       'table inet lab {',
       '  chain forward { type filter hook forward priority 0; policy accept; }',
@@ -121,7 +122,7 @@ export class Lab {
     // whose DNS server is stopped does for its first few; with the kernel's default ICMP rate
     // limit (one a second after a burst of six) later refusals are silent, and getaddrinfo waits
     // out its timeout — the system's behaviour, which outage cannot shorten (see the README).
-    this.net.exec(resolver, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+    this.net.sysctl(resolver, 'net/ipv4/icmp_ratelimit', '0');
     this.net.resolvConf(proxy, `nameserver ${ADDR.resolver}\n`);
 
     const sites = webSites(pki);

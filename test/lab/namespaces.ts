@@ -122,6 +122,11 @@ export class Namespaces {
     return sh('ip', 'netns', 'exec', ns, command, ...args);
   }
 
+  /** A namespace's own network setting (/proc/sys/net is the namespace's), without needing procps. */
+  sysctl(ns: string, key: string, value: string): void {
+    this.exec(ns, 'sh', '-c', `echo ${value} > /proc/sys/${key}`);
+  }
+
   /** A veth pair between two namespaces, created inside them: `a` in nsA, `b` in nsB, both up. */
   link(nsA: string, a: string, nsB: string, b: string): void {
     this.ip(nsA, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b, 'netns', nsB);
