@@ -72,6 +72,16 @@ inLab.describe('network lab: network faults', () => {
     });
   });
 
+  describe.concurrent('name servers', () => {
+    it('authoritative servers black-holed (silent, not refused): SERVFAIL in seconds (the tuned unbound), dns.servfail', async () => {
+      lab().route('replace', 'blackhole', ADDR.fbNet);
+      const run = await lab().check(lab().client(), { services: [https('www.facebook.lab')] }, { args: ['--retries', '0', '--timeout', '10s'] });
+      expect(verdicts(run)).toEqual([['www.facebook.lab', 'down', 'dns.servfail']]);
+      // Stock unbound takes ~35 s here; the 2021 public resolvers took a few seconds.
+      expect(run.report.services[0]?.durationMs).toBeLessThan(6000);
+    });
+  });
+
   describe.concurrent('networks', () => {
     it('a proxy-only network: up through HTTPS_PROXY, and a local verdict without it', async () => {
       const client = lab().client();
