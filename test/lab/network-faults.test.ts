@@ -40,7 +40,7 @@ inLab.describe('network lab: network faults', () => {
       lab().route('add', 'unreachable', `${v4('hostUnreachable')}/32`);
       const run = await one('unreach-host.lab');
       expect(verdicts(run)).toEqual([['unreach-host.lab', 'down', 'tcp.unreachable']]);
-      expect(run.reason).toBe(`${v4('hostUnreachable')}:443: host unreachable (no route)`);
+      expect(run.reason).toBe(`${v4('hostUnreachable')}:443: host unreachable (no route, or a firewall prohibits it)`);
       expect(run.code).toBe(2);
     });
 
@@ -55,8 +55,10 @@ inLab.describe('network lab: network faults', () => {
       lab().routerRule('forward', `ip daddr ${v4('rejectAdmin')} reject with icmp type admin-prohibited`);
       lab().routerRule('forward', `ip daddr ${v4('rejectHost')} reject with icmp type host-unreachable`);
       const [prohibited, admin, host] = await Promise.all([one('prohibited.lab'), one('reject-admin.lab'), one('reject-host.lab')]);
-      // Linux reports "administratively prohibited" to a socket as EHOSTUNREACH, as it does host unreachable.
+      // Linux reports "administratively prohibited" to a socket as EHOSTUNREACH, as it does host
+      // unreachable: the reason names both.
       expect(verdicts(prohibited)).toEqual([['prohibited.lab', 'down', 'tcp.unreachable']]);
+      expect(prohibited.reason).toContain('or a firewall prohibits it');
       expect(verdicts(admin)).toEqual([['reject-admin.lab', 'down', 'tcp.unreachable']]);
       expect(verdicts(host)).toEqual([['reject-host.lab', 'down', 'tcp.unreachable']]);
       expect(host.reason).toContain('host unreachable');
