@@ -74,6 +74,8 @@ export interface ServiceResultOf<P> {
 export interface LocalNetwork {
   ok: boolean;
   verdict?: 'local network problem';
+  /** `dns`: only name resolution is broken here (connections by address work), so only services' DNS failures are not judged. */
+  scope?: 'network' | 'dns';
   layers?: string[];
   reason?: string;
   canaries: { name: string; target: string; status: Status; code: FailureCode | null; reason: string }[];

@@ -59,7 +59,7 @@ const PHRASE: Record<CauseKind, (value: string) => string> = {
 function traits(service: ServiceResult): Record<CauseKind, string[]> {
   // What the service's probes tell; where two tell the same fact, the earlier probe wins.
   const facts: ProbeFacts = Object.assign({}, ...service.probes.map(factsOf).reverse());
-  const addresses = facts.connectedAddress ? [facts.connectedAddress] : (facts.addresses ?? []);
+  const addresses = facts.connectedAddress ? [withoutPort(facts.connectedAddress)] : (facts.addresses ?? []);
   return {
     cname: facts.cnameTarget ? [registrableDomain(facts.cnameTarget)] : [],
     ns: (facts.nameServers ?? []).map(registrableDomain),
@@ -67,6 +67,17 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
     issuer: facts.certificateIssuer ? [facts.certificateIssuer] : [],
     code: service.code ? [service.code] : [],
   };
+}
+
+/**
+ * The tcp probe's address is `203.0.113.5:443` or `[2001:db8::5]:443`: without the port it is the
+ * healthy service's network, so a failing group on the same network is not blamed on it.
+ */
+function withoutPort(address: string): string {
+  if (isIP(address)) return address;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed?.[1]) return bracketed[1];
+  return address.replace(/:\d+$/, '');
 }
 
 /** 203.0.113.0/24 or 2001:db8:1::/48. */

@@ -29,7 +29,8 @@ const TCP_ERRORS: Record<string, [FailureCode, string]> = {
   ECONNREFUSED: ['tcp.refused', 'connection refused (nothing listening)'],
   ETIMEDOUT: ['tcp.timeout', 'connection timed out'],
   ECONNRESET: ['tcp.reset', 'connection reset while connecting'],
-  EHOSTUNREACH: ['tcp.unreachable', 'host unreachable (no route)'],
+  // Linux reports ICMP "administratively prohibited" as EHOSTUNREACH too: the reason says both.
+  EHOSTUNREACH: ['tcp.unreachable', 'host unreachable (no route, or a firewall prohibits it)'],
   ENETUNREACH: ['tcp.unreachable', 'network unreachable (no route)'],
   EHOSTDOWN: ['tcp.unreachable', 'host is down'],
   ENETDOWN: ['tcp.unreachable', 'network is down'],

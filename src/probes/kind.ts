@@ -35,6 +35,8 @@ export interface ProbeFacts {
   /** The last name of the CNAME chain. */
   cnameTarget?: string;
   nameServers?: string[];
+  /** Who was asked for the name: `system`, or the configured resolvers (`1.1.1.1,8.8.8.8`). */
+  resolvers?: string;
   lookupMs?: number;
   certificateIssuer?: string;
   certificateDaysLeft?: number;

@@ -14,7 +14,8 @@ export function diagnosisLines(report: Report): DiagnosisLine[] {
   const lines: DiagnosisLine[] = [];
   const network = report.localNetwork;
   if (network && !network.ok) {
-    lines.push({ label: 'local network problem', text: `${network.reason ?? ''} — failing services are not judged (unknown)` });
+    const notJudged = network.scope === 'dns' ? "services' DNS failures are not judged (unknown)" : 'failing services are not judged (unknown)';
+    lines.push({ label: 'local network problem', text: `${network.reason ?? ''} — ${notJudged}` });
   }
   for (const cause of headlineCauses(report.commonCauses)) lines.push({ label: 'likely common cause', text: cause.summary });
   return lines;

@@ -1,7 +1,8 @@
 /**
  * Services and canaries run side by side. When the canaries fail too, the verdict stops the
  * services still waiting on their timeouts — with no network the run ends within the canaries'
- * short budget — and the failed ones are not judged. When every service answers before the
+ * short budget — and the failed ones are not judged. With DNS alone broken here (connections by
+ * address work) nothing is stopped and only services' DNS failures are not judged. When every service answers before the
  * canaries do, the canaries have nothing to explain and are stopped.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -65,12 +66,22 @@ export async function runWithCanaries(
     const summary = canaryResults.map(({ name, target, status, code, reason }) => ({ name, target, status, code, reason }));
     const verdict = diagnoseLocalNetwork(canaryResults);
     if (!verdict) return { services: await results(), localNetwork: { ok: true, canaries: summary } };
+    if (verdict.scope === 'dns') {
+      // DNS alone is broken: connections work, so services are not stopped — one slow to answer
+      // through a proxy or by address is still measured — and the verdict is given only when it
+      // explains a service's failure (a proxy-only network has no local DNS, and needs none).
+      const measured = await results();
+      const judged = applyVerdict(measured, verdict);
+      if (judged.every((s, i) => s === measured[i])) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+      const { scope, layers, reason } = verdict;
+      return { services: judged, localNetwork: { ok: false, verdict: verdict.verdict, scope, layers, reason, canaries: summary } };
+    }
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
     await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
     stopServices.abort(new Interrupted('local network problem'));
-    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, ...verdict, canaries: summary } };
+    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {
     options.signal?.removeEventListener('abort', forward);
   }

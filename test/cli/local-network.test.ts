@@ -105,6 +105,38 @@ describe('local network problem', () => {
     expect(code).toBe(3);
   });
 
+  it('DNS alone broken here (canaries by name fail in DNS, by address connect): DNS failures not judged, TCP failures judged', async () => {
+    const { code, report, stdout } = await check({
+      canaries: [
+        { name: 'resolver canary', dns: { name: 'one.one.one.one' }, resolvers: [nxdomain.address] },
+        { name: 'second resolver canary', dns: { name: 'dns.google' }, resolvers: [nxdomain.address] },
+        { name: 'by address', url: up.url },
+      ],
+      services: [
+        { name: 'api', url: 'http://api.example.test/', resolvers: [nxdomain.address] },
+        // Another resolver, which works: its NXDOMAIN is the service's own.
+        { name: 'gone', url: 'http://gone.test/', resolvers: [good.address] },
+        { name: 'refused', url: `http://127.0.0.1:${closed}/` },
+        { name: 'healthy', url: up.url },
+      ],
+    });
+    expect(report.localNetwork).toMatchObject({ ok: false, scope: 'dns', layers: ['resolver answering NXDOMAIN for everything'] });
+    expect(report.localNetwork?.reason).toMatch(/^DNS is broken here: resolver answering NXDOMAIN for everything — resolver 127\.0\.0\.1:\d+ \(resolver canary dns\.nxdomain, second resolver canary dns\.nxdomain\), while connections by address work$/);
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['api', 'unknown', 'network.local'],
+      ['gone', 'down', 'dns.nxdomain'],
+      ['refused', 'down', 'tcp.refused'],
+      ['healthy', 'up', null],
+    ]);
+    expect(report.services[0]?.reason).toBe('not judged: local network problem — DNS is broken here: resolver answering NXDOMAIN for everything (measured: dns.nxdomain)');
+    // Unknown ranks above down for the exit code, as with every local verdict.
+    expect(code).toBe(3);
+    const table = await runCli(['check', '-c', configFile({ defaults: { timeout: '20s', retries: 0 }, canaries: [{ name: 'c', dns: { name: 'one.one.one.one' }, resolvers: [nxdomain.address] }, { name: 'by address', url: up.url }], services: [{ name: 'api', url: 'http://api.example.test/', resolvers: [nxdomain.address] }] })], { env: { COLUMNS: '300' } });
+    expect(table.stdout).toMatch(/\nlocal network problem: DNS is broken here: .* — services' DNS failures are not judged \(unknown\)\n/);
+    expect(table.code).toBe(3);
+    expect(stdout).toContain('"scope": "dns"');
+  });
+
   it('the table says it once, under the summary', async () => {
     const file = configFile({
       defaults: { timeout: '20s', retries: 0 },

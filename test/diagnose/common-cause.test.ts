@@ -38,6 +38,13 @@ describe('findCommonCauses', () => {
     expect(findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('c', 'up', '203.0.113.1')])).toEqual([]);
   });
 
+  it("the healthy service's network as the tcp probe reports it, with a port (found in the network lab, AWS 2021)", () => {
+    const kinds = (healthy: string) => findCommonCauses([onNetwork('a', 'down', '203.0.113.7'), onNetwork('b', 'down', '203.0.113.9'), onNetwork('c', 'up', healthy)]).map((c) => c.kind);
+    expect(kinds('203.0.113.32:443')).toEqual(['code']);
+    expect(findCommonCauses([onNetwork('a', 'down', '2001:db8:1::7'), onNetwork('b', 'down', '2001:db8:1::9'), onNetwork('c', 'up', '[2001:db8:1::1]:443')]).map((c) => c.kind)).toEqual(['code']);
+    expect(kinds('198.51.100.1:443')).toEqual(['network', 'code']);
+  });
+
   it('services measured up that the vendor says are in an outage share nothing measured', () => {
     const vendorSays = (name: string) => service(name, 'degraded', { code: 'vendor.incident' });
     expect(findCommonCauses([vendorSays('slack'), vendorSays('github')])).toEqual([]);

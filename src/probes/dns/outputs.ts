@@ -29,6 +29,7 @@ export function dnsFacts(result: ProbeResultOf<'dns'>): ProbeFacts {
     addresses: (d.records ?? []).filter((r) => (r.type === 'A' || r.type === 'AAAA') && !isUnspecifiedAddress(r.value)).map((r) => r.value),
     ...(target ? { cnameTarget: target } : {}),
     nameServers: d.nameServers ?? [],
+    resolvers: Array.isArray(d.resolvers) ? d.resolvers.join(',') : 'system',
     lookupMs: result.durationMs,
   };
 }
