@@ -16,9 +16,37 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   const help = cachedHelp(args);
   if (help !== undefined) process.stdout.write(help);
-  else import('../dist/cli.js').then((cli) => cli.main(process.argv));
+  else loadCli().main(process.argv);
 }
 
+/**
+ * The CLI is one bundled file (dist/cli.cjs). Compiling its ~1 MB took a third of a check's
+ * start-up, so it is compiled with the V8 code cache the build wrote beside it
+ * (scripts/code-cache.mjs); a cache from another Node or V8 is rejected by V8 itself and the file
+ * is simply compiled. Such a script cannot import() on Node 20 (that needs an experimental flag),
+ * so it is handed this module's import() for the files it loads at run time (.mjs and .ts configs).
+ */
+function loadCli() {
+  const { readFileSync, writeFileSync } = require('node:fs');
+  const { dirname, join } = require('node:path');
+  const { Script } = require('node:vm');
+  const { createRequire } = require('node:module');
+  const file = join(__dirname, '..', 'dist', 'cli.cjs');
+  const cacheFile = `${file}.cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = `(function (exports, require, module, __filename, __dirname, __outageImportHook) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const cjs = { exports: {} };
+  script.runInThisContext()(cjs.exports, createRequire(file), cjs, file, dirname(file), (specifier) => import(specifier));
+  // The build runs one check with this set, so the cache holds the functions a check compiles.
+  if (process.env.OUTAGE_WRITE_CODE_CACHE === cacheFile) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  return cjs.exports;
+}
 /** `outage --help`, `-h`, `help`, `help CMD`, `CMD --help`, `CMD -h`; anything else goes to the CLI. */
 function cachedHelp(argv) {
   const isHelp = (a) => a === '--help' || a === '-h';

@@ -90,7 +90,12 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     signal: options.signal,
     onProgress: options.onProgress,
     kinds: options.kinds,
-  }).finally(() => stalls.disable());
+  }).finally(async () => {
+    // A stall that ends the run (a body regex judged last) is only recorded when the monitor's
+    // timer next fires, in the timers phase: give it that turn before reading the histogram.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    stalls.disable();
+  });
   return buildReport(probed.services, {
     startedAt,
     durationMs: performance.now() - started,
