@@ -10,6 +10,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { peerX509 } from './server-identity.js';
 import { splitPem, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -48,7 +49,7 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
 function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
-  let cert: X509Certificate | undefined = socket.getPeerX509Certificate();
+  let cert: X509Certificate | undefined = peerX509(socket);
   while (cert && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     out.push(cert);
