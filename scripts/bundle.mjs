@@ -8,6 +8,7 @@
 // Types come from tsc (--emitDeclarationOnly). New commands need nothing here: everything
 // reachable from src/cli.ts is bundled.
 import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /** zod exports every locale (~250 KB) as `z.locales`; outage uses none but English, its default. */
@@ -21,8 +22,21 @@ const englishOnly = {
   },
 };
 
+/** commander loads child_process (and with it dgram, ~10 ms) for executable subcommands, which outage has none of. */
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error('bundle: commander no longer loads child_process as expected');
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+
 const common = {
-  plugins: [englishOnly],
+  plugins: [englishOnly, lazyChildProcess],
   bundle: true,
   platform: 'node',
   target: 'node20',
