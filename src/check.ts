@@ -10,6 +10,7 @@ import type { Overrides } from './config/specs.js';
 import { buildReport } from './report/report.js';
 import type { Report } from './probes/result.js';
 import type { KindRegistry } from './probes/registry.js';
+import { prewarmTls } from './run/prewarm.js';
 import { runWithCanaries } from './run/with-canaries.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
@@ -82,6 +83,8 @@ function checkTimeout(ms: number | undefined): void {
 export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
+  // One-off TLS set-up (the root store) before the clock that judges outage's responsiveness starts.
+  prewarmTls(prepared.services);
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();

@@ -14,9 +14,9 @@
 /** How often the loop is sampled while services wait to start. */
 const SAMPLE_MS = 2;
 /** A tick later than this means the loop is busy: start nothing on it. */
-const MAX_LAG_MS = 10;
+const MAX_LAG_MS = 20;
 /** Services started per on-time tick (and at once, before the first tick). */
-const BURST = 8;
+const BURST = 16;
 
 export interface Admission {
   /** Resolves when one more service may start. */

@@ -14,6 +14,7 @@ import type { Observation } from '../probes/observation.js';
 import { isSideProbe, KINDS, probesFor, timedOutObservation, type KindRegistry } from '../probes/registry.js';
 import type { SubcheckRecord } from '../probes/subcheck-record.js';
 import { createAdmission } from './admission.js';
+import { prewarmTls } from './prewarm.js';
 import { withWatchdog } from './watchdog.js';
 
 export interface RunOptions {
@@ -39,6 +40,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   let next = 0;
   let done = 0;
   // Starts are paced by outage's own responsiveness, so its CPU is never the target's latency.
+  prewarmTls(services);
   const admission = createAdmission();
   interrupt.signal.addEventListener('abort', () => admission.close(), { once: true });
   const worker = async () => {
