@@ -4,7 +4,7 @@
  * into the README's Performance section. Scenarios: startup, one-check, scale, timing, peers, big-body, wait.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtures } from './fixtures.js';
@@ -34,7 +34,8 @@ async function main() {
   const unknown = wanted.filter((w) => !(w in SCENARIOS));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
   spawnSync('bash', [join(ROOT, 'bench', 'setup.sh')], { stdio: 'inherit' });
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const loadAtStart = loadavg()[0] ?? 0;
+  let machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   console.log(`outage benchmark — ${machine}\n`);
   const fx = await fixtures();
   const results: ScenarioResult[] = [];
@@ -48,6 +49,10 @@ async function main() {
   } finally {
     await fx.close();
   }
+  // Other work on the machine inflates every figure: say how busy it was (1-minute load average).
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end, on ${cpus().length} cores`;
+  machine += `; ${load}${Math.max(loadAtStart, loadavg()[0] ?? 0) > cpus().length / 2 ? ' — a loaded machine: the timings are inflated by other work' : ''}`;
+  console.log(load);
   // Only a full run replaces the recorded results, so latest.* and the README always agree.
   if (!wanted.length) {
     const markdown = renderMarkdown(results, machine);

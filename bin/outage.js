@@ -20,18 +20,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 }
 
 /**
- * Node's ESM loader reads a module's whole import graph at once (zod alone is about a hundred
- * files), so under a low `ulimit -n` loading itself would fail. With few files free, the graph is
- * first imported one module at a time (dist/commands/preload.js). A limit too low even for that
+ * The CLI is one bundled file, so starting opens only a few files; a limit too low even for that
  * ends with a clear message and exit 71 (EX_OSERR), never as "a bug in outage".
  */
 async function startCli() {
   // Read while a file can still be opened: the message below may be written when none can.
   const limit = openFileLimit();
   try {
-    if (filesFree(limit) < 256) await (await import('../dist/commands/preload.js')).preload(require('node:url').pathToFileURL(require.resolve('../dist/cli.js')).href);
-    const cli = await import('../dist/cli.js');
-    await cli.main(process.argv);
+    await loadCli().main(process.argv);
   } catch (error) {
     if (!['EMFILE', 'ENFILE', 'ENOMEM'].includes(error && error.code)) throw error;
     const why = `too few open files to start (${error.code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
@@ -53,16 +49,34 @@ function openFileLimit() {
   }
 }
 
-/** Files this process may still open under `limit`; Infinity where that cannot be known. */
-function filesFree(limit) {
-  if (limit === undefined) return Infinity;
+/**
+ * The CLI is one bundled file (dist/cli.cjs). Compiling its ~1 MB took a third of a check's
+ * start-up, so it is compiled with the V8 code cache the build wrote beside it
+ * (scripts/code-cache.mjs); a cache from another Node or V8 is rejected by V8 itself and the file
+ * is simply compiled. Such a script cannot import() on Node 20 (that needs an experimental flag),
+ * so it is handed this module's import() for the files it loads at run time (.mjs and .ts configs).
+ */
+function loadCli() {
+  const { readFileSync, writeFileSync } = require('node:fs');
+  const { dirname, join } = require('node:path');
+  const { Script } = require('node:vm');
+  const { createRequire } = require('node:module');
+  const file = join(__dirname, '..', 'dist', 'cli.cjs');
+  const cacheFile = `${file}.cache`;
+  let cachedData;
   try {
-    return limit - (require('node:fs').readdirSync('/proc/self/fd').length - 1);
+    cachedData = readFileSync(cacheFile);
   } catch {
-    return 0;
+    cachedData = undefined;
   }
+  const source = `(function (exports, require, module, __filename, __dirname, __outageImportHook) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const cjs = { exports: {} };
+  script.runInThisContext()(cjs.exports, createRequire(file), cjs, file, dirname(file), (specifier) => import(specifier));
+  // The build runs one check with this set, so the cache holds the functions a check compiles.
+  if (process.env.OUTAGE_WRITE_CODE_CACHE === cacheFile) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  return cjs.exports;
 }
-
 /** `outage --help`, `-h`, `help`, `help CMD`, `CMD --help`, `CMD -h`; anything else goes to the CLI. */
 function cachedHelp(argv) {
   const isHelp = (a) => a === '--help' || a === '-h';

@@ -13,7 +13,7 @@ describe('the published package', () => {
     // --ignore-scripts: list what would be packed without rebuilding dist/ under the running suite.
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/outage.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/help.json', '.outagerc.example']) {
+    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/outage.js', 'dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/help.json', '.outagerc.example']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(test|src|bench|scripts|\.ci)\//.test(f))).toEqual([]);

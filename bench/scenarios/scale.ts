@@ -12,6 +12,7 @@ export async function scale(fx: Fixtures, counts = [10, 100, 1000, 5000]): Promi
   const server = await fx.https(delayed(200));
   const env = { NODE_EXTRA_CA_CERTS: fx.pki.rootFile };
   const rows: string[][] = [];
+  const falseAlarms: string[] = [];
   const results = new Map<string, { wall: number; rss?: number }>();
   for (const count of counts) {
     const file = join(scratchDir, `scale-${count}.json`);
@@ -27,8 +28,10 @@ export async function scale(fx: Fixtures, counts = [10, 100, 1000, 5000]): Promi
         const sample = await outage(['check', '-c', file, '--concurrency', String(concurrency), '--json'], { env, rss: true });
         const counts = JSON.parse(sample.stdout).counts as Record<string, number>;
         if (counts.down || counts.unknown) throw new Error(`scale ${count}/${concurrency}: ${JSON.stringify(counts)}`);
-        // Degraded here means http.slow: the machine's own CPU, shared with the server, inflated latency.
+        // Degraded here means http.slow: every service answers in 200 ms, so a slow verdict is a
+        // false alarm of outage's own making.
         outcome = `${counts.up} up, ${counts.degraded} slow`;
+        if (counts.degraded) falseAlarms.push(`${count}@${concurrency}: ${counts.degraded} slow`);
         walls.push(sample.wallMs);
         if (sample.peakRssMb !== undefined) rss.push(sample.peakRssMb);
       }
@@ -38,14 +41,19 @@ export async function scale(fx: Fixtures, counts = [10, 100, 1000, 5000]): Promi
     }
   }
   const thousand = results.get('1000/1000');
-  const fiveThousandRss = Math.max(...[results.get('5000/64')?.rss ?? 0, results.get('5000/5000')?.rss ?? 0]);
+  const fiveThousandRss = results.get('5000/5000')?.rss ?? 0;
   return {
     title: 'Parallel scale (each service answers after 200 ms)',
     columns: ['services', 'concurrency', 'wall (median)', 'peak RSS (median)', 'last run', 'runs'],
     rows,
     targets: [
       { text: '1000 services at concurrency 1000: wall ≤ 1.5 s, start-up included', measured: thousand ? ms(thousand.wall) : 'not run', met: thousand ? thousand.wall <= 1500 : undefined },
-      { text: '5000 services: peak RSS ≤ 300 MB', measured: mb(fiveThousandRss || undefined), met: fiveThousandRss ? fiveThousandRss <= 300 : undefined },
+      { text: '5000 services at concurrency 5000: peak RSS ≤ 300 MB', measured: mb(fiveThousandRss || undefined), met: fiveThousandRss ? fiveThousandRss <= 300 : undefined },
+      {
+        text: 'no service reported slow or down because of outage\'s own load, at any concurrency',
+        measured: falseAlarms.length ? falseAlarms.join('; ') : 'every service up in every run',
+        met: falseAlarms.length === 0,
+      },
     ],
     notes: ['The HTTPS server runs in the harness process on the same 2 cores, so it shares the CPU with outage.'],
   };

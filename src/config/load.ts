@@ -2,6 +2,7 @@
  * Finding and reading the config file (cosmiconfig, module name `outage`), then validating it.
  * Every way reading can fail becomes a ConfigError (exit 78) naming the file, never a stack trace.
  */
+import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
@@ -56,7 +57,6 @@ export interface FoundConfig {
 }
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
-  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
   if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin, defaultLoaders['.yaml']);
   const explorer = cosmiconfig('outage', {
     searchPlaces: SEARCH_PLACES,

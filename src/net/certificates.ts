@@ -10,6 +10,8 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { indexAnchors, type AnchorIndex } from './anchor-index.js';
+import { peerX509 } from './server-identity.js';
 import { splitPem, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -48,7 +50,7 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
 function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
-  let cert: X509Certificate | undefined = socket.getPeerX509Certificate();
+  let cert: X509Certificate | undefined = peerX509(socket);
   while (cert && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     out.push(cert);
@@ -57,29 +59,20 @@ function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   return out;
 }
 
-const anchorCache = new Map<string, Map<string, X509Certificate[]>>();
+const anchorCache = new Map<string, AnchorIndex>();
 
-/** Trust anchors indexed by subject: the trust store's roots (trust-store.ts), NODE_EXTRA_CA_CERTS, and `tls.ca`. */
-export function trustAnchors(extraPem = ''): Map<string, X509Certificate[]> {
-  const key = extraPem;
-  let index = anchorCache.get(key);
-  if (index) return index;
-  index = new Map();
-  const { roots, extra } = trustStore();
-  const pems = [...roots, ...splitPem(extraPem), ...extra];
-  for (const pem of pems) {
-    try {
-      const cert = new X509Certificate(pem);
-      index.set(cert.subject, [...(index.get(cert.subject) ?? []), cert]);
-    } catch {
-      // An unparsable extra root is simply not an anchor; Node's own store ignores it too.
-    }
+/** Trust anchors by name: the trust store's roots (trust-store.ts), NODE_EXTRA_CA_CERTS, and `tls.ca`. */
+export function trustAnchors(extraPem = ''): AnchorIndex {
+  let index = anchorCache.get(extraPem);
+  if (!index) {
+    const { roots, extra } = trustStore();
+    index = indexAnchors([...roots, ...splitPem(extraPem), ...extra]);
+    anchorCache.set(extraPem, index);
   }
-  anchorCache.set(key, index);
   return index;
 }
 
-function buildVerifiedChain(presented: X509Certificate[], anchors: Map<string, X509Certificate[]>, now = Date.now()): X509Certificate[] {
+function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, now = Date.now()): X509Certificate[] {
   const leaf = presented[0];
   if (!leaf) return [];
   const chain = [leaf];
@@ -87,7 +80,7 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: Map<string, X
   // Every step takes one presented certificate or ends, so any depth is followed (a chain of
   // fourteen with an intermediate expiring in three days is still judged on that intermediate).
   for (let depth = 0; depth <= presented.length && !issuedBy(current, current); depth++) {
-    const anchor = best((anchors.get(current.issuer) ?? []).filter((a) => issuedBy(current, a)), now);
+    const anchor = best(anchors.issuersOf(current).filter((a) => issuedBy(current, a)), now);
     if (anchor) {
       if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
       break;

@@ -8,6 +8,7 @@ import { budgetSpent } from '../core/budget.js';
 import type { Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
 import { isLocalExhaustion, localFailure, roomForSocket, takeSocketSlot } from './open-file-limit.js';
+import { fastIdentityCheck } from './server-identity.js';
 import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
 /** One address tried while connecting. */
@@ -214,6 +215,7 @@ export type TlsResult = { ok: true; tlsSocket: TLSSocket } | { ok: false; failur
  */
 export function startTls(socket: Socket, options: TlsOptions, signal: AbortSignal): Promise<TlsResult> {
   return new Promise<TlsResult>((resolve) => {
+    const identity = fastIdentityCheck();
     const tlsSocket = tlsConnect({
       socket,
       host: options.host,
@@ -221,9 +223,12 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
       secureContext: options.secureContext,
       ALPNProtocols: options.alpn ?? ['http/1.1'],
       rejectUnauthorized: false,
+      checkServerIdentity: identity.checkServerIdentity,
     });
+    identity.attach(tlsSocket);
     tlsSocket.on('error', () => {});
     const done = (result: TlsResult) => {
+      identity.detach();
       signal.removeEventListener('abort', onAbort);
       if (!result.ok) tlsSocket.destroy();
       resolve(result);

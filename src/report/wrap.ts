@@ -18,14 +18,16 @@ const WIDE =
 
 // Text is measured and cut by grapheme cluster (what the user sees as one character: a letter
 // with its accents, an emoji with its selector or joined family), so a cut never splits one.
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: creating it loads ICU's break rules (~10 ms), which a plain-ASCII report
+// never needs.
+let segmenter: Intl.Segmenter | undefined;
 
 // Text made only of these is one cell per UTF-16 unit (ASCII, Latin, box drawing, the status
 // symbols): measured without the segmenter, which is slow enough to matter for 10,000 rows.
 const SIMPLE = /^[\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u2190-\u2199\u2500-\u257f\u25b2\u2714\u2716]*$/;
 
 function clusters(text: string): string[] {
-  return SIMPLE.test(text) ? text.split('') : Array.from(segmenter.segment(text), (s) => s.segment);
+  return SIMPLE.test(text) ? text.split('') : Array.from((segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text), (s) => s.segment);
 }
 
 function clusterWidth(cluster: string): number {

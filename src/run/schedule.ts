@@ -14,6 +14,8 @@ import type { AttemptRecord, AttemptState, ProbeContext, ServiceRun } from '../p
 import type { Observation } from '../probes/observation.js';
 import { isSideProbe, KINDS, probesFor, timedOutObservation, type KindRegistry } from '../probes/registry.js';
 import type { SubcheckRecord } from '../probes/subcheck-record.js';
+import { createAdmission } from './admission.js';
+import { prewarmTls } from './prewarm.js';
 import { withWatchdog } from './watchdog.js';
 
 export interface RunOptions {
@@ -38,8 +40,14 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
 
   let next = 0;
   let done = 0;
+  // Starts are paced by outage's own responsiveness, so its CPU is never the target's latency.
+  prewarmTls(services);
+  const admission = createAdmission();
+  interrupt.signal.addEventListener('abort', () => admission.close(), { once: true });
   const worker = async () => {
     while (next < runs.length && !interrupt.signal.aborted) {
+      await admission.admit();
+      if (next >= runs.length || interrupt.signal.aborted) break;
       const run = runs[next++] as ServiceRun;
       await runService(run, kinds, interrupt.signal);
       options.onServiceDone?.(run, ++done, runs.length);
@@ -50,6 +58,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    admission.close();
     options.signal?.removeEventListener('abort', forward);
   }
   return runs;

@@ -1,0 +1,91 @@
+// Bundles outage with esbuild (README "Performance"). Start-up is a feature: deploy scripts call
+// outage in loops, and resolving ~100 ES modules, then compiling them, cost more than the check.
+//  - dist/cli.cjs: the whole CLI in one CommonJS file, which bin/outage.js compiles with V8's code
+//    cache (dist/cli.cjs.cache, written by scripts/code-cache.mjs). Commands and renderers stay
+//    lazy: esbuild turns each `import()` into an initialiser that runs only when it is called.
+//  - dist/index.js and dist/config/typescript-loader.js: the ES module API (package `exports`),
+//    with shared chunks; dist/cli.js too, for whoever imports the CLI as a module.
+// Types come from tsc (--emitDeclarationOnly). New commands need nothing here: everything
+// reachable from src/cli.ts is bundled.
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+/** zod exports every locale (~250 KB) as `z.locales`; outage uses none but English, its default. */
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: args.importer.replace(/[^\\/]+[\\/][^\\/]+$/, 'locales/en.js'), namespace: 'zod-en' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: '/' }));
+  },
+};
+
+/** commander loads child_process (and with it dgram, ~10 ms) for executable subcommands, which outage has none of. */
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error('bundle: commander no longer loads child_process as expected');
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+
+const common = {
+  plugins: [englishOnly, lazyChildProcess],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: true,
+  legalComments: 'linked',
+  // cosmiconfig's TypeScript loader needs typescript only where the user installed it (optional peer).
+  external: ['typescript'],
+  logLevel: 'warning',
+};
+
+const cli = await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
+  write: false,
+  // The one use of import.meta (finding package.json) works from the bundle's own path.
+  define: { 'import.meta.url': '__outageModuleUrl' },
+  banner: {
+    js: [
+      "'use strict';",
+      "const __outageModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+      // A script compiled with a code cache cannot import() on Node 20 without an experimental
+      // flag: bin/outage.js hands in its own import() (config files: .mjs, .ts; typescript).
+      "const __outageImport = typeof __outageImportHook === 'function' ? __outageImportHook : (specifier) => import(specifier);",
+    ].join(''),
+  },
+});
+for (const file of cli.outputFiles) {
+  let text = file.text;
+  if (file.path.endsWith('.cjs')) {
+    const [banner, body] = [text.slice(0, text.indexOf('\n') + 1), text.slice(text.indexOf('\n') + 1)];
+    const rewritten = body.replace(/(?<![\w$.])import\(/g, '__outageImport(');
+    if (/(?<![\w$.])import\(/.test(rewritten) || rewritten === body) throw new Error('bundle: dynamic import() not rewritten');
+    text = banner + rewritten;
+  }
+  writeFileSync(file.path, text);
+}
+
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts', 'src/index.ts', 'src/config/typescript-loader.ts'],
+  outbase: 'src',
+  outdir: 'dist',
+  splitting: true,
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies (cosmiconfig and its loaders) call require().
+  banner: { js: "import { createRequire as __outageRequire } from 'node:module'; const require = __outageRequire(import.meta.url);" },
+});
