@@ -7,7 +7,7 @@
  * Every problem found on the way is reported at once, in one ConfigError. The command line's
  * mistakes come after the config's: a target or tag can only be judged against a valid config.
  */
-import { ConfigError, type ConfigProblem, type OutageError } from '../core/errors.js';
+import { ConfigError, UsageError, type ConfigProblem, type OutageError } from '../core/errors.js';
 import { createRedactor, type Redact } from '../core/redact.js';
 import type { EntrySource, ServiceEntry } from './entry.js';
 import { expandServices } from './expand.js';
@@ -31,6 +31,8 @@ export interface LoadServicesOptions {
   canaries?: false;
   /** validateConfig's option: targets checked as if listed after the config's services. */
   adHocTargets?: readonly string[];
+  /** `outage serve`: the name of a config module whose options the targets take. */
+  module?: string;
 }
 
 export interface LoadedServices {
@@ -52,6 +54,7 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
     tags: options.tags ?? [],
     adHocTargets: options.adHocTargets ?? [],
     builtInCanaries: options.canaries !== false,
+    module: options.module === undefined ? undefined : parsed.modules?.[options.module],
   });
   const checked = checkRules(expanded.entries);
   const proxies = readProxyEnvironment(env);
@@ -81,6 +84,7 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
 
   // The command line's mistakes echo what the user typed, which may hold a secret value from the config.
   const redact = createRedactor(config.secrets);
+  if (options.module !== undefined && !parsed.modules?.[options.module]) throw unknownModule(options.module, Object.keys(parsed.modules ?? {}));
   // A bad argument is a usage error quoting it: the config file had nothing to do with it.
   const badTargets = from('target').flatMap((e) => problemsOf([e]).map((p) => ({ argument: e.argument ?? e.input.name, message: p.message })));
   if (badTargets.length > 0) throw redacted(badTargetError(badTargets), redact);
@@ -100,6 +104,11 @@ function chooseCanaries(configured: ServiceSpec[] | undefined, builtIn: ServiceS
   if (flag === false) return [];
   if (configured) return configured;
   return services.some(dependsOnInternet) ? builtIn : [];
+}
+
+function unknownModule(name: string, known: string[]): UsageError {
+  const listed = known.length > 0 ? `modules in the config: ${known.join(', ')}` : 'the config has no modules: section';
+  return new UsageError(`unknown module ${JSON.stringify(name)} (${listed})`, 'usage.unknown_module');
 }
 
 function invalid(problems: ConfigProblem[], scrub: Redact, file: string | undefined): ConfigError {

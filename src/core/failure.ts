@@ -15,6 +15,7 @@ export const FAILURE_CODES = [
   'tcp.timeout',
   'tcp.reset',
   'tcp.unreachable',
+  'tcp.forbidden',
   'proxy.refused',
   'proxy.timeout',
   'proxy.unreachable',
@@ -63,6 +64,22 @@ export interface Failure {
 export function isProxyFailure(code: FailureCode): boolean {
   return code.startsWith('proxy.');
 }
+
+/**
+ * Failures that say nothing of the target because outage never tried to reach it: a proxy's own
+ * failure, or an address `outage serve` refuses to connect to (`tcp.forbidden`). Such a result is
+ * `unknown`, never `down`.
+ */
+export function saysNothingOfTarget(code: FailureCode): boolean {
+  return isProxyFailure(code) || code === 'tcp.forbidden';
+}
+
+/**
+ * Decides, just before a socket is opened, whether outage may connect to an address (an IP
+ * literal): undefined allows it, a failure refuses it. `outage serve` sets one so that a name
+ * resolving to a cloud-metadata address is refused whatever the target string said.
+ */
+export type AddressGuard = (address: string) => Failure | undefined;
 
 /** `dns.nxdomain` → `nxdomain`, `http.too_many_redirects` → `too many redirects`: for narrow columns. */
 export function shortCode(code: string | null): string | undefined {

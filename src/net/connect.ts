@@ -5,7 +5,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import { budgetSpent } from '../core/budget.js';
-import type { Failure, FailureCode } from '../core/failure.js';
+import type { AddressGuard, Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
 import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
@@ -64,9 +64,11 @@ export function formatHostPort(address: string, port: number): string {
 /**
  * Race connections to the addresses as the feed delivers them: a new attempt starts whenever the
  * last one has been silent for 250 ms or has failed, and an address that arrives later (the slower
- * DNS family) joins the race. The first connection wins; the rest are closed.
+ * DNS family) joins the race. The first connection wins; the rest are closed. With a `guard`,
+ * every address is asked about just before its socket would open: what it refuses is never
+ * connected to (the resolved address, not the name, so DNS rebinding cannot slip past it).
  */
-export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal): Promise<TcpResult> {
+export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal, guard?: AddressGuard): Promise<TcpResult> {
   const feed = Array.isArray(source) ? fixedAddresses(source as readonly string[]) : (source as AddressFeed);
   const attempts: ConnectAttempt[] = [];
   const pending = new Map<Socket, { address: string; started: number }>();
@@ -110,6 +112,14 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
       clearStagger();
       const address = untried.shift();
       if (settled || address === undefined) return;
+      const refused = guard?.(address);
+      if (refused) {
+        firstFailure ??= { code: refused.code, reason: `${formatHostPort(address, port)}: ${refused.reason}` };
+        attempts.push({ address, durationMs: 0, code: refused.code });
+        if (untried.length > 0) startNext();
+        else failIfDone();
+        return;
+      }
       const started = performance.now();
       lastStart = started;
       const socket = netConnect({ host: address, port, noDelay: true });

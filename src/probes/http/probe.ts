@@ -162,6 +162,7 @@ function clientFor(
         resolver: context.resolver,
         signal: context.signal,
         proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
+        guard: service.addressGuard,
       }).then(
         (result) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
