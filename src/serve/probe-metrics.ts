@@ -90,7 +90,6 @@ function outageMetrics(out: Exposition, service: ServiceResult): void {
   const kindSuccess = out.family('outage_probe_success', 'gauge', 'Whether one probe kind of the check (dns, tcp, tls, http, …) succeeded (1) or not (0); skipped probes are absent.');
   const kindDuration = out.family('outage_probe_duration_seconds', 'gauge', 'How long one probe kind of the check took (last attempt).');
   const attempts = out.family('outage_probe_attempts', 'gauge', 'Attempts the check made (1 + retries used).');
-  const certDays = out.family('outage_certificate_days_left', 'gauge', 'Days left on the earliest-expiring certificate of the verified chain.');
   const vendor = out.family('outage_vendor_status', 'gauge', "The vendor's own status page: 1 for its indicator (none, minor, major, critical, maintenance, unknown).");
 
   status(1, { status: service.status, code: service.code ?? '' });
@@ -101,8 +100,6 @@ function outageMetrics(out: Exposition, service: ServiceResult): void {
     attemptsMade = Math.max(attemptsMade, probe.attempts);
     kindSuccess(probe.status === 'up' || probe.status === 'degraded' ? 1 : 0, { kind: probe.kind });
     kindDuration(probe.durationMs / 1000, { kind: probe.kind });
-    const facts = factsOf(probe);
-    if (facts.certificateDaysLeft !== undefined) certDays(facts.certificateDaysLeft);
   }
   if (attemptsMade > 0) attempts(attemptsMade);
   if (service.vendor) vendor(1, { indicator: service.vendor.indicator });
