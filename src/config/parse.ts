@@ -89,6 +89,9 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
       const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
       const nested = zodProblems(best, path);
       problems.push(...(nested.length > 0 ? nested : [{ path: formatPath(path), message: issue.message }]));
+    } else if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      // A record key that breaks its rule (a module name): say the rule, not "Invalid key in record".
+      problems.push({ path: formatPath(path), message: issue.issues[0]?.message ?? issue.message });
     } else {
       problems.push({ path: formatPath(path), message: friendlyMessage(issue) });
     }
