@@ -49,6 +49,7 @@ describe('GET /probe', () => {
     expect(answer.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(sample(answer.body, 'probe_success')).toBe(1);
     expect(sample(answer.body, 'probe_http_status_code')).toBe(200);
+    expect(sample(answer.body, 'probe_http_version')).toBe(1.1);
     expect(sample(answer.body, 'outage_probe_status{status="up",code=""}')).toBe(1);
     for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer']) {
       expect(sample(answer.body, `probe_http_duration_seconds{phase="${phase}"}`)).toBeGreaterThanOrEqual(0);

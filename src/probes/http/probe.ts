@@ -109,6 +109,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       }
 
       observation.status = status;
+      observation.httpVersion = response.httpVersion;
       observation.url = url.toString();
       observation.contentType = header(response.headers, 'content-type');
       observation.timings.ttfb = ttfb;
