@@ -49,6 +49,7 @@ export function buildProgram(): Command {
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
     .option('-q, --quiet', 'print only the summary line')
     .option('-v, --verbose', 'add per-phase timings, addresses and certificate chains')
+    .option('--from <url>', 'also ask this outage serve (another vantage point) about the same services, repeatable', collect, [])
     .action(async (targets: string[], options) => {
       const { runCheckCommand } = await import('./commands/check.js');
       process.exitCode = await runCheckCommand(targets, options);

@@ -10,7 +10,7 @@ import { closest } from '../core/suggest.js';
 import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from './path.js';
-import { configSchema, KNOWN_KEYS, serviceSchema, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
+import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
 
 export interface ParsedConfig {
   /** False when there is no config at all; an empty one is still a config. */
@@ -21,6 +21,8 @@ export interface ParsedConfig {
   services: (ServiceInput | undefined)[];
   /** The same for `canaries`; undefined when the config has no `canaries` list. */
   canaries: (ServiceInput | undefined)[] | undefined;
+  /** `vantages`: other `outage serve` instances to ask (see vantages.ts). */
+  vantages: NonNullable<ConfigInput['vantages']> | undefined;
   /** `modules`, by name (for `outage serve`); undefined when the config has none or the top level has problems. */
   modules: Record<string, ModuleInput> | undefined;
   /** Values interpolated from the environment: never printed, not even in a problem. */
@@ -34,7 +36,7 @@ const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig {
   const interpolated = interpolateEnv(raw ?? {}, env);
   const problems: ConfigProblem[] = [...interpolated.problems];
-  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, modules: undefined, secrets: interpolated.secrets, problems };
+  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, modules: undefined, vantages: undefined, secrets: interpolated.secrets, problems };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
   const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
   if (!root.success) problems.push(...zodProblems(root.error.issues));
@@ -47,6 +49,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
     present: raw !== undefined,
     defaults: root.success ? root.data.defaults : undefined,
     modules: root.success ? root.data.modules : undefined,
+    vantages: root.success ? root.data.vantages : undefined,
     services,
     canaries,
     secrets: interpolated.secrets,

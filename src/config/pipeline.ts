@@ -18,6 +18,7 @@ import { readProxyEnvironment } from './proxy.js';
 import { checkRules } from './rules.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { applyOverrides, resolveSpecs, type Overrides } from './specs.js';
+import { vantageSpecs, type VantageSpec } from './vantages.js';
 
 export interface LoadServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -33,6 +34,8 @@ export interface LoadServicesOptions {
   adHocTargets?: readonly string[];
   /** `outage serve`: the name of a config module whose options the targets take. */
   module?: string;
+  /** `--from URL`: vantages that replace the config's `vantages`. */
+  from?: readonly string[];
 }
 
 export interface LoadedServices {
@@ -44,6 +47,8 @@ export interface LoadedServices {
   canaries: ServiceSpec[];
   /** Values to redact from anything printed: the config's and the command-line targets'. */
   secrets: string[];
+  /** Other `outage serve` instances to ask about the same services (`--from`, `vantages:`). */
+  vantages: VantageSpec[];
 }
 
 export function loadServices(raw: unknown, options: LoadServicesOptions = {}): LoadedServices {
@@ -91,11 +96,13 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
   if (expanded.selectionError) throw redacted(expanded.selectionError, redact);
 
   const services = applyOverrides(expanded.chosen.map(specOf), options.overrides ?? {});
+  const vantages = vantageSpecs(parsed.vantages, options.from);
   return {
+    vantages: vantages.vantages,
     config,
     services,
     canaries: chooseCanaries(config.canaries, from('built-in').map(specOf), services, options.canaries),
-    secrets: unique([...config.secrets, ...secretsOf(from('target'))]),
+    secrets: unique([...config.secrets, ...secretsOf(from('target')), ...vantages.secrets]),
   };
 }
 

@@ -212,6 +212,10 @@ export const configSchema = z
       .array(serviceSchema)
       .optional()
       .describe('Highly available targets that tell a local network problem from outages; [] turns the diagnosis off.'),
+    vantages: z
+      .array(z.union([target(parseUrlTarget), z.strictObject({ url: target(parseUrlTarget), name: z.string().trim().min(1).max(40).optional(), module: z.string().regex(MODULE_NAME).optional() })]))
+      .optional()
+      .describe('Other places running `outage serve` to ask about the same services (like --from): URLs, or { url, name, module }.'),
     modules: z
       .record(z.string().regex(MODULE_NAME, 'a module name is 1-64 letters, digits, "_", "-" or "."'), moduleSchema)
       .optional()
@@ -234,6 +238,7 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   services: Object.keys(serviceSchema.shape),
   canaries: Object.keys(serviceSchema.shape),
   modules: Object.keys(moduleSchema.shape),
+  vantages: ['url', 'name', 'module'],
   status: Object.keys(statusSchema.shape),
   assets: ['max'],
   http: Object.keys(httpSchema.shape),

@@ -45,6 +45,7 @@ export const FAILURE_CODES = [
   'status.unrecognized',
   'vendor.incident',
   'network.local',
+  'vantage.unreachable',
   'interrupted',
   'internal.error',
 ] as const;
