@@ -80,7 +80,7 @@ function openFds(): number | undefined {
   }
 }
 
-function maxFds(): number | undefined {
+export function maxFds(): number | undefined {
   try {
     const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
     return line ? Number(line[1]) : undefined;

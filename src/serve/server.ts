@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Interrupted } from '../core/budget.js';
 import { createAuthenticator, createRateLimiter } from './access.js';
 import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
-import { ExporterMetrics } from './exporter-metrics.js';
+import { ExporterMetrics, maxFds } from './exporter-metrics.js';
 import { createProbeHandler, text as plain, type Answer } from './probe-handler.js';
 import { createSlots } from './slots.js';
 import type { TargetPolicy } from './target-policy.js';
@@ -95,6 +95,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   server.keepAliveTimeout = 30_000;
   server.maxHeadersCount = 100;
   server.on('clientError', (_error, socket) => socket.destroy());
+  // Connections past half the descriptors (less what the probes need) are refused, so a flood of
+  // clients can never leave the probes without sockets: outage's limits must not look like a target's.
+  server.maxConnections = Math.max(64, Math.floor((maxFds() ?? 2048) / 2) - options.maxConcurrent * 4);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

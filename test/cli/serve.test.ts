@@ -96,6 +96,17 @@ describe('GET /probe', () => {
     expect(json.body).not.toContain('very-secret-token-123');
   });
 
+  it('never echoes the password of a target URL, in metrics, JSON or a 400', async () => {
+    const secret = 'pw-never-shown-42';
+    const withAuth = healthy.url.replace('http://', `http://admin:${secret}@`);
+    const metrics = await probe(`target=${encodeURIComponent(withAuth)}`);
+    expect(sample(metrics.body, 'probe_success')).toBe(1);
+    const json = await probe(`target=${encodeURIComponent(withAuth)}&format=json`);
+    const bad = await probe(`target=${encodeURIComponent(`https://admin:${secret}@x.test:99999/`)}`);
+    expect(bad.status).toBe(400);
+    for (const text of [metrics.body, json.body, bad.body, (await get(`${serve.url}/metrics`)).body, serve.stderr()]) expect(text).not.toContain(secret);
+  });
+
   it('returns the report check --json prints with format=json', async () => {
     const answer = await probe(`target=${encodeURIComponent(failing.url)}&format=json`);
     expect(answer.status).toBe(200);
