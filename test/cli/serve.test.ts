@@ -157,6 +157,21 @@ describe('the exporter itself', () => {
   });
 });
 
+describe('start-up', () => {
+  it('validates the whole config, modules included, before it listens: exit 78', async () => {
+    const config = writeConfig({ modules: { quick: { timout: '1s' }, tlsed: { tls: { ca: './missing-ca.pem' } } } });
+    await expect(startServe(['-c', config])).rejects.toThrow(/exited \(78\)[\s\S]*modules\.quick\.timout: unknown key \(did you mean "timeout"\?\)/);
+    const files = writeConfig({ modules: { tlsed: { tls: { ca: './missing-ca.pem' } } } });
+    await expect(startServe(['-c', files])).rejects.toThrow(/exited \(78\)[\s\S]*modules\.tlsed[\s\S]*missing-ca\.pem/);
+  });
+
+  it('refuses a bad --listen and a port in use with exit 64', async () => {
+    await expect(startServe(['--listen', '127.0.0.1:99999'])).rejects.toThrow(/exited \(64\)[\s\S]*--listen "127\.0\.0\.1:99999": expected host:port/);
+    const taken = new URL(serve.url).port;
+    await expect(startServe(['--listen', `127.0.0.1:${taken}`])).rejects.toThrow(/exited \(64\)[\s\S]*already in use/);
+  });
+});
+
 describe('shutdown', () => {
   it('on SIGTERM stops accepting, lets a probe in flight finish and exits 0', async () => {
     const own = await startServe([]);
