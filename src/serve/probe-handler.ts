@@ -112,7 +112,8 @@ export function createProbeHandler(setup: ProbeSetup) {
     const started = performance.now();
     const slot = await setup.slots.acquire(budgetMs === undefined ? undefined : budgetMs - MIN_BUDGET_MS, gone);
     if (!slot.ok) {
-      if (slot.why === 'gone') return text(499, 'client went away', 'overloaded');
+      // Nobody is left to read it: any status will do, and it is no refusal.
+      if (slot.why === 'gone') return text(503, 'client went away');
       return text(503, `too many probes at once (${setup.slots.describe()}); retry later`, 'overloaded', { 'Retry-After': '1' });
     }
     setup.metrics.inFlight += 1;
