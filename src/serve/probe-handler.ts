@@ -5,6 +5,7 @@
  * honour — no target, an unknown module, a target the policy refuses — is an HTTP error.
  */
 import { loadServices } from '../config/pipeline.js';
+import { MODULE_NAME } from '../config/schema.js';
 import type { ServiceSpec } from '../config/service.js';
 import { OutageError } from '../core/errors.js';
 import { createRedactor } from '../core/redact.js';
@@ -96,6 +97,7 @@ export function createProbeHandler(setup: ProbeSetup) {
     if (target === undefined && service === undefined) return text(400, 'target parameter is missing: /probe?target=https://example.com/ (or service=<configured name>)', 'bad_request');
     if (target !== undefined && service !== undefined) return text(400, 'give target or service, not both', 'bad_request');
     if (service !== undefined && module !== undefined) return text(400, 'module applies to targets; a configured service has its own options', 'bad_request');
+    if (module !== undefined && !MODULE_NAME.test(module)) return text(400, 'module must be the name of a module in the config: 1-64 letters, digits, "_", "-" or "."', 'bad_request');
     if ((target ?? service ?? '').length > MAX_TARGET_LENGTH || (target ?? service) === '') return text(400, `target must be 1-${MAX_TARGET_LENGTH} characters`, 'bad_request');
 
     let prepared: Prepared | Answer;
