@@ -18,6 +18,7 @@ import { runWithCanaries } from './run/with-canaries.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
 import { UsageError } from './core/errors.js';
+import { createRedactor, redactDeep, useForErrors, type Redact } from './core/redact.js';
 
 export interface CheckOptions extends Overrides {
   /** Where config discovery starts (default: the current directory). */
@@ -105,7 +106,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     kinds: options.kinds,
   }).finally(() => stalls.disable());
   const services = remote ? withVantages(probed.services, await remote) : probed.services;
-  return buildReport(services, {
+  const report = buildReport(services, {
     startedAt,
     durationMs: performance.now() - started,
     failOn: options.failOn ?? 'degraded',
@@ -115,6 +116,18 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     concurrency: Math.min(prepared.concurrency, prepared.services.length),
     localNetwork: probed.localNetwork,
   });
+  // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts).
+  return prepared.secrets.length === 0 ? report : redactDeep(report, redactorFor(prepared.secrets));
+}
+
+const redactors = new WeakMap<string[], Redact>();
+
+/** One redactor per prepared check: `wait` runs a check every round. */
+export function redactorFor(secrets: string[]): Redact {
+  let redact = redactors.get(secrets);
+  if (!redact) redactors.set(secrets, (redact = createRedactor(secrets)));
+  useForErrors(redact);
+  return redact;
 }
 
 export async function check(options: CheckOptions = {}): Promise<Report> {

@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
+import { redactError } from './core/redact.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 import { unknownOutput } from './report/nagios-line.js';
 
@@ -199,7 +200,7 @@ function nagiosRequested(args: string[]): boolean {
 function nagiosExitCodeFor(error: unknown): number {
   const code = exitCodeFor(error);
   if (code === 0) return 0;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactError(error instanceof Error ? error.message : String(error));
   process.stdout.write(unknownOutput(error instanceof OutageError || error instanceof CommanderError ? message : `internal error: ${message}`));
   return ExitCode.unknown;
 }
@@ -210,11 +211,11 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? 0 : ExitCode.usage;
   }
   if (error instanceof OutageError) {
-    process.stderr.write(`outage: ${error.message}\n`);
+    process.stderr.write(`outage: ${redactError(error.message)}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactError(error instanceof Error ? error.message : String(error));
   process.stderr.write(`outage: internal error: ${message}\nThis is a bug in outage; please report it with the command you ran.\n`);
-  if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
 }

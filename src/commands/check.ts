@@ -1,6 +1,5 @@
 /** `outage check`: parse flags, run the check, render to stdout and files, return the exit code. */
-import { prepareCheck, runCheck } from '../check.js';
-import { createRedactor } from '../core/redact.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
@@ -22,7 +21,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     retries: integerFlag('--retries', flags.retries, 0, 10),
     from: flags.from,
   });
-  const redact = createRedactor(prepared.secrets);
+  const redact = redactorFor(prepared.secrets);
   const trap = trapSignals();
   const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
   const report = await runCheck(prepared, {

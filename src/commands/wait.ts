@@ -5,12 +5,11 @@
  * so its start is seen at once; other failures back off to `--interval`. Every check gets a sane
  * budget, so the wait's last word is a complete check, never one squeezed into the last moment.
  */
-import { prepareCheck, runCheck } from '../check.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { startBudget } from '../core/budget.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { codeDetail } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
-import { createRedactor } from '../core/redact.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
@@ -74,7 +73,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     retries: 0,
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
   });
-  const redact = createRedactor(prepared.secrets);
+  const redact = redactorFor(prepared.secrets);
   // With --json, stdout holds only the JSON document; progress goes to stderr.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(redact(`${line}\n`));
   const trap = trapSignals();

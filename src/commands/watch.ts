@@ -3,10 +3,9 @@
  * the table in place with how long each service has been in its state, otherwise it prints one
  * line per transition. Ctrl-C ends it with the session's incidents and their durations.
  */
-import { prepareCheck, runCheck } from '../check.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { codeDetail } from '../report/cells.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
-import { createRedactor } from '../core/redact.js';
 import { renderTable } from '../report/table.js';
 import type { ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
@@ -43,7 +42,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
-  const redact = createRedactor(prepared.secrets);
+  const redact = redactorFor(prepared.secrets);
   const out = (text: string) => process.stdout.write(redact(text));
   const tty = Boolean(process.stdout.isTTY);
   const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: tty }));
