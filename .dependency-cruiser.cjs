@@ -24,6 +24,8 @@ const LAYERS = [
   { name: 'report', paths: ['^src/report/'], label: 'src/report' },
   // The check orchestration shared by the commands and the programmatic API.
   { name: 'api', paths: ['^src/check\\.ts$'], label: 'src/check.ts' },
+  // `outage serve`: the exporter's server, above the check it runs, below the command that starts it.
+  { name: 'serve', paths: ['^src/serve/'], label: 'src/serve' },
   { name: 'commands', paths: ['^src/commands/'], label: 'src/commands' },
   { name: 'entry', paths: ['^src/cli\\.ts$', '^src/index\\.ts$'], label: 'src/cli.ts, src/index.ts' },
 ];

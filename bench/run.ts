@@ -1,7 +1,7 @@
 /**
  * `npm run bench [scenario…]`: runs the scenarios on loopback fixtures, prints medians, ratios and
  * each target as met or not, writes bench/results/latest.json and latest.md, and puts the table
- * into the README's Performance section. Scenarios: startup, one-check, scale, timing, peers, big-body, wait.
+ * into the README's Performance section. Scenarios: startup, one-check, scale, timing, peers, big-body, wait, serve.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,6 +13,7 @@ import { bigBody } from './scenarios/big-body.js';
 import { oneCheck } from './scenarios/one-check.js';
 import { peers } from './scenarios/peers.js';
 import { scale } from './scenarios/scale.js';
+import { serveBurst } from './scenarios/serve.js';
 import { startup } from './scenarios/startup.js';
 import { timingTruth } from './scenarios/timing.js';
 import { waitScenario } from './scenarios/wait.js';
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, (fx: Fixtures) => Promise<ScenarioResult>> = {
   peers: (fx) => peers(fx),
   'big-body': (fx) => bigBody(fx),
   wait: () => waitScenario(),
+  serve: (fx) => serveBurst(fx),
 };
 
 async function main() {

@@ -8,7 +8,11 @@ import { loadServices } from './config/pipeline.js';
 import type { ServiceSpec } from './config/service.js';
 import type { Overrides } from './config/specs.js';
 import { buildReport } from './report/report.js';
-import type { Report } from './probes/result.js';
+import type { Report, ServiceResult } from './probes/result.js';
+import type { VantageResult } from './core/result.js';
+import type { VantageSpec } from './config/vantages.js';
+import { vantageVerdict } from './diagnose/vantages.js';
+import { askVantages } from './run/vantages.js';
 import type { KindRegistry } from './probes/registry.js';
 import { prewarmTls } from './run/prewarm.js';
 import { runWithCanaries } from './run/with-canaries.js';
@@ -38,6 +42,8 @@ export interface CheckOptions extends Overrides {
   onProgress?: (done: number, total: number) => void;
   /** The probe kinds to run with (default: the registry). Tests pass stand-ins here. */
   kinds?: KindRegistry;
+  /** `--from`: other `outage serve` instances to ask too; replaces the config's `vantages`. */
+  from?: string[];
 }
 
 export interface PreparedCheck {
@@ -47,6 +53,8 @@ export interface PreparedCheck {
   concurrency: number;
   /** Values to redact from anything printed. */
   secrets: string[];
+  /** Other places (`outage serve`) asked about the same services; [] for none. */
+  vantages?: VantageSpec[];
 }
 
 export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
@@ -67,12 +75,14 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     tags: options.tags,
     overrides: { timeoutMs: options.timeoutMs, retries: options.retries, resolvers: options.resolvers },
     canaries: options.canaries,
+    from: options.from,
   });
   return {
     services: loaded.services,
     canaries: loaded.canaries,
     concurrency: options.concurrency ?? loaded.config.settings.concurrency,
     secrets: loaded.secrets,
+    vantages: loaded.vantages,
   };
 }
 
@@ -90,6 +100,9 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();
+  const vantages = prepared.vantages ?? [];
+  // Other places are asked while this one probes: the run takes the longer of the two, not both.
+  const remote = vantages.length > 0 ? askVantages(prepared.services, vantages, { concurrency: prepared.concurrency, signal: options.signal }) : undefined;
   const probed = await runWithCanaries(prepared.services, prepared.canaries, {
     concurrency: prepared.concurrency,
     signal: options.signal,
@@ -101,7 +114,8 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     await new Promise((resolve) => setTimeout(resolve, 0));
     stalls.disable();
   });
-  const report = buildReport(probed.services, {
+  const services = remote ? withVantages(probed.services, await remote) : probed.services;
+  const report = buildReport(services, {
     startedAt,
     durationMs: performance.now() - started,
     failOn: options.failOn ?? 'degraded',
@@ -128,4 +142,14 @@ export function redactorFor(secrets: string[]): Redact {
 
 export async function check(options: CheckOptions = {}): Promise<Report> {
   return runCheck(await prepareCheck(options), options);
+}
+
+/** Each service with how every vantage saw it, `here` first, and the verdict they add up to. */
+function withVantages(services: ServiceResult[], remote: VantageResult[][]): ServiceResult[] {
+  return services.map((service, i) => {
+    const here: VantageResult = { from: 'here', status: service.status, code: service.code, reason: service.reason, durationMs: service.durationMs };
+    const vantages = [here, ...(remote[i] ?? [])];
+    const verdict = vantageVerdict(vantages);
+    return { ...service, vantages, ...(verdict ? { vantageVerdict: verdict } : {}) };
+  });
 }

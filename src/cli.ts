@@ -51,6 +51,7 @@ export function buildProgram(): Command {
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
     .option('-q, --quiet', 'print only the summary line')
     .option('-v, --verbose', 'add per-phase timings, addresses and certificate chains')
+    .option('--from <url>', 'also ask this outage serve (another vantage point) about the same services, repeatable', collect, [])
     .action(async (targets: string[], options) => {
       const { runCheckCommand } = await import('./commands/check.js');
       process.exitCode = await runCheckCommand(targets, options);
@@ -83,6 +84,23 @@ export function buildProgram(): Command {
     .action(async (targets: string[], options) => {
       const { runWatchCommand } = await import('./commands/watch.js');
       process.exitCode = await runWatchCommand(targets, options);
+    });
+
+  program
+    .command('serve')
+    .description('a Prometheus exporter: GET /probe?target=… checks one target (blackbox_exporter\'s multi-target pattern)')
+    .option('--listen <host:port>', 'address to listen on; port 0 picks a free one (printed on stderr)', '127.0.0.1:19115')
+    .option('-c, --config <path>', 'config file to use instead of searching for one (services, modules:)')
+    .option('--web.config.file <path>', 'TLS and basic/bearer auth, in the exporter-toolkit web-config format')
+    .option('--allow-target <pattern>', 'only targets matching: host glob (*.example.com), CIDR (10.0.0.0/8), scheme (https://*), port (*:443); repeatable', collect, [])
+    .option('--max-concurrent <n>', 'probes run at once; more wait their turn (default 32)')
+    .option('--max-waiting <n>', 'probe requests that may wait for a turn before 503 (default 8 × --max-concurrent)')
+    .option('--rate-limit <n>', 'requests per second per client address, 0 for no limit (default 50)')
+    .option('--rate-burst <n>', 'requests a client may make at once (default 200)')
+    .option('--shutdown-grace <duration>', 'on SIGTERM/SIGINT, how long probes in flight may finish (default 5s)')
+    .action(async (options) => {
+      const { runServeCommand } = await import('./commands/serve.js');
+      process.exitCode = await runServeCommand({ ...options, webConfigFile: options['web.config.file'] ?? options.webConfigFile });
     });
 
   program

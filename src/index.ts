@@ -11,3 +11,5 @@ export { probeOf, type ProbeResultOf } from './probes/result.js';
 export { ConfigError, OutageError, UsageError, ExitCode } from './core/errors.js';
 export { Interrupted } from './core/budget.js';
 export type { Status } from './core/status.js';
+export type { VantageResult } from './core/result.js';
+export type { VantageSpec } from './config/vantages.js';

@@ -11,6 +11,7 @@ export interface CheckFlags extends OutputFlags, SelectionFlags {
   failOn: FailOn;
   timeout?: string;
   retries?: string;
+  from?: string[];
 }
 
 export async function runCheckCommand(targets: string[], flags: CheckFlags): Promise<number> {
@@ -19,6 +20,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     ...selection(targets, flags),
     timeoutMs: durationFlag('--timeout', flags.timeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
+    from: flags.from,
   });
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);

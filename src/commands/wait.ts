@@ -100,7 +100,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // The first round gets whatever the wait has; later ones start only with a sane budget.
       if (report ? remaining < minimumMs() : remaining <= 0) break;
       const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, remaining) }));
-      const round = await runCheck({ ...prepared, services }, { signal: trap.signal });
+      // A gate waits on this machine's view: vantages would only add another machine's latency.
+      const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal });
       if (trap.signal.aborted) break;
       report = round;
       for (const service of round.services) {

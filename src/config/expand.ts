@@ -8,7 +8,7 @@ import type { UsageError } from '../core/errors.js';
 import { CANARY_TIMEOUT_MS, DEFAULT_CANARIES } from './canaries.js';
 import type { EntrySource, ServiceEntry } from './entry.js';
 import type { ParsedConfig } from './parse.js';
-import { serviceSchema, type DefaultsInput, type ServiceInput } from './schema.js';
+import { serviceSchema, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
 import { selectServices, targetInput } from './select.js';
 
 export interface ExpandRequest {
@@ -19,6 +19,8 @@ export interface ExpandRequest {
   adHocTargets: readonly string[];
   /** False when the diagnosis is off, so the built-in canaries cannot be chosen. */
   builtInCanaries: boolean;
+  /** A module's options, applied over each target that is not a configured service (`outage serve`). */
+  module?: ModuleInput;
 }
 
 export interface Expansion {
@@ -58,7 +60,7 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
     tags: request.tags,
     hasConfig: parsed.present,
     // Reported apart from the config's problems, so numbered apart too: services[0] is the first target.
-    entryFor: (input, index, argument) => ({ ...entry(input, `services[${index}]`, 'target'), argument }),
+    entryFor: (input, index, argument) => ({ ...entry(withModule(input, request.module), `services[${index}]`, 'target'), argument }),
   });
   return {
     entries: [...services, ...adHoc, ...canaries, ...selection.targets, ...builtIn],
@@ -70,4 +72,11 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
 /** Canaries answer fast or not at all: their own short budget and no retry, unless they set one. */
 function withCanaryBudget(input: ServiceInput): ServiceInput {
   return { timeout: CANARY_TIMEOUT_MS, retries: 0, ...input };
+}
+
+/** A module's keys replace the target's own (a catalog entry's), `http` key by key as catalog overrides do. */
+function withModule(input: ServiceInput, module: ModuleInput | undefined): ServiceInput {
+  if (!module) return input;
+  const http = input.http || module.http ? { ...input.http, ...module.http } : undefined;
+  return { ...input, ...module, ...(http ? { http } : {}) };
 }

@@ -11,7 +11,7 @@ import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { unsendableValues } from './sendable.js';
 import { formatPath } from './path.js';
-import { configSchema, KNOWN_KEYS, serviceSchema, type DefaultsInput, type ServiceInput } from './schema.js';
+import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
 
 export interface ParsedConfig {
   /** False when there is no config at all; an empty one is still a config. */
@@ -22,6 +22,10 @@ export interface ParsedConfig {
   services: (ServiceInput | undefined)[];
   /** The same for `canaries`; undefined when the config has no `canaries` list. */
   canaries: (ServiceInput | undefined)[] | undefined;
+  /** `vantages`: other `outage serve` instances to ask (see vantages.ts). */
+  vantages: NonNullable<ConfigInput['vantages']> | undefined;
+  /** `modules`, by name (for `outage serve`); undefined when the config has none or the top level has problems. */
+  modules: Record<string, ModuleInput> | undefined;
   /** Values interpolated from the environment: never printed, not even in a problem. */
   secrets: string[];
   problems: ConfigProblem[];
@@ -33,7 +37,7 @@ const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig {
   const interpolated = interpolateEnv(raw ?? {}, env);
   const problems: ConfigProblem[] = [...interpolated.problems];
-  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, secrets: interpolated.secrets, problems };
+  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, modules: undefined, vantages: undefined, secrets: interpolated.secrets, problems };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
   // A value that cannot be sent is named with its variable; the schema would only quote it back.
   const unsendable = unsendableValues(interpolated.value, interpolated.origins);
@@ -51,6 +55,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
   return {
     present: raw !== undefined,
     defaults: root.success ? root.data.defaults : undefined,
+    modules: root.success ? root.data.modules : undefined,
+    vantages: root.success ? root.data.vantages : undefined,
     services,
     canaries,
     secrets: interpolated.secrets,
@@ -108,7 +114,9 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      const parent = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
+      // A module's own keys sit under its name (`modules.fast.timout`), not under a known key.
+      const inModule = path.length === 2 && path[0] === 'modules';
+      const parent = inModule ? 'modules' : ([...path].reverse().find((p): p is string => typeof p === 'string') ?? '');
       for (const key of issue.keys) {
         const hint = closest(key, KNOWN_KEYS[parent] ?? []);
         const fallback = parent === 'services' ? ' (probes are set with url, tcp, dns, tls and http)' : '';
@@ -119,6 +127,9 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
       const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
       const nested = zodProblems(best, path);
       problems.push(...(nested.length > 0 ? nested : [{ path: formatPath(path), message: issue.message }]));
+    } else if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      // A record key that breaks its rule (a module name): say the rule, not "Invalid key in record".
+      problems.push({ path: formatPath(path), message: issue.issues[0]?.message ?? issue.message });
     } else {
       problems.push({ path: formatPath(path), message: friendlyMessage(issue) });
     }

@@ -7,7 +7,7 @@
  * Every problem found on the way is reported at once, in one ConfigError. The command line's
  * mistakes come after the config's: a target or tag can only be judged against a valid config.
  */
-import { ConfigError, type ConfigProblem, type OutageError } from '../core/errors.js';
+import { ConfigError, UsageError, type ConfigProblem, type OutageError } from '../core/errors.js';
 import { createRedactor, type Redact } from '../core/redact.js';
 import type { EntrySource, ServiceEntry } from './entry.js';
 import { expandServices } from './expand.js';
@@ -18,6 +18,7 @@ import { readProxyEnvironment } from './proxy.js';
 import { checkRules } from './rules.js';
 import { DEFAULTS, type ResolvedConfig, type ServiceSpec } from './service.js';
 import { applyOverrides, resolveSpecs, type Overrides } from './specs.js';
+import { vantageSpecs, type VantageSpec } from './vantages.js';
 
 export interface LoadServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -31,6 +32,10 @@ export interface LoadServicesOptions {
   canaries?: false;
   /** validateConfig's option: targets checked as if listed after the config's services. */
   adHocTargets?: readonly string[];
+  /** `outage serve`: the name of a config module whose options the targets take. */
+  module?: string;
+  /** `--from URL`: vantages that replace the config's `vantages`. */
+  from?: readonly string[];
 }
 
 export interface LoadedServices {
@@ -42,6 +47,8 @@ export interface LoadedServices {
   canaries: ServiceSpec[];
   /** Values to redact from anything printed: the config's and the command-line targets'. */
   secrets: string[];
+  /** Other `outage serve` instances to ask about the same services (`--from`, `vantages:`). */
+  vantages: VantageSpec[];
 }
 
 export function loadServices(raw: unknown, options: LoadServicesOptions = {}): LoadedServices {
@@ -52,6 +59,7 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
     tags: options.tags ?? [],
     adHocTargets: options.adHocTargets ?? [],
     builtInCanaries: options.canaries !== false,
+    module: options.module === undefined ? undefined : parsed.modules?.[options.module],
   });
   const checked = checkRules(expanded.entries);
   const proxies = readProxyEnvironment(env);
@@ -81,17 +89,20 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
 
   // The command line's mistakes echo what the user typed, which may hold a secret value from the config.
   const redact = createRedactor(config.secrets);
+  if (options.module !== undefined && !parsed.modules?.[options.module]) throw unknownModule(options.module, Object.keys(parsed.modules ?? {}));
   // A bad argument is a usage error quoting it: the config file had nothing to do with it.
   const badTargets = from('target').flatMap((e) => problemsOf([e]).map((p) => ({ argument: e.argument ?? e.input.name, message: p.message })));
   if (badTargets.length > 0) throw redacted(badTargetError(badTargets), redact);
   if (expanded.selectionError) throw redacted(expanded.selectionError, redact);
 
   const services = applyOverrides(expanded.chosen.map(specOf), options.overrides ?? {});
+  const vantages = vantageSpecs(parsed.vantages, options.from);
   return {
+    vantages: vantages.vantages,
     config,
     services,
     canaries: chooseCanaries(config.canaries, from('built-in').map(specOf), services, options.canaries),
-    secrets: unique([...config.secrets, ...secretsOf(from('target'))]),
+    secrets: unique([...config.secrets, ...secretsOf(from('target')), ...vantages.secrets]),
   };
 }
 
@@ -100,6 +111,11 @@ function chooseCanaries(configured: ServiceSpec[] | undefined, builtIn: ServiceS
   if (flag === false) return [];
   if (configured) return configured;
   return services.some(dependsOnInternet) ? builtIn : [];
+}
+
+function unknownModule(name: string, known: string[]): UsageError {
+  const listed = known.length > 0 ? `modules in the config: ${known.join(', ')}` : 'the config has no modules: section';
+  return new UsageError(`unknown module ${JSON.stringify(name)} (${listed})`, 'usage.unknown_module');
 }
 
 function invalid(problems: ConfigProblem[], scrub: Redact, file: string | undefined): ConfigError {

@@ -189,6 +189,16 @@ export const serviceSchema = z.strictObject({
   catalog: z.string().min(1).optional().describe('Start from this built-in catalog entry (see `outage catalog`) and override its keys.'),
 });
 
+/**
+ * A module: named options for targets given at request time (`outage serve`'s
+ * `/probe?target=…&module=name`), like a blackbox_exporter module. Everything a service may set
+ * except what names or selects it: the target comes with the request.
+ */
+export const moduleSchema = serviceSchema.omit({ name: true, url: true, tcp: true, tags: true, critical: true, catalog: true, hosts: true, status: true });
+
+/** Module names go into URLs (`&module=name`): letters, digits, `_`, `-` and `.`. */
+export const MODULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export const configSchema = z
   .strictObject({
     /** JSON Schema reference for editors; ignored by outage. */
@@ -202,12 +212,21 @@ export const configSchema = z
       .array(serviceSchema)
       .optional()
       .describe('Highly available targets that tell a local network problem from outages; [] turns the diagnosis off.'),
+    vantages: z
+      .array(z.union([target(parseUrlTarget), z.strictObject({ url: target(parseUrlTarget), name: z.string().trim().min(1).max(40).optional(), module: z.string().regex(MODULE_NAME).optional() })]))
+      .optional()
+      .describe('Other places running `outage serve` to ask about the same services (like --from): URLs, or { url, name, module }.'),
+    modules: z
+      .record(z.string().regex(MODULE_NAME, 'a module name is 1-64 letters, digits, "_", "-" or "."'), moduleSchema)
+      .optional()
+      .describe('For `outage serve`: named options (timeout, http expectations, tls, resolvers, …) that /probe?module=name applies to the target it is given, like blackbox_exporter modules.'),
   })
   .meta({ title: 'outage configuration', description: 'Configuration for the outage command-line checker.' });
 
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ConfigInput = z.infer<typeof configSchema>;
 export type DefaultsInput = NonNullable<ConfigInput['defaults']>;
+export type ModuleInput = z.infer<typeof moduleSchema>;
 
 /**
  * The keys allowed at each place in the config, for "did you mean" hints. Keyed by the name of
@@ -218,6 +237,8 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   defaults: Object.keys(defaultsSchema.shape),
   services: Object.keys(serviceSchema.shape),
   canaries: Object.keys(serviceSchema.shape),
+  modules: Object.keys(moduleSchema.shape),
+  vantages: ['url', 'name', 'module'],
   status: Object.keys(statusSchema.shape),
   assets: ['max'],
   http: Object.keys(httpSchema.shape),

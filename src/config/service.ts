@@ -5,6 +5,7 @@
 import type { StatusRange } from '../core/http-status-range.js';
 import type { StatusKind } from '../core/vendor-status.js';
 import type { DnsRecordType } from '../core/dns-record.js';
+import type { AddressGuard } from '../core/failure.js';
 import type { ProxySettings } from './proxy.js';
 
 export const DEFAULTS = {
@@ -125,6 +126,11 @@ export interface ServiceSpec {
   catalog?: string;
   /** Its proxies (the `proxy` key, else the environment's): `proxyFor` picks one per connection. */
   proxy?: ProxySettings;
+  /**
+   * Addresses this service must not connect to, asked before every socket opens (redirect hops
+   * and subchecks included). Set by `outage serve`, never by the config file.
+   */
+  addressGuard?: AddressGuard;
 }
 
 export interface RunSettings {

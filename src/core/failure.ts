@@ -15,6 +15,7 @@ export const FAILURE_CODES = [
   'tcp.timeout',
   'tcp.reset',
   'tcp.unreachable',
+  'tcp.forbidden',
   'proxy.refused',
   'proxy.timeout',
   'proxy.unreachable',
@@ -45,6 +46,7 @@ export const FAILURE_CODES = [
   'vendor.incident',
   'network.local',
   'local.resources',
+  'vantage.unreachable',
   'interrupted',
   'internal.error',
 ] as const;
@@ -72,6 +74,22 @@ export function isProxyFailure(code: FailureCode): boolean {
 export function isLocalFailure(code: FailureCode | null | undefined): boolean {
   return code === 'local.resources';
 }
+
+/**
+ * Failures that say nothing of the target because outage never tried to reach it: a proxy's own
+ * failure, outage's own limits (`local.resources`), or an address `outage serve` refuses to
+ * connect to (`tcp.forbidden`). Such a result is `unknown`, never `down`.
+ */
+export function saysNothingOfTarget(code: FailureCode): boolean {
+  return isProxyFailure(code) || isLocalFailure(code) || code === 'tcp.forbidden';
+}
+
+/**
+ * Decides, just before a socket is opened, whether outage may connect to an address (an IP
+ * literal): undefined allows it, a failure refuses it. `outage serve` sets one so that a name
+ * resolving to a cloud-metadata address is refused whatever the target string said.
+ */
+export type AddressGuard = (address: string) => Failure | undefined;
 
 /** `dns.nxdomain` → `nxdomain`, `http.too_many_redirects` → `too many redirects`: for narrow columns. */
 export function shortCode(code: string | null): string | undefined {

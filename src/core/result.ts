@@ -68,6 +68,20 @@ export interface ServiceResultOf<P> {
   probes: P[];
   /** With a `status` endpoint: the vendor's own word. */
   vendor?: VendorSummary;
+  /** With `--from` / `vantages`: how each place saw the service, `here` (this machine) first. */
+  vantages?: VantageResult[];
+  /** Whose problem it is by the vantages: "down only here: your path or network", … */
+  vantageVerdict?: string;
+}
+
+/** How one vantage point (`here`, or a remote `outage serve`) saw a service. */
+export interface VantageResult {
+  from: string;
+  /** `unknown` with `vantage.unreachable` when the vantage did not answer. */
+  status: Status;
+  code: FailureCode | null;
+  reason: string;
+  durationMs: number;
 }
 
 /** The canaries' verdict: `ok: false` is a local network problem, and the services were not judged. */

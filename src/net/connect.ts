@@ -5,7 +5,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import { budgetSpent } from '../core/budget.js';
-import type { Failure, FailureCode } from '../core/failure.js';
+import type { AddressGuard, Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
 import { isLocalExhaustion, localFailure, roomForSocket, takeSocketSlot } from './open-file-limit.js';
 import { fastIdentityCheck } from './server-identity.js';
@@ -73,8 +73,11 @@ export function formatHostPort(address: string, port: number): string {
  * free, or when the system refuses a socket (EMFILE…), the address waits for one and is tried
  * again; if the budget ends first with an address never tried for that reason, the failure is
  * `local.resources`: the target was never asked.
+ *
+ * With a `guard`, every address is asked about just before its socket would open: what it refuses
+ * is never connected to (the resolved address, not the name, so DNS rebinding cannot slip past it).
  */
-export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal): Promise<TcpResult> {
+export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal, guard?: AddressGuard): Promise<TcpResult> {
   const feed = Array.isArray(source) ? fixedAddresses(source as readonly string[]) : (source as AddressFeed);
   const attempts: ConnectAttempt[] = [];
   const pending = new Map<Socket, { address: string; started: number }>();
@@ -129,6 +132,15 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
     const startNext = () => {
       clearStagger();
       if (settled || untried.length === 0 || waiting) return;
+      const refused = guard?.(untried[0] as string);
+      if (refused) {
+        const address = untried.shift() as string;
+        firstFailure ??= { code: refused.code, reason: `${formatHostPort(address, port)}: ${refused.reason}` };
+        attempts.push({ address, durationMs: 0, code: refused.code });
+        if (untried.length > 0) startNext();
+        else failIfDone();
+        return;
+      }
       const slot = takeSocketSlot();
       if (!slot) return waitForSocket();
       const address = untried.shift() as string;

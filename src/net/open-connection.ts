@@ -4,7 +4,7 @@
  */
 import { isIP, type Socket } from 'node:net';
 import { clientContext, inspectCertificates } from './certificates.js';
-import type { Failure } from '../core/failure.js';
+import type { AddressGuard, Failure } from '../core/failure.js';
 import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
 import { fixedAddresses } from './address-feed.js';
@@ -34,6 +34,8 @@ export interface OpenOptions {
   signal: AbortSignal;
   /** The hop's proxy: it resolves the name; TLS still runs end to end, through its tunnel. */
   proxy?: ProxyServer;
+  /** Addresses outage must not connect to (see connectTcp): redirect hops obey it too. */
+  guard?: AddressGuard;
 }
 
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
@@ -61,5 +63,5 @@ async function connectDirect(host: string, options: OpenOptions): Promise<{ ok: 
     if (!resolved.ok) return resolved;
     feed = resolved.feed;
   }
-  return connectTcp(feed, options.port, options.signal);
+  return connectTcp(feed, options.port, options.signal, options.guard);
 }

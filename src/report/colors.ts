@@ -22,7 +22,7 @@ export function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
   return new Chalk({ level });
 }
 
-const SYMBOL: Record<ProbeStatus, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?', skipped: '·' };
+export const SYMBOL: Record<ProbeStatus, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?', skipped: '·' };
 
 export function paintStatus(chalk: ChalkInstance, status: ProbeStatus, text: string = `${SYMBOL[status]} ${status}`): string {
   switch (status) {

@@ -6,7 +6,7 @@ import { headlineCauses } from '../diagnose/common-cause.js';
 import type { Report } from '../probes/result.js';
 
 export interface DiagnosisLine {
-  label: 'local network problem' | 'likely common cause';
+  label: 'local network problem' | 'likely common cause' | 'vantages';
   text: string;
 }
 
@@ -18,5 +18,7 @@ export function diagnosisLines(report: Report): DiagnosisLine[] {
     lines.push({ label: 'local network problem', text: `${network.reason ?? ''} — ${notJudged}` });
   }
   for (const cause of headlineCauses(report.commonCauses)) lines.push({ label: 'likely common cause', text: cause.summary });
+  // Whose problem each failing service is, as the other vantage points saw it.
+  for (const service of report.services) if (service.vantageVerdict) lines.push({ label: 'vantages', text: `${service.name} ${service.vantageVerdict}` });
   return lines;
 }

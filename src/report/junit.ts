@@ -5,6 +5,7 @@
  */
 import { exitCodeFor } from '../core/status.js';
 import { escapeXml, escapeXmlText } from './escape.js';
+import { vantageLines } from './vantages.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 
 export function renderJunit(report: Report): string {
@@ -56,7 +57,8 @@ function testcase(service: ServiceResult, kind: Outcome): string {
   const message = attrs({ type: service.code ?? service.status, message: service.reason });
   switch (kind) {
     case 'pass':
-      return `${head}/>`;
+      // Up here but seen from elsewhere too: what the other places saw goes along.
+      return (service.vantages?.length ?? 0) > 1 ? `${head}>\n    <system-out>${escapeXmlText(vantageLines(service).join('\n'))}</system-out>\n  </testcase>` : `${head}/>`;
     case 'failure':
       return `${head}>\n    <failure ${message}>${detail}</failure>\n  </testcase>`;
     case 'error':
@@ -71,6 +73,7 @@ function testcase(service: ServiceResult, kind: Outcome): string {
 function details(service: ServiceResult): string {
   const lines = [`${service.status}${service.code ? ` (${service.code})` : ''}: ${service.reason}`, `target: ${service.target}`];
   for (const p of service.probes) lines.push(`${p.kind}: ${p.status}${p.code ? ` ${p.code}` : ''} — ${p.reason}`);
+  lines.push(...vantageLines(service));
   return lines.join('\n');
 }
 

@@ -2,6 +2,7 @@
 import { CELL_TITLES, probeCells, summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
 import { markdownCell } from './escape.js';
+import { hasVantages, vantageCell } from './vantages.js';
 import type { Report } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 
@@ -14,15 +15,17 @@ export interface MarkdownOptions {
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const emoji = options.emoji ?? true;
   const mark = (status: Status) => (emoji ? `${EMOJI[status]} ` : '');
+  const vantages = hasVantages(report);
+  const extra = vantages ? ['From'] : [];
   const lines = [
     `### ${mark(report.status)}outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`,
     '',
-    `| ${['Service', 'Status', ...CELL_TITLES, 'Reason'].join(' | ')} |`,
-    `|${' --- |'.repeat(CELL_TITLES.length + 3)}`,
+    `| ${['Service', 'Status', ...CELL_TITLES, ...extra, 'Reason'].join(' | ')} |`,
+    `|${' --- |'.repeat(CELL_TITLES.length + extra.length + 3)}`,
   ];
   for (const service of report.services) {
     const name = `${markdownCell(service.name)}${service.critical ? '' : ' _(non-critical)_'}`;
-    const row = [name, `${mark(service.status)}${service.status}`, ...probeCells(service).map((cell) => markdownCell(cell.text)), markdownCell(service.reason)];
+    const row = [name, `${mark(service.status)}${service.status}`, ...probeCells(service).map((cell) => markdownCell(cell.text)), ...(vantages ? [markdownCell(vantageCell(service))] : []), markdownCell(service.reason)];
     lines.push(`| ${row.join(' | ')} |`);
   }
   for (const { label, text } of diagnosisLines(report)) lines.push('', `> **${label}:** ${markdownCell(text)}`);

@@ -44,6 +44,8 @@ export function renderPrometheus(report: Report, options: PrometheusOptions = {}
   const probeSuccess = family('outage_probe_success', 'Whether one probe of the service succeeded (1) or not (0); skipped probes are absent.');
   const probeDuration = family('outage_probe_duration_seconds', 'How long one probe of the service took (last attempt).');
   const status = family('outage_service_status', 'The service status: 1 for the current one, 0 for the others.');
+  // As `outage serve` writes it: the failure code as a label, so one alert rule serves both.
+  const statusCode = family('outage_probe_status', "The service's status and failure code ('' when up) as labels; always 1.");
   const httpStatus = family('probe_http_status_code', 'HTTP status of the final response.');
   const httpPhases = family('probe_http_duration_seconds', 'Duration of each phase of the HTTP request.');
   const certExpiry = family('probe_ssl_earliest_cert_expiry', 'Expiry of the earliest-expiring certificate of the verified chain, in Unix seconds.');
@@ -56,6 +58,7 @@ export function renderPrometheus(report: Report, options: PrometheusOptions = {}
     success.push({ labels, value: service.status === 'up' || service.status === 'degraded' ? 1 : 0 });
     duration.push({ labels, value: service.durationMs / 1000 });
     for (const s of STATUSES) status.push({ labels: { ...labels, status: s }, value: service.status === s ? 1 : 0 });
+    statusCode.push({ labels: { ...labels, status: service.status, code: service.code ?? '' }, value: 1 });
     for (const probe of service.probes) {
       if (probe.status === 'skipped') continue;
       const probeLabels = { ...labels, kind: probe.kind };

@@ -9,6 +9,7 @@ import type { Report, ServiceResult } from '../probes/result.js';
 import type { Redact } from '../core/redact.js';
 import { diagnosisLines } from './diagnosis.js';
 import { displayWidth, wrapText } from './wrap.js';
+import { hasVantages, vantageCell } from './vantages.js';
 
 export interface TableOptions {
   chalk: ChalkInstance;
@@ -29,26 +30,30 @@ const plain = makeChalk(0);
  * first, left to right (the reason says what failed): about 56 columns hold service, status and
  * reason; below that each service becomes a block.
  */
-function columnsFor(since: boolean): Column[] {
+function columnsFor(since: boolean, vantages: boolean): Column[] {
   return [
     { title: 'Service', min: 12 },
     { title: 'Status', fixed: true },
     ...(since ? [{ title: 'Since', fixed: true }] : []),
     ...CELL_TITLES.map((title, i) => ({ title, drop: i })),
+    // With --from: where it was seen from, dropped after the probe columns when space runs out.
+    ...(vantages ? [{ title: 'From', drop: CELL_TITLES.length }] : []),
     { title: 'Reason', min: 24 },
   ];
 }
 
 export function renderTable(report: Report, options: TableOptions): string {
   const { chalk, since } = options;
+  const vantages = hasVantages(report);
   const rows = report.services.map((service): Cell[] => [
     serviceCell(service, chalk),
     { text: paintStatus(plain, service.status), paint: (text) => paintStatus(chalk, service.status, text) },
     ...(since ? [{ text: since(service) }] : []),
     ...probeCells(service).map((cell) => ({ text: cell.text, paint: (text: string) => paintCell(chalk, { ...cell, text }) })),
+    ...(vantages ? [{ text: terminalSafe(vantageCell(service)) }] : []),
     { text: terminalSafe(service.reason), paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined },
   ]);
-  const table = renderFitted(columnsFor(Boolean(since)), rows, { chalk, width: options.columns, redact: options.redact });
+  const table = renderFitted(columnsFor(Boolean(since), vantages), rows, { chalk, width: options.columns, redact: options.redact });
   return `${table}${renderSummary(report, chalk, options.columns)}\n${renderWarnings(report, chalk, options)}`;
 }
 

@@ -86,7 +86,8 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
     resolver,
     state,
     observed: record.observations,
-    subcheck: (spec) => runSubcheck(spec, kinds, budget),
+    // A subcheck (a host, an asset host the page named) obeys its service's address guard.
+    subcheck: (spec) => runSubcheck(service.addressGuard && !spec.addressGuard ? { ...spec, addressGuard: service.addressGuard } : spec, kinds, budget),
   };
   // Returns false when the probe crashed (a bug in outage): the attempt stops there.
   const run = async (kind: ProbeKind): Promise<boolean> => {

@@ -25,6 +25,12 @@ describe('prometheus labels', () => {
     expect(renderPrometheus(everyStatusReport())).not.toContain('outage_report');
   });
 
+  it('carries the failure code as a label, as outage serve does, so one alert rule serves both', () => {
+    const text = renderPrometheus(everyStatusReport());
+    expect(text).toMatch(/^outage_probe_status\{service="Facebook",critical="true",status="down",code="[a-z]+\.[a-z_]+"\} 1$/m);
+    expect(text).toMatch(/^outage_probe_status\{service="[^"]+",critical="true",status="up",code=""\} 1$/m);
+  });
+
   requires({ tools: ['promtool'] }).it('passes promtool check metrics with the new labels', () => {
     const result = spawnSync('promtool', ['check', 'metrics'], { input: renderPrometheus(everyStatusReport(), { reportFile: 'a "quoted" name.prom' }), encoding: 'utf8' });
     expect(`${result.stdout}${result.stderr}`).toBe('');

@@ -36,6 +36,8 @@ export interface RequestOptions {
 
 export interface HttpResponse {
   statusCode: number;
+  /** 10 for HTTP/1.0, 11 for HTTP/1.1, as the status line said. */
+  httpVersion: number;
   headers: ResponseHeaders;
   body: Readable;
   /** Transfer codings other than chunked (`Transfer-Encoding: gzip, chunked`), for the body reader. */
@@ -195,7 +197,7 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
         // The body may fail before its reader starts (bad framing right after the head): the reader
         // still sees the error through the stream's state, so this listener only prevents a crash.
         body.on('error', () => {});
-        resolve({ statusCode: parsed.status, headers: parsed.headers, body, transferCodings: framing.kind === 'none' ? [] : framing.transferCodings });
+        resolve({ statusCode: parsed.status, httpVersion: parsed.version, headers: parsed.headers, body, transferCodings: framing.kind === 'none' ? [] : framing.transferCodings });
       },
       data: (chunk) => {
         if (body && !body.push(chunk)) socket.pause();

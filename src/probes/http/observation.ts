@@ -11,6 +11,8 @@ export interface HttpHop {
 export interface HttpObservation extends ObservationBase {
   kind: 'http';
   status?: number;
+  /** The final response's HTTP version: 10 for HTTP/1.0, 11 for HTTP/1.1. */
+  httpVersion?: number;
   url: string;
   hops: HttpHop[];
   timings: PhaseTimings;
@@ -24,4 +26,4 @@ export interface HttpObservation extends ObservationBase {
 }
 
 /** In the report: everything but the body and the timings (those are the result's own). */
-export type HttpDetails = Pick<HttpObservation, 'status' | 'url' | 'hops' | 'bodyBytes' | 'bodyTruncated' | 'contentType'>;
+export type HttpDetails = Pick<HttpObservation, 'status' | 'httpVersion' | 'url' | 'hops' | 'bodyBytes' | 'bodyTruncated' | 'contentType'>;

@@ -8,8 +8,8 @@ import type { ProbeResultOf } from '../result.js';
 import type { HttpDetails, HttpObservation } from './observation.js';
 
 export function httpDetails(observation: HttpObservation): HttpDetails {
-  const { status, url, hops, bodyBytes, bodyTruncated, contentType } = observation;
-  return { status, url, hops: hops.map((h) => ({ ...h, durationMs: roundMs(h.durationMs) })), bodyBytes, bodyTruncated, contentType };
+  const { status, httpVersion, url, hops, bodyBytes, bodyTruncated, contentType } = observation;
+  return { status, ...(httpVersion !== undefined ? { httpVersion } : {}), url, hops: hops.map((h) => ({ ...h, durationMs: roundMs(h.durationMs) })), bodyBytes, bodyTruncated, contentType };
 }
 
 export function httpFacts(result: ProbeResultOf<'http'>): ProbeFacts {

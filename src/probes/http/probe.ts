@@ -110,6 +110,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       }
 
       observation.status = status;
+      observation.httpVersion = response.httpVersion;
       observation.url = url.toString();
       observation.contentType = header(response.headers, 'content-type');
       observation.timings.ttfb = ttfb;
@@ -163,6 +164,7 @@ function clientFor(
         resolver: context.resolver,
         signal: context.signal,
         proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
+        guard: service.addressGuard,
       }).then(
         (result) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);

@@ -27,7 +27,7 @@ export const probeTcp: Probe<TcpObservation> = async (service, context) => {
     feed = resolved.feed;
   }
 
-  const result = await connectTcp(feed, endpoint.port, context.signal);
+  const result = await connectTcp(feed, endpoint.port, context.signal, service.addressGuard);
   observation.attempts = result.attempts;
   if (result.ok) {
     observation.address = formatHostPort(result.address, endpoint.port);

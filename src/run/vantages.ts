@@ -1,0 +1,117 @@
+/**
+ * Asking other vantage points (`outage serve` instances) about the services this run checks:
+ * `GET <vantage>/probe?target=…&format=json`, the same report `check --json` prints. What a
+ * vantage answers is its own measurement; a vantage that does not answer (refused, timed out,
+ * an HTTP error, not JSON) is `unknown` for that vantage only.
+ *
+ * The remote checks the same target (the URL or host:port; a catalog entry by its name) with its
+ * own defaults and, when the vantage names one, its module. Nothing secret is sent: a service
+ * whose check carries credentials (auth headers, cookies, URL user-info, a client certificate) is
+ * not asked about, since the remote would need them to judge it fairly.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { ServiceSpec } from '../config/service.js';
+import type { VantageSpec } from '../config/vantages.js';
+import { CREDENTIAL_HEADERS } from '../core/redact.js';
+import type { VantageResult } from '../core/result.js';
+import { STATUSES, type Status } from '../core/status.js';
+
+/** Time for the answer to travel, on top of the remote probe's own budget. */
+const TRANSPORT_MS = 1500;
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** Every vantage's view of every service, in service order then vantage order. */
+export async function askVantages(services: ServiceSpec[], vantages: VantageSpec[], options: { concurrency: number; signal?: AbortSignal }): Promise<VantageResult[][]> {
+  const results: VantageResult[][] = services.map(() => []);
+  const jobs = services.flatMap((service, s) => vantages.map((vantage, v) => ({ service, vantage, s, v })));
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (!job) break;
+      const row = results[job.s];
+      if (row) row[job.v] = await askVantage(job.vantage, job.service, options.signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, worker));
+  return results;
+}
+
+export async function askVantage(vantage: VantageSpec, service: ServiceSpec, interrupt?: AbortSignal): Promise<VantageResult> {
+  const started = performance.now();
+  const result = (status: Status, code: VantageResult['code'], reason: string): VantageResult => ({ from: vantage.name, status, code, reason, durationMs: Math.round(performance.now() - started) });
+  if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
+  const budgetMs = service.timeoutMs * (service.retries + 1);
+  const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
+  const signal = AbortSignal.any([AbortSignal.timeout(budgetMs + TRANSPORT_MS), ...(interrupt ? [interrupt] : [])]);
+  try {
+    const answer = await get(`${vantage.url}/probe?${query}`, {
+      Accept: 'application/json',
+      // The remote gives its probe the same budget this machine gave its own.
+      'X-Prometheus-Scrape-Timeout-Seconds': String((budgetMs + 500) / 1000),
+      ...(vantage.authorization ? { Authorization: vantage.authorization } : {}),
+    }, signal);
+    if (answer.status !== 200) return result('unknown', 'vantage.unreachable', `${vantage.name} answered HTTP ${answer.status}: ${firstLine(answer.body)}`);
+    const remote = readRemote(answer.body);
+    if (!remote) return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer with an outage report`);
+    return { from: vantage.name, ...remote };
+  } catch (error) {
+    const why = signal.aborted ? (interrupt?.aborted ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
+    return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer: ${why}`);
+  }
+}
+
+function carriesCredentials(service: ServiceSpec): boolean {
+  const headers = Object.keys(service.http?.headers ?? {}).some((h) => CREDENTIAL_HEADERS.has(h.toLowerCase()));
+  return headers || service.tls?.client !== undefined;
+}
+
+/** The remote report's one service, checked field by field: a vantage is another machine. */
+function readRemote(body: string): Omit<VantageResult, 'from'> | undefined {
+  try {
+    const report = JSON.parse(body) as { services?: unknown[] };
+    const service = report.services?.[0] as Record<string, unknown> | undefined;
+    if (!service || !STATUSES.includes(service.status as Status)) return undefined;
+    const code = typeof service.code === 'string' && /^[a-z]+\.[a-z_]+$/.test(service.code) ? (service.code as VantageResult['code']) : null;
+    return {
+      status: service.status as Status,
+      code,
+      reason: typeof service.reason === 'string' ? service.reason.slice(0, 500) : '',
+      durationMs: typeof service.durationMs === 'number' && Number.isFinite(service.durationMs) ? Math.round(service.durationMs) : 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { headers, signal }, (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+          response.destroy(new Error(`answer over ${MAX_ANSWER_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ENOTFOUND: 'name not found', EHOSTUNREACH: 'no route to host', ETIMEDOUT: 'timed out' };
+  return (code && words[code]) ?? (error as Error).message ?? String(error);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 200);
+}

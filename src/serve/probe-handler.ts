@@ -1,0 +1,166 @@
+/**
+ * `GET /probe`: one check through the same pipeline as `outage check` (config → specs → run →
+ * judge → report), answered as metrics or, with `format=json`, as the report `check --json`
+ * prints. A failing target is data (HTTP 200, probe_success 0); only a request outage cannot
+ * honour — no target, an unknown module, a target the policy refuses — is an HTTP error.
+ */
+import { loadServices } from '../config/pipeline.js';
+import { MODULE_NAME } from '../config/schema.js';
+import type { ServiceSpec } from '../config/service.js';
+import { OutageError } from '../core/errors.js';
+import { createRedactor } from '../core/redact.js';
+import { runCheck } from '../check.js';
+import { renderJson } from '../report/json.js';
+import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
+import type { ExporterMetrics, Refusal } from './exporter-metrics.js';
+import { renderProbe } from './probe-metrics.js';
+import type { Slots } from './slots.js';
+import type { TargetAsked, TargetPolicy } from './target-policy.js';
+
+/** blackbox_exporter's default `--timeout-offset`: room for the answer to reach Prometheus. */
+export const SCRAPE_TIMEOUT_OFFSET_MS = 500;
+/** The shortest budget a probe is given, however short the scrape timeout. */
+const MIN_BUDGET_MS = 100;
+const MAX_TARGET_LENGTH = 2048;
+const PREPARED_CACHE_SIZE = 256;
+
+export interface ProbeSetup {
+  /** The raw config document and its file, validated whole at start-up. */
+  raw: unknown;
+  file: string | undefined;
+  env: NodeJS.ProcessEnv;
+  policy: TargetPolicy;
+  slots: Slots;
+  metrics: ExporterMetrics;
+  /** Aborts (with Interrupted) when the server must stop: probes in flight end at once. */
+  stop: AbortSignal;
+}
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+  refusal?: Refusal;
+  headers?: Record<string, string>;
+}
+
+interface Prepared {
+  spec: ServiceSpec;
+  secrets: string[];
+}
+
+export const text = (status: number, body: string, refusal?: Refusal, headers?: Record<string, string>): Answer => ({
+  status,
+  contentType: 'text/plain; charset=utf-8',
+  body: `${body}\n`,
+  ...(refusal ? { refusal } : {}),
+  ...(headers ? { headers } : {}),
+});
+
+export function createProbeHandler(setup: ProbeSetup) {
+  const cache = new Map<string, Prepared>();
+
+  /** The service a query names, resolved once per distinct query (specs are never mutated). */
+  const prepare = (query: { target?: string; service?: string; module?: string }): Prepared | Answer => {
+    const key = JSON.stringify([query.service ?? null, query.target ?? null, query.module ?? null]);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const loaded = loadServices(setup.raw, {
+      env: setup.env,
+      file: setup.file,
+      targets: [query.service ?? query.target ?? ''],
+      module: query.module,
+      canaries: false,
+    });
+    const spec = loaded.services[0];
+    if (!spec) return text(400, 'the query names no service', 'bad_request');
+    const configured = query.service !== undefined;
+    let guarded = spec;
+    if (!configured) {
+      const asked = targetAsked(spec);
+      const refused = asked && setup.policy.refuse(asked);
+      if (refused) return text(403, `target refused: ${refused}`, 'forbidden_target');
+      if (asked) guarded = { ...spec, addressGuard: setup.policy.guardFor(asked) };
+    }
+    const prepared = { spec: guarded, secrets: loaded.secrets };
+    if (cache.size >= PREPARED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(key, prepared);
+    return prepared;
+  };
+
+  return async function handleProbe(params: URLSearchParams, scrapeTimeout: string | undefined, gone: AbortSignal): Promise<Answer> {
+    const target = params.get('target') ?? undefined;
+    const service = params.get('service') ?? undefined;
+    const module = params.get('module') ?? undefined;
+    const format = params.get('format') ?? 'prometheus';
+    if (format !== 'prometheus' && format !== 'json') return text(400, `format must be prometheus or json, not ${JSON.stringify(format.slice(0, 40))}`, 'bad_request');
+    if (target === undefined && service === undefined) return text(400, 'target parameter is missing: /probe?target=https://example.com/ (or service=<configured name>)', 'bad_request');
+    if (target !== undefined && service !== undefined) return text(400, 'give target or service, not both', 'bad_request');
+    if (service !== undefined && module !== undefined) return text(400, 'module applies to targets; a configured service has its own options', 'bad_request');
+    if (module !== undefined && !MODULE_NAME.test(module)) return text(400, 'module must be the name of a module in the config: 1-64 letters, digits, "_", "-" or "."', 'bad_request');
+    if ((target ?? service ?? '').length > MAX_TARGET_LENGTH || (target ?? service) === '') return text(400, `target must be 1-${MAX_TARGET_LENGTH} characters`, 'bad_request');
+
+    let prepared: Prepared | Answer;
+    try {
+      prepared = prepare({ target, service, module });
+    } catch (error) {
+      if (error instanceof OutageError) return text(400, firstLines(error.message), 'bad_request');
+      throw error;
+    }
+    if ('status' in prepared) return prepared;
+    const redact = createRedactor(prepared.secrets);
+
+    const budgetMs = scrapeBudget(scrapeTimeout);
+    const started = performance.now();
+    const slot = await setup.slots.acquire(budgetMs === undefined ? undefined : budgetMs - MIN_BUDGET_MS, gone);
+    if (!slot.ok) {
+      // Nobody is left to read it: any status will do, and it is no refusal.
+      if (slot.why === 'gone') return text(503, 'client went away');
+      return text(503, `too many probes at once (${setup.slots.describe()}); retry later`, 'overloaded', { 'Retry-After': '1' });
+    }
+    setup.metrics.inFlight += 1;
+    try {
+      const left = budgetMs === undefined ? undefined : Math.max(MIN_BUDGET_MS, budgetMs - (performance.now() - started));
+      const spec = left === undefined ? prepared.spec : fitBudget(prepared.spec, left);
+      const signal = AbortSignal.any([setup.stop, gone]);
+      const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded' });
+      const result = report.services[0];
+      if (report.interrupted || !result) {
+        const why = setup.stop.aborted ? 'outage serve is shutting down' : 'the client went away';
+        return text(503, `probe interrupted: ${why}`, 'shutting_down');
+      }
+      setup.metrics.probeDone(result.status, result.durationMs / 1000);
+      return format === 'json'
+        ? { status: 200, contentType: 'application/json; charset=utf-8', body: redact(renderJson(report)) }
+        : { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: redact(renderProbe(report)) };
+    } finally {
+      setup.metrics.inFlight -= 1;
+      slot.release();
+    }
+  };
+}
+
+/** `X-Prometheus-Scrape-Timeout-Seconds` minus the offset, as blackbox_exporter does; undefined without one. */
+export function scrapeBudget(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS);
+}
+
+/** Every attempt shares the budget: `timeout × (retries + 1)` must end within it. */
+export function fitBudget(spec: ServiceSpec, budgetMs: number): ServiceSpec {
+  const perAttempt = Math.floor(budgetMs / (spec.retries + 1));
+  return perAttempt >= spec.timeoutMs ? spec : { ...spec, timeoutMs: Math.max(MIN_BUDGET_MS / (spec.retries + 1), perAttempt) };
+}
+
+/** What the policy judges: the endpoint's scheme, host and port (a DNS-only service has none). */
+function targetAsked(spec: ServiceSpec): TargetAsked | undefined {
+  const endpoint = spec.endpoint;
+  if (!endpoint) return undefined;
+  return { scheme: endpoint.protocol, host: endpoint.host, port: endpoint.port };
+}
+
+function firstLines(message: string): string {
+  return message.split('\n').slice(0, 20).join('\n');
+}

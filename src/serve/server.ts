@@ -1,0 +1,144 @@
+/**
+ * The HTTP side of `outage serve`: routes (/probe, /metrics, /-/healthy, /-/ready, a small index),
+ * then for each request the rate limit, authentication, and the answer. Nothing a client sends is
+ * logged or becomes a metric label. Stopping: no new connections, probes in flight get `graceMs`
+ * to finish, then are interrupted (their scrapes answered 503, never a false "down").
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Interrupted } from '../core/budget.js';
+import { createAuthenticator, createRateLimiter } from './access.js';
+import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
+import { ExporterMetrics, maxFds } from './exporter-metrics.js';
+import { createProbeHandler, text as plain, type Answer } from './probe-handler.js';
+import { createSlots } from './slots.js';
+import type { TargetPolicy } from './target-policy.js';
+import type { WebConfig } from './web-config.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  raw: unknown;
+  file: string | undefined;
+  env: NodeJS.ProcessEnv;
+  policy: TargetPolicy;
+  web?: WebConfig;
+  /** Probes run at once; more wait in a queue of `maxWaiting`. */
+  maxConcurrent: number;
+  maxWaiting: number;
+  /** Requests per second per client address (0: no limit), and the burst allowed. */
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+export interface RunningServer {
+  /** `127.0.0.1:9323`, `[::1]:9323`: the address actually bound (port 0 picks one). */
+  address: string;
+  url: string;
+  /** Stop accepting, let probes finish within `graceMs`, then interrupt them. True when none had to be. */
+  stop(graceMs: number, signalName: string): Promise<boolean>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const metrics = new ExporterMetrics();
+  const stopProbes = new AbortController();
+  const slots = createSlots(options.maxConcurrent, options.maxWaiting, (_running, waiting) => (metrics.waiting = waiting));
+  const probe = createProbeHandler({ raw: options.raw, file: options.file, env: options.env, policy: options.policy, slots, metrics, stop: stopProbes.signal });
+  const auth = createAuthenticator(options.web);
+  const limiter = createRateLimiter(options.ratePerSecond, options.rateBurst);
+  let stopping = false;
+  const extraHeaders = options.web?.headers ?? {};
+
+  const answer = async (request: IncomingMessage, gone: AbortSignal): Promise<Answer> => {
+    const url = new URL(request.url ?? '/', 'http://outage.invalid');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'only GET', 'bad_request', { Allow: 'GET, HEAD' });
+    if (url.pathname === '/-/healthy') return plain(200, 'OK');
+    if (url.pathname === '/-/ready') return stopping ? plain(503, 'shutting down', 'shutting_down') : plain(200, 'OK');
+    if (!limiter.take(request.socket.remoteAddress ?? 'unknown')) return plain(429, 'too many requests from this address; slow down', 'rate_limited', { 'Retry-After': '1' });
+    if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': 'Basic realm="outage", charset="UTF-8"' });
+    if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
+    if (url.pathname === '/probe') {
+      if (stopping) return plain(503, 'shutting down', 'shutting_down');
+      return probe(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
+    }
+    if (url.pathname === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: INDEX };
+    return plain(404, 'not found: try /probe?target=…, /metrics, /-/healthy, /-/ready', 'not_found');
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const client = new AbortController();
+    // The scraper gave up (its own timeout) or went away: its probe is not needed any more.
+    response.on('close', () => {
+      if (!response.writableFinished) client.abort(new Interrupted('client closed the connection'));
+    });
+    const done = answer(request, client.signal)
+      .catch((): Answer => {
+        metrics.error();
+        return plain(500, 'internal error in outage serve (a bug: please report it)');
+      })
+      .then((a) => {
+        if (a.refusal) metrics.refuse(a.refusal);
+        if (response.destroyed) return;
+        response.writeHead(a.status, { ...extraHeaders, 'Content-Type': a.contentType, 'Cache-Control': 'no-store', ...(a.headers ?? {}), ...(stopping ? { Connection: 'close' } : {}) });
+        response.end(request.method === 'HEAD' ? undefined : a.body);
+      })
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+
+  const server: Server = options.web?.tls ? createHttpsServer({ ...options.web.tls, minVersion: options.web.tls.minVersion as 'TLSv1.2' | undefined, maxVersion: options.web.tls.maxVersion as 'TLSv1.3' | undefined }, handle) : createHttpServer(handle);
+  // Bounded: a client that opens a connection and says nothing is dropped.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 0; // a probe may take as long as its scrape budget
+  server.keepAliveTimeout = 30_000;
+  server.maxHeadersCount = 100;
+  server.on('clientError', (_error, socket) => socket.destroy());
+  // Connections past half the descriptors (less what the probes need) are refused, so a flood of
+  // clients can never leave the probes without sockets: outage's limits must not look like a target's.
+  server.maxConnections = Math.max(64, Math.floor((maxFds() ?? 2048) / 2) - options.maxConcurrent * 4);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const address = bound.family === 'IPv6' || bound.address.includes(':') ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+
+  return {
+    address,
+    url: `${options.web?.tls ? 'https' : 'http'}://${address}`,
+    async stop(graceMs, signalName) {
+      stopping = true;
+      server.close();
+      server.closeIdleConnections();
+      const all = () => Promise.allSettled([...inFlight]);
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([all().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
+      clearTimeout(timer);
+      if (!finished) {
+        stopProbes.abort(new Interrupted(signalName));
+        await all();
+      }
+      server.closeAllConnections();
+      return finished;
+    },
+  };
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const INDEX = `<!doctype html><html><head><title>outage serve</title></head><body>
+<h1>outage serve</h1>
+<p>A Prometheus exporter in blackbox_exporter's multi-target pattern.</p>
+<ul><li><a href="/probe?target=https://example.com/">/probe?target=…[&amp;module=…][&amp;format=json]</a></li>
+<li><a href="/metrics">/metrics</a> (the exporter's own metrics)</li>
+<li><a href="/-/healthy">/-/healthy</a>, <a href="/-/ready">/-/ready</a></li></ul>
+</body></html>
+`;

@@ -1,0 +1,76 @@
+/**
+ * The concurrency cap of /probe. A request over the cap waits in a bounded queue rather than
+ * being refused at once: Prometheus scrapes every target of a job at nearly the same moment, and a
+ * short wait turns that burst into a steady stream, where an immediate 503 would lose samples. A
+ * request is refused (503) only when the queue is full or it could not start within its own
+ * scrape budget — then the scrape fails visibly (`up == 0`) instead of reporting a target down.
+ */
+export type Acquired = { ok: true; release(): void } | { ok: false; why: 'full' | 'timeout' | 'gone' };
+
+export interface Slots {
+  /** Waits at most `waitMs` (no limit when undefined) for a free slot. */
+  acquire(waitMs: number | undefined, gone: AbortSignal): Promise<Acquired>;
+  describe(): string;
+  waiting(): number;
+}
+
+export function createSlots(max: number, maxWaiting: number, onChange?: (running: number, waiting: number) => void): Slots {
+  let running = 0;
+  const queue: { grant: () => void }[] = [];
+  const changed = () => onChange?.(running, queue.length);
+  const release = () => {
+    running -= 1;
+    const next = queue.shift();
+    if (next) next.grant();
+    changed();
+  };
+  const slot = (): Acquired => {
+    let released = false;
+    return {
+      ok: true,
+      release: () => {
+        if (released) return;
+        released = true;
+        release();
+      },
+    };
+  };
+  return {
+    describe: () => `${running} running, ${queue.length} waiting, at most ${max} at once`,
+    waiting: () => queue.length,
+    acquire(waitMs, gone) {
+      if (running < max) {
+        running += 1;
+        changed();
+        return Promise.resolve(slot());
+      }
+      if (queue.length >= maxWaiting) return Promise.resolve({ ok: false, why: 'full' });
+      if (waitMs !== undefined && waitMs <= 0) return Promise.resolve({ ok: false, why: 'timeout' });
+      return new Promise<Acquired>((resolve) => {
+        const entry = {
+          grant: () => {
+            cleanup();
+            running += 1;
+            resolve(slot());
+          },
+        };
+        const timer = waitMs === undefined ? undefined : setTimeout(() => leave('timeout'), waitMs);
+        const onGone = () => leave('gone');
+        const cleanup = () => {
+          clearTimeout(timer);
+          gone.removeEventListener('abort', onGone);
+        };
+        const leave = (why: 'timeout' | 'gone') => {
+          cleanup();
+          const index = queue.indexOf(entry);
+          if (index >= 0) queue.splice(index, 1);
+          changed();
+          resolve({ ok: false, why });
+        };
+        gone.addEventListener('abort', onGone, { once: true });
+        queue.push(entry);
+        changed();
+      });
+    },
+  };
+}

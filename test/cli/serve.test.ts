@@ -1,0 +1,221 @@
+/**
+ * `outage serve` as a subprocess: /probe answers metrics and JSON, failure is data (200 with
+ * probe_success 0 and the code), bad queries are 400, the scrape timeout bounds a probe, the
+ * exporter's own metrics, health, and a graceful SIGTERM.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki } from '../helpers/certs.js';
+import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
+import { requires } from '../helpers/requires.js';
+import { get, promtoolProblems, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
+import { ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
+
+let healthy: TestServer;
+let failing: TestServer;
+let expired: TestServer;
+let hanging: TestServer;
+let dns: TestDnsServer;
+let serve: RunningServe;
+const probe = (query: string, headers: Record<string, string> = {}) => get(`${serve.url}/probe?${query}`, headers);
+
+beforeAll(async () => {
+  const pki = await testPki();
+  healthy = await startHttp(ok);
+  failing = await startHttp(respond(503));
+  expired = await startHttps(pki.expired, ok);
+  hanging = await startHttp(() => {});
+  dns = await startDns(tableZone({ 'app.test': { A: ['127.0.0.1'] } }));
+  const config = writeConfig({
+    defaults: { timeout: '3s', retries: 0 },
+    services: [{ name: 'configured', url: healthy.url, http: { headers: { Authorization: 'Bearer very-secret-token-123' } } }],
+    modules: {
+      named: { resolvers: [dns.address], timeout: '2s', retries: 0 },
+      expect503: { http: { expect: { status: 503 } } },
+    },
+  });
+  serve = await startServe(['-c', config]);
+});
+
+afterAll(async () => {
+  await serve?.stop();
+  await Promise.all([healthy, failing, expired, hanging].map((s) => s?.close()));
+  await dns?.close();
+});
+
+describe('GET /probe', () => {
+  it('answers a healthy target with blackbox metric names and outage_probe_status up', async () => {
+    const answer = await probe(`target=${encodeURIComponent(healthy.url)}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(sample(answer.body, 'probe_success')).toBe(1);
+    expect(sample(answer.body, 'probe_http_status_code')).toBe(200);
+    expect(sample(answer.body, 'probe_http_version')).toBe(1.1);
+    expect(sample(answer.body, 'outage_probe_status{status="up",code=""}')).toBe(1);
+    for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer']) {
+      expect(sample(answer.body, `probe_http_duration_seconds{phase="${phase}"}`)).toBeGreaterThanOrEqual(0);
+    }
+    expect(sample(answer.body, 'probe_duration_seconds')).toBeGreaterThan(0);
+  });
+
+  it('answers a failing target 200 with probe_success 0 and the failure code: failure is data', async () => {
+    const down = await probe(`target=${encodeURIComponent(failing.url)}`);
+    expect(down.status).toBe(200);
+    expect(sample(down.body, 'probe_success')).toBe(0);
+    expect(sample(down.body, 'probe_http_status_code')).toBe(503);
+    expect(sample(down.body, 'outage_probe_status{status="down",code="http.status"}')).toBe(1);
+
+    const tls = await probe(`target=${encodeURIComponent(`https://localhost:${expired.port}/`)}`);
+    expect(tls.status).toBe(200);
+    expect(sample(tls.body, 'probe_success')).toBe(0);
+    expect(sample(tls.body, 'outage_probe_status{status="down",code="tls.expired"}')).toBe(1);
+    expect(sample(tls.body, 'probe_ssl_earliest_cert_expiry')).toBeLessThan(Date.now() / 1000);
+    expect(sample(tls.body, 'probe_tls_version_info{version="TLS 1.3"}')).toBe(1);
+  });
+
+  requires({ tools: ['promtool'] }).it('writes metrics that pass promtool check metrics', async () => {
+    for (const target of [healthy.url, failing.url, `https://localhost:${expired.port}/`, `127.0.0.1:${healthy.port}`]) {
+      const answer = await probe(`target=${encodeURIComponent(target)}`);
+      expect(promtoolProblems(answer.body), target).toBe('');
+    }
+    expect(promtoolProblems((await get(`${serve.url}/metrics`)).body)).toBe('');
+  });
+
+  it('applies a module: its resolvers reach a name the system cannot resolve, its expectations judge', async () => {
+    const named = await probe(`target=${encodeURIComponent(`http://app.test:${healthy.port}/`)}&module=named`);
+    expect(sample(named.body, 'probe_success')).toBe(1);
+    expect(sample(named.body, 'probe_dns_lookup_time_seconds')).toBeGreaterThanOrEqual(0);
+    const expected = await probe(`target=${encodeURIComponent(failing.url)}&module=expect503`);
+    expect(sample(expected.body, 'probe_success')).toBe(1);
+  });
+
+  it('probes a configured service by name, its secret header never in the answer', async () => {
+    const answer = await probe('service=configured');
+    expect(answer.status).toBe(200);
+    expect(sample(answer.body, 'probe_success')).toBe(1);
+    const json = await probe('service=configured&format=json');
+    expect(json.body).not.toContain('very-secret-token-123');
+  });
+
+  it('never echoes the password of a target URL, in metrics, JSON or a 400', async () => {
+    const secret = 'pw-never-shown-42';
+    const withAuth = healthy.url.replace('http://', `http://admin:${secret}@`);
+    const metrics = await probe(`target=${encodeURIComponent(withAuth)}`);
+    expect(sample(metrics.body, 'probe_success')).toBe(1);
+    const json = await probe(`target=${encodeURIComponent(withAuth)}&format=json`);
+    const bad = await probe(`target=${encodeURIComponent(`https://admin:${secret}@x.test:99999/`)}`);
+    expect(bad.status).toBe(400);
+    for (const text of [metrics.body, json.body, bad.body, (await get(`${serve.url}/metrics`)).body, serve.stderr()]) expect(text).not.toContain(secret);
+  });
+
+  it('returns the report check --json prints with format=json', async () => {
+    const answer = await probe(`target=${encodeURIComponent(failing.url)}&format=json`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    const report = JSON.parse(answer.body);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.services[0]).toMatchObject({ status: 'down', code: 'http.status', target: `${failing.url}/` });
+  });
+
+  it.each([
+    ['', /target parameter is missing/],
+    ['target=', /target must be/],
+    [`target=${encodeURIComponent('https://x.test/')}&module=nope`, /unknown module "nope" \(modules in the config: named, expect503\)/],
+    ['target=not%20a%20target', /neither a configured service/],
+    ['target=x&service=y', /not both/],
+    ['service=configured&module=named', /module applies to targets/],
+    ['target=x&format=xml', /format must be prometheus or json/],
+  ])('answers a bad query %j with 400 and a clear message', async (query, message) => {
+    const answer = await probe(query);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatch(message);
+  });
+
+  it('ends a probe within X-Prometheus-Scrape-Timeout-Seconds minus 0.5 s', async () => {
+    const answer = await probe(`target=${encodeURIComponent(hanging.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
+    expect(answer.status).toBe(200);
+    expect(sample(answer.body, 'probe_success')).toBe(0);
+    expect(answer.body).toContain('code="http.timeout"');
+    // 1 s of budget; the config's own 3 s would have waited longer (slack for a loaded machine).
+    expect(answer.ms).toBeLessThan(2500);
+  });
+});
+
+describe('the exporter itself', () => {
+  it('serves its own and process metrics, health and readiness', async () => {
+    const metrics = await get(`${serve.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'process_start_time_seconds', 'process_open_fds', 'outage_serve_probes_in_flight', 'outage_serve_errors_total']) {
+      expect(metrics.body).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+    expect(sample(metrics.body, 'outage_serve_probes_total{status="down"}')).toBeGreaterThan(0);
+    expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="bad_request"}')).toBeGreaterThan(0);
+    expect(metrics.body).toMatch(/^outage_serve_probe_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    expect(metrics.body).not.toContain('very-secret-token-123');
+    expect((await get(`${serve.url}/-/healthy`)).status).toBe(200);
+    expect((await get(`${serve.url}/-/ready`)).status).toBe(200);
+    expect((await get(`${serve.url}/nothing-here`)).status).toBe(404);
+  });
+});
+
+describe('start-up', () => {
+  it('validates the whole config, modules included, before it listens: exit 78', async () => {
+    const config = writeConfig({ modules: { quick: { timout: '1s' }, tlsed: { tls: { ca: './missing-ca.pem' } } } });
+    await expect(startServe(['-c', config])).rejects.toThrow(/exited \(78\)[\s\S]*modules\.quick\.timout: unknown key \(did you mean "timeout"\?\)/);
+    const files = writeConfig({ modules: { tlsed: { tls: { ca: './missing-ca.pem' } } } });
+    await expect(startServe(['-c', files])).rejects.toThrow(/exited \(78\)[\s\S]*modules\.tlsed[\s\S]*missing-ca\.pem/);
+  });
+
+  it('refuses a bad --listen and a port in use with exit 64', async () => {
+    await expect(startServe(['--listen', '127.0.0.1:99999'])).rejects.toThrow(/exited \(64\)[\s\S]*--listen "127\.0\.0\.1:99999": expected host:port/);
+    const taken = new URL(serve.url).port;
+    await expect(startServe(['--listen', `127.0.0.1:${taken}`])).rejects.toThrow(/exited \(64\)[\s\S]*already in use/);
+  });
+});
+
+describe('shutdown', () => {
+  it('on SIGTERM stops accepting, lets a probe in flight finish and exits 0', async () => {
+    const own = await startServe([]);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 600);
+    });
+    try {
+      const inFlight = get(`${own.url}/probe?target=${encodeURIComponent(slow.url)}`);
+      await requested; // the probe is in flight: its request reached the target
+      const stopped = own.stop();
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(sample(answer.body, 'probe_success')).toBe(1);
+      const exit = await stopped;
+      expect(exit.code).toBe(0);
+      expect(exit.stderr).toContain('SIGTERM: stopping');
+    } finally {
+      await own.stop();
+      await slow.close();
+    }
+  });
+
+  it('interrupts probes still running after --shutdown-grace: their scrape gets 503, never a false down, and it exits 143', async () => {
+    const own = await startServe(['--shutdown-grace', '300ms']);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const stuck = await startHttp(() => arrived());
+    try {
+      const inFlight = get(`${own.url}/probe?target=${encodeURIComponent(stuck.url)}`);
+      await requested;
+      const started = performance.now();
+      const stopped = own.stop();
+      const answer = await inFlight;
+      expect(answer.status).toBe(503);
+      expect(answer.body).toContain('shutting down');
+      const exit = await stopped;
+      expect(exit.code).toBe(143);
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      await own.stop();
+      await stuck.close();
+    }
+  });
+});
