@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
+import { safeLines } from './core/safe-text.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 import { unknownOutput } from './report/nagios-line.js';
 
@@ -192,11 +193,12 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? 0 : ExitCode.usage;
   }
   if (error instanceof OutageError) {
-    process.stderr.write(`outage: ${error.message}\n`);
+    // Messages may quote what a server or a file said: each line made safe (core/safe-text.ts).
+    process.stderr.write(`outage: ${safeLines(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`outage: internal error: ${message}\nThis is a bug in outage; please report it with the command you ran.\n`);
+  process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
   if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return ExitCode.unknown;
 }

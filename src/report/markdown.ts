@@ -3,6 +3,7 @@ import { CELL_TITLES, probeCells, summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
 import { markdownCell } from './escape.js';
 import type { Report } from '../probes/result.js';
+import { safeReport } from './safe-report.js';
 import type { Status } from '../core/status.js';
 
 const EMOJI: Record<Status, string> = { up: '🟢', degraded: '🟡', down: '🔴', unknown: '⚪' };
@@ -11,7 +12,8 @@ export interface MarkdownOptions {
   emoji?: boolean;
 }
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+export function renderMarkdown(unsafe: Report, options: MarkdownOptions = {}): string {
+  const report = safeReport(unsafe);
   const emoji = options.emoji ?? true;
   const mark = (status: Status) => (emoji ? `${EMOJI[status]} ` : '');
   const lines = [
