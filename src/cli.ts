@@ -34,7 +34,8 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // Usage errors quote the command line back: made safe like every other message.
+    .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
 
   const check = program
     .command('check')
