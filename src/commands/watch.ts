@@ -67,7 +67,9 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
         if (line && !tty) out(`${clock(new Date(now))} ${line}\n`);
       });
       if (tty) {
-        const since = (s: ServiceResult) => formatDuration(now - (states.get(s.name)?.since ?? now));
+        // The table renders the safe report (the same objects as `shown`): back to the names states are kept by.
+        const configured = new Map(shown.map((s, i) => [s, report.services[i]?.name ?? s.name]));
+        const since = (s: ServiceResult) => formatDuration(now - (states.get(configured.get(s) ?? s.name)?.since ?? now));
         const table = renderTable(report, { chalk, columns: outputColumns(), since, redact });
         // Home the cursor and clear: the table replaces itself instead of scrolling.
         out(`\u001b[H\u001b[2J${table}${chalk.dim(`Updated ${clock(new Date(now))} · every ${formatDuration(intervalMs)} · Ctrl-C to stop`)}\n`);
