@@ -18,7 +18,7 @@ import { SUITE, type SuiteGroup } from './suite.js';
 
 const TIMEOUT_MS = 2000;
 const RETRIES = 1;
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 /** The watchdog's grace per attempt (README "Always ends"). */
 const WATCHDOG_MS = 100;
 /** Starting Node, loading the config, rendering and exiting: what is not probing. */
@@ -71,7 +71,7 @@ function expectInvariants(result: CliResult, where: string, files: string[] = []
 
 describe('the whole hostile suite, in every format', () => {
   it('has every group in it', () => {
-    expect(targets.length).toBeGreaterThanOrEqual(50);
+    expect(targets.length).toBeGreaterThanOrEqual(100);
     expect(secrets.length).toBeGreaterThan(0);
   });
 

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startDns, tableZone } from '../helpers/dns-server.js';
 import { startHttp } from '../helpers/servers.js';
+import { allHttpCases } from './http-cases.js';
 import { startInjection } from './injection-servers.js';
 import { rawHttp, response } from './raw-http.js';
 import { startHostileWorld, type Hostile } from './servers.js';
@@ -89,15 +90,27 @@ async function framingTargets(): Promise<SuiteGroup> {
   };
 }
 
+/** Every raw-byte case of the HTTP classes (http-cases.ts), each on its own server. */
+async function httpCaseTargets(): Promise<SuiteGroup> {
+  const cases = allHttpCases();
+  const servers = await Promise.all(cases.map((c) => rawHttp(() => ({ bytes: c.bytes, keepOpen: c.keepOpen }))));
+  return {
+    targets: cases.map((c, i) => ({ name: c.name, service: { url: `${servers[i]?.url}/`, ...c.service }, expect: c.expect })),
+    close: async () => void (await Promise.all(servers.map((s) => s.close()))),
+  };
+}
+
 /**
  * The suite: the hostile servers of servers.ts (HTTP framing, redirects, bodies, TLS failures,
- * DNS misbehaviour), raw framing, output injection (class 8) and secrets.
+ * DNS misbehaviour), every raw-byte case of the HTTP classes 1–3, more raw framing, output
+ * injection (class 8) and secrets.
  */
 export const SUITE: Record<string, () => Promise<SuiteGroup>> = {
   'hostile servers': async () => {
     const world = await startHostileWorld();
     return { targets: world.targets, env: { NODE_EXTRA_CA_CERTS: world.caFile }, secrets: ['s3cr3t-pw', ...basicForms('admin', 's3cr3t-pw')], close: world.close };
   },
+  'HTTP classes 1–3': httpCaseTargets,
   'raw framing': framingTargets,
   'output injection': async () => startInjection().then((i) => ({ targets: i.targets, close: async () => void (await Promise.all(i.servers.map((s) => s.close()))) })),
   secrets: secretTargets,
