@@ -11,9 +11,11 @@ import { buildReport } from './report/report.js';
 import type { Report } from './probes/result.js';
 import type { KindRegistry } from './probes/registry.js';
 import { runWithCanaries } from './run/with-canaries.js';
+import { concurrencyWithinLimit } from './net/open-file-limit.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
 import { UsageError } from './core/errors.js';
+import { createRedactor, redactDeep, useForErrors, type Redact } from './core/redact.js';
 
 export interface CheckOptions extends Overrides {
   /** Where config discovery starts (default: the current directory). */
@@ -91,16 +93,29 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     onProgress: options.onProgress,
     kinds: options.kinds,
   }).finally(() => stalls.disable());
-  return buildReport(probed.services, {
+  const report = buildReport(probed.services, {
     startedAt,
     durationMs: performance.now() - started,
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
-    // What ran, not the cap: one service at "concurrency 64" ran alone.
-    concurrency: Math.min(prepared.concurrency, prepared.services.length),
+    // What ran, not the cap: one service at "concurrency 64" ran alone, and no more than the
+    // open-file limit allows.
+    concurrency: Math.min(concurrencyWithinLimit(prepared.concurrency), prepared.services.length),
     localNetwork: probed.localNetwork,
   });
+  // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts).
+  return prepared.secrets.length === 0 ? report : redactDeep(report, redactorFor(prepared.secrets));
+}
+
+const redactors = new WeakMap<string[], Redact>();
+
+/** One redactor per prepared check: `wait` runs a check every round. */
+export function redactorFor(secrets: string[]): Redact {
+  let redact = redactors.get(secrets);
+  if (!redact) redactors.set(secrets, (redact = createRedactor(secrets)));
+  useForErrors(redact);
+  return redact;
 }
 
 export async function check(options: CheckOptions = {}): Promise<Report> {

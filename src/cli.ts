@@ -8,6 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
 import { safeLines } from './core/safe-text.js';
+import { redactError } from './core/redact.js';
+import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 import { unknownOutput } from './report/nagios-line.js';
 
@@ -149,7 +151,8 @@ export async function main(argv: string[]): Promise<void> {
   const nagios = nagiosRequested(argv.slice(2));
   try {
     await program.parseAsync(argv);
-  } catch (error) {
+  } catch (thrown) {
+    const error = ownLimit(thrown) ?? thrown;
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
   }
   // A plugin's exit code is 0-3; Nagios reads any other (130 after a SIGINT) as a broken plugin.
@@ -183,9 +186,22 @@ function nagiosRequested(args: string[]): boolean {
 function nagiosExitCodeFor(error: unknown): number {
   const code = exitCodeFor(error);
   if (code === 0) return 0;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactError(error instanceof Error ? error.message : String(error));
   process.stdout.write(unknownOutput(error instanceof OutageError || error instanceof CommanderError ? message : `internal error: ${message}`));
   return ExitCode.unknown;
+}
+
+/**
+ * Out of files or memory where no probe could catch it (loading a module, reading the config):
+ * outage's own limit, said as such and exit 71, not "a bug in outage".
+ */
+function ownLimit(error: unknown): OutageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!isLocalExhaustion(code)) return undefined;
+  const limit = openFileLimit();
+  const what = code === 'ENOMEM' || code === 'ENOBUFS' ? 'memory' : 'open files';
+  const raise = what === 'open files' ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
+  return new OutageError('local.resources', `outage ran out of ${what} (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). ${raise}`, ExitCode.resources);
 }
 
 function exitCodeFor(error: unknown): number {
@@ -195,11 +211,11 @@ function exitCodeFor(error: unknown): number {
   }
   if (error instanceof OutageError) {
     // Messages may quote what a server or a file said: each line made safe (core/safe-text.ts).
-    process.stderr.write(`outage: ${safeLines(error.message)}\n`);
+    process.stderr.write(`outage: ${safeLines(redactError(error.message))}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactError(error instanceof Error ? error.message : String(error));
   process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
-  if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
 }

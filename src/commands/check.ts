@@ -1,8 +1,8 @@
 /** `outage check`: parse flags, run the check, render to stdout and files, return the exit code. */
-import { prepareCheck, runCheck } from '../check.js';
-import { createRedactor } from '../core/redact.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
@@ -20,7 +20,8 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     timeoutMs: durationFlag('--timeout', flags.timeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
-  const redact = createRedactor(prepared.secrets);
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
+  const redact = redactorFor(prepared.secrets);
   const trap = trapSignals();
   const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
   const report = await runCheck(prepared, {

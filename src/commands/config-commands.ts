@@ -5,14 +5,14 @@ import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { prepareCheck } from '../check.js';
+import { prepareCheck, redactorFor } from '../check.js';
 import { findConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
+import { redactDeep } from '../core/redact.js';
 import { makeDirectories, whyNotWritten } from '../core/write-file.js';
 import { probesFor } from '../probes/registry.js';
-import { createRedactor } from '../core/redact.js';
 import { guardLines, safeJson, safeLine } from '../core/safe-text.js';
 import { makeChalk } from '../report/colors.js';
 import { renderFitted, type Column } from '../report/fit.js';
@@ -34,8 +34,10 @@ const LIST_COLUMNS: Column[] = [
 
 export async function runListCommand(targets: string[], flags: { config?: string; tag: string[]; json?: boolean }): Promise<number> {
   const prepared = await prepareCheck({ configPath: flags.config, targets, tags: flags.tag });
-  const redact = createRedactor(prepared.secrets);
-  const services = prepared.services.map((s) => ({
+  const redact = redactorFor(prepared.secrets);
+  // Redacted before JSON or the table escapes a quote or a control character out of its sight.
+  const services = redactDeep(
+    prepared.services.map((s) => ({
     name: s.name,
     target: s.target,
     probes: probesFor(s),
@@ -43,8 +45,10 @@ export async function runListCommand(targets: string[], flags: { config?: string
     critical: s.critical,
     timeoutMs: s.timeoutMs,
     retries: s.retries,
-    resolvers: s.resolvers.length > 0 ? s.resolvers : 'system',
-  }));
+      resolvers: s.resolvers.length > 0 ? s.resolvers : 'system',
+    })),
+    redact,
+  );
   if (flags.json) {
     await writeStdout(redact(`${safeJson(JSON.stringify({ concurrency: prepared.concurrency, services }, null, 2))}\n`));
     return 0;

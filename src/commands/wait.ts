@@ -5,18 +5,18 @@
  * so its start is seen at once; other failures back off to `--interval`. Every check gets a sane
  * budget, so the wait's last word is a complete check, never one squeezed into the last moment.
  */
-import { prepareCheck, runCheck } from '../check.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { startBudget } from '../core/budget.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { codeDetail } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
-import { createRedactor } from '../core/redact.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from '../report/safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { writeStdout } from './output.js';
 import { sleep, trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
@@ -76,7 +76,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     retries: 0,
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
   });
-  const redact = createRedactor(prepared.secrets);
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
+  const redact = redactorFor(prepared.secrets);
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
   // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));

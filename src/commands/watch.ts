@@ -3,10 +3,9 @@
  * the table in place with how long each service has been in its state, otherwise it prints one
  * line per transition. Ctrl-C ends it with the session's incidents and their durations.
  */
-import { prepareCheck, runCheck } from '../check.js';
+import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { codeDetail } from '../report/cells.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
-import { createRedactor } from '../core/redact.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from '../report/safe-report.js';
 import { renderTable } from '../report/table.js';
@@ -14,6 +13,7 @@ import type { ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { noteOpenFileLimit } from './open-files.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';
 import { outputColumns } from './terminal.js';
@@ -47,7 +47,8 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
-  const redact = createRedactor(prepared.secrets);
+  noteOpenFileLimit(prepared.concurrency, prepared.services.length);
+  const redact = redactorFor(prepared.secrets);
   // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.
   const out = (text: string) => process.stdout.write(guardLines(redact(text)));
   const tty = Boolean(process.stdout.isTTY);

@@ -23,11 +23,19 @@ export interface Interpolated {
   tooLarge?: boolean;
   value: unknown;
   secrets: string[];
+  /** Which variables each interpolated string was made from, by key path: messages name them, never their values. */
+  origins: Map<string, Substitution[]>;
   problems: ConfigProblem[];
+}
+
+export interface Substitution {
+  name: string;
+  value: string;
 }
 
 export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolated {
   const secrets: string[] = [];
+  const origins = new Map<string, Substitution[]>();
   const problems: ConfigProblem[] = [];
   // One path stack for the whole walk: a 10,000-service config has ~100,000 strings, and the
   // path is only needed for the rare missing variable.
@@ -64,6 +72,8 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
       const value = env[name];
       if (value !== undefined && value !== '') {
         secrets.push(value);
+        const at = formatPath(path);
+        origins.set(at, [...(origins.get(at) ?? []), { name, value }]);
         return value;
       }
       if (fallback !== undefined) return fallback;
@@ -75,9 +85,9 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
     });
 
   try {
-    return { value: visit(raw), secrets, problems };
+    return { value: visit(raw), secrets, origins, problems };
   } catch (error) {
     if (!(error instanceof TooLarge)) throw error;
-    return { tooLarge: true, value: undefined, secrets, problems: [{ path: '', message: `the document ${error.message}` }] };
+    return { tooLarge: true, value: undefined, secrets, origins, problems: [{ path: '', message: `the document ${error.message}` }] };
   }
 }

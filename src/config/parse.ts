@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { ConfigProblem } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
-import { interpolateEnv } from './interpolate.js';
+import { interpolateEnv, type Substitution } from './interpolate.js';
+import { unsendableValues } from './sendable.js';
 import { formatPath } from './path.js';
 import { configSchema, KNOWN_KEYS, serviceSchema, type DefaultsInput, type ServiceInput } from './schema.js';
 
@@ -34,13 +35,19 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
   const problems: ConfigProblem[] = [...interpolated.problems];
   if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, secrets: interpolated.secrets, problems };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
+  // A value that cannot be sent is named with its variable; the schema would only quote it back.
+  const unsendable = unsendableValues(interpolated.value, interpolated.origins);
+  const named = new Set(unsendable.map((p) => p.path));
+  problems.push(...unsendable);
+  const schemaProblems: ConfigProblem[] = [];
   const root = rootSchema.safeParse(interpolated.value, { reportInput: true });
-  if (!root.success) problems.push(...zodProblems(root.error.issues));
+  if (!root.success) schemaProblems.push(...zodProblems(root.error.issues));
   const value = interpolated.value as { services?: unknown; canaries?: unknown } | undefined;
   const items = (list: unknown, key: 'services' | 'canaries') =>
-    Array.isArray(list) ? list.map((item, index) => parseItem(item, key, index, problems)) : undefined;
+    Array.isArray(list) ? list.map((item, index) => parseItem(item, key, index, schemaProblems)) : undefined;
   const services = items(value?.services, 'services') ?? [];
   const canaries = items(value?.canaries, 'canaries');
+  problems.push(...schemaProblems.filter((p) => !named.has(p.path)).map((p) => withoutFragments(p, interpolated.origins)));
   return {
     present: raw !== undefined,
     defaults: root.success ? root.data.defaults : undefined,
@@ -49,6 +56,34 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
     secrets: interpolated.secrets,
     problems,
   };
+}
+
+/**
+ * A parser that quotes the part it choked on (`port "abc" is not a number` for a password holding
+ * a `/`) quotes a piece of a secret, which the redactor cannot recognise: a quoted piece of a value
+ * substituted at that key becomes "***".
+ */
+function withoutFragments(problem: ConfigProblem, origins: ReadonlyMap<string, Substitution[]>): ConfigProblem {
+  const from = origins.get(problem.path);
+  if (!from) return problem;
+  const values = from.map((o) => o.value);
+  let hidden = false;
+  const message = problem.message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
+    let text: unknown;
+    try {
+      text = JSON.parse(`"${inner}"`);
+    } catch {
+      return whole;
+    }
+    if (typeof text !== 'string' || text === '' || !values.some((v) => v.includes(text))) return whole;
+    hidden = true;
+    return '"***"';
+  });
+  if (!hidden) return problem;
+  const names = [...new Set(from.map((o) => `\${${o.name}}`))].join(', ');
+  const isUrl = /(url|proxy|status|hosts\[\d+\])$/.test(problem.path);
+  const hint = isUrl ? ': in a URL, a / ? # or @ in a credential must be percent-encoded, such as %2F for /' : '';
+  return { ...problem, message: `${message} (part of ${names}${hint})` };
 }
 
 function parseItem(item: unknown, key: 'services' | 'canaries', index: number, problems: ConfigProblem[]): ServiceInput | undefined {

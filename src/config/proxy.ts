@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import type { ConfigProblem } from '../core/errors.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { unbracket } from '../core/domain.js';
+import { readUserInfo } from './user-info.js';
 
 /** An HTTP proxy outage talks to. */
 export interface ProxyServer {
@@ -64,26 +65,13 @@ export function parseProxyUrl(text: string, from = 'proxy'): { server: ProxyServ
   }
   const host = unbracket(url.hostname);
   if (!host) return 'not a proxy URL such as http://proxy.example:3128';
-  const secrets: string[] = [];
-  let authorization: string | undefined;
-  if (url.username || url.password) {
-    const user = safeDecode(url.username);
-    const pass = safeDecode(url.password);
-    const token = Buffer.from(`${user}:${pass}`).toString('base64');
-    authorization = `Basic ${token}`;
-    secrets.push(user, pass, url.username, url.password, token, authorization, text);
-  }
+  const credentials = readUserInfo(url);
+  if (typeof credentials === 'string') return credentials;
+  const authorization = credentials?.authorization;
+  const secrets = credentials ? [...credentials.secrets, text] : [];
   const port = url.port ? Number(url.port) : DEFAULT_PORT;
   const shown = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return { server: { url: shown, host, port, isIp: isIP(host) !== 0, ...(authorization ? { authorization } : {}), from }, secrets };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 type EnvProxy = { server: ProxyServer } | { problem: string } | undefined;
@@ -110,6 +98,11 @@ export function readProxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment {
   };
   const http = pick(['http_proxy', 'all_proxy', 'ALL_PROXY']);
   const https = pick(['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']);
+  // Credentials in a variable that is not used (HTTP_PROXY, or one shadowed by another) are secrets too.
+  for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) {
+    const parsed = env[name]?.trim() ? parseProxyUrl(env[name].trim(), name) : undefined;
+    if (parsed && typeof parsed !== 'string') secrets.push(...parsed.secrets);
+  }
   return { http, https, noProxy: parseNoProxy(env.no_proxy ?? env.NO_PROXY), secrets };
 }
 

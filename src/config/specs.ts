@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigProblem } from '../core/errors.js';
-import { CREDENTIAL_HEADERS } from '../core/redact.js';
+import { headerSecrets, isSecretHeader } from '../core/redact.js';
 import type { ServiceEntry } from './entry.js';
 import { resolveProxy, type ProxyEnvironment } from './proxy.js';
 import type { CheckedEntry, Target } from './rules.js';
@@ -80,7 +80,7 @@ function resolveTarget(input: ServiceInput, target: Target, defaults: DefaultsIn
       headers.Authorization = authorization;
     }
     for (const [name, value] of Object.entries(headers)) {
-      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) scope.secrets.push(value, ...value.split(/\s+/).slice(1));
+      if (isSecretHeader(name)) scope.secrets.push(...headerSecrets(value));
     }
     const expect = input.http?.expect;
     return {

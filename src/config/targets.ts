@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { Endpoint } from './service.js';
 import { unbracket } from '../core/domain.js';
+import { readUserInfo } from './user-info.js';
 
 export interface UrlTarget {
   endpoint: Endpoint;
@@ -26,20 +27,14 @@ export function parseUrlTarget(text: string): UrlTarget | string {
   }
   if (!url.hostname) return 'URL has no host';
   if (url.port === '0') return 'port 0 is not within 1-65535';
-  const secrets: string[] = [];
-  let authorization: string | undefined;
-  if (url.username || url.password) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    secrets.push(...[user, pass, url.username, url.password, authorization].filter((s) => s.length > 0));
-    url.username = '';
-    url.password = '';
-  }
+  const credentials = readUserInfo(url);
+  if (typeof credentials === 'string') return credentials;
+  url.username = '';
+  url.password = '';
   const host = unbracket(url.hostname);
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
-  return { endpoint: { protocol, host, port, isIp: isIP(host) !== 0, url }, authorization, secrets };
+  return { endpoint: { protocol, host, port, isIp: isIP(host) !== 0, url }, authorization: credentials?.authorization, secrets: credentials?.secrets ?? [] };
 }
 
 export function parseHostPort(text: string): Endpoint | string {

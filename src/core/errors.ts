@@ -12,6 +12,8 @@ export const ExitCode = {
   config: 78,
   /** EX_CANTCREAT: a report or starter file could not be written. */
   cantCreate: 73,
+  /** EX_OSERR: outage itself ran out of open files or memory (a low `ulimit -n`). */
+  resources: 71,
   interrupted: 130,
   terminated: 143,
 } as const;

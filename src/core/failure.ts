@@ -44,6 +44,7 @@ export const FAILURE_CODES = [
   'status.unrecognized',
   'vendor.incident',
   'network.local',
+  'local.resources',
   'interrupted',
   'internal.error',
 ] as const;
@@ -62,6 +63,14 @@ export interface Failure {
  */
 export function isProxyFailure(code: FailureCode): boolean {
   return code.startsWith('proxy.');
+}
+
+/**
+ * outage itself ran short — of open files (EMFILE, ENFILE), socket memory (ENOBUFS, ENOMEM) — and
+ * could not finish the check: `unknown`, never `down`, and never a retry's "degraded" either.
+ */
+export function isLocalFailure(code: FailureCode | null | undefined): boolean {
+  return code === 'local.resources';
 }
 
 /** `dns.nxdomain` → `nxdomain`, `http.too_many_redirects` → `too many redirects`: for narrow columns. */

@@ -3,7 +3,7 @@
  * the internet, and blaming every service would be wrong. Each failing layer is named from the
  * canaries' failure codes, lowest first — what the user must fix is the lowest one.
  */
-import type { FailureCode } from '../core/failure.js';
+import { isLocalFailure, type FailureCode } from '../core/failure.js';
 import { factsOf, layerOf } from '../probes/registry.js';
 import type { ServiceResult } from '../probes/result.js';
 
@@ -25,6 +25,8 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   if (canaries.length === 0) return undefined;
   const failedAt = (canary: ServiceResult) => canary.probes.find((p) => p.status === 'down' || p.status === 'unknown');
   const failing = canaries.filter((c) => c.status !== 'up' && c.status !== 'degraded');
+  // Canaries outage could not run for its own limits (local.resources) say nothing of the network.
+  if (failing.some((c) => isLocalFailure(c.code))) return undefined;
   const withTls = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'tls' && p.status !== 'skipped'));
   const intercepted = withTls.length > 0 && withTls.every((c) => INTERCEPTED.has(failedAt(c)?.code ?? null));
   // Interception leaves DNS answering; every other verdict needs every canary down.

@@ -3,6 +3,7 @@
  * how a probe's judgements combine across retries. Pure functions of observations.
  */
 import { worst, worstFirst, type Status } from '../core/status.js';
+import { isLocalFailure } from '../core/failure.js';
 import type { Judgement } from '../core/result.js';
 import type { ProbeKind } from '../core/probe-kind.js';
 import type { ServiceSpec } from '../config/service.js';
@@ -53,7 +54,8 @@ export function combineAttempts(kind: ProbeKind, perAttempt: (Judgement | 'skipp
   if (last === undefined || last === 'skipped') {
     return { status: 'skipped', code: null, reason: `skipped: an earlier probe failed before ${kind}` };
   }
-  const firstFailure = perAttempt.find((j): j is Judgement => typeof j === 'object' && (j.status === 'down' || j.status === 'unknown'));
+  // outage's own limits (local.resources) said nothing of the target: a retry that got through is simply up.
+  const firstFailure = perAttempt.find((j): j is Judgement => typeof j === 'object' && (j.status === 'down' || j.status === 'unknown') && !isLocalFailure(j.code));
   if (firstFailure && firstFailure !== last && (last.status === 'up' || last.status === 'degraded')) {
     const attempt = perAttempt.indexOf(firstFailure) + 1;
     return {

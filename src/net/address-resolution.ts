@@ -7,10 +7,11 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { budgetSpent } from '../core/budget.js';
 import type { DnsRecord } from '../core/dns-record.js';
-import type { Failure } from '../core/failure.js';
+import { isLocalFailure, type Failure } from '../core/failure.js';
 import { createAddressFeed, type AddressFeed } from './address-feed.js';
 import { mostSevere } from './dns-answer.js';
 import { isLocalhostName, type NameResolver } from './dns-resolver.js';
+import { localFailure, type LocalCause } from './open-file-limit.js';
 import { systemLookup, type SystemLookup } from './system-lookup.js';
 
 /** RFC 8305 §3 "Resolution Delay": how long an A answer waits for AAAA before connecting. */
@@ -40,6 +41,8 @@ export interface AddressResolution {
   pending(): AddressType[];
   /** Addresses handed to the connection so far (never 0.0.0.0 or ::). */
   usable(): string[];
+  /** Why a lookup waited on outage's own limits (EMFILE…, or `busy`), if one did. */
+  heldUp(): LocalCause | undefined;
 }
 
 export function resolveAddresses(name: string, resolver: NameResolver, deadline: AbortSignal): AddressResolution {
@@ -54,6 +57,8 @@ export function resolveAddresses(name: string, resolver: NameResolver, deadline:
   let delay: NodeJS.Timeout | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let held: LocalCause | undefined;
+  const hold = (cause: LocalCause) => (held = held === undefined || held === 'busy' ? cause : held);
 
   const push = (addresses: string[]) => {
     if (addresses.length === 0) return;
@@ -109,16 +114,16 @@ export function resolveAddresses(name: string, resolver: NameResolver, deadline:
   } else if (mode === 'hosts') {
     // The hosts file answers at once. `localhost` is loopback in both families (RFC 6761), as
     // curl and browsers answer it without asking.
-    void (isLocalhostName(name) ? Promise.resolve<SystemLookup>({ ok: true, addresses: ['127.0.0.1', '::1'] }) : systemLookup(name, 0, signal)).then(arriveBoth);
+    void (isLocalhostName(name) ? Promise.resolve<SystemLookup>({ ok: true, addresses: ['127.0.0.1', '::1'] }) : systemLookup(name, 0, signal, 'first', hold)).then(arriveBoth);
   } else {
     // getaddrinfo for both families is the system's answer, but it waits for the slower family
     // (5 s and more behind a resolver that drops AAAA): IPv4 alone, asked beside it, lets the
     // connection start on RFC 8305's timing meanwhile.
-    void systemLookup(name, 4, signal).then((found) => waiting.has('A') && arrive(fromSystem('A', found)));
-    void systemLookup(name, 0, signal, 'background').then(arriveBoth);
+    void systemLookup(name, 4, signal, 'first', hold).then((found) => waiting.has('A') && arrive(fromSystem('A', found)));
+    void systemLookup(name, 0, signal, 'background', hold).then(arriveBoth);
   }
   const ordered = () => (['A', 'AAAA'] as const).flatMap((type) => answers.get(type) ?? []);
-  return { mode, ready, feed: writer.feed, answers: ordered, pending: () => [...waiting], usable: () => [...usable] };
+  return { mode, ready, feed: writer.feed, answers: ordered, pending: () => [...waiting], usable: () => [...usable], heldUp: () => held ?? resolver.heldUp() };
 }
 
 function connectable(answer: FamilyAnswer): string[] {
@@ -153,6 +158,9 @@ export async function explainNoAddress(resolution: AddressResolution, name: stri
     return { code: 'dns.blocked', reason: `${name} resolves to ${[...new Set(blocked)].join(' and ')}: blocked by ${by}` };
   }
   if (resolution.pending().length > 0) {
+    // Unanswered because outage could not ask in time (no file for a socket): the resolver's silence is not known.
+    const held = resolution.heldUp();
+    if (held) return localFailure(`${name}: no address`, held);
     const spent = budgetSpent(signal);
     const who = resolution.mode === 'servers' ? `resolver ${(resolver.servers as string[]).join(', ')}` : 'the system resolver (getaddrinfo)';
     return { code: 'dns.timeout', reason: `${name}: no address from ${who} ${spent ?? 'before it was stopped'}` };
@@ -168,6 +176,9 @@ async function classifySystemFailure(answers: FamilyAnswer[], name: string, reso
   const asked = await Promise.all((['A', 'AAAA'] as const).map(async (type) => ({ type, result: await resolver.query(name, type) })));
   const failures = asked.flatMap(({ type, result }) => (result.ok ? [] : [{ type, code: result.code, reason: result.reason }]));
   const errors = [...new Set(answers.flatMap((a) => (a.systemError ? [a.systemError] : [])))].join(', ') || 'no address';
+  // Its servers could not be asked for want of a socket: nothing says the name is missing.
+  const local = failures.find((f) => isLocalFailure(f.code));
+  if (local) return { code: local.code, reason: local.reason };
   if (failures.length === asked.length) return mostSevere(failures, name, ['A', 'AAAA']);
   // DNS answers, yet the system does not use the answer (nsswitch without dns, a name that only
   // resolves through search domains DNS cannot see…): the system's word is the one that counts.

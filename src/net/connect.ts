@@ -7,6 +7,7 @@ import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:
 import { budgetSpent } from '../core/budget.js';
 import type { Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
+import { isLocalExhaustion, localFailure, roomForSocket, takeSocketSlot } from './open-file-limit.js';
 import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
 /** One address tried while connecting. */
@@ -65,6 +66,11 @@ export function formatHostPort(address: string, port: number): string {
  * Race connections to the addresses as the feed delivers them: a new attempt starts whenever the
  * last one has been silent for 250 ms or has failed, and an address that arrives later (the slower
  * DNS family) joins the race. The first connection wins; the rest are closed.
+ *
+ * Each socket holds one of outage's socket slots (open-file-limit.ts) until it closes. With none
+ * free, or when the system refuses a socket (EMFILE…), the address waits for one and is tried
+ * again; if the budget ends first with an address never tried for that reason, the failure is
+ * `local.resources`: the target was never asked.
  */
 export function connectTcp(source: readonly string[] | AddressFeed, port: number, signal: AbortSignal): Promise<TcpResult> {
   const feed = Array.isArray(source) ? fixedAddresses(source as readonly string[]) : (source as AddressFeed);
@@ -77,6 +83,9 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
   let firstFailure: Failure | undefined;
   let lastStart = -Infinity;
   let staggerTimer: NodeJS.Timeout | undefined;
+  /** An address is waiting for a socket slot; `exhaustion` is the errno that made it wait, if any. */
+  let waiting = false;
+  let exhaustion: string | undefined;
 
   return new Promise<TcpResult>((resolve) => {
     let settled = false;
@@ -106,13 +115,25 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
       if (pending.size === 0) return startNext();
       staggerTimer = setTimeout(startNext, Math.max(0, lastStart + ATTEMPT_DELAY_MS - performance.now()));
     };
+    const waitForSocket = () => {
+      if (waiting) return;
+      waiting = true;
+      void roomForSocket(signal).then((room) => {
+        if (!room || settled) return;
+        waiting = false;
+        schedule();
+      });
+    };
     const startNext = () => {
       clearStagger();
-      const address = untried.shift();
-      if (settled || address === undefined) return;
+      if (settled || untried.length === 0 || waiting) return;
+      const slot = takeSocketSlot();
+      if (!slot) return waitForSocket();
+      const address = untried.shift() as string;
       const started = performance.now();
       lastStart = started;
       const socket = netConnect({ host: address, port, noDelay: true });
+      socket.once('close', () => slot.release());
       // A socket must always have an error listener, or a late reset would crash the process.
       socket.on('error', () => {});
       pending.set(socket, { address, started });
@@ -126,6 +147,13 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
         // After the race is decided, the winner's later errors belong to whoever uses it now.
         if (settled) return;
         pending.delete(socket);
+        if (isLocalExhaustion(error.code)) {
+          // Outage's limit, not the target's answer: the address is tried again when a socket frees.
+          slot.exhausted();
+          exhaustion = error.code;
+          untried.unshift(address);
+          return waitForSocket();
+        }
         const failure = tcpFailure(error.code, formatHostPort(address, port));
         firstFailure ??= failure;
         attempts.push({ address, durationMs: performance.now() - started, code: failure.code, error: error.code });
@@ -150,6 +178,11 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
         attempts.push({ address, durationMs: performance.now() - started, code: 'tcp.timeout' });
       }
       const target = seen.map((a) => formatHostPort(a, port)).join(', ') || 'no address yet';
+      if (waiting) {
+        // An address was never tried for want of a socket: nothing is known of the target.
+        const what = `cannot connect to ${untried.map((a) => formatHostPort(a, port)).join(', ')}`;
+        return finish({ ok: false, failure: localFailure(what, exhaustion ?? 'busy'), attempts });
+      }
       const spent = budgetSpent(signal);
       const reason = spent ? `no answer ${spent}` : 'stopped';
       finish({ ok: false, failure: firstFailure ?? { code: 'tcp.timeout', reason: `${target}: connect timed out (${reason})` }, attempts });
@@ -216,6 +249,7 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
 }
 
 function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificateFacts): Failure {
+  if (isLocalExhaustion(error.code)) return localFailure('TLS handshake', error.code);
   const message = error.message ?? '';
   const aborted = error.code === 'ECONNRESET' || error.code === 'EPIPE';
   const alert = alertName(error);

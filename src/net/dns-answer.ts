@@ -102,8 +102,12 @@ function toRecord(type: DnsRecordType, answer: RecordAnswer): DnsRecord {
   }
 }
 
-/** When every type failed, the strongest statement wins: a name that does not exist says most. */
-const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'dns.nodata'];
+/**
+ * When every type failed, the strongest statement wins: a name that does not exist says most. A
+ * type outage could not ask (local.resources) outranks "no record of the other type", which alone
+ * would call the name empty.
+ */
+const SEVERITY: FailureCode[] = ['dns.nxdomain', 'dns.servfail', 'dns.refused', 'dns.timeout', 'local.resources', 'dns.nodata'];
 
 export function mostSevere(failures: (Failure & { type: DnsRecordType })[], name: string, types: readonly DnsRecordType[]): Failure {
   const ranked = [...failures].sort((a, b) => SEVERITY.indexOf(a.code) - SEVERITY.indexOf(b.code));

@@ -12,6 +12,7 @@ import type { DnsRecord, DnsRecordType } from '../core/dns-record.js';
 import type { Failure } from '../core/failure.js';
 import { interpretResponse } from './dns-answer.js';
 import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
+import { localFailure, roomForSocket, socketSlot, type LocalCause } from './open-file-limit.js';
 
 export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; source: 'dns' | 'hosts' } | ({ ok: false; chain: string[] } & Failure);
 
@@ -24,6 +25,12 @@ export interface NameResolver {
   cancel(): void;
   /** Aborted by `cancel()`: the attempt is over, so lookups it queued can be withdrawn. */
   readonly cancelled: AbortSignal;
+  /**
+   * Why a query had to wait on outage's own limits (an errno such as EMFILE, or `busy`: every
+   * socket slot taken); undefined when none did. A lookup unanswered at the deadline is then not
+   * the resolver's silence.
+   */
+  heldUp(): LocalCause | undefined;
 }
 
 /** Tries per query (each to the next server), so a lost UDP packet is retried while time remains. */
@@ -34,10 +41,13 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
   const asked = (system ? getServers() : [...servers]).map(parseServer);
   const tryTimeoutMs = dnsTryTimeout(timeoutMs);
   const controller = new AbortController();
+  let held: LocalCause | undefined;
+  const hold = (cause: LocalCause) => (held = held === undefined || held === 'busy' ? cause : held);
   return {
     servers: system ? 'system' : [...servers],
     cancel: () => controller.abort(),
     cancelled: controller.signal,
+    heldUp: () => held,
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
@@ -46,7 +56,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
       }
       if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
-      const response = await ask(asked, name, type, tryTimeoutMs, controller.signal);
+      const response = await ask(asked, name, type, tryTimeoutMs, controller.signal, hold);
       if (response instanceof DnsTransportError) {
         return { ok: false, chain: [], ...transportFailure(response, name, asked, { tryTimeoutMs, timeoutMs, system }) };
       }
@@ -66,7 +76,14 @@ const SERVER_FAILURES = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
 const REFUSAL_MEMORY_MS = 2000;
 const refusedAt = new Map<string, number>();
 
-async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryTimeoutMs: number, signal: AbortSignal): Promise<DnsResponse | DnsTransportError> {
+async function ask(
+  servers: DnsServer[],
+  name: string,
+  type: DnsRecordType,
+  tryTimeoutMs: number,
+  signal: AbortSignal,
+  hold: (cause: LocalCause) => void,
+): Promise<DnsResponse | DnsTransportError> {
   const unusable = new Map<DnsServer, DnsTransportError>();
   const tried = new Set<DnsServer>();
   let fallback: DnsResponse | undefined;
@@ -77,15 +94,16 @@ async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryT
     tried.add(server);
     const started = performance.now();
     try {
-      let response = await exchange(server, name, type, tryTimeoutMs, signal);
+      let response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, true, hold);
       // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
-      if (response.rcode === 'FORMERR') response = await exchange(server, name, type, tryTimeoutMs, signal, false);
+      if (response.rcode === 'FORMERR') response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, false, hold);
       refusedAt.delete(server.label);
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;
     } catch (error) {
       const failed = error instanceof DnsTransportError ? error : new DnsTransportError('EBADRESP');
-      if (failed.code === 'ECANCELLED') return failed;
+      // Cancelled, or no socket to be had before the end: no other server would change either.
+      if (failed.code === 'ECANCELLED' || failed.code === 'ELOCAL') return failed;
       const refusedRecently = (refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS;
       if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
         refusedAt.set(server.label, performance.now());
@@ -103,6 +121,41 @@ async function ask(servers: DnsServer[], name: string, type: DnsRecordType, tryT
   return lastError;
 }
 
+/**
+ * One exchange under a socket slot (open-file-limit.ts). Waiting for a slot costs no try: it is
+ * not the server's time. A socket the system refused (EMFILE…) is opened again once one frees.
+ */
+async function exchangeHeld(
+  server: DnsServer,
+  name: string,
+  type: DnsRecordType,
+  tryTimeoutMs: number,
+  signal: AbortSignal,
+  edns: boolean,
+  hold: (cause: LocalCause) => void,
+): Promise<DnsResponse> {
+  if (signal.aborted) throw new DnsTransportError('ECANCELLED');
+  let cause: LocalCause = 'busy';
+  for (;;) {
+    const slot = await socketSlot(signal, () => hold(cause));
+    if (!slot) throw new DnsTransportError('ELOCAL', cause);
+    try {
+      const response = await exchange(server, name, type, tryTimeoutMs, signal, edns);
+      slot.release();
+      return response;
+    } catch (error) {
+      if (!(error instanceof DnsTransportError && error.code === 'ELOCAL')) {
+        slot.release();
+        throw error;
+      }
+      cause = error.errno ?? 'EMFILE';
+      slot.exhausted();
+      hold(cause);
+      if (!(await roomForSocket(signal))) throw error;
+    }
+  }
+}
+
 function transportFailure(error: DnsTransportError, name: string, servers: DnsServer[], how: { tryTimeoutMs: number; timeoutMs: number; system: boolean }): Failure {
   const who = `resolver ${servers.map((s) => s.label).join(', ')}${how.system ? ' (system)' : ''}`;
   switch (error.code) {
@@ -114,6 +167,8 @@ function transportFailure(error: DnsTransportError, name: string, servers: DnsSe
       return { code: 'dns.servfail', reason: `${name}: ${who} sent a malformed answer` };
     case 'ECANCELLED':
       return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(how.timeoutMs)}` };
+    case 'ELOCAL':
+      return localFailure(`${name}: cannot ask ${who}`, error.errno ?? 'busy');
     case 'ETIMEOUT': {
       const tries = Math.max(TRIES, servers.length);
       return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(tries * how.tryTimeoutMs)} (${tries} tries)` };

@@ -10,6 +10,7 @@ import { createSocket } from 'node:dgram';
 import { isIP, connect as netConnect } from 'node:net';
 import * as packet from 'dns-packet';
 import type { RecordType } from 'dns-packet';
+import { isLocalExhaustion } from './open-file-limit.js';
 
 export interface DnsServer {
   host: string;
@@ -26,9 +27,16 @@ export interface DnsResponse {
   answers: RecordAnswer[];
 }
 
-/** Why no response came: the server's port was closed, the try timed out, the answer was unreadable, or the query was cancelled. */
+/**
+ * Why no response came: the server's port was closed, the try timed out, the answer was
+ * unreadable, the query was cancelled — or, ELOCAL, outage could not open a socket to ask
+ * (`errno` says why: EMFILE…), which says nothing of the server.
+ */
 export class DnsTransportError extends Error {
-  constructor(readonly code: 'ECONNREFUSED' | 'ETIMEOUT' | 'EBADRESP' | 'ECANCELLED' | 'ENETUNREACH') {
+  constructor(
+    readonly code: 'ECONNREFUSED' | 'ETIMEOUT' | 'EBADRESP' | 'ECANCELLED' | 'ENETUNREACH' | 'ELOCAL',
+    readonly errno?: string,
+  ) {
     super(code);
   }
 }
@@ -109,6 +117,7 @@ function bounded<T>(timeoutMs: number, signal: AbortSignal, run: (settle: (resul
 }
 
 function transportError(error: NodeJS.ErrnoException): DnsTransportError {
+  if (isLocalExhaustion(error.code)) return new DnsTransportError('ELOCAL', error.code);
   if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') return new DnsTransportError('ECONNREFUSED');
   return new DnsTransportError(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT'].includes(error.code ?? '') ? 'ENETUNREACH' : 'ETIMEOUT');
 }

@@ -5,14 +5,15 @@
  * is timed on its own: the proxy's lookup, the connection to it, the CONNECT round trip.
  * Nothing here throws for a failing proxy or target: results carry a classified Failure.
  */
-import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
 import { budgetSpent } from '../core/budget.js';
-import type { Failure, FailureCode } from '../core/failure.js';
+import { isLocalFailure, type Failure, type FailureCode } from '../core/failure.js';
 import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.js';
 import type { ServiceSpec } from '../config/service.js';
 import { connectTcp, formatHostPort, type ConnectAttempt } from './connect.js';
+import { localFailure, type LocalCause } from './open-file-limit.js';
 import { proxyAnswerFailure, type ProxyAnswer } from './proxy-answer.js';
+import { systemLookup } from './system-lookup.js';
 import { unbracket } from '../core/domain.js';
 
 /** The proxy a connection to `url` goes through (a redirect hop, an origin of a service); undefined: direct. */
@@ -50,6 +51,8 @@ export async function connectToProxy(proxy: ProxyServer, signal: AbortSignal): P
   const started = performance.now();
   const tcp = await connectTcp(addresses, proxy.port, signal);
   if (!tcp.ok) {
+    // outage's own limits stay what they are: the proxy was never asked either.
+    if (isLocalFailure(tcp.failure.code)) return { ok: false, failure: tcp.failure, attempts: tcp.attempts, ...(lookupMs !== undefined ? { lookupMs } : {}) };
     const code = AS_PROXY[tcp.failure.code] ?? 'proxy.unreachable';
     return { ok: false, failure: { code, reason: `proxy ${tcp.failure.reason}` }, attempts: tcp.attempts, ...(lookupMs !== undefined ? { lookupMs } : {}) };
   }
@@ -63,19 +66,23 @@ export async function connectToProxy(proxy: ProxyServer, signal: AbortSignal): P
   };
 }
 
+/** The proxy's name, looked up as the system does (and, like every lookup, within outage's open-file limit). */
 async function lookupProxy(proxy: ProxyServer, signal: AbortSignal): Promise<string[] | Failure> {
+  let held: LocalCause | undefined;
   const stopped = new Promise<Failure>((resolve) => {
-    const onAbort = () => resolve({ code: 'proxy.timeout', reason: `proxy ${proxy.host}: no address ${budgetSpent(signal) ?? 'before it was stopped'}` });
+    const onAbort = () =>
+      resolve(held ? localFailure(`proxy ${proxy.host}: no address`, held) : { code: 'proxy.timeout', reason: `proxy ${proxy.host}: no address ${budgetSpent(signal) ?? 'before it was stopped'}` });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
-  const found = lookup(proxy.host, { all: true }).then(
-    (answers) => answers.map((a) => a.address),
-    (error: NodeJS.ErrnoException): Failure => ({
+  const found = systemLookup(proxy.host, 0, signal, 'first', (cause) => (held = cause)).then((answer): string[] | Failure | Promise<Failure> => {
+    if (answer.ok) return answer.addresses;
+    if (answer.code === 'ECANCELLED') return stopped;
+    return {
       code: 'proxy.unreachable',
-      reason: error.code === 'ENOTFOUND' ? `proxy host ${proxy.host} does not resolve` : `proxy host ${proxy.host}: lookup failed (${error.code ?? error.message})`,
-    }),
-  );
+      reason: answer.code === 'ENOTFOUND' ? `proxy host ${proxy.host} does not resolve` : `proxy host ${proxy.host}: lookup failed (${answer.code})`,
+    };
+  });
   return Promise.race([found, stopped]);
 }
 

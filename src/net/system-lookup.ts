@@ -9,8 +9,14 @@
  * not yet started; a lookup in flight is shared with whoever asks the same question (a `wait` loop
  * re-checking every 100 ms adds nothing); and lookups for both families at once — which wait out a
  * silent AAAA — always leave a thread to the IPv4 lookups that connections wait for.
+ *
+ * getaddrinfo opens files of its own (/etc/hosts, a socket to the DNS server), so each lookup holds
+ * one of outage's socket slots (open-file-limit.ts). Without a free file it answers only "not
+ * found", the same as for a name that does not exist: a lookup that fails while outage is out of
+ * files is queued again instead, and whoever waits on it is told (`onHold`).
  */
 import { lookup } from 'node:dns/promises';
+import { exhaustedSince, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
 
 export type SystemLookup = { ok: true; addresses: string[] } | { ok: false; code: string };
 
@@ -27,6 +33,8 @@ interface Job {
   family: 0 | 4 | 6;
   priority: LookupPriority;
   waiters: Set<(result: SystemLookup) => void>;
+  /** Told when the lookup waits on outage's own limits. */
+  holders: Set<(cause: LocalCause) => void>;
   started: boolean;
 }
 
@@ -34,14 +42,23 @@ const jobs = new Map<string, Job>();
 const queue: Job[] = [];
 const running = { all: 0, background: 0 };
 
-/** Family 0 asks for both (and waits for both); 4 and 6 ask for one. Addresses in getaddrinfo's order. */
-export function systemLookup(name: string, family: 0 | 4 | 6, signal: AbortSignal, priority: LookupPriority = 'first'): Promise<SystemLookup> {
+/**
+ * Family 0 asks for both (and waits for both); 4 and 6 ask for one. Addresses in getaddrinfo's
+ * order. `onHold` hears why the lookup waits on outage's own limits, if it does.
+ */
+export function systemLookup(
+  name: string,
+  family: 0 | 4 | 6,
+  signal: AbortSignal,
+  priority: LookupPriority = 'first',
+  onHold?: (cause: LocalCause) => void,
+): Promise<SystemLookup> {
   return new Promise<SystemLookup>((resolve) => {
     if (signal.aborted) return resolve({ ok: false, code: 'ECANCELLED' });
     const key = `${family} ${name.toLowerCase()}`;
     let job = jobs.get(key);
     if (!job) {
-      job = { key, name, family, priority, waiters: new Set(), started: false };
+      job = { key, name, family, priority, waiters: new Set(), holders: new Set(), started: false };
       jobs.set(key, job);
       queue.push(job);
     } else if (priority === 'first') {
@@ -50,10 +67,12 @@ export function systemLookup(name: string, family: 0 | 4 | 6, signal: AbortSigna
     const owner = job;
     const waiter = (result: SystemLookup) => {
       signal.removeEventListener('abort', withdraw);
+      if (onHold) owner.holders.delete(onHold);
       resolve(result);
     };
     const withdraw = () => {
       owner.waiters.delete(waiter);
+      if (onHold) owner.holders.delete(onHold);
       if (!owner.started && owner.waiters.size === 0) {
         queue.splice(queue.indexOf(owner), 1);
         jobs.delete(owner.key);
@@ -61,6 +80,7 @@ export function systemLookup(name: string, family: 0 | 4 | 6, signal: AbortSigna
       resolve({ ok: false, code: 'ECANCELLED' });
     };
     job.waiters.add(waiter);
+    if (onHold) job.holders.add(onHold);
     signal.addEventListener('abort', withdraw, { once: true });
     dispatch();
   });
@@ -70,10 +90,13 @@ function dispatch(): void {
   while (running.all < THREADS) {
     const index = queue.findIndex((job) => job.priority === 'first' || running.background < BACKGROUND_THREADS);
     if (index < 0) return;
+    const slot = takeSocketSlot();
+    if (!slot) return holdQueue('busy');
     const [job] = queue.splice(index, 1) as [Job];
     job.started = true;
     running.all++;
     if (job.priority === 'background') running.background++;
+    const started = performance.now();
     void lookup(job.name, { all: true, family: job.family, order: 'verbatim' })
       .then(
         (found): SystemLookup => ({ ok: true, addresses: found.map((a) => a.address) }),
@@ -82,9 +105,31 @@ function dispatch(): void {
       .then((result) => {
         running.all--;
         if (job.priority === 'background') running.background--;
+        if (!result.ok && job.waiters.size > 0 && exhaustedSince(started)) {
+          // Not an answer: getaddrinfo had no file to read the hosts file or ask DNS with.
+          slot.exhausted();
+          job.started = false;
+          queue.unshift(job);
+          return holdQueue('EMFILE');
+        }
+        slot.release();
         jobs.delete(job.key);
         for (const waiter of job.waiters) waiter(result);
         dispatch();
       });
   }
+}
+
+const never = new AbortController().signal;
+let waitingForRoom = false;
+
+/** Every queued lookup waits on outage's limits: tell whoever waits for them, and go on when a file frees. */
+function holdQueue(cause: LocalCause): void {
+  for (const job of queue) for (const hold of job.holders) hold(cause);
+  if (waitingForRoom) return;
+  waitingForRoom = true;
+  void roomForSocket(never).then(() => {
+    waitingForRoom = false;
+    dispatch();
+  });
 }

@@ -2,7 +2,7 @@
  * The one place that knows every probe kind. Adding a kind is a folder under src/probes/ and a
  * line here; dispatch never branches on the kind anywhere else — callers ask the registry.
  */
-import { isProxyFailure, type Failure } from '../core/failure.js';
+import { isLocalFailure, isProxyFailure, type Failure } from '../core/failure.js';
 import { PROBE_KINDS, type ProbeKind } from '../core/probe-kind.js';
 import type { Judgement } from '../core/result.js';
 import type { ServiceSpec } from '../config/service.js';
@@ -47,7 +47,7 @@ type ResultFor<K extends ProbeKind> = ProbeResultOf<K>;
 
 export function judgeObservation<K extends ProbeKind>(observation: ObservationFor<K>, service: ServiceSpec, context: JudgeContext): Judgement {
   const kind: K = observation.kind;
-  if (observation.failure) return { status: KINDS[kind].failedStatus ?? (isProxyFailure(observation.failure.code) ? 'unknown' : 'down'), ...observation.failure };
+  if (observation.failure) return { status: KINDS[kind].failedStatus ?? (isProxyFailure(observation.failure.code) || isLocalFailure(observation.failure.code) ? 'unknown' : 'down'), ...observation.failure };
   return KINDS[kind].judge(observation, service, context);
 }
 

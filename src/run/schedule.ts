@@ -9,6 +9,7 @@ import type { ProbeKind } from '../core/probe-kind.js';
 import type { ServiceSpec } from '../config/service.js';
 import { attemptFailed } from '../judge/attempts.js';
 import { createNameResolver } from '../net/dns-resolver.js';
+import { concurrencyWithinLimit } from '../net/open-file-limit.js';
 import type { AttemptRecord, AttemptState, ProbeContext, ServiceRun } from '../probes/contract.js';
 import type { Observation } from '../probes/observation.js';
 import { isSideProbe, KINDS, probesFor, timedOutObservation, type KindRegistry } from '../probes/registry.js';
@@ -44,7 +45,8 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
       options.onServiceDone?.(run, ++done, runs.length);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency, runs.length));
+  // No more at once than the open-file limit leaves sockets for (commands say so on stderr).
+  const workers = Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length));
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {

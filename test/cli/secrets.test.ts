@@ -55,7 +55,7 @@ describe('secrets', () => {
     const r = await runCli(['check', '-c', config, '--format', format], { env: ENV });
     expect(r.code).toBe(2);
     expectClean(r.stdout + r.stderr, format);
-    // Redacted before escaping, so markdown shows the stars escaped (\*\*\*), as it must.
+    // Markdown escapes the marker (\*\*\*), which renders as ***.
     expect(r.stdout.replace(/\\\*/g, '*')).toContain('***');
   });
 

@@ -113,6 +113,15 @@ describe('judging attempts', () => {
   it('a failure cured by a retry is degraded with the first failure code', () => {
     expect(combineAttempts('tcp', [failed, up])).toMatchObject({ status: 'degraded', code: 'tcp.refused', reason: 'recovered on attempt 2 after refused (attempt 1)' });
   });
+  it("outage's own limits cured by a retry leave the probe simply up: local.resources said nothing of the target", () => {
+    const local: Judgement = { status: 'unknown', code: 'local.resources', reason: 'outage ran out of open files (EMFILE)' };
+    expect(combineAttempts('tcp', [local, up])).toEqual(up);
+    expect(combineAttempts('tcp', [local, failed, up])).toMatchObject({ status: 'degraded', code: 'tcp.refused', reason: 'recovered on attempt 3 after refused (attempt 2)' });
+  });
+  it('a probe that failed for lack of open files is unknown, never down', () => {
+    const observation: Observation = { kind: 'tcp', port: 443, attempts: [], durationMs: 1, failure: { code: 'local.resources', reason: 'EMFILE' } };
+    expect(judgeObservation(observation, https, JUDGE_CONTEXT)).toMatchObject({ status: 'unknown', code: 'local.resources' });
+  });
   it('the last attempt decides otherwise', () => {
     expect(combineAttempts('tcp', [up, failed])).toEqual(failed);
     expect(combineAttempts('tls', [failed, 'skipped'])).toMatchObject({ status: 'skipped' });

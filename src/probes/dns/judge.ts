@@ -2,6 +2,7 @@
  * Judging a DNS answer: expected records, resolvers that disagree, a record type that failed
  * while another answered. Pure: an observation in, a judgement out.
  */
+import { isLocalFailure } from '../../core/failure.js';
 import type { Judgement } from '../../core/result.js';
 import type { ServiceSpec } from '../../config/service.js';
 import type { DnsObservation } from './observation.js';
@@ -35,7 +36,8 @@ export function judgeDns(observation: DnsObservation, service: ServiceSpec): Jud
 function judgeComparison(observation: DnsObservation): Judgement | undefined {
   const answers = observation.byResolver;
   if (!answers) return undefined;
-  const failing = answers.filter((a) => a.failure);
+  // A resolver outage could not ask (its own limits) is neither failing nor answering.
+  const failing = answers.filter((a) => a.failure && !isLocalFailure(a.failure.code));
   const answering = answers.filter((a) => !a.failure);
   if (failing.length > 0) {
     const what = failing.map((a) => `${a.resolver} ${a.failure?.code.replace('dns.', '').toUpperCase()}`).join(', ');

@@ -6,7 +6,7 @@
  */
 import { registrableDomain } from '../../core/domain.js';
 import type { DnsRecordType } from '../../core/dns-record.js';
-import type { Failure } from '../../core/failure.js';
+import { isLocalFailure, type Failure } from '../../core/failure.js';
 import { explainNoAddress, resolveAddresses } from '../../net/address-resolution.js';
 import { mostSevere } from '../../net/dns-answer.js';
 import { createNameResolver, type NameResolver, type QueryResult } from '../../net/dns-resolver.js';
@@ -63,7 +63,7 @@ async function observeAddresses(name: string, context: ProbeContext): Promise<Dn
     // Only the configured servers' failures are judged: the system answered what it answered,
     // and a family it never asks about (a hosts-file name's AAAA) is no failure at all.
     if (resolution.mode === 'servers') {
-      observation.partialFailures = answers.flatMap((a) => (a.failure && a.failure.code !== 'dns.nodata' ? [{ type: a.type, code: a.failure.code, reason: a.failure.reason }] : []));
+      observation.partialFailures = answers.flatMap((a) => (a.failure && judgedPartly(a.failure) ? [{ type: a.type, code: a.failure.code, reason: a.failure.reason }] : []));
     }
   }
   await withGrace(walk);
@@ -82,8 +82,16 @@ async function observeRecords(name: string, types: DnsRecordType[], context: Pro
   observation.cnameChain = results.find(({ result }) => result.chain.length > 0)?.result.chain ?? [];
   const failures = results.flatMap(({ type, result }) => (result.ok ? [] : [{ type, ...failureOf(result) }]));
   if (observation.records.length === 0 && failures.length > 0) observation.failure = mostSevere(failures, name, types);
-  else observation.partialFailures = failures.filter((f) => f.code !== 'dns.nodata');
+  else observation.partialFailures = failures.filter(judgedPartly);
   return observation;
+}
+
+/**
+ * A type that failed while another answered degrades the name — unless it has no record (normal)
+ * or outage could not ask for it (its own limits say nothing of the name).
+ */
+function judgedPartly(failure: Failure): boolean {
+  return failure.code !== 'dns.nodata' && !isLocalFailure(failure.code);
 }
 
 async function withGrace(work: Promise<unknown>): Promise<void> {

@@ -3,6 +3,7 @@
  * judge's subcheck rule), and any host down or unknown makes the service degraded — the page
  * itself answered — with the first failing host's code.
  */
+import { isLocalFailure } from '../../core/failure.js';
 import type { Judgement } from '../../core/result.js';
 import type { JudgeContext } from '../kind.js';
 import type { HostCheck, HostsObservation } from './observation.js';
@@ -11,7 +12,12 @@ import type { HostCheck, HostsObservation } from './observation.js';
 export function judgeHosts(observation: HostsObservation, context: JudgeContext): Judgement {
   const checked: HostCheck[] = hostChecks(observation, context);
   const what = observation.assets ? 'asset hosts' : 'hosts';
-  const failing = checked.filter((h) => h.status === 'down' || h.status === 'unknown');
+  const failing = checked.filter((h) => (h.status === 'down' || h.status === 'unknown') && !isLocalFailure(h.code));
+  // Hosts outage could not check for its own limits: not the service's fault, but not checked either.
+  const unchecked = checked.filter((h) => isLocalFailure(h.code));
+  if (failing.length === 0 && unchecked[0]) {
+    return { status: 'unknown', code: unchecked[0].code, reason: `${unchecked.length} of ${checked.length} ${what} not checked: ${unchecked[0].reason}` };
+  }
   if (failing.length === 0) {
     const cut = observation.assetHostsFound > checked.length ? ` (first ${checked.length} of ${observation.assetHostsFound})` : '';
     return { status: 'up', code: null, reason: checked.length ? `${checked.length} ${what} answered${cut}` : `no ${what} to check` };

@@ -6,6 +6,7 @@
  */
 import { hostCheckSpec } from '../../config/subcheck.js';
 import type { ServiceSpec } from '../../config/service.js';
+import { isLocalExhaustion, localFailure } from '../../net/open-file-limit.js';
 import type { Probe } from '../contract.js';
 import type { HostObservation, HostsObservation } from './observation.js';
 
@@ -23,8 +24,13 @@ export const probeHosts: Probe<HostsObservation> = async (service, context) => {
   const page = context.observed.http;
   if (spec.assets && page?.body !== undefined) {
     // The HTML parser costs ~35 ms to load: only runs that check assets pay for it.
-    const { assetHosts } = await import('./html-assets.js');
-    const found = assetHosts(page.body, page.url);
+    const parser = await import('./html-assets.js').catch((error: NodeJS.ErrnoException) => {
+      // Out of files while loading it (EMFILE): outage's limit, not the page's fault.
+      if (isLocalExhaustion(error.code)) return localFailure('reading the page for asset hosts', error.code);
+      throw error;
+    });
+    if (!('assetHosts' in parser)) return { kind: 'hosts', assets: true, assetHostsFound: 0, checked: [], durationMs: performance.now() - started, failure: parser };
+    const found = parser.assetHosts(page.body, page.url);
     assetHostsFound = found.size;
     for (const url of [...found.values()].slice(0, spec.assets.max)) {
       const sub = hostCheckSpec(service, url);

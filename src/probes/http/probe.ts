@@ -11,6 +11,7 @@ import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
+import { isLocalExhaustion, localFailure } from '../../net/open-file-limit.js';
 import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } from '../../net/proxy.js';
 import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
@@ -194,6 +195,7 @@ export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: A
   if (err.code === 'OUTAGE_HTTP_PROTOCOL') return { code: 'http.protocol', reason: `not a valid HTTP response: ${err.message}` };
   if (err.code === 'OUTAGE_HTTP_CLOSED') return { code: 'http.reset', reason: err.message ?? 'connection closed' };
   if (err.code === 'OUTAGE_HTTP_REQUEST') return { code: 'http.protocol', reason: `the request cannot be sent: ${err.message}` };
+  if (isLocalExhaustion(err.code)) return localFailure(phase === 'headers' ? 'HTTP request' : 'HTTP response body', err.code);
   if (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '')) {
     return phase === 'headers'
       ? { code: 'http.reset', reason: 'connection reset before a response arrived' }
