@@ -30,7 +30,7 @@ async function startCli() {
     await loadCli().main(process.argv);
   } catch (error) {
     if (!['EMFILE', 'ENFILE', 'ENOMEM'].includes(error && error.code)) throw error;
-    const why = `too few open files to start (${error.code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
+    const why = `too few open files (${error.code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
     // A Nagios plugin answers on stdout with a plugin code (0-3), whatever went wrong.
     const nagios = args[0] === 'check' && args.some((a) => /^(--format=|-[qv]*f)?nagios$/.test(a));
     if (nagios) process.stdout.write(`OUTAGE UNKNOWN - ${why}\n`);

@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
+import { safeLines } from './core/safe-text.js';
 import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
@@ -35,7 +36,8 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // Usage errors quote the command line back: made safe like every other message.
+    .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
 
   const check = program
     .command('check')
@@ -158,6 +160,8 @@ export async function main(argv: string[]): Promise<void> {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  // Read now, while a file can still be opened: a message about running out of them needs it.
+  openFileLimit();
   const program = buildProgram();
   if (argv.length <= 2) {
     program.outputHelp({ error: true });
@@ -215,9 +219,10 @@ function ownLimit(error: unknown): OutageError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!isLocalExhaustion(code)) return undefined;
   const limit = openFileLimit();
-  const what = code === 'ENOMEM' || code === 'ENOBUFS' ? 'memory' : 'open files';
-  const raise = what === 'open files' ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
-  return new OutageError('local.resources', `outage ran out of ${what} (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). ${raise}`, ExitCode.resources);
+  const files = code !== 'ENOMEM' && code !== 'ENOBUFS';
+  const what = files ? `too few open files (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`})` : `too little memory (${code})`;
+  const raise = files ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
+  return new OutageError('local.resources', `${what}. ${raise}`, ExitCode.resources);
 }
 
 function exitCodeFor(error: unknown): number {
@@ -226,11 +231,12 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? 0 : ExitCode.usage;
   }
   if (error instanceof OutageError) {
-    process.stderr.write(`outage: ${redactError(error.message)}\n`);
+    // Messages may quote what a server or a file said: each line made safe (core/safe-text.ts).
+    process.stderr.write(`outage: ${safeLines(redactError(error.message))}\n`);
     return error.exitCode;
   }
   const message = redactError(error instanceof Error ? error.message : String(error));
-  process.stderr.write(`outage: internal error: ${message}\nThis is a bug in outage; please report it with the command you ran.\n`);
+  process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
   if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
 }

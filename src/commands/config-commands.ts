@@ -13,7 +13,7 @@ import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
 import { redactDeep } from '../core/redact.js';
 import { makeDirectories, whyNotWritten } from '../core/write-file.js';
 import { probesFor } from '../probes/registry.js';
-import { terminalSafe } from '../report/escape.js';
+import { guardLines, safeJson, safeLine } from '../core/safe-text.js';
 import { makeChalk } from '../report/colors.js';
 import { renderFitted, type Column } from '../report/fit.js';
 import { fitParagraph } from '../report/wrap.js';
@@ -50,15 +50,15 @@ export async function runListCommand(targets: string[], flags: { config?: string
     redact,
   );
   if (flags.json) {
-    await writeStdout(redact(`${JSON.stringify({ concurrency: prepared.concurrency, services }, null, 2)}\n`));
+    await writeStdout(redact(`${safeJson(JSON.stringify({ concurrency: prepared.concurrency, services }, null, 2))}\n`));
     return 0;
   }
   const rows = services.map((s) =>
-    [terminalSafe(s.name), terminalSafe(s.target), s.probes.join(' → '), s.tags.join(', '), s.critical ? 'yes' : 'no', `${formatDuration(s.timeoutMs)} × ${s.retries + 1}`].map((text) => ({ text })),
+    [safeLine(s.name), safeLine(s.target), s.probes.join(' → '), s.tags.join(', '), s.critical ? 'yes' : 'no', `${formatDuration(s.timeoutMs)} × ${s.retries + 1}`].map((text) => ({ text })),
   );
   const width = outputColumns();
   const table = renderFitted(LIST_COLUMNS, rows, { chalk: makeChalk(0), width, redact });
-  await writeStdout(redact(`${table}${fitParagraph(`${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once`, width)}`));
+  await writeStdout(redact(guardLines(`${table}${fitParagraph(`${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once`, width)}`)));
   return 0;
 }
 

@@ -10,7 +10,6 @@ import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
-import { renderMarkdown } from '../report/markdown.js';
 import type { Redact } from '../core/redact.js';
 import type { Report } from '../probes/result.js';
 import { outputColumns } from './terminal.js';
@@ -64,7 +63,7 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await appendFile(summaryFile, redact(renderMarkdown(report, { emoji: flags.emoji }))).catch((error: unknown) => {
+    await appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) => {
       throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate);
     });
   }

@@ -13,7 +13,7 @@
  */
 import { write } from 'node:fs';
 import { colorLevel, makeChalk } from '../report/colors.js';
-import { terminalSafe } from '../report/escape.js';
+import { safeLine } from '../core/safe-text.js';
 import { displayWidth, fitPrefix } from '../report/wrap.js';
 
 export interface Spinner {
@@ -74,7 +74,7 @@ export function startSpinner(initial: string, options: SpinnerOptions = {}): Spi
     if (writing || broken || columns < 4) return;
     const symbol = frames[frame++ % frames.length] as string;
     // One cell short of the width: writing the last column would wrap on some terminals.
-    const line = fitPrefix(`${symbol} ${oneLine(text)}`, columns - 1);
+    const line = fitPrefix(`${symbol} ${safeLine(text)}`, columns - 1);
     const width = displayWidth(line);
     const painted = `${chalk.cyan(symbol)}${line.slice(symbol.length)}`;
     void put(`\r${painted}${' '.repeat(Math.max(0, shown - width))}\r`, width);
@@ -98,8 +98,4 @@ export function startSpinner(initial: string, options: SpinnerOptions = {}): Spi
       return stopped;
     },
   };
-}
-
-function oneLine(text: string): string {
-  return terminalSafe(text.replace(/\s*\n\s*/g, ' '));
 }

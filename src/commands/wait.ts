@@ -10,6 +10,8 @@ import { startBudget } from '../core/budget.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { codeDetail } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
+import { guardLines } from '../core/safe-text.js';
+import { safeReport } from '../report/safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
@@ -76,8 +78,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   });
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
-  // With --json, stdout holds only the JSON document; progress goes to stderr.
-  const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(redact(`${line}\n`));
+  // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
+  // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
+  const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
   const trap = trapSignals();
   // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
   const spinner = startSpinner(`waiting for ${prepared.services.length} services`, { color: flags.color });
@@ -104,21 +107,23 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal });
       if (trap.signal.aborted) break;
       report = round;
-      for (const service of round.services) {
+      const shown = safeReport(round, redact).services;
+      round.services.forEach((service, i) => {
         const ok = reached(service.status, flags.until);
         passes.set(service.name, ok ? (passes.get(service.name) ?? 0) + 1 : 0);
         const state = describe(service);
-        if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${service.name} ${state}`);
+        if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${shown[i]?.name} ${state}`);
         lastState.set(service.name, state);
-      }
+      });
       const pending = round.services.filter((s) => (passes.get(s.name) ?? 0) < stable);
       if (pending.length === 0) {
         await spinner.stop();
-        say(`ready: ${round.services.length === 1 ? round.services[0]?.name : `all ${round.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
-        if (flags.json) await writeStdout(redact(renderJson(round)));
+        say(`ready: ${round.services.length === 1 ? shown[0]?.name : `all ${round.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
+        if (flags.json) await writeStdout(redact(renderJson(round, redact)));
         return 0;
       }
-      spinner.text(redact(`waiting for ${pending.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
+      const names = shown.filter((_, i) => (passes.get(round.services[i]?.name ?? '') ?? 0) < stable);
+      spinner.text(redact(`waiting for ${names.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
       const counting = pending.every((s) => (passes.get(s.name) ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
       const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
@@ -132,11 +137,12 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     trap.dispose();
   }
 
-  const notReady = (report?.services ?? []).filter((s) => (passes.get(s.name) ?? 0) < stable);
+  const last = report;
+  const notReady = last ? safeReport(last, redact).services.filter((_, i) => (passes.get(last.services[i]?.name ?? '') ?? 0) < stable) : [];
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
   say(`${why}: ${report ? notReady.length : prepared.services.length} of ${report?.services.length ?? prepared.services.length} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${s.status} (${codeDetail(s)}) — ${s.reason}`);
-  if (flags.json && report) await writeStdout(redact(renderJson(report)));
+  if (flags.json && report) await writeStdout(redact(renderJson(report, redact)));
   return trap.received() ? trap.exitCode() : ExitCode.down;
 }
 

@@ -6,6 +6,8 @@
 import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { codeDetail } from '../report/cells.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
+import { guardLines } from '../core/safe-text.js';
+import { safeReport } from '../report/safe-report.js';
 import { renderTable } from '../report/table.js';
 import type { ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
@@ -23,6 +25,8 @@ export interface WatchFlags extends SelectionFlags {
 }
 
 interface Incident {
+  /** The service's name as configured, and as printed. */
+  key: string;
   service: string;
   status: Status;
   detail: string;
@@ -45,7 +49,8 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   });
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
-  const out = (text: string) => process.stdout.write(redact(text));
+  // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.
+  const out = (text: string) => process.stdout.write(guardLines(redact(text)));
   const tty = Boolean(process.stdout.isTTY);
   const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: tty }));
   const trap = trapSignals();
@@ -57,12 +62,15 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
       const report = await runCheck(prepared, { signal: trap.signal });
       if (trap.signal.aborted) break;
       const now = Date.now();
-      for (const service of report.services) {
-        const line = transition(service, states, now, incidents);
+      const shown = safeReport(report, redact).services;
+      report.services.forEach((service, i) => {
+        const line = transition(service, shown[i]?.name ?? '', states, now, incidents);
         if (line && !tty) out(`${clock(new Date(now))} ${line}\n`);
-      }
+      });
       if (tty) {
-        const since = (s: ServiceResult) => formatDuration(now - (states.get(s.name)?.since ?? now));
+        // The table renders the safe report (the same objects as `shown`): back to the names states are kept by.
+        const configured = new Map(shown.map((s, i) => [s, report.services[i]?.name ?? s.name]));
+        const since = (s: ServiceResult) => formatDuration(now - (states.get(configured.get(s) ?? s.name)?.since ?? now));
         const table = renderTable(report, { chalk, columns: outputColumns(), since, redact });
         // Home the cursor and clear: the table replaces itself instead of scrolling.
         out(`\u001b[H\u001b[2J${table}${chalk.dim(`Updated ${clock(new Date(now))} · every ${formatDuration(intervalMs)} · Ctrl-C to stop`)}\n`);
@@ -76,19 +84,22 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   return trap.exitCode();
 }
 
-/** Update a service's state and incidents; returns the line to print, if anything changed. */
-function transition(service: ServiceResult, states: Map<string, State>, now: number, incidents: Incident[]): string | undefined {
+/**
+ * Update a service's state and incidents; returns the line to print, if anything changed. States
+ * are kept by the service's name; `shown` is that name as printed (made safe).
+ */
+function transition(service: ServiceResult, shown: string, states: Map<string, State>, now: number, incidents: Incident[]): string | undefined {
   const previous = states.get(service.name);
   if (previous && previous.status === service.status) return undefined;
   const detail = codeDetail(service);
   states.set(service.name, { status: service.status, detail, since: now });
-  const open = incidents.find((i) => i.service === service.name && i.end === undefined);
+  const open = incidents.find((i) => i.key === service.name && i.end === undefined);
   if (open) open.end = now;
-  if (service.status !== 'up') incidents.push({ service: service.name, status: service.status, detail, start: now });
+  if (service.status !== 'up') incidents.push({ key: service.name, service: shown, status: service.status, detail, start: now });
   const what = service.status === 'up' ? '' : ` (${detail})`;
-  if (!previous) return `${service.name} ${service.status}${what}`;
+  if (!previous) return `${shown} ${service.status}${what}`;
   const after = service.status === 'up' ? ` after ${formatDuration(now - previous.since)}` : '';
-  return `${service.name} ${previous.status} → ${service.status}${what}${after}`;
+  return `${shown} ${previous.status} → ${service.status}${what}${after}`;
 }
 
 export function renderIncidents(incidents: Incident[], now: number): string {

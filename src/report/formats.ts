@@ -1,6 +1,8 @@
 /**
  * The one registry of output formats: each a pure function of the report. Adding a format is
- * adding a line here; the CLI's choices and `--report` come from this list.
+ * adding a line here; the CLI's choices and `--report` come from this list. Every format renders
+ * the report the output-safety layer made (safe-report.ts): secrets out and each string one safe
+ * line, except JSON, which stays exact and is encoded safely instead.
  */
 import type { ChalkInstance } from 'chalk';
 import type { FormatName } from './format-names.js';
@@ -15,6 +17,7 @@ import { renderTap } from './tap.js';
 import type { Report } from '../probes/result.js';
 import type { Redact } from '../core/redact.js';
 import { renderVerbose } from './verbose.js';
+import { safeReport } from './safe-report.js';
 
 export interface RenderOptions {
   chalk: ChalkInstance;
@@ -34,13 +37,13 @@ export type Renderer = (report: Report, options: RenderOptions) => string;
 export const FORMATS: Record<FormatName, Renderer> = {
   table: (report, options) => {
     if (options.quiet) return `${renderSummary(report, options.chalk)}\n${renderWarnings(report, options.chalk, options)}`;
-    return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk) : '');
+    return renderTable(report, options) + (options.verbose ? renderVerbose(report, options.chalk, options.redact) : '');
   },
-  json: (report) => renderJson(report),
-  junit: (report) => renderJunit(report),
-  tap: (report) => renderTap(report),
-  markdown: (report, options) => renderMarkdown(report, { emoji: options.emoji }),
-  github: (report) => renderGithub(report),
-  prometheus: (report, options) => renderPrometheus(report, { reportFile: options.reportFile }),
-  nagios: (report) => renderNagios(report),
+  json: (report, options) => renderJson(report, options.redact),
+  junit: (report, options) => renderJunit(safeReport(report, options.redact)),
+  tap: (report, options) => renderTap(safeReport(report, options.redact)),
+  markdown: (report, options) => renderMarkdown(safeReport(report, options.redact), { emoji: options.emoji }),
+  github: (report, options) => renderGithub(safeReport(report, options.redact)),
+  prometheus: (report, options) => renderPrometheus(safeReport(report, options.redact), { reportFile: options.reportFile }),
+  nagios: (report, options) => renderNagios(safeReport(report, options.redact)),
 };

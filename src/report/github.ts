@@ -1,15 +1,17 @@
 /**
  * GitHub Actions workflow commands: an annotation per service that is not up (error for down and
- * unknown, warning for degraded and for non-critical failures), then the summary line. Escaping
- * keeps every annotation on its own line, so remote text can never start a command of its own.
+ * unknown, warning for degraded and for non-critical failures), then the summary line. The report
+ * is made safe first (safe-report.ts: one line each, no controls, no `##[`), and the runner's own
+ * escaping keeps every annotation on its line, so remote text can never start a command of its own.
  */
 import { exitCodeFor } from '../core/status.js';
 import { summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
-import { oneLine } from './escape.js';
+import { safeReport } from './safe-report.js';
 import type { Report } from '../probes/result.js';
 
-export function renderGithub(report: Report): string {
+export function renderGithub(unsafe: Report): string {
+  const report = safeReport(unsafe);
   const lines: string[] = [];
   for (const service of report.services) {
     if (service.status === 'up') continue;
@@ -23,10 +25,11 @@ export function renderGithub(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The runner's own escaping (actions/runner ActionCommand): only these are decoded back. */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 export function escapeProperty(text: string): string {
-  return escapeData(oneLine(text)).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

@@ -7,8 +7,11 @@ import { exitCodeFor } from '../core/status.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { vantageLines } from './vantages.js';
 import type { Report, ServiceResult } from '../probes/result.js';
+import { safeReport } from './safe-report.js';
 
-export function renderJunit(report: Report): string {
+export function renderJunit(unsafe: Report): string {
+  // Every field one safe line: the only line breaks in element text are the ones written here.
+  const report = safeReport(unsafe);
   let failures = 0;
   let errors = 0;
   let skipped = 0;

@@ -4,6 +4,7 @@ import { diagnosisLines } from './diagnosis.js';
 import { markdownCell } from './escape.js';
 import { hasVantages, vantageCell } from './vantages.js';
 import type { Report } from '../probes/result.js';
+import { safeReport } from './safe-report.js';
 import type { Status } from '../core/status.js';
 
 const EMOJI: Record<Status, string> = { up: '🟢', degraded: '🟡', down: '🔴', unknown: '⚪' };
@@ -12,7 +13,8 @@ export interface MarkdownOptions {
   emoji?: boolean;
 }
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+export function renderMarkdown(unsafe: Report, options: MarkdownOptions = {}): string {
+  const report = safeReport(unsafe);
   const emoji = options.emoji ?? true;
   const mark = (status: Status) => (emoji ? `${EMOJI[status]} ` : '');
   const vantages = hasVantages(report);

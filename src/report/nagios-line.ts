@@ -3,7 +3,7 @@
  * `OUTAGE WORD - text | perfdata`, one line, within NRPE's 1024-byte buffer. Kept free of the
  * probe registry so the CLI can load it on its error path at no cost.
  */
-import { oneLine } from './escape.js';
+import { safeLine } from '../core/safe-text.js';
 
 /** NRPE (v2, and v3/v4's default) passes at most 1024 bytes: the whole output, newline included. */
 export const NRPE_LIMIT = 1024;
@@ -16,7 +16,7 @@ export function byteLength(text: string): number {
 
 /** Plugin text on one line, with no `|` (it would start the perfdata). */
 export function pluginText(text: string): string {
-  return oneLine(text).replace(/\|/g, '/');
+  return safeLine(text).trim().replace(/\|/g, '/');
 }
 
 /** `text` cut to at most `max` bytes on a character boundary, ending in `…` when cut. */

@@ -8,6 +8,7 @@ import type { Status } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import { byteLength, NRPE_LIMIT, PLUGIN_WORDS, pluginOutput, pluginText, truncateBytes } from './nagios-line.js';
 import type { Report, ServiceResult } from '../probes/result.js';
+import { safeReport } from './safe-report.js';
 
 /** Worst first; the status that decides the plugin word is moved to the front. */
 const ORDER: Status[] = ['unknown', 'down', 'degraded'];
@@ -23,7 +24,8 @@ interface Group {
 /** Bytes the status text may always use; the perfdata gets the rest, or more if the text is short. */
 const TEXT_SHARE = 768;
 
-export function renderNagios(report: Report): string {
+export function renderNagios(unsafe: Report): string {
+  const report = safeReport(unsafe);
   const word = PLUGIN_WORDS[report.exitCode] ?? 'UNKNOWN';
   const perf = perfdata(report.services);
   const perfBytes = perf.length > 0 ? byteLength(` | ${perf.join(' ')}`) : 0;

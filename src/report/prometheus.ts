@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { STATUSES } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import type { Report } from '../probes/result.js';
+import { safeReport } from './safe-report.js';
 
 interface Family {
   name: string;
@@ -31,7 +32,8 @@ export interface PrometheusOptions {
   reportFile?: string;
 }
 
-export function renderPrometheus(report: Report, options: PrometheusOptions = {}): string {
+export function renderPrometheus(unsafe: Report, options: PrometheusOptions = {}): string {
+  const report = safeReport(unsafe);
   const fileLabels: Record<string, string> = options.reportFile ? { outage_report: basename(options.reportFile) } : {};
   const families: Family[] = [];
   const family = (name: string, help: string): Family['samples'] => {

@@ -2,7 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../core/duration.js';
 import { makeChalk, paintStatus } from './colors.js';
-import { terminalSafe } from './escape.js';
+import { guardLines } from '../core/safe-text.js';
+import { safeReport } from './safe-report.js';
 import { CELL_TITLES, probeCells, type Cell as ProbeCell } from './cells.js';
 import { renderFitted, type Cell, type Column } from './fit.js';
 import type { Report, ServiceResult } from '../probes/result.js';
@@ -42,23 +43,25 @@ function columnsFor(since: boolean, vantages: boolean): Column[] {
   ];
 }
 
-export function renderTable(report: Report, options: TableOptions): string {
+export function renderTable(unsafe: Report, options: TableOptions): string {
   const { chalk, since } = options;
+  const report = safeReport(unsafe, options.redact);
   const vantages = hasVantages(report);
   const rows = report.services.map((service): Cell[] => [
     serviceCell(service, chalk),
     { text: paintStatus(plain, service.status), paint: (text) => paintStatus(chalk, service.status, text) },
     ...(since ? [{ text: since(service) }] : []),
     ...probeCells(service).map((cell) => ({ text: cell.text, paint: (text: string) => paintCell(chalk, { ...cell, text }) })),
-    ...(vantages ? [{ text: terminalSafe(vantageCell(service)) }] : []),
-    { text: terminalSafe(service.reason), paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined },
+    ...(vantages ? [{ text: vantageCell(service) }] : []),
+    { text: service.reason, paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined },
   ]);
   const table = renderFitted(columnsFor(Boolean(since), vantages), rows, { chalk, width: options.columns, redact: options.redact });
-  return `${table}${renderSummary(report, chalk, options.columns)}\n${renderWarnings(report, chalk, options)}`;
+  // Wrapping can put any piece of a reason at the start of a line: the last guard runs on the whole.
+  return guardLines(`${table}${renderSummary(report, chalk, options.columns)}\n${renderWarnings(report, chalk, options)}`);
 }
 
 function serviceCell(service: ServiceResult, chalk: ChalkInstance): Cell {
-  const name = terminalSafe(service.name);
+  const name = service.name;
   if (service.critical) return { text: name };
   return { text: `${name} (non-critical)`, paint: (text) => text.replace(/\(non-critical\)$/, chalk.dim('(non-critical)')) };
 }
@@ -67,14 +70,15 @@ function serviceCell(service: ServiceResult, chalk: ChalkInstance): Cell {
  * Shown even with -q: whose problem it is (a local network verdict, a likely common cause), and
  * warnings that make the report less trustworthy. Wrapped to the width, continuation indented.
  */
-export function renderWarnings(report: Report, chalk: ChalkInstance, { columns, redact = (t) => t }: { columns?: number; redact?: Redact } = {}): string {
+export function renderWarnings(unsafe: Report, chalk: ChalkInstance, { columns, redact }: { columns?: number; redact?: Redact } = {}): string {
+  const report = safeReport(unsafe, redact);
   const lines = diagnosisLines(report).map(({ label, text }) => ({
     label: `${label}:`,
     paint: label === 'local network problem' ? chalk.magenta.bold : chalk.cyan.bold,
-    text: redact(terminalSafe(text)),
+    text,
   }));
-  lines.push(...report.warnings.map((w) => ({ label: 'warning:', paint: chalk.yellow, text: redact(w) })));
-  return lines
+  lines.push(...report.warnings.map((w) => ({ label: 'warning:', paint: chalk.yellow, text: w })));
+  const text = lines
     .map(({ label, paint, text }) => {
       const wrapped = columns === undefined ? [`${label} ${text}`] : wrapText(`${label} ${text}`, Math.max(10, columns - 2));
       const first = wrapped[0] as string;
@@ -82,6 +86,7 @@ export function renderWarnings(report: Report, chalk: ChalkInstance, { columns, 
       return [head, ...wrapped.slice(1).map((line) => `  ${line}`)].map((line) => `${line}\n`).join('');
     })
     .join('');
+  return guardLines(text);
 }
 
 /** `DOWN · 5 services: 1 up, 2 down · 1.23s`; at a width, it breaks between its parts. */

@@ -3,10 +3,12 @@
  * A non-critical failure is `# TODO` (reported, never fatal), mirroring the exit code's rules.
  */
 import { exitCodeFor } from '../core/status.js';
-import { oneLine, UNICODE_BREAKS, wellFormed } from './escape.js';
+import { safeJson } from '../core/safe-text.js';
+import { safeReport } from './safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 
-export function renderTap(report: Report): string {
+export function renderTap(unsafe: Report): string {
+  const report = safeReport(unsafe);
   const lines = ['TAP version 14', `1..${report.services.length}`];
   report.services.forEach((service, index) => {
     const fails = service.status !== 'up' && exitCodeFor(service.status, report.failOn) !== 0;
@@ -14,24 +16,21 @@ export function renderTap(report: Report): string {
     lines.push(`${fails ? 'not ok' : 'ok'} ${index + 1} - ${description(service.name)}${directive}`);
     if (service.status !== 'up') lines.push(...diagnostics(service));
   });
-  for (const warning of report.warnings) lines.push(`# warning: ${oneLine(warning)}`);
+  for (const warning of report.warnings) lines.push(`# warning: ${warning}`);
   lines.push(`# ${report.status}: ${report.services.length} services, exit code ${report.exitCode}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** TAP 14: `#` starts a directive and `\` escapes, so both are escaped in descriptions. */
 function description(name: string): string {
-  return oneLine(name).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  return name.trim().replace(/\\/g, '\\\\').replace(/#/g, '\\#');
 }
 
 function diagnostics(service: ServiceResult): string[] {
   // JSON strings are valid YAML double-quoted scalars, escapes included — but JSON leaves U+2028,
   // U+2029 and U+0085 raw, and YAML 1.1 parsers read them as line breaks, which broke the block
-  // and every test point after it (found by the property test). Lone surrogates are not text.
-  const field = (key: string, value: string | number | boolean) => {
-    const json = JSON.stringify(typeof value === 'string' ? wellFormed(value) : value);
-    return `  ${key}: ${json.replace(UNICODE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
-  };
+  // and every test point after it (found by the property test); safeJson escapes those too.
+  const field = (key: string, value: string | number | boolean) => `  ${key}: ${safeJson(JSON.stringify(value))}`;
   return [
     '  ---',
     field('status', service.status),

@@ -7,43 +7,23 @@ import { readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPki } from '../helpers/certs.js';
 import { startCli } from '../helpers/cli.js';
-import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
-import { startHostile, type Hostile } from './servers.js';
+import { startHostileWorld, type Hostile, type HostileWorld } from './servers.js';
 
-let dns: TestDnsServer;
-let v6: TestServer;
-let servers: TestServer[] = [];
+let world: HostileWorld;
 let targets: Hostile[] = [];
 let caFile: string;
 
 beforeAll(async () => {
-  const pki = await testPki();
-  caFile = pki.rootFile;
-  v6 = await startHttp(ok, '::1');
-  dns = await startDns(
-    tableZone({
-      'truncated.test': { A: ['127.0.0.1'], truncateUdp: true },
-      'many.test': { A: ['127.0.0.1', ...Array.from({ length: 499 }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${(i % 250) + 1}`)] },
-      'empty.test': {},
-      'silent.test': 'drop',
-      'servfail.test': { rcode: 'SERVFAIL' },
-      'v6only.test': { AAAA: ['::1'] },
-      'xn--bcher-kva.test': { A: ['127.0.0.1'] },
-    }),
-  );
-  ({ servers, targets } = await startHostile(pki, dns.address, () => v6.port));
+  world = await startHostileWorld();
+  ({ targets, caFile } = world);
   // The targets that use their whole budget go first, so all of them start at once: the run's
   // length is then one budget (2 s × 2 attempts), not one budget plus queueing behind the others.
   const slow = new Set(['http.timeout', 'http.body_timeout', 'tls.handshake_timeout', 'dns.timeout']);
   targets.sort((a, b) => Number(slow.has(b.expect[1] ?? '')) - Number(slow.has(a.expect[1] ?? '')));
 });
 
-afterAll(async () => {
-  await Promise.all([...servers.map((s) => s.close()), dns.close(), v6.close()]);
-});
+afterAll(() => world.close());
 
 describe('hostile targets', () => {
   it('classifies every one within the budget, with no unhandled error and bounded file descriptors', async () => {

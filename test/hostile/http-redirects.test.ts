@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOne, probe } from '../helpers/check.js';
 import { closeAfterAll } from '../helpers/own.js';
+import { REDIRECTS_UNFOLLOWABLE } from './http-cases.js';
 import { casesRunner, rawHttp, response, type RawRequest } from './raw-http.js';
 
 const own = closeAfterAll();
@@ -19,15 +20,7 @@ async function serve(answer: (request: RawRequest) => Buffer) {
 
 describe('class 2: a Location outage cannot follow is http.bad_redirect, quoted safely', () => {
   it('names what the server redirected to, for each kind of unfollowable Location', async () => {
-    await runCases([
-      { name: 'javascript: URL', bytes: redirect('javascript:alert(1)'), expect: ['down', 'http.bad_redirect'], reason: /non-HTTP URL "javascript:alert\(1\)"/ },
-      { name: 'ftp: URL', bytes: redirect('ftp://files.example.test/pub/'), expect: ['down', 'http.bad_redirect'], reason: /non-HTTP URL "ftp:\/\/files\.example\.test\/pub\/"/ },
-      { name: 'a space in the host', bytes: redirect('http://exa mple.test/'), expect: ['down', 'http.bad_redirect'], reason: /invalid URL "http:\/\/exa mple\.test\/"/ },
-      { name: 'a port out of range', bytes: redirect('http://example.test:99999/'), expect: ['down', 'http.bad_redirect'], reason: /invalid URL/ },
-      { name: 'two different Locations', bytes: redirect(['/a', '/b']), expect: ['down', 'http.bad_redirect'], reason: /several different Location headers/ },
-      // With redirects not followed, the 302 itself is the answer and the Location is never parsed.
-      { name: 'not followed with followRedirects: 0', bytes: redirect('javascript:alert(1)'), service: { http: { followRedirects: 0 } }, expect: ['up', null] },
-    ]);
+    await runCases(REDIRECTS_UNFOLLOWABLE);
   });
 
   it('escapes control characters, truncates long values and drops credentials from the reason', async () => {

@@ -1,7 +1,8 @@
 /** Servers that misbehave in every way an outage checker meets in the wild. */
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { identity, type TestPki } from '../helpers/certs.js';
+import { identity, testPki, type TestPki } from '../helpers/certs.js';
+import { startDns, tableZone } from '../helpers/dns-server.js';
 import { closedPort, ok, respond, startHttp, startHttps, startTcp, type Handler, type TestServer } from '../helpers/servers.js';
 
 export interface Hostile {
@@ -108,4 +109,30 @@ export async function startHostile(pki: TestPki, dnsAddress: string, ipv6Port: (
 
 export function longestRedirectFollowed(): number {
   return hop;
+}
+
+export interface HostileWorld {
+  targets: Hostile[];
+  /** The test root: NODE_EXTRA_CA_CERTS for the run, so the valid certificate is trusted. */
+  caFile: string;
+  close(): Promise<void>;
+}
+
+/** Every hostile server with what it needs: a DNS server that misbehaves by name, and an IPv6 host. */
+export async function startHostileWorld(): Promise<HostileWorld> {
+  const pki = await testPki();
+  const v6 = await startHttp(ok, '::1');
+  const dns = await startDns(
+    tableZone({
+      'truncated.test': { A: ['127.0.0.1'], truncateUdp: true },
+      'many.test': { A: ['127.0.0.1', ...Array.from({ length: 499 }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${(i % 250) + 1}`)] },
+      'empty.test': {},
+      'silent.test': 'drop',
+      'servfail.test': { rcode: 'SERVFAIL' },
+      'v6only.test': { AAAA: ['::1'] },
+      'xn--bcher-kva.test': { A: ['127.0.0.1'] },
+    }),
+  );
+  const { servers, targets } = await startHostile(pki, dns.address, () => v6.port);
+  return { targets, caFile: pki.rootFile, close: async () => void (await Promise.all([...servers.map((s) => s.close()), dns.close(), v6.close()])) };
 }

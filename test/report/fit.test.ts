@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeChalk } from '../../src/report/colors.js';
 import { fitWidths, renderFitted, type Column } from '../../src/report/fit.js';
 import { displayWidth, wrapText } from '../../src/report/wrap.js';
-import { terminalSafe } from '../../src/report/escape.js';
+import { safeLine } from '../../src/core/safe-text.js';
 
 const urlish = fc.stringMatching(/^[a-z0-9./:?&=_-]{1,120}$/);
 
@@ -105,7 +105,7 @@ describe('renderFitted', () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom('名', '🚨', '❤\ufe0f', 'e\u0301', '✔', 'ｱ', '\u200d', '한'), fc.string({ unit: 'grapheme' })), maxLength: 40 });
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), fc.integer({ min: 10, max: 100 }), (cells, width) => {
-        const safe = cells.map((cell) => terminalSafe(cell).replace(/…/g, ''));
+        const safe = cells.map((cell) => safeLine(cell).replace(/…/g, ''));
         const out = renderFitted([{ title: 'Service', min: 12 }, { title: 'Reason', min: 24 }], safe.map((cell) => [{ text: cell }, { text: cell }]), { chalk, width });
         expect(out).not.toContain('…');
         const table = out.split('\n').filter((line) => /^[┌│├└]/.test(line));

@@ -10,6 +10,10 @@ import { renderTap } from '../../src/report/tap.js';
 import { junitSchemaErrors, xpathString } from '../helpers/junit-xsd.js';
 import { everyStatusReport, HOSTILE } from '../helpers/reports.js';
 import { requires } from '../helpers/requires.js';
+import { safeLine } from '../../src/core/safe-text.js';
+
+/** What every format but JSON shows of remote text: one line, controls visible (core/safe-text.ts). */
+const SHOWN = safeLine(HOSTILE);
 
 describe('junit', () => {
   it('validates against the Jenkins JUnit XSD, hostile strings included', () => {
@@ -24,9 +28,10 @@ describe('junit', () => {
     expect(relaxed).toMatch(/<system-out>degraded \(tls\.expiring\)/);
   });
 
-  it('keeps hostile names intact through an XML parser', () => {
+  it('reads back hostile names through an XML parser as the one safe line every format shows', () => {
     const name = xpathString(renderJunit(everyStatusReport()), '//testcase[2]/@name');
-    expect(name).toBe(`Slow ${HOSTILE}`.replace('\u0007', '\ufffd'));
+    expect(name).toBe(`Slow ${SHOWN}`);
+    expect(SHOWN).toContain('new line tab bell\\x07');
   });
 });
 
@@ -48,7 +53,7 @@ describe('prometheus', () => {
     expect(text).toContain('probe_ssl_earliest_cert_expiry{service="Up service",critical="true"} 1800403200');
     expect(text).toContain('outage_probe_success{service="Facebook",critical="true",kind="http"} 0');
     expect(text).toContain('outage_service_status{service="Interrupted",critical="true",status="unknown"} 1');
-    expect(text).toContain(`probe_success{service="Slow quote \\" apostrophe ' <tag> & ]]> pipe | back\\\\slash new\\nline`);
+    expect(text).toContain(`probe_success{service="Slow quote \\" apostrophe ' <tag> & ]]> pipe | back\\\\slash new line tab bell\\\\x07 `);
   });
 });
 
@@ -66,7 +71,7 @@ describe('tap', () => {
     expect(final).toMatchObject({ count: 5, fail: 4, todo: 1 });
     expect(results.map((r) => r.ok)).toEqual([true, false, false, false, false]);
     expect(results[1]?.name).toContain('Slow quote');
-    expect(results[2]?.diag).toMatchObject({ status: 'down', code: 'http.status', reason: expect.stringContaining(HOSTILE) });
+    expect(results[2]?.diag).toMatchObject({ status: 'down', code: 'http.status', reason: expect.stringContaining(SHOWN) });
     expect(results[4]?.todo).toMatch(/non-critical/);
   });
 
@@ -111,7 +116,8 @@ describe('github', () => {
   it('escapes so remote text cannot start a workflow command', () => {
     const facebook = lines.find((l) => l.includes('Facebook')) as string;
     expect(facebook).toMatch(/^::error title=outage%3A Facebook down \(http.status\)::HTTP 503 quote/);
-    expect(facebook).toContain('new%0Aline');
+    // The newline is a space already (remote text is one line), and `%` is the runner's escape.
+    expect(facebook).toContain('new line tab bell\\x07');
     expect(facebook).toContain('%250A');
   });
 });
