@@ -224,8 +224,9 @@ export async function familyFailures(resolution: AddressResolution, name: string
 /** getaddrinfo's EAI_AGAIN for one family: its DNS servers, asked directly, tell SERVFAIL from a timeout. */
 async function temporaryFailure(type: AddressType, name: string, resolver: NameResolver): Promise<Failure & { type: AddressType }> {
   const asked = await resolver.query(name, type);
-  if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return { type, code: asked.code, reason: asked.reason };
-  return { type, code: 'dns.timeout', reason: `${name}: the system resolver could not get the ${type} records (getaddrinfo EAI_AGAIN)` };
+  const said = `${name}: the system resolver could not get the ${type} records (getaddrinfo EAI_AGAIN`;
+  if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return { type, code: asked.code, reason: `${said}; its DNS server, asked directly: ${asked.reason})` };
+  return { type, code: 'dns.timeout', reason: `${said})` };
 }
 
 /** Resolve quietly for a connection (a redirect hop, `dns: false`): a feed to connect to, or why there is none. */

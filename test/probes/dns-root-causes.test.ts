@@ -36,6 +36,7 @@ beforeAll(async () => {
     'www.dangling.test': { CNAME: 'nowhere.dangling.test' },
     'ads.test': { A: ['0.0.0.0'], AAAA: ['::'] },
     'half-blocked.test': { A: ['0.0.0.0'], AAAA: ['::1'] },
+    'dual.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
   });
   dns = await startDns((name, type, query) => {
     const edns = (query?.additionals ?? []).some((record) => record.type === 'OPT');
@@ -145,6 +146,16 @@ describe('RFC 8305 timing across families', () => {
     expect(probe(result, 'http').status).toBe('up');
     expect(probe(result, 'tcp').durationMs).toBeLessThan(250);
     expect(probe(result, 'dns').details.pending).toBeUndefined();
+  });
+
+  it('both families answering at once: up, nothing awaited after the connection', async () => {
+    const result = await checkOne({ url: `http://dual.test:${web6.port}/`, ...viaTestDns(), retries: 0 });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(probe(result, 'dns').details.pending).toBeUndefined();
+    expect(probe(result, 'dns').details.partialFailures).toBeUndefined();
+    // The attempt ends with its last probe: nothing is settled after it.
+    const probes = (['dns', 'tcp', 'http'] as const).reduce((sum, kind) => sum + probe(result, kind).durationMs, 0);
+    expect(result.durationMs - probes).toBeLessThan(200);
   });
 
   it('a late AAAA "no such record" is a name without IPv6: up', async () => {

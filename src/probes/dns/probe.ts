@@ -1,7 +1,8 @@
 /**
  * DNS probe. For a url/tcp service it resolves the addresses to connect to (address-resolution.ts:
  * the system's getaddrinfo, or the configured resolvers) and ends as soon as connecting may start
- * (RFC 8305), handing the TCP probe a feed that later answers still join; it records the CNAME
+ * (RFC 8305), handing the TCP probe a feed that later answers still join, and leaving the attempt
+ * the family still out to settle before it is judged; it records the CNAME
  * chain and name servers for the report. For a DNS-only service it queries the configured type.
  */
 import { registrableDomain } from '../../core/domain.js';
