@@ -210,23 +210,24 @@ export async function familyFailures(resolution: AddressResolution, name: string
   const timedOut = unanswered.map((type) => ({ type, code: 'dns.timeout' as const, reason: `${name}: no ${type} answer from ${who} ${budgetSpent(signal) ?? 'before it was stopped'}` }));
   const answers = resolution.answers();
   if (resolution.mode === 'servers') return [...answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : [])), ...timedOut];
-  const missing = await Promise.all(
-    answers
-      .filter((a) => a.records.length === 0)
-      .map(async (a) => {
-        const error = a.systemError ?? (signal.aborted ? undefined : await systemLookup(name, a.type === 'A' ? 4 : 6, signal, 'background').then((r) => (r.ok ? undefined : r.code)));
-        return error === 'EAI_AGAIN' ? [await temporaryFailure(a.type, name, resolver)] : [];
-      }),
-  );
+  const missing = await Promise.all(answers.filter((a) => a.records.length === 0).map((a) => systemFamilyFailure(a, name, resolver, signal)));
   return [...missing.flat(), ...timedOut];
 }
 
-/** getaddrinfo's EAI_AGAIN for one family: its DNS servers, asked directly, tell SERVFAIL from a timeout. */
-async function temporaryFailure(type: AddressType, name: string, resolver: NameResolver): Promise<Failure & { type: AddressType }> {
+/**
+ * A family the system found nothing for while the other answered. Its DNS servers, asked
+ * directly, say "no such record" for an IPv4-only name at once (no lookup thread is taken); only
+ * when they fail is getaddrinfo asked for that family alone, whose EAI_AGAIN is the failure.
+ */
+async function systemFamilyFailure(answer: FamilyAnswer, name: string, resolver: NameResolver, signal: AbortSignal): Promise<(Failure & { type: AddressType })[]> {
+  const { type } = answer;
   const asked = await resolver.query(name, type);
+  if (answer.systemError === undefined && (asked.ok || asked.code === 'dns.nodata' || asked.code === 'dns.nxdomain')) return [];
+  const error = answer.systemError ?? (signal.aborted ? undefined : await systemLookup(name, type === 'A' ? 4 : 6, signal, 'background').then((r) => (r.ok ? undefined : r.code)));
+  if (error !== 'EAI_AGAIN') return [];
   const said = `${name}: the system resolver could not get the ${type} records (getaddrinfo EAI_AGAIN`;
-  if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return { type, code: asked.code, reason: `${said}; its DNS server, asked directly: ${asked.reason})` };
-  return { type, code: 'dns.timeout', reason: `${said})` };
+  if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return [{ type, code: asked.code, reason: `${said}; its DNS server, asked directly: ${asked.reason})` }];
+  return [{ type, code: 'dns.timeout', reason: `${said})` }];
 }
 
 /** Resolve quietly for a connection (a redirect hop, `dns: false`): a feed to connect to, or why there is none. */
