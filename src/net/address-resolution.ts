@@ -5,7 +5,7 @@
  * waiting 50 ms for AAAA, and a family that answers later still joins the connection race.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { budgetSpent, isInterrupted } from '../core/budget.js';
+import { budgetSpent } from '../core/budget.js';
 import type { DnsRecord } from '../core/dns-record.js';
 import { isLocalFailure, type Failure } from '../core/failure.js';
 import { createAddressFeed, type AddressFeed } from './address-feed.js';
@@ -206,7 +206,8 @@ async function classifySystemFailure(answers: FamilyAnswer[], name: string, reso
 export async function familyFailures(resolution: AddressResolution, name: string, resolver: NameResolver, signal: AbortSignal): Promise<(Failure & { type: AddressType })[]> {
   if (resolution.mode === 'hosts' || resolution.usable().length === 0) return [];
   const who = resolution.mode === 'servers' ? `resolver ${(resolver.servers as string[]).join(', ')}` : 'the system resolver (getaddrinfo)';
-  const unanswered = isInterrupted(signal) || resolution.heldUp() ? [] : resolution.pending();
+  // Only the deadline judges silence: not an interrupt, nor the end of an attempt that moved on.
+  const unanswered = budgetSpent(signal) === undefined || resolution.heldUp() ? [] : resolution.pending();
   const timedOut = unanswered.map((type) => ({ type, code: 'dns.timeout' as const, reason: `${name}: no ${type} answer from ${who} ${budgetSpent(signal) ?? 'before it was stopped'}` }));
   const answers = resolution.answers();
   if (resolution.mode === 'servers') return [...answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : [])), ...timedOut];
@@ -223,7 +224,11 @@ async function systemFamilyFailure(answer: FamilyAnswer, name: string, resolver:
   const { type } = answer;
   const asked = await resolver.query(name, type);
   if (answer.systemError === undefined && (asked.ok || asked.code === 'dns.nodata' || asked.code === 'dns.nxdomain')) return [];
-  const error = answer.systemError ?? (signal.aborted ? undefined : await systemLookup(name, type === 'A' ? 4 : 6, signal, 'background').then((r) => (r.ok ? undefined : r.code)));
+  let held = false;
+  const alone = answer.systemError ? undefined : await systemLookup(name, type === 'A' ? 4 : 6, signal, 'background', () => (held = true));
+  // Asked alone, the family was still unanswered at the deadline (its servers silent too): a timeout.
+  const cut = alone?.ok === false && alone.code === 'ECANCELLED' && !held && budgetSpent(signal) !== undefined;
+  const error = answer.systemError ?? (alone?.ok === false ? (cut ? 'EAI_AGAIN' : alone.code) : undefined);
   if (error !== 'EAI_AGAIN') return [];
   const said = `${name}: the system resolver could not get the ${type} records (getaddrinfo EAI_AGAIN`;
   if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return [{ type, code: asked.code, reason: `${said}; its DNS server, asked directly: ${asked.reason})` }];
