@@ -34,6 +34,8 @@ export interface AddressResolution {
   mode: 'system' | 'hosts' | 'servers';
   /** Resolves when connecting may start, or when resolution is over without an address. */
   ready: Promise<void>;
+  /** Resolves when every family has answered, or at the deadline (the rest stay pending). */
+  settled: Promise<void>;
   feed: AddressFeed;
   /** The families answered so far: A, then AAAA. */
   answers(): FamilyAnswer[];
@@ -57,6 +59,8 @@ export function resolveAddresses(name: string, resolver: NameResolver, deadline:
   let delay: NodeJS.Timeout | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let markSettled: () => void = () => {};
+  const settled = new Promise<void>((resolve) => (markSettled = resolve));
   let held: LocalCause | undefined;
   const hold = (cause: LocalCause) => (held = held === undefined || held === 'busy' ? cause : held);
 
@@ -77,6 +81,7 @@ export function resolveAddresses(name: string, resolver: NameResolver, deadline:
     writer.end();
     signal.removeEventListener('abort', finish);
     markReady();
+    markSettled();
   };
   /** One family's answer, with RFC 8305's timing. */
   const arrive = (answer: FamilyAnswer) => {
@@ -123,7 +128,7 @@ export function resolveAddresses(name: string, resolver: NameResolver, deadline:
     void systemLookup(name, 0, signal, 'background', hold).then(arriveBoth);
   }
   const ordered = () => (['A', 'AAAA'] as const).flatMap((type) => answers.get(type) ?? []);
-  return { mode, ready, feed: writer.feed, answers: ordered, pending: () => [...waiting], usable: () => [...usable], heldUp: () => held ?? resolver.heldUp() };
+  return { mode, ready, settled, feed: writer.feed, answers: ordered, pending: () => [...waiting], usable: () => [...usable], heldUp: () => held ?? resolver.heldUp() };
 }
 
 function connectable(answer: FamilyAnswer): string[] {
@@ -187,6 +192,47 @@ async function classifySystemFailure(answers: FamilyAnswer[], name: string, reso
     code: temporary ? 'dns.timeout' : 'dns.nxdomain',
     reason: `${name}: the system resolver finds no address (getaddrinfo ${errors}), though its DNS servers answer`,
   };
+}
+
+/**
+ * The families that failed while the other answered, once resolution is settled (call it after
+ * `settled`). The configured servers' failures are theirs as answered. The system's: getaddrinfo
+ * for both families hides one family's failure behind the other's answer, so a family missing
+ * from it is asked again alone; EAI_AGAIN (SERVFAIL, a resolver timeout) is a failure, while "no
+ * such record" (ENOTFOUND, EAI_NODATA) is a name without that family: normal. A family still
+ * unanswered at the deadline timed out, unless outage stopped it (an interrupt, its own limits).
+ * A hosts-file name never fails partly.
+ */
+export async function familyFailures(resolution: AddressResolution, name: string, resolver: NameResolver, signal: AbortSignal): Promise<(Failure & { type: AddressType })[]> {
+  if (resolution.mode === 'hosts' || resolution.usable().length === 0) return [];
+  const who = resolution.mode === 'servers' ? `resolver ${(resolver.servers as string[]).join(', ')}` : 'the system resolver (getaddrinfo)';
+  // Only the deadline judges silence: not an interrupt, nor the end of an attempt that moved on.
+  const unanswered = budgetSpent(signal) === undefined || resolution.heldUp() ? [] : resolution.pending();
+  const timedOut = unanswered.map((type) => ({ type, code: 'dns.timeout' as const, reason: `${name}: no ${type} answer from ${who} ${budgetSpent(signal) ?? 'before it was stopped'}` }));
+  const answers = resolution.answers();
+  if (resolution.mode === 'servers') return [...answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : [])), ...timedOut];
+  const missing = await Promise.all(answers.filter((a) => a.records.length === 0).map((a) => systemFamilyFailure(a, name, resolver, signal)));
+  return [...missing.flat(), ...timedOut];
+}
+
+/**
+ * A family the system found nothing for while the other answered. Its DNS servers, asked
+ * directly, say "no such record" for an IPv4-only name at once (no lookup thread is taken); only
+ * when they fail is getaddrinfo asked for that family alone, whose EAI_AGAIN is the failure.
+ */
+async function systemFamilyFailure(answer: FamilyAnswer, name: string, resolver: NameResolver, signal: AbortSignal): Promise<(Failure & { type: AddressType })[]> {
+  const { type } = answer;
+  const asked = await resolver.query(name, type);
+  if (answer.systemError === undefined && (asked.ok || asked.code === 'dns.nodata' || asked.code === 'dns.nxdomain')) return [];
+  let held = false;
+  const alone = answer.systemError ? undefined : await systemLookup(name, type === 'A' ? 4 : 6, signal, 'background', () => (held = true));
+  // Asked alone, the family was still unanswered at the deadline (its servers silent too): a timeout.
+  const cut = alone?.ok === false && alone.code === 'ECANCELLED' && !held && budgetSpent(signal) !== undefined;
+  const error = answer.systemError ?? (alone?.ok === false ? (cut ? 'EAI_AGAIN' : alone.code) : undefined);
+  if (error !== 'EAI_AGAIN') return [];
+  const said = `${name}: the system resolver could not get the ${type} records (getaddrinfo EAI_AGAIN`;
+  if (!asked.ok && (asked.code === 'dns.servfail' || asked.code === 'dns.refused')) return [{ type, code: asked.code, reason: `${said}; its DNS server, asked directly: ${asked.reason})` }];
+  return [{ type, code: 'dns.timeout', reason: `${said})` }];
 }
 
 /** Resolve quietly for a connection (a redirect hop, `dns: false`): a feed to connect to, or why there is none. */

@@ -71,6 +71,8 @@ export function systemLookup(
       resolve(result);
     };
     const withdraw = () => {
+      // Withdrawn before a thread was free: the question was never asked, so its silence says nothing.
+      if (!owner.started) onHold?.('busy');
       owner.waiters.delete(waiter);
       if (onHold) owner.holders.delete(onHold);
       if (!owner.started && owner.waiters.size === 0) {

@@ -15,6 +15,11 @@ import type { ProbeCrash, SubcheckRecord } from './subcheck-record.js';
 export interface AttemptState {
   /** What the DNS probe resolved, as it arrives: the TCP probe connects while the slower family is still out. */
   addressFeed?: AddressFeed;
+  /**
+   * What a probe still finishes after the next ones started (the DNS family still out when
+   * connecting began): the attempt awaits it, never past its deadline, before it is judged.
+   */
+  settling?: Promise<void>;
   socket?: Socket;
   tlsSocket?: TLSSocket;
   timings: { dns?: number; connect?: number; tunnel?: number; tls?: number };

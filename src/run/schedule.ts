@@ -107,10 +107,17 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
   };
   try {
     const side = planned.filter(isSideProbe).map(run);
+    let reached = true;
     for (const kind of planned.filter((k) => !isSideProbe(k))) {
-      if (!(await run(kind)) || record.observations[kind]?.failure) break;
+      if (!(await run(kind)) || record.observations[kind]?.failure) {
+        reached = false;
+        break;
+      }
     }
     await Promise.all(side);
+    // A family that was still out when connecting began has its say before a reached service is
+    // judged (degraded, not up). One that failed is down already: it is not held up for that.
+    if (reached && state.settling) await untilDeadline(state.settling, budget.signal);
   } finally {
     record.interrupted = isInterrupted(budget.signal);
     // A query still out (a CNAME walk past its grace) must not outlive the attempt.
@@ -121,6 +128,21 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
     record.durationMs = performance.now() - state.startedAt;
   }
   return record;
+}
+
+/** Wait for `work`, but never past the attempt's deadline (or an interrupt). */
+async function untilDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  let stop: () => void = () => {};
+  // At the deadline the work ends at once (everything it waits on hears the same signal): one
+  // turn of the event loop lets it record what timed out.
+  const stopped = new Promise<void>((resolve) => (stop = () => setImmediate(resolve)));
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.race([work, stopped]);
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 /** A host or status endpoint checked inside an attempt: its own probes, the attempt's budget. */

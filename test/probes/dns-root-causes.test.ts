@@ -24,6 +24,9 @@ const special: Record<string, (type: string) => Answer> = {
   'stranger.test': (type) => (type === 'A' ? { rcode: 'NOERROR', answers: [a('evil.test', '127.0.0.1')] } : { rcode: 'NOERROR' }),
   'mixed.test': (type) => (type === 'A' ? { rcode: 'NOERROR', answers: [a('evil.test', '127.0.0.2'), a('mixed.test', '127.0.0.1')] } : { rcode: 'NOERROR' }),
   'no-aaaa.test': (type) => (type === 'AAAA' ? 'drop' : { rcode: 'NOERROR', answers: type === 'A' ? [a('no-aaaa.test', '127.0.0.1')] : [] }),
+  // Answered after connecting began (RFC 8305 waits 50 ms for AAAA): a failure, and a plain "no such record".
+  'late-servfail-aaaa.test': (type) => (type === 'AAAA' ? { rcode: 'SERVFAIL', delayMs: 300 } : { rcode: 'NOERROR', answers: type === 'A' ? [a('late-servfail-aaaa.test', '127.0.0.1')] : [] }),
+  'late-nodata-aaaa.test': (type) => (type === 'AAAA' ? { rcode: 'NOERROR', delayMs: 300 } : { rcode: 'NOERROR', answers: type === 'A' ? [a('late-nodata-aaaa.test', '127.0.0.1')] : [] }),
 };
 
 beforeAll(async () => {
@@ -33,6 +36,7 @@ beforeAll(async () => {
     'www.dangling.test': { CNAME: 'nowhere.dangling.test' },
     'ads.test': { A: ['0.0.0.0'], AAAA: ['::'] },
     'half-blocked.test': { A: ['0.0.0.0'], AAAA: ['::1'] },
+    'dual.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
   });
   dns = await startDns((name, type, query) => {
     const edns = (query?.additionals ?? []).some((record) => record.type === 'OPT');
@@ -122,13 +126,43 @@ describe('block lists', () => {
 });
 
 describe('RFC 8305 timing across families', () => {
-  it('a resolver that drops AAAA does not hold the connection: up at once, not tcp.timeout', async () => {
+  it('a resolver that drops AAAA does not hold the connection, and the silent AAAA degrades it: dns.timeout', async () => {
     const started = performance.now();
-    const result = await checkOne({ url: `http://no-aaaa.test:${web.port}/`, ...viaTestDns(), timeout: '3s' });
+    const result = await checkOne({ url: `http://no-aaaa.test:${web.port}/`, ...viaTestDns(), timeout: '1s', retries: 0 });
     const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ status: 'degraded', code: 'dns.timeout' });
+    expect(result.reason).toContain('AAAA');
+    // The connection went ahead over IPv4 at once, measured as such; the AAAA wait stayed within the budget.
+    expect(probe(result, 'http').status).toBe('up');
+    expect(probe(result, 'tcp').durationMs).toBeLessThan(500);
+    expect(elapsed).toBeLessThan(1500);
+    expect(probe(result, 'dns').details.pending).toBeUndefined();
+    expect(probe(result, 'dns').details.partialFailures).toEqual([expect.objectContaining({ type: 'AAAA', code: 'dns.timeout' })]);
+  });
+
+  it('an AAAA SERVFAIL that arrives after connecting began is still judged: degraded dns.servfail, HTTP up', async () => {
+    const result = await checkOne({ url: `http://late-servfail-aaaa.test:${web.port}/`, ...viaTestDns(), retries: 0 });
+    expect(result).toMatchObject({ status: 'degraded', code: 'dns.servfail' });
+    expect(probe(result, 'http').status).toBe('up');
+    expect(probe(result, 'tcp').durationMs).toBeLessThan(250);
+    expect(probe(result, 'dns').details.pending).toBeUndefined();
+  });
+
+  it('both families answering at once: up, nothing awaited after the connection', async () => {
+    const result = await checkOne({ url: `http://dual.test:${web6.port}/`, ...viaTestDns(), retries: 0 });
     expect(result).toMatchObject({ status: 'up', code: null });
-    expect(elapsed).toBeLessThan(1000);
-    expect(probe(result, 'dns').details.pending).toEqual(['AAAA']);
+    expect(probe(result, 'dns').details.pending).toBeUndefined();
+    expect(probe(result, 'dns').details.partialFailures).toBeUndefined();
+    // The attempt ends with its last probe: nothing is settled after it.
+    const probes = (['dns', 'tcp', 'http'] as const).reduce((sum, kind) => sum + probe(result, kind).durationMs, 0);
+    expect(result.durationMs - probes).toBeLessThan(200);
+  });
+
+  it('a late AAAA "no such record" is a name without IPv6: up', async () => {
+    const result = await checkOne({ url: `http://late-nodata-aaaa.test:${web.port}/`, ...viaTestDns(), retries: 0 });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(probe(result, 'dns').details.pending).toBeUndefined();
+    expect(probe(result, 'dns').details.partialFailures).toBeUndefined();
   });
 
   it('an address family that answers late still joins the race', async () => {

@@ -32,8 +32,9 @@ export interface DnsObservation extends ObservationBase {
   partialFailures: PartialDnsFailure[];
   /**
    * Address families still unanswered when connecting began (RFC 8305: an A answer waits 50 ms
-   * for AAAA, then connecting starts). Not judged: an answer that never comes harms no one who
-   * races the families, and the connection that follows says whether the service is reachable.
+   * for AAAA, then connecting starts). The attempt awaits them before it is judged (a failure or
+   * the deadline is a partial failure); one left here was not judged: the attempt was
+   * interrupted, outage's own limits kept it from asking, or a later probe failed.
    */
   pending?: DnsRecordType[];
   /** With `dns.compare`: what each compared resolver answered, side by side. */

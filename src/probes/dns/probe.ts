@@ -1,13 +1,14 @@
 /**
  * DNS probe. For a url/tcp service it resolves the addresses to connect to (address-resolution.ts:
  * the system's getaddrinfo, or the configured resolvers) and ends as soon as connecting may start
- * (RFC 8305), handing the TCP probe a feed that later answers still join; it records the CNAME
+ * (RFC 8305), handing the TCP probe a feed that later answers still join, and leaving the attempt
+ * the family still out to settle before it is judged; it records the CNAME
  * chain and name servers for the report. For a DNS-only service it queries the configured type.
  */
 import { registrableDomain } from '../../core/domain.js';
 import type { DnsRecordType } from '../../core/dns-record.js';
 import { isLocalFailure, type Failure } from '../../core/failure.js';
-import { explainNoAddress, resolveAddresses } from '../../net/address-resolution.js';
+import { explainNoAddress, familyFailures, resolveAddresses, type AddressResolution } from '../../net/address-resolution.js';
 import { mostSevere } from '../../net/dns-answer.js';
 import { createNameResolver, type NameResolver, type QueryResult } from '../../net/dns-resolver.js';
 import type { Probe, ProbeContext } from '../contract.js';
@@ -57,20 +58,29 @@ async function observeAddresses(name: string, context: ProbeContext): Promise<Dn
   observation.records = answers.flatMap((a) => a.records);
   if (resolution.usable().length === 0) {
     observation.failure = await explainNoAddress(resolution, name, resolver, context.signal);
-  } else {
+  } else if (resolution.mode !== 'hosts') {
     const pending = resolution.pending();
     if (pending.length > 0) observation.pending = pending;
-    // Only the configured servers' failures are judged: the system answered what it answered,
-    // and a family it never asks about (a hosts-file name's AAAA) is no failure at all.
-    if (resolution.mode === 'servers') {
-      observation.partialFailures = answers.flatMap((a) => (a.failure && judgedPartly(a.failure) ? [{ type: a.type, code: a.failure.code, reason: a.failure.reason }] : []));
-    }
+    if (resolution.mode === 'servers') observation.partialFailures = partlyFailed(answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : [])));
+    // Connecting starts now; the family still out (and the system's word on a missing one) is
+    // settled in the background, and the attempt waits for it — within its budget — before it is
+    // judged: an AAAA that fails at the authoritative server degrades the name.
+    context.state.settling = settleFamilies(observation, resolution, name, context);
   }
   await withGrace(walk);
   const answerChain = answers.map((a) => a.chain).reduce((longest, chain) => (chain.length > longest.length ? chain : longest), [] as string[]);
   observation.cnameChain = answerChain.length ? [...answerChain] : [...walkChain];
   if (nameServers.length) observation.nameServers = [...nameServers];
   return observation;
+}
+
+async function settleFamilies(observation: DnsObservation, resolution: AddressResolution, name: string, context: ProbeContext): Promise<void> {
+  await resolution.settled;
+  const failures = await familyFailures(resolution, name, context.resolver, context.signal);
+  observation.partialFailures = partlyFailed(failures);
+  const pending = resolution.pending().filter((type) => !failures.some((f) => f.type === type));
+  if (pending.length > 0) observation.pending = pending;
+  else delete observation.pending;
 }
 
 /** A DNS-only service: the configured record types. */
@@ -92,6 +102,10 @@ async function observeRecords(name: string, types: DnsRecordType[], context: Pro
  */
 function judgedPartly(failure: Failure): boolean {
   return failure.code !== 'dns.nodata' && !isLocalFailure(failure.code);
+}
+
+function partlyFailed(failures: (Failure & { type: DnsRecordType })[]): DnsObservation['partialFailures'] {
+  return failures.filter(judgedPartly).map(({ type, code, reason }) => ({ type, code, reason }));
 }
 
 async function withGrace(work: Promise<unknown>): Promise<void> {
