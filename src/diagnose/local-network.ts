@@ -80,7 +80,10 @@ function dnsLayers(failures: ServiceResult[]): FailingLayer[] {
 }
 
 function evidenceOf(failing: ServiceResult[]): string {
-  const evidence = failing.slice(0, 4).map((canary) => `${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
+  const evidence = failing.slice(0, 4).map((canary) => {
+    const partial = familyFailed(canary) && probeOf(canary, 'dns')?.details.partialFailures?.[0];
+    return partial ? `${canary.name} ${partial.type} ${partial.code}` : `${canary.name} ${failedAt(canary)?.code ?? canary.status}`;
+  });
   return `${evidence.join(', ')}${failing.length > 4 ? `, +${failing.length - 4} more` : ''}`;
 }
 
@@ -170,7 +173,7 @@ function dnsVerdict(canaries: ServiceResult[]): LocalNetworkVerdict | undefined 
     if (found.length === 0) continue;
     const evidence = evidenceOf(partly.failing.filter((c) => found.some((f) => f.resolvers === resolversOf(c))));
     layers.push(`resolver not answering ${family}`);
-    parts.push(`resolver not answering ${family} — ${found.map((f) => whoOf(f.resolvers)).join(' and ')} (${evidence} for ${family}), while ${family === 'A' ? 'AAAA' : 'A'} answers`);
+    parts.push(`resolver not answering ${family} — ${found.map((f) => whoOf(f.resolvers)).join(' and ')} (${evidence}), while ${family === 'A' ? 'AAAA' : 'A'} answers`);
   }
   return {
     verdict: 'local network problem',
