@@ -4,6 +4,7 @@
  * ones), TCP to IP literals (no DNS involved) and HTTPS (certificates). They run beside the
  * services with a short budget, so that with no network the verdict comes in seconds.
  */
+import type { ServiceSpec } from './service.js';
 
 /** The whole diagnosis must fit well inside a few seconds; each canary gets this much. */
 export const CANARY_TIMEOUT_MS = 1500;
@@ -21,3 +22,14 @@ export const DEFAULT_CANARIES = [
   { name: 'https://8.8.8.8', url: 'https://8.8.8.8/', http: { expect: { status: '100-499' } } },
 ];
 
+
+/**
+ * A DNS canary asking A (the default) asks AAAA too: a resolver that drops one family for every
+ * name (home routers that drop AAAA) is only seen by canaries that ask for it. Canaries that
+ * connect ask both already, as every service does.
+ */
+export function askingBothFamilies(spec: ServiceSpec): ServiceSpec {
+  const dns = spec.dns;
+  if (!dns || spec.endpoint || dns.types.length !== 1 || dns.types[0] !== 'A' || dns.expect || dns.compare) return spec;
+  return { ...spec, dns: { ...dns, types: ['A', 'AAAA'] } };
+}

@@ -13,6 +13,7 @@ import type { EntrySource, ServiceEntry } from './entry.js';
 import { expandServices } from './expand.js';
 import { badTargetError } from './select.js';
 import { dependsOnInternet } from './internet.js';
+import { askingBothFamilies } from './canaries.js';
 import { parseConfig } from './parse.js';
 import { readProxyEnvironment } from './proxy.js';
 import { checkRules } from './rules.js';
@@ -109,8 +110,8 @@ export function loadServices(raw: unknown, options: LoadServicesOptions = {}): L
 /** The config's canaries, else the built-in ones when any service depends on the internet. */
 function chooseCanaries(configured: ServiceSpec[] | undefined, builtIn: ServiceSpec[], services: ServiceSpec[], flag: false | undefined): ServiceSpec[] {
   if (flag === false) return [];
-  if (configured) return configured;
-  return services.some(dependsOnInternet) ? builtIn : [];
+  if (configured) return configured.map(askingBothFamilies);
+  return services.some(dependsOnInternet) ? builtIn.map(askingBothFamilies) : [];
 }
 
 function unknownModule(name: string, known: string[]): UsageError {

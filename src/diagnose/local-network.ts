@@ -7,12 +7,28 @@
  * in DNS (NXDOMAIN for names that exist, refused, silent) while canaries reached by address
  * connect, DNS is broken here — a lying or dead resolver — and services' DNS failures through that
  * resolver are not theirs, though TCP works and other failures are still judged as measured.
+ *
+ * A resolver can also be broken for one address family only: many home routers and some corporate
+ * resolvers drop every AAAA query. Every name then answers A and times out on AAAA, and every
+ * service would be degraded for it. When every canary asking that resolver is degraded by the same
+ * family failing (timeout, SERVFAIL, REFUSED) while the other family answered, the failure is the
+ * resolver's: services degraded only by that same failure through it are judged on the rest.
  */
 import { isLocalFailure, type FailureCode } from '../core/failure.js';
-import { factsOf, layerOf } from '../probes/registry.js';
-import type { ServiceResult } from '../probes/result.js';
+import { worstFirst } from '../core/status.js';
+import { factsOf, isSideProbe, layerOf } from '../probes/registry.js';
+import { probeOf, type ServiceResult } from '../probes/result.js';
 
-export type FailingLayer = 'no route' | 'resolver not answering' | 'resolver answering NXDOMAIN for everything' | 'proxy not working' | 'TLS intercepted';
+/** An address family, as the record type that asks for it. */
+export type Family = 'A' | 'AAAA';
+
+export type FailingLayer =
+  | 'no route'
+  | 'resolver not answering'
+  | `resolver not answering ${Family}`
+  | 'resolver answering NXDOMAIN for everything'
+  | 'proxy not working'
+  | 'TLS intercepted';
 
 export interface LocalNetworkVerdict {
   verdict: 'local network problem';
@@ -22,8 +38,10 @@ export interface LocalNetworkVerdict {
   layers: FailingLayer[];
   /** "resolver answering NXDOMAIN for everything (system resolver: one.one.one.one dns.nxdomain, …)" */
   reason: string;
-  /** With scope `dns`: the resolvers found broken (`system`, or a configured list). */
+  /** With scope `dns`: the resolvers found failing every lookup (`system`, or a configured list). */
   brokenResolvers?: string[];
+  /** With scope `dns`: resolvers that answer one family and fail the other for every name. */
+  familyFailures?: { resolvers: string; family: Family }[];
 }
 
 const INTERCEPTED: ReadonlySet<FailureCode | null> = new Set(['tls.untrusted', 'tls.hostname_mismatch']);
@@ -62,7 +80,10 @@ function dnsLayers(failures: ServiceResult[]): FailingLayer[] {
 }
 
 function evidenceOf(failing: ServiceResult[]): string {
-  const evidence = failing.slice(0, 4).map((canary) => `${canary.name} ${failedAt(canary)?.code ?? canary.status}`);
+  const evidence = failing.slice(0, 4).map((canary) => {
+    const partial = familyFailed(canary) && probeOf(canary, 'dns')?.details.partialFailures?.[0];
+    return partial ? `${canary.name} ${partial.type} ${partial.code}` : `${canary.name} ${failedAt(canary)?.code ?? canary.status}`;
+  });
   return `${evidence.join(', ')}${failing.length > 4 ? `, +${failing.length - 4} more` : ''}`;
 }
 
@@ -98,20 +119,91 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   return { verdict: 'local network problem', scope: 'network', layers, reason: `${words.join('; ')} (${evidenceOf(failing)})` };
 }
 
+/**
+ * The one family a result's lookup failed for (no answer, SERVFAIL, REFUSED) while the other
+ * answered — when that is all that is wrong with its DNS.
+ */
+function familyFailed(result: ServiceResult): Family | undefined {
+  const dns = probeOf(result, 'dns');
+  if (!dns || dns.status !== 'degraded' || dns.details.byResolver) return undefined;
+  const partial = dns.details.partialFailures ?? [];
+  const types = new Set(partial.map((p) => p.type));
+  const [family] = types;
+  if (types.size !== 1 || !partial.every((p) => NOT_ANSWERING.has(p.code)) || (family !== 'A' && family !== 'AAAA')) return undefined;
+  const other = family === 'A' ? 'AAAA' : 'A';
+  return (dns.details.records ?? []).some((r) => r.type === other) ? family : undefined;
+}
+
+/** Resolvers for which every canary asking them is degraded by the same family failing. */
+function familyBroken(canaries: ServiceResult[]): { found: { resolvers: string; family: Family }[]; failing: ServiceResult[] } {
+  const byResolvers = new Map<string, ServiceResult[]>();
+  for (const canary of canaries) {
+    const resolvers = resolversOf(canary);
+    if (resolvers !== undefined) byResolvers.set(resolvers, [...(byResolvers.get(resolvers) ?? []), canary]);
+  }
+  const found: { resolvers: string; family: Family }[] = [];
+  const failing: ServiceResult[] = [];
+  for (const [resolvers, group] of byResolvers) {
+    const families = new Set(group.map(familyFailed));
+    const [family] = families;
+    if (families.size === 1 && family) {
+      found.push({ resolvers, family });
+      failing.push(...group);
+    }
+  }
+  return { found, failing };
+}
+
+const whoOf = (resolvers: string) => (resolvers === 'system' ? 'the system resolver' : `resolver ${resolvers.split(',').join(', ')}`);
+
 /** Some canaries answer: still a verdict when the ones that needed a resolver all failed in it. */
 function dnsVerdict(canaries: ServiceResult[]): LocalNetworkVerdict | undefined {
   const answered = canaries.some((c) => c.status === 'up' || c.status === 'degraded');
+  if (!answered) return undefined;
   const broken = brokenResolvers(canaries);
-  if (!answered || broken.resolvers.length === 0) return undefined;
+  const partly = familyBroken(canaries);
+  if (broken.resolvers.length === 0 && partly.found.length === 0) return undefined;
   const layers = dnsLayers(broken.failing);
-  const who = broken.resolvers.map((r) => (r === 'system' ? 'the system resolver' : `resolver ${r.split(',').join(', ')}`)).join(' and ');
+  const parts: string[] = [];
+  if (broken.resolvers.length > 0) {
+    parts.push(`${layers.join('; ')} — ${broken.resolvers.map(whoOf).join(' and ')} (${evidenceOf(broken.failing)}), while connections by address work`);
+  }
+  for (const family of ['AAAA', 'A'] as const) {
+    const found = partly.found.filter((f) => f.family === family);
+    if (found.length === 0) continue;
+    const evidence = evidenceOf(partly.failing.filter((c) => found.some((f) => f.resolvers === resolversOf(c))));
+    layers.push(`resolver not answering ${family}`);
+    parts.push(`resolver not answering ${family} — ${found.map((f) => whoOf(f.resolvers)).join(' and ')} (${evidence}), while ${family === 'A' ? 'AAAA' : 'A'} answers`);
+  }
   return {
     verdict: 'local network problem',
     scope: 'dns',
+    // Only resolvers that fail every lookup: a name failing A and AAAA through one that answers A
+    // for the canaries is that name's problem.
     brokenResolvers: broken.resolvers,
+    ...(partly.found.length > 0 ? { familyFailures: partly.found } : {}),
     layers,
-    reason: `DNS is broken here: ${layers.join('; ')} — ${who} (${evidenceOf(broken.failing)}), while connections by address work`,
+    reason: `DNS is broken here: ${parts.join('; ')}`,
   };
+}
+
+/**
+ * A service degraded only because its lookup through a resolver broken for one family failed for
+ * that family: judged on the rest, with the reason saying what was not judged. Anything else
+ * that degraded or failed it still counts, as measured.
+ */
+function withoutFamilyFailure(service: ServiceResult, verdict: LocalNetworkVerdict): ServiceResult {
+  const family = familyFailed(service);
+  const resolvers = resolversOf(service);
+  const dns = probeOf(service, 'dns');
+  if (!family || !dns || !verdict.familyFailures?.some((f) => f.family === family && f.resolvers === resolvers)) return service;
+  // Degraded by something else (a vendor incident, a side probe's say): left as it is.
+  if (service.status !== 'degraded' || service.code !== dns.code) return service;
+  const note = `${family} not answered by ${whoOf(resolvers ?? 'system')}, a local resolver problem (not judged)`;
+  const probes = service.probes.map((p) => (p.kind === 'dns' ? { ...p, status: 'up' as const, code: null, reason: `${p.reason} — ${note}` } : p));
+  const { status, cause } = worstFirst(probes.filter((p) => !isSideProbe(p.kind)));
+  const measured = status === 'up' ? `${probes.filter((p) => !isSideProbe(p.kind)).at(-1)?.reason ?? 'up'}` : (cause?.reason ?? status);
+  return { ...service, probes, status, code: status === 'up' ? null : (cause?.code ?? null), reason: `${measured} (${note})` };
 }
 
 /**
@@ -129,7 +221,7 @@ export function applyVerdict(services: ServiceResult[], verdict: LocalNetworkVer
   const what = verdict.scope === 'dns' ? `DNS is broken here: ${verdict.layers.join('; ')}` : verdict.layers.join('; ');
   return services.map((service) =>
     !notJudged(service)
-      ? service
+      ? withoutFamilyFailure(service, verdict)
       : {
           ...service,
           status: 'unknown',

@@ -14,7 +14,10 @@ export function diagnosisLines(report: Report): DiagnosisLine[] {
   const lines: DiagnosisLine[] = [];
   const network = report.localNetwork;
   if (network && !network.ok) {
-    const notJudged = network.scope === 'dns' ? "services' DNS failures are not judged (unknown)" : 'failing services are not judged (unknown)';
+    // A resolver failing one family only: services are not degraded for it (they stay as measured otherwise).
+    const familyOnly = (network.layers ?? []).every((layer) => /^resolver not answering A{1,4}$/.test(layer));
+    const notJudged =
+      network.scope !== 'dns' ? 'failing services are not judged (unknown)' : familyOnly ? 'services are not degraded for it' : "services' DNS failures are not judged (unknown)";
     lines.push({ label: 'local network problem', text: `${network.reason ?? ''} — ${notJudged}` });
   }
   for (const cause of headlineCauses(report.commonCauses)) lines.push({ label: 'likely common cause', text: cause.summary });

@@ -2,8 +2,11 @@
  * Services and canaries run side by side. When the canaries fail too, the verdict stops the
  * services still waiting on their timeouts — with no network the run ends within the canaries'
  * short budget — and the failed ones are not judged. With DNS alone broken here (connections by
- * address work) nothing is stopped and only services' DNS failures are not judged. When every service answers before the
- * canaries do, the canaries have nothing to explain and are stopped.
+ * address work) nothing is stopped and only services' DNS failures are not judged; with a resolver
+ * failing one family only (AAAA dropped), services are judged without that failure. Any service
+ * not up waits for the canaries (1.5 s at most), so the verdict is there whenever it explains
+ * something. When every service answers before the canaries do, the canaries have nothing to
+ * explain and are stopped.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';

@@ -149,6 +149,43 @@ describe('local network problem', () => {
   });
 });
 
+describe('a configured resolver that drops every AAAA query', () => {
+  it('canaries through it name the family; services degraded only by it are up, others as measured; the exit code from the services', async () => {
+    const zone = tableZone({ 'one.one.one.one': { A: ['127.0.0.1'] }, 'dns.google': { A: ['127.0.0.1'] }, 'api.test': { A: ['127.0.0.1'] } });
+    const noAaaa = await startDns((name, type) => (type === 'AAAA' ? 'drop' : zone(name, type)));
+    try {
+      const port = new URL(up.url).port;
+      const { code, report, stdout } = await check({
+        defaults: { timeout: '3s', retries: 0 },
+        canaries: [
+          { name: 'resolver canary', dns: { name: 'one.one.one.one' }, resolvers: [noAaaa.address] },
+          { name: 'second resolver canary', dns: { name: 'dns.google' }, resolvers: [noAaaa.address] },
+          { name: 'by address', url: up.url },
+        ],
+        services: [
+          { name: 'api', url: `http://api.test:${port}/`, resolvers: [noAaaa.address] },
+          { name: 'api refused', url: `http://api.test:${closed}/`, resolvers: [noAaaa.address] },
+          { name: 'healthy', url: up.url },
+        ],
+      });
+      expect(report.localNetwork).toMatchObject({ ok: false, scope: 'dns', layers: ['resolver not answering AAAA'] });
+      expect(report.localNetwork?.reason).toMatch(/^DNS is broken here: resolver not answering AAAA — resolver 127\.0\.0\.1:\d+ \(resolver canary AAAA dns\.timeout, second resolver canary AAAA dns\.timeout\), while A answers$/);
+      expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+        ['api', 'up', null],
+        ['api refused', 'down', 'tcp.refused'],
+        ['healthy', 'up', null],
+      ]);
+      expect(report.services[0]?.reason).toMatch(/AAAA not answered by resolver 127\.0\.0\.1:\d+, a local resolver problem \(not judged\)/);
+      expect(stdout).not.toContain('network.local');
+      // The exit code follows the services, as always: the refused port (down) sets it, not the
+      // resolver (a dns verdict that leaves services unknown would make it 3).
+      expect(code).toBe(2);
+    } finally {
+      await noAaaa.close();
+    }
+  });
+});
+
 describe('no verdict', () => {
   it('canaries healthy: failing services are judged as measured', async () => {
     const { code, report } = await check({

@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest';
 import type { Report } from '../../src/probes/result.js';
 import { runInNamespace, type NetnsAnswer, type NetnsResult } from '../helpers/netns.js';
 import { requires } from '../helpers/requires.js';
+import { configFile } from '../helpers/cli.js';
 
 /** Each test builds a private network and mount namespace: root, unshare and ip. */
 const inNamespace = requires({ root: true, tools: [{ name: 'unshare', install: 'apt-get install util-linux' }, { name: 'ip', install: 'apt-get install iproute2' }] });
@@ -68,6 +69,37 @@ describe('the system resolver, as getaddrinfo answers', () => {
     expect(service(result).durationMs).toBeLessThan(4000 + 200);
     // (The process itself exits only when glibc gives up on the AAAA query: Node joins its
     // thread pool at exit and cannot cancel getaddrinfo. See the README's known limitations.)
+  });
+
+  inNamespace.it('a resolver that drops AAAA for every name, with canaries asking it: the local verdict names it, services up, exit 0', async () => {
+    const names = ['slow6.test', 'canary1.test', 'canary2.test'];
+    const config = configFile({
+      canaries: [
+        { name: 'system resolver: canary1.test', dns: { name: 'canary1.test' } },
+        { name: 'system resolver: canary2.test', dns: { name: 'canary2.test' } },
+      ],
+    });
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\noptions timeout:1\n',
+      zone: Object.fromEntries(names.map((name) => [name, { A: answer(record(name, 'A', '127.0.0.1')), AAAA: 'drop' as const }])),
+      args: ['check', '--json', '-c', config, '--retries', '0', '--timeout', '4s', 'http://slow6.test:{port}/'],
+    });
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.localNetwork).toMatchObject({ ok: false, scope: 'dns', layers: ['resolver not answering AAAA'] });
+    expect(report.localNetwork?.reason).toMatch(/resolver not answering AAAA — the system resolver \(system resolver: canary1\.test AAAA dns\.timeout, system resolver: canary2\.test AAAA dns\.timeout\), while A answers/);
+    // Reached over IPv4 and fetched: the local resolver's silence on AAAA is not the service's.
+    expect(service(result)).toMatchObject({ status: 'up', code: null });
+    expect(service(result).reason).toContain('AAAA not answered by the system resolver, a local resolver problem (not judged)');
+    expect(result.code).toBe(0);
+    // The same run without canaries cannot tell the local resolver from the name's: degraded.
+    const alone = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\noptions timeout:1\n',
+      zone: Object.fromEntries(names.map((name) => [name, { A: answer(record(name, 'A', '127.0.0.1')), AAAA: 'drop' as const }])),
+      args: ['check', '--json', '-c', configFile({ canaries: [] }), '--retries', '0', '--timeout', '4s', 'http://slow6.test:{port}/'],
+    });
+    expect(service(alone)).toMatchObject({ status: 'degraded', code: 'dns.timeout' });
+    expect((JSON.parse(alone.stdout) as Report).localNetwork).toBeUndefined();
+    expect(alone.code).toBe(1);
   });
 
   inNamespace.it('many names behind a resolver that drops AAAA: all reached over IPv4 — stuck lookups never take every thread', async () => {
