@@ -19,7 +19,7 @@ interface Family {
 }
 
 /** blackbox_exporter's phase names for probe_http_duration_seconds. */
-const PHASES = [
+export const PHASES = [
   ['resolve', 'dns'],
   ['connect', 'connect'],
   ['tls', 'tls'],

@@ -6,16 +6,9 @@
 import { STATUSES } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import { probeOf, type Report, type ServiceResult } from '../probes/result.js';
+import { PHASES } from '../report/prometheus.js';
 import { Exposition } from './exposition.js';
 
-/** blackbox_exporter's phase names for probe_http_duration_seconds, and ours. */
-const PHASES = [
-  ['resolve', 'dns'],
-  ['connect', 'connect'],
-  ['tls', 'tls'],
-  ['processing', 'ttfb'],
-  ['transfer', 'transfer'],
-] as const;
 
 export function renderProbe(report: Report): string {
   const out = new Exposition();

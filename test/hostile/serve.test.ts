@@ -4,12 +4,9 @@
  * finds, and the metrics pass promtool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPki } from '../helpers/certs.js';
-import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { requires } from '../helpers/requires.js';
 import { get, promtoolProblems, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
-import { startHostile, type Hostile } from './servers.js';
+import { startHostileWorld, type Hostile, type HostileWorld } from './servers.js';
 
 /**
  * 5 s: the probe's budget is 4.5 s, enough for the config's 2 s × 2 attempts, so each target is
@@ -18,38 +15,24 @@ import { startHostile, type Hostile } from './servers.js';
  */
 const SCRAPE_TIMEOUT_S = 5;
 
-let dns: TestDnsServer;
-let v6: TestServer;
-let servers: TestServer[] = [];
+let world: HostileWorld;
 let targets: Hostile[] = [];
 let serve: RunningServe;
 /** What each service's scrape answered, for the promtool check. */
 const bodies = new Map<string, string>();
 
 beforeAll(async () => {
-  const pki = await testPki();
-  v6 = await startHttp(ok, '::1');
-  dns = await startDns(
-    tableZone({
-      'truncated.test': { A: ['127.0.0.1'], truncateUdp: true },
-      'many.test': { A: ['127.0.0.1', ...Array.from({ length: 499 }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${(i % 250) + 1}`)] },
-      'empty.test': {},
-      'silent.test': 'drop',
-      'servfail.test': { rcode: 'SERVFAIL' },
-      'v6only.test': { AAAA: ['::1'] },
-      'xn--bcher-kva.test': { A: ['127.0.0.1'] },
-    }),
-  );
-  ({ servers, targets } = await startHostile(pki, dns.address, () => v6.port));
+  world = await startHostileWorld();
+  targets = world.targets;
   // Every hostile target as a configured service (some need resolvers or expectations); the
   // plain ones are also asked for as ad-hoc targets below.
   const config = writeConfig({ defaults: { timeout: '2s', retries: 1 }, services: targets.map((t) => ({ name: t.name, ...t.service })) });
-  serve = await startServe(['-c', config, '--max-concurrent', '64'], { NODE_EXTRA_CA_CERTS: pki.rootFile });
+  serve = await startServe(['-c', config, '--max-concurrent', '64'], { NODE_EXTRA_CA_CERTS: world.caFile });
 }, 30_000);
 
 afterAll(async () => {
   await serve?.stop();
-  await Promise.all([...servers.map((s) => s.close()), dns?.close(), v6?.close()]);
+  await world?.close();
 });
 
 describe('/probe against hostile targets', () => {
