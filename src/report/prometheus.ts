@@ -10,13 +10,8 @@ import { basename } from 'node:path';
 import { STATUSES } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import type { Report } from '../probes/result.js';
+import { Exposition } from './exposition.js';
 import { safeReport } from './safe-report.js';
-
-interface Family {
-  name: string;
-  help: string;
-  samples: { labels: Record<string, string>; value: number }[];
-}
 
 /** blackbox_exporter's phase names for probe_http_duration_seconds. */
 export const PHASES = [
@@ -35,12 +30,8 @@ export interface PrometheusOptions {
 export function renderPrometheus(unsafe: Report, options: PrometheusOptions = {}): string {
   const report = safeReport(unsafe);
   const fileLabels: Record<string, string> = options.reportFile ? { outage_report: basename(options.reportFile) } : {};
-  const families: Family[] = [];
-  const family = (name: string, help: string): Family['samples'] => {
-    const f: Family = { name, help, samples: [] };
-    families.push(f);
-    return f.samples;
-  };
+  const out = new Exposition();
+  const family = (name: string, help: string) => out.family(name, 'gauge', help);
   const success = family('probe_success', 'Whether the service is up or degraded (1) rather than down or unknown (0).');
   const duration = family('probe_duration_seconds', 'How long checking the service took, retries included.');
   const probeSuccess = family('outage_probe_success', 'Whether one probe of the service succeeded (1) or not (0); skipped probes are absent.');
@@ -57,48 +48,26 @@ export function renderPrometheus(unsafe: Report, options: PrometheusOptions = {}
   for (const service of report.services) {
     // `critical` tells a non-critical service's probe_success 0 from one that fails the check.
     const labels = { service: service.name, critical: String(service.critical), ...fileLabels };
-    success.push({ labels, value: service.status === 'up' || service.status === 'degraded' ? 1 : 0 });
-    duration.push({ labels, value: service.durationMs / 1000 });
-    for (const s of STATUSES) status.push({ labels: { ...labels, status: s }, value: service.status === s ? 1 : 0 });
-    statusCode.push({ labels: { ...labels, status: service.status, code: service.code ?? '' }, value: 1 });
+    success(service.status === 'up' || service.status === 'degraded' ? 1 : 0, labels);
+    duration(service.durationMs / 1000, labels);
+    for (const s of STATUSES) status(service.status === s ? 1 : 0, { ...labels, status: s });
+    statusCode(1, { ...labels, status: service.status, code: service.code ?? '' });
     for (const probe of service.probes) {
       if (probe.status === 'skipped') continue;
       const probeLabels = { ...labels, kind: probe.kind };
-      probeSuccess.push({ labels: probeLabels, value: probe.status === 'up' || probe.status === 'degraded' ? 1 : 0 });
-      probeDuration.push({ labels: probeLabels, value: probe.durationMs / 1000 });
+      probeSuccess(probe.status === 'up' || probe.status === 'degraded' ? 1 : 0, probeLabels);
+      probeDuration(probe.durationMs / 1000, probeLabels);
       const facts = factsOf(probe);
-      if (facts.lookupMs !== undefined) dnsTime.push({ labels, value: facts.lookupMs / 1000 });
-      if (facts.httpStatus !== undefined) httpStatus.push({ labels, value: facts.httpStatus });
+      if (facts.lookupMs !== undefined) dnsTime(facts.lookupMs / 1000, labels);
+      if (facts.httpStatus !== undefined) httpStatus(facts.httpStatus, labels);
       for (const [phase, key] of PHASES) {
         const ms = facts.phases?.[key];
-        if (typeof ms === 'number') httpPhases.push({ labels: { ...labels, phase }, value: ms / 1000 });
+        if (typeof ms === 'number') httpPhases(ms / 1000, { ...labels, phase });
       }
-      if (facts.certificateExpiresAt) certExpiry.push({ labels, value: Date.parse(facts.certificateExpiresAt) / 1000 });
+      if (facts.certificateExpiresAt) certExpiry(Date.parse(facts.certificateExpiresAt) / 1000, labels);
     }
   }
-  checked.push({ labels: fileLabels, value: Date.parse(report.startedAt) / 1000 });
+  checked(Date.parse(report.startedAt) / 1000, fileLabels);
 
-  return families
-    .filter((f) => f.samples.length > 0)
-    .map((f) => [`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`, ...f.samples.map((s) => `${f.name}${labelSet(s.labels)} ${formatValue(s.value)}`)].join('\n'))
-    .join('\n')
-    .concat('\n');
-}
-
-function labelSet(labels: Record<string, string>): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  return `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
-}
-
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function formatValue(value: number): string {
-  return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : 'NaN';
+  return out.text();
 }

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { STATUSES, type Status } from '../core/status.js';
-import { Exposition } from './exposition.js';
+import { Exposition } from '../report/exposition.js';
 
 /** Probe durations: the buckets blackbox users graph (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

@@ -11,7 +11,7 @@ import { OutageError } from '../core/errors.js';
 import { createRedactor } from '../core/redact.js';
 import { runCheck } from '../check.js';
 import { renderJson } from '../report/json.js';
-import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
+import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
 import type { ExporterMetrics, Refusal } from './exporter-metrics.js';
 import { renderProbe } from './probe-metrics.js';
 import type { Slots } from './slots.js';

@@ -7,7 +7,7 @@ import { STATUSES } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
 import { probeOf, type Report, type ServiceResult } from '../probes/result.js';
 import { PHASES } from '../report/prometheus.js';
-import { Exposition } from './exposition.js';
+import { Exposition } from '../report/exposition.js';
 
 
 export function renderProbe(report: Report): string {

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Interrupted } from '../core/budget.js';
 import { createAuthenticator, createRateLimiter } from './access.js';
-import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
+import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
 import { ExporterMetrics, maxFds } from './exporter-metrics.js';
 import { createProbeHandler, text as plain, type Answer } from './probe-handler.js';
 import { createSlots } from './slots.js';

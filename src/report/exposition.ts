@@ -1,8 +1,7 @@
 /**
  * Prometheus text exposition (format 0.0.4): metric families written with HELP and TYPE, labels
- * escaped. Shared by /probe and /metrics; values are numbers, never text a target sent.
+ * escaped. One writer for `--format prometheus` and for `outage serve`'s /probe and /metrics.
  */
-import { escapeLabel } from '../report/prometheus.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -55,6 +54,10 @@ function labelSet(labels: Labels): string {
   const entries = Object.entries(labels);
   if (entries.length === 0) return '';
   return `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+}
+
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function formatValue(value: number): string {
