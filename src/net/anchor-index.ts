@@ -53,8 +53,14 @@ function pemToDer(pem: string): Buffer {
 }
 
 export interface AnchorIndex {
-  /** The anchors that may have issued `cert`: same subject as its issuer. */
+  /** The anchors whose subject is byte for byte `cert`'s issuer (and unreadable ones that match by name). */
   issuersOf(cert: X509Certificate): X509Certificate[];
+  /**
+   * Every anchor named as `cert`'s issuer, however the name is encoded. It parses the whole store
+   * once, so it is the last resort: only when neither an exact anchor nor a presented certificate
+   * continues the chain.
+   */
+  issuersByName(cert: X509Certificate): X509Certificate[];
 }
 
 export function indexAnchors(pems: readonly string[]): AnchorIndex {
@@ -91,9 +97,8 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
         issuer = undefined;
       }
       const exact = issuer === undefined ? [] : (bySubject.get(issuer) ?? []).map(parse).filter((a): a is X509Certificate => a !== undefined);
-      const others = byName(unreadable, cert);
-      if (exact.length || others.length) return [...exact, ...others];
-      return byName(pems, cert);
+      return [...exact, ...byName(unreadable, cert)];
     },
+    issuersByName: (cert) => byName(pems, cert),
   };
 }

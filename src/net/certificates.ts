@@ -12,7 +12,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
 import { peerX509 } from './server-identity.js';
-import { splitPem, trustStore } from './trust-store.js';
+import { splitPem, trustStore, unique } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
@@ -66,7 +66,7 @@ export function trustAnchors(extraPem = ''): AnchorIndex {
   let index = anchorCache.get(extraPem);
   if (!index) {
     const { roots, extra } = trustStore();
-    index = indexAnchors([...roots, ...splitPem(extraPem), ...extra]);
+    index = indexAnchors(unique([...roots, ...splitPem(extraPem), ...extra]));
     anchorCache.set(extraPem, index);
   }
   return index;
@@ -77,15 +77,18 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, 
   if (!leaf) return [];
   const chain = [leaf];
   let current = leaf;
+  const anchorFor = (issuers: X509Certificate[]) => best(issuers.filter((a) => issuedBy(current, a)), now);
   // Every step takes one presented certificate or ends, so any depth is followed (a chain of
   // fourteen with an intermediate expiring in three days is still judged on that intermediate).
   for (let depth = 0; depth <= presented.length && !issuedBy(current, current); depth++) {
-    const anchor = best(anchors.issuersOf(current).filter((a) => issuedBy(current, a)), now);
+    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
+    // Matching every root by name parses the whole store (~25 ms, and ~580 roots where a system
+    // store is listed several times): only done where nothing presented continues the chain.
+    const anchor = anchorFor(anchors.issuersOf(current)) ?? (next ? undefined : anchorFor(anchors.issuersByName(current)));
     if (anchor) {
       if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
       break;
     }
-    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
     if (!next) break;
     chain.push(next);
     current = next;
@@ -198,7 +201,9 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
   if (!context) {
     const { roots, fromEnvironment, extra } = trustStore();
     context = createSecureContext({
-      ...(configCa || fromEnvironment ? { ca: [...roots, ...extra, ...splitPem(configCa ?? '')] } : {}),
+      // An array, not one joined text: OpenSSL stops reading a text at its first damaged block, so
+      // one bad root in a user's bundle would silently drop every root after it.
+      ...(configCa || fromEnvironment ? { ca: unique([...roots, ...extra, ...splitPem(configCa ?? '')]) } : {}),
       ...(identity ? { cert: identity.cert, key: identity.key, passphrase: identity.passphrase } : {}),
     });
     contexts.set(key, context);

@@ -64,6 +64,22 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
     ? [...(file ? readPem(file) : []), ...(dir ? dir.split(':').flatMap(pemsInDirectory) : [])]
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
-  store = { roots, fromEnvironment, extra: extraPath ? readPem(extraPath) : [] };
+  store = { roots: unique(roots), fromEnvironment, extra: unique(extraPath ? readPem(extraPath) : []) };
   return store;
+}
+
+/**
+ * Each certificate once. A Debian-style store lists every root three times and more (the bundle
+ * file, a `.pem` per root and its hash link), and SSL_CERT_FILE is often that same bundle again:
+ * with both set, ~580 PEM blocks held 144 roots, and each block costs OpenSSL a parse when a TLS
+ * context is built (~90 ms at start-up, against ~30 ms for each root once).
+ */
+export function unique(pems: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return pems.filter((pem) => {
+    const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    if (seen.has(body)) return false;
+    seen.add(body);
+    return true;
+  });
 }

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { certificateNames, indexAnchors } from '../../src/net/anchor-index.js';
+import { unique } from '../../src/net/trust-store.js';
 import { issue, testPki } from '../helpers/certs.js';
 
 describe('the trust-anchor index', () => {
@@ -34,5 +35,19 @@ describe('the trust-anchor index', () => {
     const intermediate = await issue({ name: 'Index Test Intermediate 2', ca: true, issuer: pki.root });
     const index = indexAnchors(['-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----', pki.root.certPem]);
     expect(index.issuersOf(new X509Certificate(intermediate.certPem))).toHaveLength(1);
+  });
+
+  it('by name, the last resort, finds the same root as the exact index', async () => {
+    const pki = await testPki();
+    const intermediate = await issue({ name: 'Index Test Intermediate 3', ca: true, issuer: pki.root });
+    const index = indexAnchors([...rootCertificates, pki.root.certPem]);
+    const root = new X509Certificate(pki.root.certPem).fingerprint256;
+    expect(index.issuersByName(new X509Certificate(intermediate.certPem)).map((a) => a.fingerprint256)).toEqual([root]);
+  });
+
+  it('a root listed again, wrapped differently, counts once', async () => {
+    const pki = await testPki();
+    const rewrapped = pki.root.certPem.replace(/\n/g, '\r\n').replace(/([A-Za-z0-9+/=]{32})/, '$1\n');
+    expect(unique([pki.root.certPem, ...rootCertificates, rewrapped, pki.root.certPem])).toEqual([pki.root.certPem, ...rootCertificates]);
   });
 });

@@ -3,7 +3,8 @@
  * and the chain in the report both use them. Each case runs the real CLI, because the trust store
  * is decided once per process.
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,21 @@ describe('the trust store', () => {
     const { code, tls } = await check({ SSL_CERT_DIR: dir });
     expect(code).toBe(0);
     expect(tls.details.chain.at(-1).subject).toBe('CN=Outage Test Root');
+  });
+
+  it('a store that lists every root several times, with a damaged block among them, still trusts its roots and names the root once', async () => {
+    // As a Debian store with SSL_CERT_FILE set to its bundle: the bundle, a file per root, hash links.
+    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    const damaged = '-----BEGIN CERTIFICATE-----\nMIIBdamaged\n-----END CERTIFICATE-----';
+    const bundle = [damaged, ...rootCertificates, readFileSync(pki.rootFile, 'latin1'), damaged].join('\n');
+    writeFileSync(join(dir, 'ca-certificates.crt'), bundle);
+    copyFileSync(pki.rootFile, join(dir, 'private-root.pem'));
+    copyFileSync(pki.rootFile, join(dir, 'a1b2c3d4.0'));
+    rootCertificates.slice(0, 20).forEach((pem, i) => writeFileSync(join(dir, `root-${i}.pem`), pem));
+    const { code, service, tls } = await check({ SSL_CERT_FILE: join(dir, 'ca-certificates.crt'), SSL_CERT_DIR: dir });
+    expect(code).toBe(0);
+    expect(service.status).toBe('up');
+    expect(tls.details.chain.map((c: { subject: string }) => c.subject)).toEqual(['CN=localhost', 'CN=Outage Test Intermediate', 'CN=Outage Test Root']);
   });
 
   it('SSL_CERT_FILE replaces the default roots: a file without this root leaves it untrusted', async () => {
