@@ -38,7 +38,9 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
   return new Promise((resolve) => {
     const started = performance.now();
     let lastOutput = started;
-    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A variable given as undefined is removed from the child's environment, not passed on.
+    const env = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...options.env }).filter(([, v]) => v !== undefined));
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
