@@ -56,6 +56,30 @@ describe('nagios status line', () => {
     expect(text.replace(/, … \d+ more$/, '')).not.toContain('…');
   });
 
+  it('names the most services that fit: one more would not', () => {
+    for (const count of [30, 37, 3000]) {
+      const name = (i: number) => `service-with-a-rather-long-name-number-${i}`;
+      const out = renderNagios(report(manyDown(count, 'HTTP 503', name)));
+      expect(Buffer.byteLength(out)).toBeLessThanOrEqual(1024);
+      const { text } = parsePlugin(out);
+      const more = Number(/, … (\d+) more$/.exec(text)?.[1]);
+      const shown = count - more;
+      expect(shown).toBeGreaterThan(0);
+      expect(text).toContain(`${name(shown - 1)} (http.status), …`);
+      // This many services' perfdata is longer than the line, so the text may use its share:
+      // 768 bytes, less "OUTAGE CRITICAL - ". One more service would not fit in it.
+      const oneMore = text.replace(/, … \d+ more$/, `, ${name(shown)} (http.status), … ${more - 1} more`);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(768 - 18);
+      expect(Buffer.byteLength(oneMore)).toBeGreaterThan(768 - 18);
+    }
+  });
+
+  it('gives services with the same name distinct perfdata labels, also beside a name that looks numbered', () => {
+    const services = [...manyDown(3, 'HTTP 503', () => 'api'), service('api 2', 'up'), service('api', 'up')];
+    const { perf } = parsePlugin(renderNagios(report(services)));
+    expect(perf.filter((p) => p.includes('_total=')).map((p) => p.split('=')[0])).toEqual(['api_total', 'api_2_total', 'api_3_total', 'api_2_2_total', 'api_4_total']);
+  });
+
   it('never splits a multi-byte character when cutting', () => {
     const out = renderNagios(report(manyDown(40, '🚨'.repeat(100), (i) => `ünïcødé-${i}-${'é'.repeat(50)}`)));
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(1024);
