@@ -28,6 +28,8 @@ export interface CanaryRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** The probe kinds to run with: the registry, or a test's stand-ins. */
   kinds?: KindRegistry;
+  /** How many services (not canaries) were measured again because of outage's own load. */
+  onRemeasured?: (count: number, concurrency: number) => void;
 }
 
 export async function runWithCanaries(
@@ -50,6 +52,7 @@ export async function runWithCanaries(
       kinds: options.kinds,
       signal: stopServices.signal,
       onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
+      onRemeasured: options.onRemeasured,
     });
     const results = async () => (await servicesDone).map(judgeService);
     if (canaries.length === 0) return { services: await results() };

@@ -39,5 +39,7 @@ export function httpVerbose(result: ProbeResultOf<'http'>): string[] {
 
 function formatTimings(t: PhaseTimings): string {
   const phases: [string, number | undefined][] = [['dns', t.dns], ['connect', t.connect], ['tunnel', t.tunnel], ['tls', t.tls], ['ttfb', t.ttfb], ['transfer', t.transfer], ['total', t.total]];
+  // outage's own busy time is named only when it is a real share of the total (it is always in JSON).
+  if (t.ownBusy !== undefined && t.total > 0 && t.ownBusy >= t.total / 10) phases.push(['of it outage busy up to', Math.min(t.ownBusy, t.total)]);
   return phases.flatMap(([k, v]) => (v === undefined ? [] : [`${k} ${formatDuration(v)}`])).join(' · ');
 }
