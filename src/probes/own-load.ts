@@ -8,21 +8,14 @@
  * `measured − ownBusyMs` is the least the target itself can have taken: a verdict about time is
  * only given against the target when even that least is over the limit. When it is not, the
  * verdict rests on outage's own load (`ownLoad`), and the scheduler measures the service again
- * when it is quiet; a verdict that still rests on it is given in the target's favour, saying so.
+ * when it is quiet. A verdict that still rests on it is never against the target: a time is
+ * judged on what is left, saying how much may be outage's; a timeout is `unknown`, outage's limit.
  */
 import { formatDuration } from '../core/duration.js';
 import { isTimeout } from '../core/failure.js';
 import type { ObservationBase } from '../core/observation.js';
 import type { Judgement } from '../core/result.js';
 
-/**
- * A timeout is the target's when outage was busy for no more than this share of the budget (and
- * no more than ORDINARY_BUSY_MS): the target then had at least nine tenths of its budget of
- * outage's attention. The least-time rule alone cannot be used for a timeout — a timer that ran
- * out took the whole budget, so any busy time at all, even the attempt's own handshake, would
- * make every real timeout doubtful and measured twice.
- */
-const BUDGET_SHARE = 0.1;
 /** What an attempt costs outage's loop by itself (a handshake, code compiled on first use). */
 const ORDINARY_BUSY_MS = 100;
 
@@ -37,14 +30,20 @@ export function ownLoadClause(measuredMs: number, observation: ObservationBase):
 }
 
 /**
- * A timeout that ran out while outage itself was busy for much of the budget says nothing sure
- * of the target: `unknown` (`local.resources`, outage's own limits), never `down`. Undefined for
- * any other failure, and for a timeout the target had its budget for.
+ * A timeout is a time too: a budget that ran out while outage itself was busy says nothing sure
+ * of the target when, without outage's busy time, the target may have had no more than its
+ * latency threshold — it may have been healthy. Then it is `unknown` (`local.resources`,
+ * outage's own limits), never `down`. A timer that ran out took the whole budget, so a strict
+ * least-time rule would doubt every real timeout over the attempt's own few milliseconds of work
+ * (and measure every dead service twice): outage's busy time must be more than an attempt's
+ * ordinary cost. A target that had more than its threshold of outage's attention and still did
+ * not answer is at least slow whatever outage did, and its budget is spent: the timeout stands.
+ * Undefined for any other failure, and for a timeout that stands.
  */
-export function timeoutOnOwnLoad(observation: ObservationBase, budgetMs: number): Judgement | undefined {
+export function timeoutOnOwnLoad(observation: ObservationBase, service: { timeoutMs: number; latencyDegradedMs: number }): Judgement | undefined {
   const failure = observation.failure;
   const busy = observation.ownBusyMs ?? 0;
-  if (!failure || !isTimeout(failure.code) || busy <= Math.max(ORDINARY_BUSY_MS, budgetMs * BUDGET_SHARE)) return undefined;
+  if (!failure || !isTimeout(failure.code) || busy <= ORDINARY_BUSY_MS || service.timeoutMs - busy > service.latencyDegradedMs) return undefined;
   return {
     status: 'unknown',
     code: 'local.resources',

@@ -49,7 +49,7 @@ type ResultFor<K extends ProbeKind> = ProbeResultOf<K>;
 export function judgeObservation<K extends ProbeKind>(observation: ObservationFor<K>, service: ServiceSpec, context: JudgeContext): Judgement {
   const kind: K = observation.kind;
   // A budget that ran out while outage itself was busy is outage's limit, not the target's failure.
-  const ownLoad = timeoutOnOwnLoad(observation, service.timeoutMs);
+  const ownLoad = timeoutOnOwnLoad(observation, service);
   if (ownLoad) return ownLoad;
   if (observation.failure) return { status: KINDS[kind].failedStatus ?? (saysNothingOfTarget(observation.failure.code) ? 'unknown' : 'down'), ...observation.failure };
   return KINDS[kind].judge(observation, service, context);

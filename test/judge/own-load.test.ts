@@ -47,7 +47,7 @@ const rows: [string, Observation, Partial<Judgement> & { ownLoad?: true }][] = [
   ['under the threshold: up, whatever outage did', http(300, 290), { status: 'up', code: null, reason: 'HTTP 200 in 300ms' }],
   ['nothing measured outage (the API judging old observations): as before', http(2500), { status: 'degraded', code: 'http.slow' }],
   ['a timeout with outage idle: the target’s', timedOut(20), { status: 'down', code: 'http.timeout' }],
-  ['a timeout with outage busy a tenth of the budget: still the target’s', timedOut(200), { status: 'down', code: 'http.timeout' }],
+  ['a timeout with outage busy no more than an attempt’s own work: the target’s', timedOut(90), { status: 'down', code: 'http.timeout' }],
   [
     'a timeout that ran out while outage was busy for most of it: unknown, outage’s limit',
     timedOut(1500),
@@ -71,10 +71,14 @@ describe('judging time against outage’s own load', () => {
     expect(judgeObservation(http(900, 450), strict, JUDGE_CONTEXT)).toMatchObject({ status: 'up', ownLoad: true });
   });
 
-  it('the timeout rule scales with the budget: 1 s busy of a 30 s budget is the target’s timeout', () => {
-    const patient = spec({ url: 'http://app.test/', timeout: '30s' });
+  it('a timeout stands when, even without outage’s busy time, the target had more than its latency threshold', () => {
+    // 10 s budget, 2 s threshold: with 7.9 s of it busy the target still had 2.1 s, and is at least slow.
+    const patient = spec({ url: 'http://app.test/', timeout: '10s' });
     expect(judgeObservation(timedOut(1000), patient, JUDGE_CONTEXT)).toMatchObject({ status: 'down', code: 'http.timeout' });
-    expect(judgeObservation(timedOut(3500), patient, JUDGE_CONTEXT)).toMatchObject({ status: 'unknown', code: 'local.resources' });
+    expect(judgeObservation(timedOut(7900), patient, JUDGE_CONTEXT)).toMatchObject({ status: 'down', code: 'http.timeout' });
+    expect(judgeObservation(timedOut(8100), patient, JUDGE_CONTEXT)).toMatchObject({ status: 'unknown', code: 'local.resources', ownLoad: true });
+    const strict = spec({ url: 'http://app.test/', timeout: '10s', latency: { degraded: '500ms' } });
+    expect(judgeObservation(timedOut(8100), strict, JUDGE_CONTEXT)).toMatchObject({ status: 'down', code: 'http.timeout' });
   });
 });
 
