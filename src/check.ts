@@ -92,7 +92,12 @@ function checkTimeout(ms: number | undefined): void {
   throw new UsageError(`timeoutMs: ${ms} is not a number of milliseconds from 1 to ${MAX_DURATION_MS} (${MAX_DURATION_TEXT})`);
 }
 
-export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> = {}): Promise<Report> {
+export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> {
+  /** false: a measurement clouded by outage's own load is judged as it stands, not taken again (`outage serve`, within a scrape timeout). */
+  remeasure?: boolean;
+}
+
+export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
   // One-off TLS set-up (the root store) before the clock that judges outage's responsiveness starts.
@@ -109,6 +114,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     signal: options.signal,
     onProgress: options.onProgress,
     kinds: options.kinds,
+    remeasure: options.remeasure,
     onRemeasured: (services, concurrency) => (remeasured = { services, concurrency }),
   }).finally(async () => {
     // A stall that ends the run (a body regex judged last) is only recorded when the monitor's

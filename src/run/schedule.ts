@@ -35,6 +35,11 @@ export interface RunOptions {
   onServiceDone?: (run: ServiceRun, done: number, total: number) => void;
   /** The probe kinds to run with: the registry, or a test's stand-ins. */
   kinds?: KindRegistry;
+  /**
+   * false: a doubtful measurement is judged as it stands, never measured again (a scrape must
+   * answer within its timeout, and a second measurement may take a whole budget more).
+   */
+  remeasure?: boolean;
   /** How many services were measured again because outage's own load clouded their first measurement, and how many at once. */
   onRemeasured?: (count: number, concurrency: number) => void;
 }
@@ -70,7 +75,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   try {
     await Promise.all(Array.from({ length: workers }, worker));
     // Measured again: a verdict that rested on outage's own load, now that the run is quiet.
-    const doubtful = runs.filter((run) => restsOnLoad(run));
+    const doubtful = options.remeasure === false ? [] : runs.filter((run) => restsOnLoad(run));
     let again = 0;
     const remeasurer = async () => {
       while (again < doubtful.length && !interrupt.signal.aborted) {
@@ -153,9 +158,11 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
       const observation: Observation = await withWatchdog(kinds[kind].probe(service, context), budget.signal, () =>
         timedOutObservation(kind, service, budgetSpent(budget.signal), performance.now() - started),
       );
-      const ownBusyMs = performance.eventLoopUtilization().active - busyAtStart;
+      // Set on the probe's own object, not a copy: a probe may still complete it after returning
+      // (the DNS family still out when connecting began, see AttemptState.settling).
+      observation.ownBusyMs = performance.eventLoopUtilization().active - busyAtStart;
       // Keyed by the observation's own kind, so an observation can only ever sit under its kind.
-      record.observations = { ...record.observations, [observation.kind]: { ...observation, ownBusyMs } };
+      record.observations = { ...record.observations, [observation.kind]: observation };
       context.observed = record.observations;
       return true;
     } catch (error) {

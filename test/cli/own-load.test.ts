@@ -1,17 +1,16 @@
 /**
  * The real CLI under its own load: a preloaded script holds outage's event loop for 2.5 s right
- * after its request went out (test/helpers/hold-loop.cjs), while the loopback server — in this
+ * after its request went out (test/helpers/hold-loop.mjs), while the loopback server — in this
  * process, on its own loop — answers after 100 ms. The answer waits unread behind outage's own
  * work; the service is still reported up, from a second measurement, with honest timings. A
  * server that is really slow while outage is idle is still http.slow, exit 1.
  */
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/probes/result.js';
 import { configFile, runCli } from '../helpers/cli.js';
 import { startHttp, type TestServer } from '../helpers/servers.js';
 
-const HOLD = fileURLToPath(new URL('../helpers/hold-loop.cjs', import.meta.url));
+const HOLD = new URL('../helpers/hold-loop.mjs', import.meta.url).href;
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -26,7 +25,7 @@ const httpTimings = (report: Report) => report.services[0]?.probes.find((p) => p
 describe("outage check under its own load (CLI)", () => {
   it('a service whose answer waited 2.5 s on outage itself is up, measured again: exit 0, JSON with the honest timings', async () => {
     const s = await answeringAfter(100);
-    const env = { NODE_OPTIONS: `--require ${HOLD}`, OUTAGE_TEST_HOLD_PORT: String(s.port), OUTAGE_TEST_HOLD_MS: '2500' };
+    const env = { NODE_OPTIONS: `--import=${HOLD}`, OUTAGE_TEST_HOLD_PORT: String(s.port), OUTAGE_TEST_HOLD_MS: '2500' };
     const r = await runCli(['check', '-c', config(`${s.url}/`), '--json'], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -6,7 +6,7 @@
  * once the first service's request has reached its server — events, not sleeps, order the two.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { check } from '../../src/check.js';
+import { check, prepareCheck, runCheck } from '../../src/check.js';
 import type { ServiceSpec } from '../../src/config/service.js';
 import type { ProbeContext } from '../../src/probes/contract.js';
 import { KINDS, type KindRegistry } from '../../src/probes/registry.js';
@@ -141,6 +141,17 @@ describe('still doubtful when measured again', () => {
     expect(named(report, 'api').reason).toMatch(/^HTTP 200 in 2\.\d\ds, up to 2\.\d\ds of it outage's own load$/);
     expect(httpOf(report, 'api')).toMatchObject({ attempts: 1 });
     expect(stand.calls()).toBe(2);
+  });
+
+  it('without room to measure again (outage serve within a scrape timeout) a doubtful time is judged as it stands', async () => {
+    const stand = loaded((ms) => ({ kind: 'http', status: 200, url: '', hops: [], timings: { total: ms + 50 }, bodyBytes: 2, bodyTruncated: false, body: 'ok', durationMs: ms + 50 }), 2300);
+    const { url } = await server(10);
+    const prepared = await prepareCheck({ config: { services: [{ name: 'api', url: `${url}/` }] }, canaries: false });
+    const report = await runCheck(prepared, { kinds: stand.kinds, remeasure: false });
+    expect(named(report, 'api')).toMatchObject({ status: 'up', code: null });
+    expect(named(report, 'api').reason).toMatch(/of it outage's own load$/);
+    expect(stand.calls()).toBe(1);
+    expect(report.warnings.some((w) => w.includes('measured again'))).toBe(false);
   });
 
   it("a timeout that outage's own load may account for is unknown (outage's limit), never down and never up", async () => {

@@ -1,12 +1,13 @@
 /**
- * Preloaded into the real CLI (`NODE_OPTIONS=--require …`) to stand in for outage's own CPU load:
+ * Preloaded into the real CLI (`NODE_OPTIONS=--import …`) to stand in for outage's own CPU load:
  * right after outage hands its first request to a socket connected to OUTAGE_TEST_HOLD_PORT, the
  * event loop is held for OUTAGE_TEST_HOLD_MS — as a thousand handshakes on the same loop would.
  * Once only: a measurement taken again later sees an idle loop. Ordered by the write itself, not
  * by a sleep, so the answer is always in flight while the loop is held.
  */
-'use strict';
-const channels = require('node:diagnostics_channel');
+import channels from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers';
 
 const port = Number(process.env.OUTAGE_TEST_HOLD_PORT);
 const ms = Number(process.env.OUTAGE_TEST_HOLD_MS);
