@@ -11,7 +11,7 @@ import { JUDGE_CONTEXT, restsOnOwnLoad } from '../../src/judge/attempts.js';
 import { judgeService } from '../../src/judge/service.js';
 import type { HttpObservation } from '../../src/probes/http/observation.js';
 import type { Observation } from '../../src/probes/observation.js';
-import { judgeObservation, probesFor } from '../../src/probes/registry.js';
+import { judgeObservation, probesFor, verboseLines } from '../../src/probes/registry.js';
 
 function spec(service: Record<string, unknown>): ServiceSpec {
   const [resolved] = validateConfig({ services: [{ name: 'svc', retries: 0, ...service }] }, { env: {} }).services;
@@ -101,5 +101,22 @@ describe('an attempt that rests on outage’s own load', () => {
     expect(probe).not.toHaveProperty('ownLoad');
     expect(probe?.details).not.toHaveProperty('firstFailure');
     expect(probe?.timings).toEqual({ total: 120, ownBusy: 3 });
+  });
+});
+
+describe('-v names outage’s own busy time when it matters', () => {
+  const lines = (total: number, ownBusy: number) => {
+    const result = judgeService({ service: api, kinds: probesFor(api), attempts: [{ observations: { http: http(total, ownBusy) }, interrupted: false, durationMs: total }], durationMs: total });
+    return verboseLines(result.probes.find((p) => p.kind === 'http')!);
+  };
+
+  it('a stall’s worth that is a real share of the total is named, never more than the total', () => {
+    expect(lines(2300, 1900)).toContain('timings: total 2.30s · of it outage busy up to 1.90s');
+    expect(lines(300, 5000)).toContain('timings: total 300ms · of it outage busy up to 300ms');
+  });
+
+  it('an attempt’s own few milliseconds are not', () => {
+    expect(lines(20, 5)).toContain('timings: total 20ms');
+    expect(lines(5000, 150)).toContain('timings: total 5.00s');
   });
 });
