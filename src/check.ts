@@ -92,7 +92,12 @@ function checkTimeout(ms: number | undefined): void {
   throw new UsageError(`timeoutMs: ${ms} is not a number of milliseconds from 1 to ${MAX_DURATION_MS} (${MAX_DURATION_TEXT})`);
 }
 
-export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> = {}): Promise<Report> {
+export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> {
+  /** false: a measurement clouded by outage's own load is judged as it stands, not taken again (`outage serve`, within a scrape timeout). */
+  remeasure?: boolean;
+}
+
+export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
   // One-off TLS set-up (the root store) before the clock that judges outage's responsiveness starts.
@@ -102,12 +107,15 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
   stalls.enable();
   const vantages = prepared.vantages ?? [];
   // Other places are asked while this one probes: the run takes the longer of the two, not both.
+  let remeasured: { services: number; concurrency: number } | undefined;
   const remote = vantages.length > 0 ? askVantages(prepared.services, vantages, { concurrency: prepared.concurrency, signal: options.signal }) : undefined;
   const probed = await runWithCanaries(prepared.services, prepared.canaries, {
     concurrency: prepared.concurrency,
     signal: options.signal,
     onProgress: options.onProgress,
     kinds: options.kinds,
+    remeasure: options.remeasure,
+    onRemeasured: (services, concurrency) => (remeasured = { services, concurrency }),
   }).finally(async () => {
     // A stall that ends the run (a body regex judged last) is only recorded when the monitor's
     // timer next fires, in the timers phase: give it that turn before reading the histogram.
@@ -121,6 +129,7 @@ export async function runCheck(prepared: PreparedCheck, options: Pick<CheckOptio
     failOn: options.failOn ?? 'degraded',
     interrupted: options.signal?.aborted ?? false,
     maxEventLoopDelayMs: stalls.count > 0 ? stalls.max / 1e6 : undefined,
+    remeasured,
     // What ran, not the cap: one service at "concurrency 64" ran alone, and no more than the
     // open-file limit allows.
     concurrency: Math.min(concurrencyWithinLimit(prepared.concurrency), prepared.services.length),

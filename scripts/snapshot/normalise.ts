@@ -33,7 +33,7 @@ const FINGERPRINT = /\b(?:[0-9A-F]{2}:){31}[0-9A-F]{2}\b/gi;
 const DURATION = /(?<![\w.])(?<!(?:slower than|within) )-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\s?(?:ms|µs|μs|s)\b/g;
 const STALL = /event loop stalled/;
 /** JSON fields that hold timings or instants. */
-const TIMING_KEYS = new Set(['durationMs', 'total', 'dns', 'connect', 'tls', 'ttfb', 'transfer', 'time', 'maxEventLoopDelayMs']);
+const TIMING_KEYS = new Set(['durationMs', 'total', 'dns', 'connect', 'tls', 'ttfb', 'transfer', 'ownBusy', 'time', 'maxEventLoopDelayMs']);
 /** Prometheus families whose values are durations or instants. */
 const PROM_TIMES = /^(probe_duration_seconds|outage_probe_duration_seconds|probe_http_duration_seconds|probe_dns_lookup_time_seconds|probe_ssl_earliest_cert_expiry|outage_last_check_timestamp_seconds)\b/;
 const PROM_INSTANTS = /^(probe_ssl_earliest_cert_expiry|outage_last_check_timestamp_seconds)\b/;

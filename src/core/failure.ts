@@ -76,6 +76,18 @@ export function isLocalFailure(code: FailureCode | null | undefined): boolean {
 }
 
 /**
+ * The failures that are a timer running out: the attempt's budget, or a share of it (the
+ * resolver's per-try timeout). A timer on outage's one event loop can run out while the loop is
+ * busy with other work and an answer already waits unread, so these are the failures outage's own
+ * load can cause (see src/probes/own-load.ts).
+ */
+const TIMEOUTS: ReadonlySet<FailureCode> = new Set<FailureCode>(['dns.timeout', 'tcp.timeout', 'proxy.timeout', 'tls.handshake_timeout', 'http.timeout', 'http.body_timeout']);
+
+export function isTimeout(code: FailureCode): boolean {
+  return TIMEOUTS.has(code);
+}
+
+/**
  * Failures that say nothing of the target because outage never tried to reach it: a proxy's own
  * failure, outage's own limits (`local.resources`), or an address `outage serve` refuses to
  * connect to (`tcp.forbidden`). Such a result is `unknown`, never `down`.

@@ -8,4 +8,11 @@ import type { Failure } from './failure.js';
 export interface ObservationBase {
   durationMs: number;
   failure?: Failure;
+  /**
+   * How long outage's own event loop was busy (running code, not waiting for the network) from
+   * the attempt's start to this observation's end: every timing this observation took, every
+   * timer that ran out, may have been held up by at most this much of outage's own work. Set by
+   * the scheduler, which measures it; absent when nothing measured it.
+   */
+  ownBusyMs?: number;
 }

@@ -13,6 +13,13 @@ export interface Judgement {
   status: ProbeStatus;
   code: FailureCode | null;
   reason: string;
+  /**
+   * The verdict rests on outage's own load: its event loop was busy for so much of the
+   * measurement that the target's share cannot be told (a time over the threshold only with
+   * outage's own delay in it, a timer that ran out while outage was busy). The scheduler measures
+   * such a service again when it is quiet; never in a report.
+   */
+  ownLoad?: true;
 }
 
 /** HTTP phase timings in milliseconds, as the wire saw them. */
@@ -25,6 +32,12 @@ export interface PhaseTimings {
   ttfb?: number;
   transfer?: number;
   total: number;
+  /**
+   * How long outage's own event loop was busy while these timings were taken: up to this much of
+   * `total` may be outage's delay, not the target's, so `total − ownBusy` is the least the target
+   * itself took (README "Honest timings under outage's own load").
+   */
+  ownBusy?: number;
 }
 
 export interface ProbeResultOf<K extends ProbeKind, D> {

@@ -41,7 +41,16 @@ export function judgeSubcheck(record: SubcheckRecord, spec: ServiceSpec): Judgem
   const judgements = probesFor(spec).flatMap((kind) => judgeInAttempt(kind, record.observations, record.crashed, spec) ?? []);
   const { status, cause } = worstFirst(judgements);
   const chosen = cause ?? judgements.at(-1);
-  return { status, code: chosen?.code ?? null, reason: chosen?.reason ?? 'not checked' };
+  return { status, code: chosen?.code ?? null, reason: chosen?.reason ?? 'not checked', ...(judgements.some((j) => j.ownLoad) ? { ownLoad: true } : {}) };
+}
+
+/**
+ * Whether what an attempt measured rests on outage's own load (see probes/own-load.ts): a time
+ * over a threshold, or a timeout, that outage's own busy loop may account for. The scheduler
+ * measures such a service again once the run is quiet. The vendor's word is not a measurement.
+ */
+export function restsOnOwnLoad(record: AttemptRecord, kinds: readonly ProbeKind[], service: ServiceSpec): boolean {
+  return kinds.some((kind) => !isSideProbe(kind) && judgeInAttempt(kind, record.observations, record.crashed, service)?.ownLoad === true);
 }
 
 /**

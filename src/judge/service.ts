@@ -23,7 +23,8 @@ export function judgeService(run: ServiceRun): ServiceResult {
       }
       return judgeInAttempt(kind, attempt.observations, attempt.crashed, service) ?? 'skipped';
     });
-    const judged = combineAttempts(kind, perAttempt);
+    // Whether the verdict rested on outage's own load is the scheduler's business, not the report's.
+    const { ownLoad: _, ...judged } = combineAttempts(kind, perAttempt);
     const ran = run.attempts.flatMap((a) => a.observations[kind] ?? []);
     const last = ran.at(-1);
     return probeResult(kind, last, { ...judged, durationMs: roundMs(last?.durationMs ?? 0), attempts: ran.length }, JUDGE_CONTEXT);

@@ -55,4 +55,6 @@ export interface ServiceRun {
   kinds: ProbeKind[];
   attempts: AttemptRecord[];
   durationMs: number;
+  /** Its last measurement rested on outage's own load, and was replaced by one taken when the run was quiet. */
+  remeasured?: boolean;
 }

@@ -11,6 +11,7 @@ import { hostsKind } from './hosts/index.js';
 import { httpKind } from './http/index.js';
 import type { JudgeContext, NetworkLayer, ProbeFacts, ProbeKindModule } from './kind.js';
 import type { Observation, ObservationByKind } from './observation.js';
+import { timeoutOnOwnLoad } from './own-load.js';
 import { proxyKind } from './proxy/index.js';
 import type { DetailsByKind, ProbeResultOf, ServiceResult } from './result.js';
 import { statusPageKind } from './status-page/index.js';
@@ -47,6 +48,9 @@ type ResultFor<K extends ProbeKind> = ProbeResultOf<K>;
 
 export function judgeObservation<K extends ProbeKind>(observation: ObservationFor<K>, service: ServiceSpec, context: JudgeContext): Judgement {
   const kind: K = observation.kind;
+  // A budget that ran out while outage itself was busy is outage's limit, not the target's failure.
+  const ownLoad = timeoutOnOwnLoad(observation, service);
+  if (ownLoad) return ownLoad;
   if (observation.failure) return { status: KINDS[kind].failedStatus ?? (saysNothingOfTarget(observation.failure.code) ? 'unknown' : 'down'), ...observation.failure };
   return KINDS[kind].judge(observation, service, context);
 }

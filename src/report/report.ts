@@ -11,6 +11,8 @@ export interface ReportMeta {
   interrupted: boolean;
   /** The longest stall of outage's own event loop while probing, when it was measured. */
   maxEventLoopDelayMs?: number;
+  /** Services measured again, a few at a time, because outage's own load clouded their first measurement. */
+  remeasured?: { services: number; concurrency: number };
   /** Services probed at once: the cap, or fewer when fewer services ran. */
   concurrency?: number;
   localNetwork?: LocalNetwork;
@@ -42,6 +44,17 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
 }
 
 function warnings(meta: ReportMeta): string[] {
+  const again = meta.remeasured ? [remeasuredWarning(meta.remeasured)] : [];
+  return [...stallWarnings(meta), ...again];
+}
+
+function remeasuredWarning({ services, concurrency }: { services: number; concurrency: number }): string {
+  const which = services === 1 ? '1 service was' : `${services} services were`;
+  const pace = services === 1 ? '' : ` ${concurrency} at a time`;
+  return `${which} measured again${pace} when outage was quiet, because its own load clouded the first measurement; the report gives the second`;
+}
+
+function stallWarnings(meta: ReportMeta): string[] {
   const stall = meta.maxEventLoopDelayMs;
   if (stall === undefined || stall < STALL_WARNING_MS) return [];
   const inflated = `its event loop stalled for up to ${Math.round(stall)} ms, so timings (and http.slow) may be inflated`;

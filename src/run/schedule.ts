@@ -1,13 +1,16 @@
 /**
  * Running services: up to `concurrency` at once, results kept in config order. Within a service
  * the probes run in dependency order inside one budget per attempt; a failed attempt is retried
- * whole (new lookup, connection and handshake), up to the service's `retries`.
+ * whole (new lookup, connection and handshake), up to the service's `retries`. A service whose
+ * verdict rested on outage's own load is measured again once the others are done, a few at a
+ * time, and that measurement replaces the doubtful one (see probes/own-load.ts).
  */
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { budgetSpent, isInterrupted, startBudget, type Budget } from '../core/budget.js';
 import type { ProbeKind } from '../core/probe-kind.js';
 import type { ServiceSpec } from '../config/service.js';
-import { attemptFailed } from '../judge/attempts.js';
+import { attemptFailed, restsOnOwnLoad } from '../judge/attempts.js';
 import { createNameResolver } from '../net/dns-resolver.js';
 import { concurrencyWithinLimit } from '../net/open-file-limit.js';
 import type { AttemptRecord, AttemptState, ProbeContext, ServiceRun } from '../probes/contract.js';
@@ -18,6 +21,13 @@ import { createAdmission } from './admission.js';
 import { prewarmTls } from './prewarm.js';
 import { withWatchdog } from './watchdog.js';
 
+/**
+ * Services measured again because outage's own load clouded their first measurement run at most
+ * this many at a time: few enough that the loop stays idle between their callbacks, so what is
+ * measured is the target.
+ */
+export const REMEASURE_CONCURRENCY = 16;
+
 export interface RunOptions {
   concurrency: number;
   /** Aborting it (reason Interrupted) stops in-flight probes and starts no more services. */
@@ -25,6 +35,13 @@ export interface RunOptions {
   onServiceDone?: (run: ServiceRun, done: number, total: number) => void;
   /** The probe kinds to run with: the registry, or a test's stand-ins. */
   kinds?: KindRegistry;
+  /**
+   * false: a doubtful measurement is judged as it stands, never measured again (a scrape must
+   * answer within its timeout, and a second measurement may take a whole budget more).
+   */
+  remeasure?: boolean;
+  /** How many services were measured again because outage's own load clouded their first measurement, and how many at once. */
+  onRemeasured?: (count: number, concurrency: number) => void;
 }
 
 export async function runServices(services: ServiceSpec[], options: RunOptions): Promise<ServiceRun[]> {
@@ -57,6 +74,20 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   const workers = Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length));
   try {
     await Promise.all(Array.from({ length: workers }, worker));
+    // Measured again: a verdict that rested on outage's own load, now that the run is quiet.
+    const doubtful = options.remeasure === false ? [] : runs.filter((run) => restsOnLoad(run));
+    let again = 0;
+    const remeasurer = async () => {
+      while (again < doubtful.length && !interrupt.signal.aborted) {
+        await admission.admit();
+        if (again >= doubtful.length || interrupt.signal.aborted) break;
+        await remeasure(doubtful[again++] as ServiceRun, kinds, interrupt.signal);
+      }
+    };
+    const quiet = Math.min(REMEASURE_CONCURRENCY, concurrencyWithinLimit(options.concurrency), doubtful.length);
+    await Promise.all(Array.from({ length: quiet }, remeasurer));
+    const remeasured = doubtful.filter((run) => run.remeasured).length;
+    if (remeasured > 0) options.onRemeasured?.(remeasured, quiet);
   } finally {
     admission.close();
     options.signal?.removeEventListener('abort', forward);
@@ -66,12 +97,41 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
 
 async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined): Promise<void> {
   const started = performance.now();
-  for (let attempt = 0; attempt <= run.service.retries; attempt++) {
+  await attemptsUntilDone(run, kinds, interrupt);
+  run.durationMs = performance.now() - started;
+}
+
+/** Attempts appended until one does not fail, or the service's retries are used up. */
+async function attemptsUntilDone(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined): Promise<void> {
+  while (run.attempts.length <= run.service.retries) {
     const record = await runAttempt(run.service, run.kinds, kinds, interrupt);
     run.attempts.push(record);
     if (record.interrupted || record.crashed || !attemptFailed(record, run.kinds, run.service)) break;
   }
-  run.durationMs = performance.now() - started;
+}
+
+/** Whether a service's deciding attempt rested on outage's own load (and so is worth measuring again). */
+function restsOnLoad(run: ServiceRun): boolean {
+  const last = run.attempts.at(-1);
+  return last !== undefined && !last.interrupted && !last.crashed && restsOnOwnLoad(last, run.kinds, run.service);
+}
+
+/**
+ * The doubtful attempt is replaced, not added to: it measured outage, not the target, so it is
+ * neither a failed attempt nor a flap. A failure now is retried as in the first pass; an
+ * interrupted measurement leaves the first one standing. Still doubtful: judged as it stands.
+ */
+async function remeasure(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal): Promise<void> {
+  const doubtful = run.attempts.pop() as AttemptRecord;
+  const kept = run.attempts.length;
+  const started = performance.now();
+  await attemptsUntilDone(run, kinds, interrupt);
+  if (run.attempts[kept]?.interrupted) {
+    run.attempts.splice(kept, Infinity, doubtful);
+    return;
+  }
+  run.durationMs += performance.now() - started - doubtful.durationMs;
+  run.remeasured = true;
 }
 
 export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kinds: KindRegistry = KINDS, interrupt?: AbortSignal): Promise<AttemptRecord> {
@@ -79,6 +139,8 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
   const resolver = createNameResolver(service.resolvers, budget.totalMs);
   budget.signal.addEventListener('abort', () => resolver.cancel(), { once: true });
   const state: AttemptState = { timings: {}, startedAt: performance.now() };
+  // outage's own busy time since the attempt began: every callback delay its timings suffer lies in it.
+  const busyAtStart = performance.eventLoopUtilization().active;
   const record: AttemptRecord = { observations: {}, interrupted: false, durationMs: 0 };
   const context: ProbeContext = {
     signal: budget.signal,
@@ -96,6 +158,9 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
       const observation: Observation = await withWatchdog(kinds[kind].probe(service, context), budget.signal, () =>
         timedOutObservation(kind, service, budgetSpent(budget.signal), performance.now() - started),
       );
+      // Set on the probe's own object, not a copy: a probe may still complete it after returning
+      // (the DNS family still out when connecting began, see AttemptState.settling).
+      observation.ownBusyMs = performance.eventLoopUtilization().active - busyAtStart;
       // Keyed by the observation's own kind, so an observation can only ever sit under its kind.
       record.observations = { ...record.observations, [observation.kind]: observation };
       context.observed = record.observations;

@@ -28,6 +28,10 @@ export interface CanaryRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** The probe kinds to run with: the registry, or a test's stand-ins. */
   kinds?: KindRegistry;
+  /** false: doubtful measurements are not measured again (see RunOptions.remeasure). */
+  remeasure?: boolean;
+  /** How many services (not canaries) were measured again because of outage's own load. */
+  onRemeasured?: (count: number, concurrency: number) => void;
 }
 
 export async function runWithCanaries(
@@ -50,10 +54,12 @@ export async function runWithCanaries(
       kinds: options.kinds,
       signal: stopServices.signal,
       onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
+      remeasure: options.remeasure,
+      onRemeasured: options.onRemeasured,
     });
     const results = async () => (await servicesDone).map(judgeService);
     if (canaries.length === 0) return { services: await results() };
-    const canariesDone = runServices(canaries, { concurrency: canaries.length, kinds: options.kinds, signal: stopCanaries.signal });
+    const canariesDone = runServices(canaries, { concurrency: canaries.length, kinds: options.kinds, signal: stopCanaries.signal, remeasure: options.remeasure });
     const first = await Promise.race([canariesDone.then(() => 'canaries' as const), servicesDone.then(() => 'services' as const)]);
     if (first === 'services') {
       const measured = await results();

@@ -123,7 +123,9 @@ export function createProbeHandler(setup: ProbeSetup) {
       const left = budgetMs === undefined ? undefined : Math.max(MIN_BUDGET_MS, budgetMs - (performance.now() - started));
       const spec = left === undefined ? prepared.spec : fitBudget(prepared.spec, left);
       const signal = AbortSignal.any([setup.stop, gone]);
-      const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded' });
+      // Within a scrape timeout there is no room to measure again what outage's own load clouded.
+      const remeasure = budgetMs === undefined;
+      const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure });
       const result = report.services[0];
       if (report.interrupted || !result) {
         const why = setup.stop.aborted ? 'outage serve is shutting down' : 'the client went away';

@@ -16,7 +16,9 @@ export function judgeHosts(observation: HostsObservation, context: JudgeContext)
   // Hosts outage could not check for its own limits: not the service's fault, but not checked either.
   const unchecked = checked.filter((h) => isLocalFailure(h.code));
   if (failing.length === 0 && unchecked[0]) {
-    return { status: 'unknown', code: unchecked[0].code, reason: `${unchecked.length} of ${checked.length} ${what} not checked: ${unchecked[0].reason}` };
+    // Not checked because outage itself was busy: the service is measured again when it is quiet.
+    const ownLoad = observation.checked.some(({ spec, check }) => context.judgeSubcheck(check, spec).ownLoad);
+    return { status: 'unknown', code: unchecked[0].code, reason: `${unchecked.length} of ${checked.length} ${what} not checked: ${unchecked[0].reason}`, ...(ownLoad ? { ownLoad } : {}) };
   }
   if (failing.length === 0) {
     const cut = observation.assetHostsFound > checked.length ? ` (first ${checked.length} of ${observation.assetHostsFound})` : '';

@@ -1,5 +1,5 @@
 /** The HTTP probe kind: one request over the attempt's connection, redirects followed. */
-import { roundAllMs } from '../../core/round.js';
+import { roundAllMs, roundMs } from '../../core/round.js';
 import type { ProbeKindModule } from '../kind.js';
 import { judgeHttp } from './judge.js';
 import { httpCell, httpDetails, httpFacts, httpVerbose } from './outputs.js';
@@ -14,7 +14,8 @@ export const httpKind: ProbeKindModule<'http'> = {
   timedOut: (service, failure, durationMs) => ({ kind: 'http', url: service.target, hops: [], timings: { total: durationMs }, bodyBytes: 0, bodyTruncated: false, durationMs, failure }),
   judge: judgeHttp,
   details: httpDetails,
-  timings: (observation) => roundAllMs(observation.timings),
+  // With outage's own busy time beside them, so a reader can tell its delay from the target's.
+  timings: (observation) => ({ ...roundAllMs(observation.timings), ...(observation.ownBusyMs !== undefined ? { ownBusy: roundMs(observation.ownBusyMs) } : {}) }),
   facts: httpFacts,
   column: { title: 'HTTP', text: httpCell },
   verbose: httpVerbose,

@@ -3,6 +3,7 @@ import { formatDuration } from '../../core/duration.js';
 import { formatStatusRanges, statusMatches } from '../../core/http-status-range.js';
 import type { Judgement } from '../../core/result.js';
 import type { ServiceSpec } from '../../config/service.js';
+import { ownLoadClause, targetShareMs } from '../own-load.js';
 import type { HttpObservation } from './observation.js';
 
 export function judgeHttp(observation: HttpObservation, service: ServiceSpec): Judgement {
@@ -26,6 +27,11 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
     return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
   }
   const total = observation.timings.total;
+  // Slow only when even the least the target can have taken, outage's own busy time left out, is
+  // over the threshold; otherwise the time is outage's as much as the target's (see own-load.ts).
+  if (total > service.latencyDegradedMs && targetShareMs(total, observation) <= service.latencyDegradedMs) {
+    return { status: 'up', code: null, reason: `HTTP ${status} in ${formatDuration(total)}${ownLoadClause(total, observation)}`, ownLoad: true };
+  }
   if (total > service.latencyDegradedMs) {
     return { status: 'degraded', code: 'http.slow', reason: `HTTP ${status} in ${formatDuration(total)} (slower than ${formatDuration(service.latencyDegradedMs)})` };
   }

@@ -37,7 +37,13 @@ export function httpVerbose(result: ProbeResultOf<'http'>): string[] {
   return lines;
 }
 
+/** The stall that report.ts warns about: below it, outage's own busy time is not worth a word in `-v`. */
+const NOTABLE_BUSY_MS = 100;
+
 function formatTimings(t: PhaseTimings): string {
   const phases: [string, number | undefined][] = [['dns', t.dns], ['connect', t.connect], ['tunnel', t.tunnel], ['tls', t.tls], ['ttfb', t.ttfb], ['transfer', t.transfer], ['total', t.total]];
+  // outage's own busy time is named only when it is a stall's worth and a real share of the total
+  // (an attempt's own few milliseconds of work would be noise on every line); JSON always has it.
+  if (t.ownBusy !== undefined && t.ownBusy >= NOTABLE_BUSY_MS && t.ownBusy >= t.total / 10) phases.push(['of it outage busy up to', Math.min(t.ownBusy, t.total)]);
   return phases.flatMap(([k, v]) => (v === undefined ? [] : [`${k} ${formatDuration(v)}`])).join(' · ');
 }
