@@ -57,7 +57,7 @@ function remeasuredWarning({ services, concurrency }: { services: number; concur
 function stallWarnings(meta: ReportMeta): string[] {
   const stall = meta.maxEventLoopDelayMs;
   if (stall === undefined || stall < STALL_WARNING_MS) return [];
-  const inflated = `its event loop stalled for up to ${Math.round(stall)} ms, so timings (and http.slow) may be inflated`;
+  const inflated = `its event loop stalled for up to ${Math.round(stall)} ms, so the timings shown may be inflated (verdicts leave outage's busy time out)`;
   // Advice about --concurrency only helps when several services were probed at once.
   if (meta.concurrency !== undefined && meta.concurrency > 1) {
     return [`outage was CPU-bound at concurrency ${meta.concurrency}: ${inflated}; a lower --concurrency measures more truly`];
