@@ -4,7 +4,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { findConfig } from './config/load.js';
-import { loadServices } from './config/pipeline.js';
+import { assembleServices, needsNoSchema, NO_CONFIG, type LoadServicesOptions } from './config/assemble.js';
 import type { ServiceSpec } from './config/service.js';
 import type { Overrides } from './config/specs.js';
 import { buildReport } from './report/report.js';
@@ -68,7 +68,7 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     raw = found?.raw;
     file = found?.file;
   }
-  const loaded = loadServices(raw, {
+  const load: LoadServicesOptions = {
     env: options.env,
     file,
     targets: options.targets,
@@ -76,7 +76,9 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     overrides: { timeoutMs: options.timeoutMs, retries: options.retries, resolvers: options.resolvers },
     canaries: options.canaries,
     from: options.from,
-  });
+  };
+  // URLs checked with no config file need no schema: loading it (zod) cost more than the check.
+  const loaded = needsNoSchema(raw, options.targets) ? assembleServices(NO_CONFIG, load) : (await import('./config/pipeline.js')).loadServices(raw, load);
   return {
     services: loaded.services,
     canaries: loaded.canaries,

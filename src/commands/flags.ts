@@ -1,5 +1,5 @@
 /** Parsing of flags that several commands share; each bad value is a usage error (exit 64). */
-import { isResolverAddress } from '../config/schema.js';
+import { isResolverAddress } from '../config/targets.js';
 import { UsageError } from '../core/errors.js';
 import { readDuration } from '../core/duration.js';
 

@@ -5,10 +5,10 @@
  * none.
  */
 import type { UsageError } from '../core/errors.js';
-import { CANARY_TIMEOUT_MS, DEFAULT_CANARIES } from './canaries.js';
+import { CANARY_TIMEOUT_MS, defaultCanaries } from './canaries.js';
 import type { EntrySource, ServiceEntry } from './entry.js';
 import type { ParsedConfig } from './parse.js';
-import { serviceSchema, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
+import type { DefaultsInput, ModuleInput, ServiceInput } from './schema.js';
 import { selectServices, targetInput } from './select.js';
 
 export interface ExpandRequest {
@@ -44,7 +44,7 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
   const services = items(parsed.services, 'services', 'service');
   // Whatever is neither a catalog entry nor a target is skipped, as validateConfig always did.
   const adHoc = request.adHocTargets
-    .map(targetInput)
+    .map((target) => targetInput(target, parsed.readService))
     .filter((input): input is ServiceInput => input !== undefined)
     .map((input, index) => entry(input, `services[${parsed.services.length + index}]`, 'ad-hoc'));
   const canaries = items(parsed.canaries ?? [], 'canaries', 'canary', withCanaryBudget);
@@ -53,12 +53,13 @@ export function expandServices(parsed: ParsedConfig, request: ExpandRequest): Ex
   // the internet only through it, canaries going direct would fail and blame the network.
   const canaryDefaults: DefaultsInput = defaults.proxy !== undefined ? { proxy: defaults.proxy } : {};
   const builtIn = request.builtInCanaries && parsed.canaries === undefined
-    ? DEFAULT_CANARIES.map((raw, index) => entry(withCanaryBudget(serviceSchema.parse(raw)), `canaries[${index}]`, 'built-in', canaryDefaults))
+    ? defaultCanaries().map((input, index) => entry(withCanaryBudget(input), `canaries[${index}]`, 'built-in', canaryDefaults))
     : [];
   const selection = selectServices(services, {
     targets: request.targets,
     tags: request.tags,
     hasConfig: parsed.present,
+    readService: parsed.readService,
     // Reported apart from the config's problems, so numbered apart too: services[0] is the first target.
     entryFor: (input, index, argument) => ({ ...entry(withModule(input, request.module), `services[${index}]`, 'target'), argument }),
   });

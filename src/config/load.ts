@@ -1,39 +1,17 @@
 /**
  * Finding and reading the config file (cosmiconfig, module name `outage`), then validating it.
  * Every way reading can fail becomes a ConfigError (exit 78) naming the file, never a stack trace.
+ * cosmiconfig (reader.ts) is loaded only to read a file: find.ts walks its search places without
+ * it, so a run with no config file (a shell loop of ad-hoc checks) never pays for loading it.
  */
-import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
+import type { CosmiconfigResult } from 'cosmiconfig';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
 import type { ResolvedConfig } from './service.js';
-import { typescriptLoader } from './typescript-loader.js';
-import { validateConfig } from './validate.js';
 
-/** cosmiconfig 9's default search places for `outage`, in its order: a `searchPlaces` option replaces them, so all are listed. */
-export const SEARCH_PLACES = [
-  'package.json',
-  '.outagerc',
-  '.outagerc.json',
-  '.outagerc.yaml',
-  '.outagerc.yml',
-  '.outagerc.js',
-  '.outagerc.ts',
-  '.outagerc.cjs',
-  '.outagerc.mjs',
-  '.config/outagerc',
-  '.config/outagerc.json',
-  '.config/outagerc.yaml',
-  '.config/outagerc.yml',
-  '.config/outagerc.js',
-  '.config/outagerc.ts',
-  '.config/outagerc.cjs',
-  '.config/outagerc.mjs',
-  'outage.config.js',
-  'outage.config.ts',
-  'outage.config.cjs',
-  'outage.config.mjs',
-];
+export { SEARCH_PLACES } from './find.js';
 
 /** `--config -`: the config comes from standard input, YAML or JSON. */
 export const STDIN = '-';
@@ -57,26 +35,19 @@ export interface FoundConfig {
 }
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
-  if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin, defaultLoaders['.yaml']);
-  const explorer = cosmiconfig('outage', {
-    searchPlaces: SEARCH_PLACES,
-    loaders: { '.ts': typescriptLoader(defaultLoaders['.ts']) },
-    searchStrategy: 'project',
-    // An empty config file someone created is a mistake to report, not a place to skip.
-    ignoreEmptySearchPlaces: false,
-    cache: false,
-  });
+  if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin);
   const cwd = options.cwd ?? process.cwd();
   if (options.configPath) {
     const file = resolve(cwd, options.configPath);
     try {
       await checkSize(file);
+      const { configExplorer, defaultLoaders } = await import('./reader.js');
       if (!(extname(file) in defaultLoaders) && extname(file) !== '') {
         // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
         const content = await readFile(file, 'utf8');
         return { raw: emptyToUndefined(await defaultLoaders['.yaml'](file, content), file), file };
       }
-      const result = await explorer.load(file);
+      const result = await configExplorer().load(file);
       return { raw: emptyToUndefined(result?.isEmpty ? undefined : result?.config, file), file };
     } catch (error) {
       throw readError(error, file);
@@ -84,7 +55,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   }
   let result;
   try {
-    result = await explorer.search(cwd);
+    result = await search(cwd);
   } catch (error) {
     throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
   }
@@ -93,8 +64,30 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
 }
 
+/**
+ * cosmiconfig's search: the first place that holds a config, read by cosmiconfig. A place it reads
+ * as nothing (a package.json without `outage`, a file holding null) or cannot read for a reason its
+ * search skips is passed over, as its own search does. Its meta config (rare) gets its own search.
+ */
+async function search(cwd: string): Promise<CosmiconfigResult> {
+  if (metaConfigMayApply(process.cwd())) return (await import('./reader.js')).configExplorer().search(cwd);
+  let explorer: { load(file: string): Promise<CosmiconfigResult> } | undefined;
+  for (const file of configCandidates(cwd)) {
+    let result: CosmiconfigResult;
+    try {
+      explorer ??= (await import('./reader.js')).configExplorer();
+      result = await explorer.load(file);
+    } catch (error) {
+      if (NOT_HERE.has((error as NodeJS.ErrnoException).code ?? '')) continue;
+      throw error;
+    }
+    if (result) return result;
+  }
+  return null;
+}
+
 /** YAML is a superset of JSON, so one parser reads either; the size limit holds as for a file. */
-async function readStdin(stream: NodeJS.ReadableStream, parseYaml: (file: string, content: string) => unknown): Promise<FoundConfig> {
+async function readStdin(stream: NodeJS.ReadableStream): Promise<FoundConfig> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -104,7 +97,8 @@ async function readStdin(stream: NodeJS.ReadableStream, parseYaml: (file: string
       if (size > MAX_CONFIG_BYTES) throw tooLarge(size, STDIN_NAME, 'more than');
       chunks.push(buffer);
     }
-    const raw = await parseYaml(STDIN_NAME, Buffer.concat(chunks).toString('utf8'));
+    const { defaultLoaders } = await import('./reader.js');
+    const raw = await defaultLoaders['.yaml'](STDIN_NAME, Buffer.concat(chunks).toString('utf8'));
     return { raw: emptyToUndefined(raw, STDIN_NAME), file: STDIN_NAME };
   } catch (error) {
     throw readError(error, STDIN_NAME);
@@ -114,6 +108,7 @@ async function readStdin(stream: NodeJS.ReadableStream, parseYaml: (file: string
 export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig | undefined> {
   const found = await findConfig(options);
   if (!found) return undefined;
+  const { validateConfig } = await import('./validate.js');
   return validateConfig(found.raw, { env: options.env, file: found.file, adHocTargets: options.adHocTargets });
 }
 

@@ -29,6 +29,8 @@ export interface ParsedConfig {
   /** Values interpolated from the environment: never printed, not even in a problem. */
   secrets: string[];
   problems: ConfigProblem[];
+  /** A service from elsewhere (a catalog entry a target names) read by the same schema; throws if invalid. */
+  readService: (raw: unknown) => ServiceInput;
 }
 
 /** The top level with services left unparsed: each service is parsed on its own (see below). */
@@ -37,7 +39,7 @@ const rootSchema = configSchema.extend({ services: z.array(z.unknown()).optional
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig {
   const interpolated = interpolateEnv(raw ?? {}, env);
   const problems: ConfigProblem[] = [...interpolated.problems];
-  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, modules: undefined, vantages: undefined, secrets: interpolated.secrets, problems };
+  if (interpolated.tooLarge) return { present: true, defaults: undefined, services: [], canaries: undefined, modules: undefined, vantages: undefined, secrets: interpolated.secrets, problems, readService };
   // Services are parsed one by one, so a schema error in one does not hide another's problems.
   // A value that cannot be sent is named with its variable; the schema would only quote it back.
   const unsendable = unsendableValues(interpolated.value, interpolated.origins);
@@ -61,7 +63,12 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
     canaries,
     secrets: interpolated.secrets,
     problems,
+    readService,
   };
+}
+
+function readService(raw: unknown): ServiceInput {
+  return serviceSchema.parse(raw);
 }
 
 /**

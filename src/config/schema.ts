@@ -3,14 +3,13 @@
  * here so a validated config has no optional holes; cross-field rules that zod cannot express
  * (unique names, one target per service, …) live in rules.ts.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DNS_RECORD_TYPES } from '../core/dns-record.js';
 import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuration } from '../core/duration.js';
 import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseProxyUrl } from './proxy.js';
-import { parseHostPort, parseUrlTarget } from './targets.js';
+import { isResolverAddress, parseHostPort, parseUrlTarget } from './targets.js';
 
 
 /**
@@ -47,18 +46,6 @@ const days = z
 const resolverAddress = z.string().refine(isResolverAddress, {
   message: 'must be an IP address with an optional port, such as "1.1.1.1", "127.0.0.1:5353" or "[::1]:53"',
 });
-
-export function isResolverAddress(text: string): boolean {
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (bracketed) return isIP(bracketed[1] ?? '') === 6 && validPort(bracketed[2]);
-  if (isIP(text)) return true;
-  const withPort = /^([^:]+):(\d{1,5})$/.exec(text);
-  return withPort !== null && isIP(withPort[1] ?? '') === 4 && validPort(withPort[2]);
-}
-
-function validPort(port: string | undefined): boolean {
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-}
 
 const certificateThresholds = z.strictObject({
   /** Days left at or below which the certificate makes the service degraded. */

@@ -8,7 +8,7 @@ import { catalogKeys, catalogService, defaultCatalogEntries, findCatalogEntry } 
 import { UsageError } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import type { ServiceEntry } from './entry.js';
-import { serviceSchema, type ServiceInput } from './schema.js';
+import type { ServiceInput } from './schema.js';
 import { adHocService, redactUserInfo } from './targets.js';
 
 export interface SelectRequest {
@@ -19,6 +19,8 @@ export interface SelectRequest {
   hasConfig: boolean;
   /** Makes the entry of the `index`th target that is not a configured service, from `argument`. */
   entryFor: (input: ServiceInput, index: number, argument: string) => ServiceEntry;
+  /** Reads a catalog entry's service as the config's services are read (ParsedConfig.readService). */
+  readService: (raw: unknown) => ServiceInput;
 }
 
 export interface Selection {
@@ -45,7 +47,7 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
         chosen.push(named);
         continue;
       }
-      const input = targetInput(target);
+      const input = targetInput(target, request.readService);
       // The first unknown target is the answer: the targets before it are not checked either.
       if (!input) return { chosen: [], targets: [], error: unknownTarget(target, configured) };
       const entry = request.entryFor(input, made.length, target);
@@ -69,9 +71,9 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
 }
 
 /** A target that is not a configured service: a catalog entry, or a URL or host:port. */
-export function targetInput(text: string): ServiceInput | undefined {
+export function targetInput(text: string, readService: (raw: unknown) => ServiceInput): ServiceInput | undefined {
   const entry = findCatalogEntry(text);
-  return entry ? serviceSchema.parse(catalogService(entry)) : adHocService(text);
+  return entry ? readService(catalogService(entry)) : adHocService(text);
 }
 
 function unknownTarget(target: string, configured: ServiceEntry[]): UsageError {

@@ -77,6 +77,19 @@ export function adHocService(text: string): { name: string; url?: string; tcp?: 
   return undefined;
 }
 
+/** A DNS server as `resolvers` and `--resolver` take it: an IP address, with a port after `:` (IPv6 in brackets). */
+export function isResolverAddress(text: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  if (bracketed) return isIP(bracketed[1] ?? '') === 6 && validPort(bracketed[2]);
+  if (isIP(text)) return true;
+  const withPort = /^([^:]+):(\d{1,5})$/.exec(text);
+  return withPort !== null && isIP(withPort[1] ?? '') === 4 && validPort(withPort[2]);
+}
+
+function validPort(port: string | undefined): boolean {
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
 export function redactUserInfo(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
 }

@@ -9,8 +9,7 @@
  * whose check carries credentials (auth headers, cookies, URL user-info, a client certificate) is
  * not asked about, since the remote would need them to judge it fairly.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
@@ -85,9 +84,11 @@ function readRemote(body: string): Omit<VantageResult, 'from'> | undefined {
   }
 }
 
-function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; body: string }> {
+async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  // Loaded here, not at start-up: most runs ask no vantage, and node:http costs every run ~2 ms.
+  const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { headers, signal }, (response: IncomingMessage) => {
+    const outgoing = request(url, { headers, signal }, (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -101,8 +102,8 @@ function get(url: string, headers: Record<string, string>, signal: AbortSignal):
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
-    request.on('error', reject);
-    request.end();
+    outgoing.on('error', reject);
+    outgoing.end();
   });
 }
 
