@@ -35,8 +35,21 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * chalk detects the terminal's colors when it loads (supports-color reads the environment and
+ * loads node:tty and node:os, ~1 ms) for its default instance. outage never uses that instance:
+ * report/colors.ts decides the level and gives it to every Chalk it makes.
+ */
+const noColorDetection = {
+  name: 'chalk-no-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'no-detection' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-detection' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+  },
+};
+
 const common = {
-  plugins: [englishOnly, lazyChildProcess],
+  plugins: [englishOnly, lazyChildProcess, noColorDetection],
   bundle: true,
   platform: 'node',
   target: 'node20',

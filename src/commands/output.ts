@@ -4,7 +4,6 @@
  * replaced atomically (a reader never sees half of one); a missing directory is not created,
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
-import { appendFile } from 'node:fs/promises';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
 import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
@@ -63,7 +62,7 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) => {
+    await process.getBuiltinModule('node:fs/promises').appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) => {
       throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate);
     });
   }

@@ -5,7 +5,6 @@
  * it, so a run with no config file (a shell loop of ad-hoc checks) never pays for loading it.
  */
 import type { CosmiconfigResult } from 'cosmiconfig';
-import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
@@ -44,7 +43,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
       const { configExplorer, defaultLoaders } = await import('./reader.js');
       if (!(extname(file) in defaultLoaders) && extname(file) !== '') {
         // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
-        const content = await readFile(file, 'utf8');
+        const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
         return { raw: emptyToUndefined(await defaultLoaders['.yaml'](file, content), file), file };
       }
       const result = await configExplorer().load(file);
@@ -127,7 +126,8 @@ function emptyToUndefined(raw: unknown, file: string): unknown {
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 async function checkSize(file: string): Promise<void> {
-  const { size } = await stat(file);
+  // node:fs/promises loads only when there is a file: a run without one does not pay for it.
+  const { size } = await process.getBuiltinModule('node:fs/promises').stat(file);
   if (size > MAX_CONFIG_BYTES) throw tooLarge(size, file);
 }
 

@@ -2,9 +2,7 @@
  * Writing the files a user asked for (reports, the starter config), and saying in words why one
  * could not be written: `the directory /missing does not exist`, not `ENOENT`.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { access, constants, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Why writing `path` failed, in words a user can act on. */
@@ -65,6 +63,9 @@ function nearestMissing(dir: string): string {
  * replaced. What is not a regular file (`/dev/stdout`, a pipe) is written in place, as before.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  // Loaded when a file is written, not with every run (node:crypto alone costs ~3 ms of start-up).
+  const { access, constants, realpath, rename, stat, unlink, writeFile } = process.getBuiltinModule('node:fs/promises');
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
     await writeFile(path, data);
@@ -92,6 +93,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 export async function makeDirectories(dir: string): Promise<string | undefined> {
   const missing: string[] = [];
   for (let part = resolve(dir); !existsSync(part) && dirname(part) !== part; part = dirname(part)) missing.unshift(part);
+  const { mkdir } = process.getBuiltinModule('node:fs/promises');
   for (const part of missing) {
     // Created meanwhile by someone else is fine; a file in the way fails at the next step.
     await mkdir(part).catch((error: NodeJS.ErrnoException) => {

@@ -5,7 +5,6 @@
  * The addresses a service connects to come from address-resolution.ts, which with no `resolvers`
  * asks getaddrinfo; these queries then only classify a failure or report records.
  */
-import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { dnsTryTimeout, formatBudget } from '../core/budget.js';
 import type { DnsRecord, DnsRecordType } from '../core/dns-record.js';
@@ -38,7 +37,8 @@ const TRIES = 4;
 
 export function createNameResolver(servers: readonly string[], timeoutMs: number): NameResolver {
   const system = servers.length === 0;
-  const asked = (system ? getServers() : [...servers]).map(parseServer);
+  // The system's servers are read at the first query: node:dns need not load for a check of addresses.
+  let asked: DnsServer[] | undefined;
   const tryTimeoutMs = dnsTryTimeout(timeoutMs);
   const controller = new AbortController();
   let held: LocalCause | undefined;
@@ -55,6 +55,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }
       if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
+      asked ??= (system ? process.getBuiltinModule('node:dns').getServers() : [...servers]).map(parseServer);
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
       const response = await ask(asked, name, type, tryTimeoutMs, controller.signal, hold);
       if (response instanceof DnsTransportError) {

@@ -5,8 +5,6 @@
  * refused, can wait out whole per-try timeouts; here the caller sees every answer's owner names,
  * and a closed port fails in the time the refusal takes to arrive.
  */
-import { randomInt } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { isIP, connect as netConnect } from 'node:net';
 import * as packet from 'dns-packet';
 import type { RecordType } from 'dns-packet';
@@ -57,7 +55,8 @@ export function parseServer(label: string): DnsServer {
 const EDNS_UDP_PAYLOAD = 1232;
 
 export async function exchange(server: DnsServer, name: string, type: RecordType, timeoutMs: number, signal: AbortSignal, edns = true): Promise<DnsResponse> {
-  const id = randomInt(0, 65536);
+  // node:crypto and node:dgram load with the first query: a check of addresses sends none.
+  const id = process.getBuiltinModule('node:crypto').randomInt(0, 65536);
   const opt: packet.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
   const additionals = edns ? [opt] : [];
   const query = packet.encode({ id, type: 'query', flags: packet.RECURSION_DESIRED, questions: [{ type, name }], additionals });
@@ -124,7 +123,7 @@ function transportError(error: NodeJS.ErrnoException): DnsTransportError {
 
 function overUdp(server: DnsServer, query: Buffer, timeoutMs: number, signal: AbortSignal, accept: (m: Buffer) => Decoded | undefined): Promise<Decoded> {
   return bounded<Decoded>(timeoutMs, signal, (settle) => {
-    const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
+    const socket = process.getBuiltinModule('node:dgram').createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
     let closed = false;
     // Connected, so the kernel reports an ICMP port unreachable as ECONNREFUSED at once.
     socket.on('error', (error) => settle(transportError(error)));

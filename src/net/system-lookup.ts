@@ -15,7 +15,6 @@
  * found", the same as for a name that does not exist: a lookup that fails while outage is out of
  * files is queued again instead, and whoever waits on it is told (`onHold`).
  */
-import { lookup } from 'node:dns/promises';
 import { exhaustedSince, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
 
 export type SystemLookup = { ok: true; addresses: string[] } | { ok: false; code: string };
@@ -99,7 +98,8 @@ function dispatch(): void {
     running.all++;
     if (job.priority === 'background') running.background++;
     const started = performance.now();
-    void lookup(job.name, { all: true, family: job.family, order: 'verbatim' })
+    // node:dns loads with the first lookup: a check of addresses makes none.
+    void process.getBuiltinModule('node:dns/promises').lookup(job.name, { all: true, family: job.family, order: 'verbatim' })
       .then(
         (found): SystemLookup => ({ ok: true, addresses: found.map((a) => a.address) }),
         (error: NodeJS.ErrnoException): SystemLookup => ({ ok: false, code: error.code ?? String(error) }),

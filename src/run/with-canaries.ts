@@ -8,7 +8,6 @@
  * something. When every service answers before the canaries do, the canaries have nothing to
  * explain and are stopped.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
 import type { ServiceSpec } from '../config/service.js';
 import { applyVerdict, diagnoseLocalNetwork } from '../diagnose/local-network.js';
@@ -88,7 +87,7 @@ export async function runWithCanaries(
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
-    await Promise.race([servicesDone, delay(grace, undefined, { ref: false })]);
+    await Promise.race([servicesDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
     stopServices.abort(new Interrupted('local network problem'));
     return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {

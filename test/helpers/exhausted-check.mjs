@@ -5,13 +5,15 @@
  * without it). Prints the report as JSON on stdout.
  *
  * Everything outage loads is loaded first, so what fails is the probing only: opening sockets
- * (connections, DNS queries) under EMFILE.
+ * (connections, DNS queries) under EMFILE. The config schema loads on first use (src/check.ts), so
+ * the config is prepared once before the files are used up.
  */
 import { closeSync, openSync } from 'node:fs';
 import { setTimeout } from 'node:timers';
 
 const { config, releaseAfterMs } = JSON.parse(process.argv[2]);
-const { check } = await import(new URL('../../dist/index.js', import.meta.url).href);
+const { check, prepareCheck } = await import(new URL('../../dist/index.js', import.meta.url).href);
+await prepareCheck({ config });
 
 const held = [];
 try {
