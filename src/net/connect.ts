@@ -3,7 +3,7 @@
  * Nothing here throws for a failing target; results carry a classified Failure.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import { budgetSpent } from '../core/budget.js';
 import type { AddressGuard, Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
@@ -228,7 +228,8 @@ export type TlsResult = { ok: true; tlsSocket: TLSSocket } | { ok: false; failur
 export function startTls(socket: Socket, options: TlsOptions, signal: AbortSignal): Promise<TlsResult> {
   return new Promise<TlsResult>((resolve) => {
     const identity = fastIdentityCheck();
-    const tlsSocket = tlsConnect({
+    // node:tls (with node:crypto, ~5 ms) loads with the first handshake: a plain-HTTP check has none.
+    const tlsSocket = process.getBuiltinModule('node:tls').connect({
       socket,
       host: options.host,
       servername: options.servername,

@@ -7,7 +7,7 @@
  * (`getPeerX509Certificate()`, which the chain inspection uses anyway), so Node's own
  * `tls.checkServerIdentity` is given the names from it: the same check, the same verdicts.
  */
-import { checkServerIdentity as nodeCheck, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 
 const parsed = new WeakMap<TLSSocket, X509Certificate | undefined>();
@@ -42,6 +42,11 @@ export interface FastIdentityCheck {
   attach: (socket: TLSSocket) => void;
   /** Puts Node's own method back (a failed handshake never asked for it). */
   detach: () => void;
+}
+
+/** Node's own check; node:tls loads with the first handshake, not with every check. */
+function nodeCheck(host: string, cert: PeerCertificate): Error | undefined {
+  return process.getBuiltinModule('node:tls').checkServerIdentity(host, cert);
 }
 
 export function fastIdentityCheck(): FastIdentityCheck {
