@@ -26,7 +26,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 async function startCli() {
   // Read while a file can still be opened: the message below may be written when none can.
   const limit = openFileLimit();
-  boundHeapGrowth();
   try {
     await loadCli().main(process.argv);
   } catch (error) {
@@ -38,17 +37,6 @@ async function startCli() {
     else process.stderr.write(`outage: ${why}\n`);
     process.exitCode = nagios ? 3 : 71;
   }
-}
-
-/**
- * V8 grows its heap by up to 4× the live size after a full collection, and a check of thousands of
- * services makes garbage fast enough (TLS handshakes, then a JSON report of ~4 KB a service) that
- * the heap reached ~220 MB around ~55 MB live: 5000 services at once peaked at ~330 MB RSS. A
- * fixed 25% growth collected more often and peaked at ~230 MB. A user's own V8 flag wins.
- */
-function boundHeapGrowth() {
-  const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
-  if (!/heap[-_]growing[-_]percent/.test(given)) require('node:v8').setFlagsFromString('--heap-growing-percent=25');
 }
 
 /** The soft open-file limit (Linux: /proc/self/limits); undefined where it cannot be read. */

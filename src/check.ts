@@ -14,6 +14,7 @@ import type { VantageSpec } from './config/vantages.js';
 import { vantageVerdict } from './diagnose/vantages.js';
 import { askVantages } from './run/vantages.js';
 import type { KindRegistry } from './probes/registry.js';
+import { boundHeapGrowth, LARGE_RUN } from './run/heap.js';
 import { prewarmTls } from './run/prewarm.js';
 import { runWithCanaries } from './run/with-canaries.js';
 import { concurrencyWithinLimit } from './net/open-file-limit.js';
@@ -102,6 +103,7 @@ export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' 
 export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
+  if (prepared.services.length >= LARGE_RUN) boundHeapGrowth();
   // One-off TLS set-up (the root store) before the clock that judges outage's responsiveness starts.
   prewarmTls(prepared.services);
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.

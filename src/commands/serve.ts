@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { findConfig } from '../config/load.js';
 import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError, UsageError } from '../core/errors.js';
+import { boundHeapGrowth } from '../run/heap.js';
 import { startServer } from '../serve/server.js';
 import { createTargetPolicy } from '../serve/target-policy.js';
 import { readWebConfig } from '../serve/web-config.js';
@@ -55,6 +56,8 @@ export async function runServeCommand(flags: ServeFlags): Promise<number> {
     if (error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES') throw new UsageError(`--listen ${flags.listen}: cannot listen there (${error.code})`, 'usage.listen');
     throw error;
   });
+  // An exporter probes without end: its garbage is a large run's (run/heap.ts).
+  boundHeapGrowth();
   const loopback = /^(127\.|\[::1\]|localhost)/.test(server.address);
   process.stderr.write(`outage serve: listening on ${server.url} (probe: ${server.url}/probe?target=…)\n`);
   if (!loopback && !web?.tls && !(web && (web.basicUsers.size > 0 || web.bearerHashes.length > 0))) {
