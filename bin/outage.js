@@ -69,7 +69,9 @@ function loadCli() {
   } catch {
     cachedData = undefined;
   }
-  const source = `(function (exports, require, module, __filename, __dirname, __outageImportHook) {${readFileSync(file, 'utf8')}\n})`;
+  // The build writes the bundle in ASCII only (scripts/bundle.mjs checks): read as latin1 it is
+  // copied as is, where decoding ~1 MB as UTF-8 cost ~3 ms of every start.
+  const source = `(function (exports, require, module, __filename, __dirname, __outageImportHook) {${readFileSync(file, 'latin1')}\n})`;
   const script = new Script(source, { filename: file, cachedData });
   const cjs = { exports: {} };
   script.runInThisContext()(cjs.exports, createRequire(file), cjs, file, dirname(file), (specifier) => import(specifier));

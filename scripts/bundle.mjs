@@ -87,6 +87,9 @@ for (const file of cli.outputFiles) {
     const rewritten = body.replace(/(?<![\w$.])import\(/g, '__outageImport(');
     if (/(?<![\w$.])import\(/.test(rewritten) || rewritten === body) throw new Error('bundle: dynamic import() not rewritten');
     text = banner + rewritten;
+    // bin/outage.js reads it as latin1, which is only right for ASCII (esbuild's charset escapes the rest).
+    const wide = /[^\x00-\x7f]/.exec(text);
+    if (wide) throw new Error(`bundle: ${file.path} must be ASCII, but holds ${JSON.stringify(wide[0])} at ${wide.index}`);
   }
   writeFileSync(file.path, text);
 }
