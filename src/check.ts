@@ -15,8 +15,8 @@ import { vantageVerdict } from './diagnose/vantages.js';
 import { askVantages } from './run/vantages.js';
 import type { KindRegistry } from './probes/registry.js';
 import { boundHeapGrowth, LARGE_RUN } from './run/heap.js';
-import { prewarmTls } from './run/prewarm.js';
 import { runWithCanaries } from './run/with-canaries.js';
+import { prewarmTlsFor } from './run/schedule.js';
 import { concurrencyWithinLimit } from './net/open-file-limit.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
@@ -105,7 +105,7 @@ export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions
   const started = performance.now();
   if (prepared.services.length >= LARGE_RUN) boundHeapGrowth();
   // One-off TLS set-up (the root store) before the clock that judges outage's responsiveness starts.
-  prewarmTls(prepared.services);
+  await prewarmTlsFor(prepared.services);
   // Timings are only as true as outage's own responsiveness: watch for stalls while probing.
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   stalls.enable();

@@ -137,9 +137,13 @@ function tooLarge(size: number, file: string, prefix = ''): ConfigError {
   return new ConfigError([{ path: '', message: `${what} is ${prefix ? `${prefix} ` : ''}${mb(size)}; a config may be at most ${mb(MAX_CONFIG_BYTES)}` }], file, 'config.too_large');
 }
 
-function readError(error: unknown, file: string): ConfigError {
+/** Out of files or memory while reading: outage's own limit (the CLI says so, exit 71), not the file's fault. */
+const OWN_LIMITS = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
+
+function readError(error: unknown, file: string): Error {
   if (error instanceof ConfigError) return error;
   const err = error as NodeJS.ErrnoException & { mark?: { line: number; column: number }; reason?: string };
+  if (OWN_LIMITS.has(err.code ?? '')) return err;
   if (err.code === 'ENOENT') {
     return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
   }

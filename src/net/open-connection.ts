@@ -3,7 +3,6 @@
  * The first hop never uses this: it reuses the socket the DNS/TCP/TLS probes already opened.
  */
 import { isIP, type Socket } from 'node:net';
-import { clientContext, inspectCertificates } from './certificates.js';
 import type { AddressGuard, Failure } from '../core/failure.js';
 import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -38,10 +37,20 @@ export interface OpenOptions {
   guard?: AddressGuard;
 }
 
+/**
+ * What TLS connections need (certificates.ts, and with it node:tls and node:crypto, ~6 ms), loaded
+ * at the first one: a plain-HTTP run never loads it. Callers that time a connection load it before
+ * their clock starts, so the loading is never counted as the server's time.
+ */
+export function loadTls(): Promise<typeof import('./certificates.js')> {
+  return import('./certificates.js');
+}
+
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   const host = unbracket(options.host);
   const tcp = options.proxy ? await connectThroughProxy(options.proxy, host, options.port, options.secure, options.signal) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
+  const { clientContext, inspectCertificates } = await loadTls();
   const tls = await startTls(
     tcp.socket,
     { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined },

@@ -18,7 +18,6 @@ import type { Observation } from '../probes/observation.js';
 import { isSideProbe, KINDS, probesFor, timedOutObservation, type KindRegistry } from '../probes/registry.js';
 import type { SubcheckRecord } from '../probes/subcheck-record.js';
 import { createAdmission } from './admission.js';
-import { prewarmTls } from './prewarm.js';
 import { withWatchdog } from './watchdog.js';
 
 /**
@@ -58,7 +57,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   let next = 0;
   let done = 0;
   // Starts are paced by outage's own responsiveness, so its CPU is never the target's latency.
-  prewarmTls(services);
+  await prewarmTlsFor(services);
   const admission = createAdmission();
   interrupt.signal.addEventListener('abort', () => admission.close(), { once: true });
   const worker = async () => {
@@ -93,6 +92,14 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
     options.signal?.removeEventListener('abort', forward);
   }
   return runs;
+}
+
+/**
+ * The one-off TLS set-up (prewarm.ts), loaded only for a run with TLS services: with it come
+ * node:tls and node:crypto (~6 ms of start-up), which a plain-HTTP run never needs.
+ */
+export async function prewarmTlsFor(services: readonly ServiceSpec[]): Promise<void> {
+  if (services.some((s) => s.tls)) (await import('./prewarm.js')).prewarmTls(services);
 }
 
 async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined): Promise<void> {

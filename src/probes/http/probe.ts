@@ -10,7 +10,7 @@ import { budgetSpent } from '../../core/budget.js';
 import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
 import type { ServiceSpec } from '../../config/service.js';
-import { ConnectionFailure, openConnection } from '../../net/open-connection.js';
+import { ConnectionFailure, loadTls, openConnection } from '../../net/open-connection.js';
 import { isLocalExhaustion, localFailure } from '../../net/open-file-limit.js';
 import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } from '../../net/proxy.js';
 import { failureAfterHandshake } from '../../net/tls-alert.js';
@@ -153,23 +153,29 @@ function clientFor(
         return;
       }
       const secure = options.protocol === 'https:';
-      const connectStarted = performance.now();
-      openConnection({
-        host: options.hostname,
-        port: Number(options.port) || (secure ? 443 : 80),
-        secure,
-        verify: service.tls?.verify ?? true,
-        ca: service.tls?.ca,
-        client: service.tls?.client,
-        resolver: context.resolver,
-        signal: context.signal,
-        proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
-        guard: service.addressGuard,
-      }).then(
-        (result) => {
+      const open = async () => {
+        // A hop to https in a run with no TLS service loads TLS first: outage's time, not the hop's.
+        if (secure) await loadTls();
+        const connectStarted = performance.now();
+        const result = await openConnection({
+          host: options.hostname,
+          port: Number(options.port) || (secure ? 443 : 80),
+          secure,
+          verify: service.tls?.verify ?? true,
+          ca: service.tls?.ca,
+          client: service.tls?.client,
+          resolver: context.resolver,
+          signal: context.signal,
+          proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
+          guard: service.addressGuard,
+        });
+        return { result, connectMs: performance.now() - connectStarted };
+      };
+      open().then(
+        ({ result, connectMs }) => {
           if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
           const hop = currentHop();
-          if (hop) hop.connectMs = performance.now() - connectStarted;
+          if (hop) hop.connectMs = connectMs;
           callback(null, result.socket);
         },
         (error: Error) => callback(error, null),

@@ -4,7 +4,7 @@
  * TLS socket, so the certificate reported is the one HTTP actually saw.
  */
 import { startTls } from '../../net/connect.js';
-import { clientContext, earliestExpiring, inspectCertificates } from '../../net/certificates.js';
+import { loadTls } from '../../net/open-connection.js';
 import type { Probe } from '../contract.js';
 import type { TlsObservation } from './observation.js';
 
@@ -23,6 +23,7 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
     durationMs: 0,
   };
 
+  const { clientContext, earliestExpiring, inspectCertificates } = await loadTls();
   const result = await startTls(
     socket,
     {
