@@ -7,6 +7,7 @@
 //    with shared chunks; dist/cli.js too, for whoever imports the CLI as a module.
 // Types come from tsc (--emitDeclarationOnly). New commands need nothing here: everything
 // reachable from src/cli.ts is bundled.
+import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
@@ -87,9 +88,9 @@ for (const file of cli.outputFiles) {
     const rewritten = body.replace(/(?<![\w$.])import\(/g, '__outageImport(');
     if (/(?<![\w$.])import\(/.test(rewritten) || rewritten === body) throw new Error('bundle: dynamic import() not rewritten');
     text = banner + rewritten;
-    // bin/outage.js reads it as latin1, which is only right for ASCII (esbuild's charset escapes the rest).
-    const wide = /[^\x00-\x7f]/.exec(text);
-    if (wide) throw new Error(`bundle: ${file.path} must be ASCII, but holds ${JSON.stringify(wide[0])} at ${wide.index}`);
+    // bin/outage.js reads it as latin1, which is only right for ASCII (esbuild's charset escapes the
+    // rest): a character past ASCII takes more than one byte in UTF-8.
+    if (Buffer.byteLength(text, 'utf8') !== text.length) throw new Error(`bundle: ${file.path} must be ASCII (bin/outage.js reads it as latin1)`);
   }
   writeFileSync(file.path, text);
 }
