@@ -55,13 +55,29 @@ function openFileLimit() {
  * (scripts/code-cache.mjs); a cache from another Node or V8 is rejected by V8 itself and the file
  * is simply compiled. Such a script cannot import() on Node 20 (that needs an experimental flag),
  * so it is handed this module's import() for the files it loads at run time (.mjs and .ts configs).
+ * What only some runs need (zod, for a config file) is bundled apart in dist/vendor/ and loaded
+ * the same way, with its own cache, when the CLI first requires it.
  */
 function loadCli() {
-  const { readFileSync, writeFileSync } = require('node:fs');
   const { dirname, join } = require('node:path');
-  const { Script } = require('node:vm');
   const { createRequire } = require('node:module');
   const file = join(__dirname, '..', 'dist', 'cli.cjs');
+  const requireFromDist = createRequire(file);
+  const vendor = new Map();
+  // With require's own cache and resolve: cosmiconfig's CommonJS loader (import-fresh) uses them.
+  const requireInCli = Object.assign((id) => {
+    if (!id.startsWith('./vendor/')) return requireFromDist(id);
+    if (!vendor.has(id)) vendor.set(id, runCached(join(dirname(file), id), requireFromDist).exports);
+    return vendor.get(id);
+  }, requireFromDist);
+  return runCached(file, requireInCli, (specifier) => import(specifier)).exports;
+}
+
+/** A CommonJS file of the build compiled with its code cache (`FILE.cache`), and run. */
+function runCached(file, requireFn, importHook) {
+  const { readFileSync, writeFileSync } = require('node:fs');
+  const { dirname } = require('node:path');
+  const { Script } = require('node:vm');
   const cacheFile = `${file}.cache`;
   let cachedData;
   try {
@@ -69,15 +85,15 @@ function loadCli() {
   } catch {
     cachedData = undefined;
   }
-  // The build writes the bundle in ASCII only (scripts/bundle.mjs checks): read as latin1 it is
-  // copied as is, where decoding ~1 MB as UTF-8 cost ~3 ms of every start.
+  // The build writes its bundles in ASCII only (scripts/bundle.mjs checks): read as latin1 they
+  // are copied as is, where decoding ~1 MB as UTF-8 cost ~3 ms of every start.
   const source = `(function (exports, require, module, __filename, __dirname, __outageImportHook) {${readFileSync(file, 'latin1')}\n})`;
   const script = new Script(source, { filename: file, cachedData });
   const cjs = { exports: {} };
-  script.runInThisContext()(cjs.exports, createRequire(file), cjs, file, dirname(file), (specifier) => import(specifier));
-  // The build runs one check with this set, so the cache holds the functions a check compiles.
+  script.runInThisContext()(cjs.exports, requireFn, cjs, file, dirname(file), importHook);
+  // The build runs a check with this set, so the cache holds the functions a check compiles.
   if (process.env.OUTAGE_WRITE_CODE_CACHE === cacheFile) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
-  return cjs.exports;
+  return cjs;
 }
 /** `outage --help`, `-h`, `help`, `help CMD`, `CMD --help`, `CMD -h`; anything else goes to the CLI. */
 function cachedHelp(argv) {

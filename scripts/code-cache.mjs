@@ -2,7 +2,8 @@
 // `outage check` of a loopback HTTP server and a loopback HTTPS server, so the cache also holds
 // the functions a check runs (the probes, the TLS handshake and its certificate, the table and
 // the JSON report), not only the top level. What the cache lacks is compiled at every start:
-// with a cache from a `--json` run only, printing the table cost a check ~1 ms more.
+// with a cache from a `--json` run only, printing the table cost a check ~1 ms more. A second
+// check, of the same servers from a config file, writes dist/vendor/zod.cjs.cache.
 import { execFile } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/outage.js', import.meta.url));
 const cacheFile = fileURLToPath(new URL('../dist/cli.cjs.cache', import.meta.url));
+/** zod, bundled apart (scripts/bundle.mjs): its cache is written by a check of a config file. */
+const zodCacheFile = fileURLToPath(new URL('../dist/vendor/zod.cjs.cache', import.meta.url));
 rmSync(cacheFile, { force: true });
+rmSync(zodCacheFile, { force: true });
 const dir = mkdtempSync(join(tmpdir(), 'outage-code-cache-'));
 const servers = [];
 try {
@@ -24,16 +28,25 @@ try {
     writeFileSync(join(dir, 'root.pem'), pki.root);
     urls.push(`https://localhost:${await listen(createTlsServer({ key: pki.key, cert: pki.cert }, (_req, res) => res.end('ok')))}/`);
   }
-  const env = { ...process.env, OUTAGE_WRITE_CODE_CACHE: cacheFile, ...(pki ? { NODE_EXTRA_CA_CERTS: join(dir, 'root.pem') } : {}) };
-  // Asynchronously: this process's event loop answers the check. The table goes to stdout (the
-  // default), the JSON report to a file, so the cache holds both renderers.
-  // Its verdict does not matter (a machine without IPv6 on localhost is degraded): the cache does.
-  const args = [bin, 'check', ...urls, '--report', `json=${devNull}`];
-  const output = await new Promise((resolve) => execFile(process.execPath, args, { env }, (error, stdout, stderr) => resolve(`${stdout}${stderr}`)));
-  if (!existsSync(cacheFile)) throw new Error(`code cache: the check wrote no ${cacheFile}:\n${output}`);
+  const env = { ...process.env, ...(pki ? { NODE_EXTRA_CA_CERTS: join(dir, 'root.pem') } : {}) };
+  // The table goes to stdout (the default), the JSON report to a file: the cache holds both renderers.
+  await check(cacheFile, [...urls, '--report', `json=${devNull}`], { env });
+  // The same services from a config file: only this run loads zod, and writes its cache alone.
+  writeFileSync(join(dir, '.outagerc.yaml'), `services:\n${urls.map((url) => `  - name: ${url}\n    url: ${url}\n`).join('')}`);
+  await check(zodCacheFile, [], { env, cwd: dir });
 } finally {
   for (const server of servers) server.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * One check that writes `cache` as it exits. Asynchronously: this process's event loop answers it.
+ * Its verdict does not matter (a machine without IPv6 on localhost is degraded): the cache does.
+ */
+async function check(cache, args, options) {
+  const env = { ...options.env, OUTAGE_WRITE_CODE_CACHE: cache };
+  const output = await new Promise((resolve) => execFile(process.execPath, [bin, 'check', ...args], { ...options, env }, (_error, stdout, stderr) => resolve(`${stdout}${stderr}`)));
+  if (!existsSync(cache)) throw new Error(`code cache: the check wrote no ${cache}:\n${output}`);
 }
 
 function listen(server) {
