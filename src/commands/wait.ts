@@ -104,7 +104,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       if (report ? remaining < minimumMs() : remaining <= 0) break;
       const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, remaining) }));
       // A gate waits on this machine's view: vantages would only add another machine's latency.
-      const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal });
+      // No second measurement inside a round: the wait's own deadline bounds every round, and the
+      // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
+      const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal, remeasure: false });
       if (trap.signal.aborted) break;
       report = round;
       const shown = safeReport(round, redact).services;

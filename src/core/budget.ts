@@ -55,11 +55,28 @@ export interface Budget {
   dispose(): void;
 }
 
+/**
+ * Calls `onDeadline` once `ms` have passed and what had arrived by then has been read. Each turn
+ * of the event loop runs due timers before it reads sockets: when outage's own loop was busy at
+ * the deadline, an answer that came in time waits unread, and ending the wait straight from the
+ * timer would cut it off and report outage's stall as the target's silence. So the deadline takes
+ * effect after one turn has read what already arrived (an immediate runs after the poll phase);
+ * on an idle loop that is a fraction of a millisecond. Returns a function that cancels it.
+ */
+export function deadlineTimer(ms: number, onDeadline: () => void): () => void {
+  let afterIo: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => (afterIo = setImmediate(onDeadline)), ms);
+  return () => {
+    clearTimeout(timer);
+    clearImmediate(afterIo);
+  };
+}
+
 /** A budget of `timeoutMs` from now that also ends when `parent` (the run's interrupt) does. */
 export function startBudget(timeoutMs: number, parent?: AbortSignal): Budget {
   const controller = new AbortController();
   const at = Date.now() + timeoutMs;
-  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(timeoutMs)), timeoutMs);
+  const cancelTimer = deadlineTimer(timeoutMs, () => controller.abort(new DeadlineExceeded(timeoutMs)));
   // Any abort from above is an interruption, whatever reason the caller gave — except a parent
   // deadline (a subcheck inside an attempt), which is still a deadline.
   const onParentAbort = () =>
@@ -72,7 +89,7 @@ export function startBudget(timeoutMs: number, parent?: AbortSignal): Budget {
     totalMs: timeoutMs,
     remaining: () => Math.max(0, at - Date.now()),
     dispose() {
-      clearTimeout(timer);
+      cancelTimer();
       parent?.removeEventListener('abort', onParentAbort);
     },
   };

@@ -9,6 +9,7 @@ import { isIP, connect as netConnect } from 'node:net';
 import * as packet from 'dns-packet';
 import type { RecordType } from 'dns-packet';
 import { isLocalExhaustion } from './open-file-limit.js';
+import { deadlineTimer } from '../core/budget.js';
 
 export interface DnsServer {
   host: string;
@@ -99,14 +100,15 @@ function bounded<T>(timeoutMs: number, signal: AbortSignal, run: (settle: (resul
     const settle = (result: T | DnsTransportError) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      cancelTimer();
       signal.removeEventListener('abort', onAbort);
       cleanup();
       if (result instanceof DnsTransportError) reject(result);
       else resolve(result);
     };
     const onAbort = () => settle(new DnsTransportError('ECANCELLED'));
-    const timer = setTimeout(() => settle(new DnsTransportError('ETIMEOUT')), timeoutMs);
+    // A try's timeout, like the budget's, first reads an answer that arrived while outage was busy.
+    const cancelTimer = deadlineTimer(timeoutMs, () => settle(new DnsTransportError('ETIMEOUT')));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     const stop = run(settle);

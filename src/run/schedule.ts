@@ -65,7 +65,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
       await admission.admit();
       if (next >= runs.length || interrupt.signal.aborted) break;
       const run = runs[next++] as ServiceRun;
-      await runService(run, kinds, interrupt.signal);
+      await runService(run, kinds, interrupt.signal, options.remeasure !== false);
       options.onServiceDone?.(run, ++done, runs.length);
     }
   };
@@ -102,18 +102,23 @@ export async function prewarmTlsFor(services: readonly ServiceSpec[]): Promise<v
   if (services.some((s) => s.tls)) (await import('./prewarm.js')).prewarmTls(services);
 }
 
-async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined): Promise<void> {
+async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined, remeasuring: boolean): Promise<void> {
   const started = performance.now();
-  await attemptsUntilDone(run, kinds, interrupt);
+  await attemptsUntilDone(run, kinds, interrupt, remeasuring);
   run.durationMs = performance.now() - started;
 }
 
-/** Attempts appended until one does not fail, or the service's retries are used up. */
-async function attemptsUntilDone(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined): Promise<void> {
+/**
+ * Attempts appended until one does not fail, or the service's retries are used up. An attempt
+ * that failed only on outage's own load is not retried when the service will be measured again
+ * anyway: a retry spent on outage's doubt would be one fewer for the target's own flaps.
+ */
+async function attemptsUntilDone(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined, remeasuring: boolean): Promise<void> {
   while (run.attempts.length <= run.service.retries) {
     const record = await runAttempt(run.service, run.kinds, kinds, interrupt);
     run.attempts.push(record);
     if (record.interrupted || record.crashed || !attemptFailed(record, run.kinds, run.service)) break;
+    if (remeasuring && restsOnLoad(run)) break;
   }
 }
 
@@ -132,7 +137,8 @@ async function remeasure(run: ServiceRun, kinds: KindRegistry, interrupt: AbortS
   const doubtful = run.attempts.pop() as AttemptRecord;
   const kept = run.attempts.length;
   const started = performance.now();
-  await attemptsUntilDone(run, kinds, interrupt);
+  // Measured again once, with the service's retries; whatever this shows is judged as it stands.
+  await attemptsUntilDone(run, kinds, interrupt, false);
   if (run.attempts[kept]?.interrupted) {
     run.attempts.splice(kept, Infinity, doubtful);
     return;
@@ -189,7 +195,12 @@ export async function runAttempt(service: ServiceSpec, planned: ProbeKind[], kin
     await Promise.all(side);
     // A family that was still out when connecting began has its say before a reached service is
     // judged (degraded, not up). One that failed is down already: it is not held up for that.
-    if (reached && state.settling) await untilDeadline(state.settling, budget.signal);
+    if (reached && state.settling) {
+      await untilDeadline(state.settling, budget.signal);
+      // The lookup completed its observation only now: its busy time runs to here.
+      const dns = record.observations.dns;
+      if (dns) dns.ownBusyMs = performance.eventLoopUtilization().active - busyAtStart;
+    }
   } finally {
     record.interrupted = isInterrupted(budget.signal);
     // A query still out (a CNAME walk past its grace) must not outlive the attempt.

@@ -25,13 +25,21 @@ afterEach(async () => {
   servers = [];
 });
 
-/** A loopback server: each request is announced, then answered after `answerMs` (never, if undefined). */
-async function server(answerMs: number | undefined) {
+/**
+ * A loopback server: each request is announced, then answered after `answerMs` (never, if
+ * undefined); `answerMs` may also choose by request number (1, 2, …), 'never' or a status.
+ */
+async function server(answerMs: number | undefined | ((n: number) => number | 'never' | { status: number })) {
   let announce: () => void = () => {};
+  let n = 0;
   const firstRequest = new Promise<void>((resolve) => (announce = resolve));
   const s = await startHttp((_req, res) => {
     announce();
-    if (answerMs !== undefined) setTimeout(() => res.end('ok'), answerMs);
+    const answer = typeof answerMs === 'function' ? answerMs(++n) : answerMs;
+    if (typeof answer === 'object') {
+      res.statusCode = answer.status;
+      res.end('busy');
+    } else if (typeof answer === 'number') setTimeout(() => res.end('ok'), answer);
   });
   servers.push(s);
   return { ...s, firstRequest, get requests() { return s.requests; } };
@@ -41,10 +49,11 @@ async function server(answerMs: number | undefined) {
  * The registry, with the tcp probe of the service named `blocker` replaced: once `start` resolves,
  * it holds outage's event loop for `ms`, as a thousand handshakes would.
  */
-function withBlocker(start: Promise<void>, ms: number): KindRegistry {
+function withBlocker(start: Promise<void>, ms: number, afterMs = 0): KindRegistry {
   const probe = async (service: ServiceSpec, context: ProbeContext) => {
     if (service.name !== 'blocker') return KINDS.tcp.probe(service, context);
     await start;
+    if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs));
     hold(ms);
     return { kind: 'tcp' as const, port: 1, address: '127.0.0.1:1', attempts: [], durationMs: ms };
   };
@@ -162,5 +171,30 @@ describe('still doubtful when measured again', () => {
     expect(named(report, 'api')).toMatchObject({ status: 'unknown', code: 'local.resources' });
     expect(named(report, 'api').reason).toMatch(/^no response headers within 1s while outage itself was busy for 1\.\d\ds of that time: its own load, not a measurement of the target$/);
     expect(stand.calls()).toBe(2);
+  });
+
+  it('a stall across the deadline does not cut off an answer that arrived in time: a slow service is slow, not down', async () => {
+    // Answers after 1.5 s; outage is blocked from 1.4 s to 2.6 s, across the 2.5 s deadline. The
+    // answer waits unread at the deadline; it is read before the deadline takes effect.
+    const slow = await server(1500);
+    const report = await check({
+      config: { defaults: { retries: 0 }, services: [{ name: 'api', url: `${slow.url}/`, timeout: '2500ms', latency: { degraded: '1000ms' } }, blocker] },
+      kinds: withBlocker(slow.firstRequest, 1200, 1400),
+    });
+    expect(named(report, 'api')).toMatchObject({ status: 'degraded', code: 'http.slow' });
+    expect(slow.requests).toBe(1);
+  });
+
+  it("an attempt that failed on outage's own load does not use up the retry the target's own flap needs", async () => {
+    // Request 1 is never answered while outage is blocked past the 1 s budget (doubtful); the
+    // target then flaps once (503) and recovers: with its one retry that is degraded, not down.
+    const api = await server((n) => (n === 1 ? 'never' : n === 2 ? { status: 503 } : 10));
+    const report = await check({
+      config: { services: [{ name: 'api', url: `${api.url}/`, timeout: '1s', retries: 1 }, blocker] },
+      kinds: withBlocker(api.firstRequest, 1500),
+    });
+    expect(named(report, 'api')).toMatchObject({ status: 'degraded', code: 'http.status' });
+    expect(httpOf(report, 'api')).toMatchObject({ attempts: 2 });
+    expect(api.requests).toBe(3);
   });
 });

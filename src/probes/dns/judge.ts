@@ -2,7 +2,8 @@
  * Judging a DNS answer: expected records, resolvers that disagree, a record type that failed
  * while another answered. Pure: an observation in, a judgement out.
  */
-import { isLocalFailure } from '../../core/failure.js';
+import { isLocalFailure, isTimeout } from '../../core/failure.js';
+import { timeoutOnOwnLoad } from '../own-load.js';
 import type { Judgement } from '../../core/result.js';
 import type { ServiceSpec } from '../../config/service.js';
 import type { DnsObservation } from './observation.js';
@@ -21,11 +22,20 @@ export function judgeDns(observation: DnsObservation, service: ServiceSpec): Jud
   if (disagreement) return disagreement;
   const partial = observation.partialFailures[0];
   if (partial) {
+    // A family that timed out while outage itself was busy may have answered unread: no verdict
+    // against the target on that (the service is measured again when the run is quiet).
+    if (isTimeout(partial.code) && timeoutOnOwnLoad({ ...observation, failure: partial }, service)) {
+      return { status: 'up', code: null, reason: `${answered(observation)}; ${partial.type} not answered while outage itself was busy`, ownLoad: true };
+    }
     return { status: 'degraded', code: partial.code, reason: `${partial.type}: ${partial.reason} (other records answered)` };
   }
+  return { status: 'up', code: null, reason: answered(observation) };
+}
+
+function answered(observation: DnsObservation): string {
   const first = observation.records[0];
   const more = observation.records.length > 1 ? ` (+${observation.records.length - 1})` : '';
-  return { status: 'up', code: null, reason: first ? `${first.type} ${first.value}${more}` : 'resolved' };
+  return first ? `${first.type} ${first.value}${more}` : 'resolved';
 }
 
 /**
