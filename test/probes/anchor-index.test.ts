@@ -51,6 +51,8 @@ const universal = (s: string) => Buffer.from([...s].flatMap((c) => {
   const code = c.codePointAt(0) ?? 0;
   return [code >>> 24, (code >> 16) & 0xff, (code >> 8) & 0xff, code & 0xff];
 }));
+/** A name's value with its string type chosen (0x0c UTF8String, 0x13 PrintableString): the DER after `#`. */
+const spelt = (tag: number, value: string) => `#${Buffer.from([tag, Buffer.byteLength(value), ...Buffer.from(value)]).toString('hex')}`;
 const key = (...rdns: [string, number, Uint8Array][][]) => canonicalName(derName(...rdns));
 
 describe('the trust-anchor index', () => {
@@ -118,11 +120,13 @@ describe('the trust-anchor index', () => {
     const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const create = (subject: x509.JsonName, issuer: x509.JsonName) =>
       x509.X509CertificateGenerator.create({ subject, issuer, notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 86_400_000), signingAlgorithm: alg, publicKey: keys.publicKey, signingKey: keys.privateKey });
-    const rootName: x509.JsonName = [{ CN: [{ utf8String: 'Outage Encoding Root' }] }, { O: [{ utf8String: 'Outage Tests' }] }];
+    const rootName: x509.JsonName = [{ CN: [spelt(0x0c, 'Outage Encoding Root')] }, { O: [spelt(0x0c, 'Outage Tests')] }];
     const root = (await create(rootName, rootName)).toString('pem');
-    const issued = await create([{ CN: [{ utf8String: 'issued.test' }] }], [{ CN: [{ printableString: ' OUTAGE  encoding ROOT' }] }, { O: [{ printableString: 'outage tests ' }] }]);
+    const issued = await create([{ CN: [spelt(0x0c, 'issued.test')] }], [{ CN: [spelt(0x13, ' OUTAGE  encoding ROOT')] }, { O: [spelt(0x13, 'outage tests ')] }]);
     const index = indexAnchors([...rootCertificates, root]);
     const cert = new X509Certificate(issued.toString('pem'));
+    // Not byte for byte the root's subject: only the canonical name can find it.
+    expect(certificateNames(cert.raw).issuer).not.toBe(certificateNames(new X509Certificate(root).raw).subject);
     parses.count = 0;
     const found = index.issuersOf(cert);
     expect(parses.count).toBe(1);

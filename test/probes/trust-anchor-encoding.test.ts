@@ -19,8 +19,10 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
-const utf8Name: x509.JsonName = [{ CN: [{ utf8String: 'Encoding Test Root' }] }];
-const printableName: x509.JsonName = [{ CN: [{ printableString: 'Encoding Test Root' }] }];
+/** A name's value with its string type chosen (0x0c UTF8String, 0x13 PrintableString): the DER after `#`. */
+const spelt = (tag: number, value: string) => `#${Buffer.from([tag, Buffer.byteLength(value), ...Buffer.from(value)]).toString('hex')}`;
+const utf8Name: x509.JsonName = [{ CN: [spelt(0x0c, 'Encoding Test Root')] }];
+const printableName: x509.JsonName = [{ CN: [spelt(0x13, 'Encoding Test Root')] }];
 
 type Keys = webcrypto.CryptoKeyPair;
 
@@ -52,7 +54,7 @@ beforeAll(async () => {
   // One key, two self-signed certificates: the trusted one (60 days) and the copy the server sends (3 days).
   const trusted = await certificate(utf8Name, utf8Name, rootKeys, rootKeys, 60, caExtensions());
   const sentCopy = await certificate(printableName, printableName, rootKeys, rootKeys, 3, caExtensions());
-  const leaf = await certificate([{ CN: [{ utf8String: 'localhost' }] }], printableName, leafKeys, rootKeys, 30, [
+  const leaf = await certificate([{ CN: [spelt(0x0c, 'localhost')] }], printableName, leafKeys, rootKeys, 30, [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.SubjectAlternativeNameExtension([
       { type: 'dns', value: 'localhost' },
