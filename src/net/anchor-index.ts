@@ -10,6 +10,7 @@
  * and "Example  ROOT" is "example root". Matching bytes alone would miss that root, and the chain
  * would then be judged on whatever the server sent instead of the root the handshake trusted.
  */
+import { isUtf8 } from 'node:buffer';
 import { X509Certificate } from 'node:crypto';
 
 interface Tlv {
@@ -64,65 +65,73 @@ export function certificateNames(der: Uint8Array): { issuer: string; subject: st
  * keeps it. Two Names with the same key are the same name to the handshake.
  */
 export function canonicalName(der: Uint8Array, at = 0): string {
-  const name = readTlv(der, at);
+  const bytes = view(der);
+  const name = readTlv(bytes, at);
   if (name.tag !== 0x30) throw new RangeError('not a Name');
-  const rdns: string[][] = [];
+  // Separators a value could also contain make at worst an extra candidate, which then fails the
+  // signature check; a real match is never lost, as equal names always make equal keys.
+  let key = '';
   for (let rdnAt = name.start; rdnAt < name.end; ) {
-    const rdn = readTlv(der, rdnAt);
+    const rdn = readTlv(bytes, rdnAt);
     if (rdn.tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
     const attributes: string[] = [];
     for (let attributeAt = rdn.start; attributeAt < rdn.end; ) {
-      const attribute = readTlv(der, attributeAt);
-      const type = readTlv(der, attribute.start);
-      const value = readTlv(der, type.end);
+      const attribute = readTlv(bytes, attributeAt);
+      const type = readTlv(bytes, attribute.start);
+      const value = readTlv(bytes, type.end);
       if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
-      attributes.push(JSON.stringify([hexOf(der, type.start, type.end), canonicalValue(der, value)]));
+      attributes.push(`${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`);
       attributeAt = attribute.end;
     }
-    rdns.push(attributes.sort());
+    key += `${attributes.length > 1 ? attributes.sort().join('\u0002') : (attributes[0] ?? '')}\u0003`;
     rdnAt = rdn.end;
   }
-  if (rdns.length === 0 && name.end !== name.start) throw new RangeError('not a Name');
-  return JSON.stringify(rdns);
+  return key;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** `der` as a Buffer without copying it (cert.raw and decoded PEM already are). */
+function view(der: Uint8Array): Buffer {
+  return Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+}
+
 const utf16 = new TextDecoder('utf-16be', { fatal: true });
 
 /** A value's text in canonical form, or its whole DER where it is not text OpenSSL converts. */
-function canonicalValue(der: Uint8Array, value: Tlv): string {
-  const bytes = der.subarray(value.start, value.end);
+function canonicalValue(der: Buffer, value: Tlv): string {
   let text: string | undefined;
   try {
-    text = textOf(value.tag, bytes);
+    text = textOf(value.tag, der, value.start, value.end);
   } catch {
-    // Bytes that are not valid in their string type: OpenSSL cannot convert them either, and a
-    // name compared byte for byte still matches itself.
     text = undefined;
   }
-  if (text === undefined) return `der:${hexOf(der, value.at, value.end)}`;
-  return 'text:' + text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replace(/[ \t\n\v\f\r]+/g, ' ').replace(/[A-Z]/g, (c) => c.toLowerCase());
+  // Bytes that are not valid in their string type: OpenSSL cannot convert them either, and a name
+  // compared byte for byte still matches itself.
+  if (text === undefined) return `der:${der.toString('hex', value.at, value.end)}`;
+  return `text:${text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replace(/[ \t\n\v\f\r]+/g, ' ').replace(/[A-Z]+/g, (c) => c.toLowerCase())}`;
 }
 
-function textOf(tag: number | undefined, bytes: Uint8Array): string | undefined {
+function textOf(tag: number, der: Buffer, start: number, end: number): string | undefined {
   switch (tag) {
-    case 0x0c: // UTF8String
-      return utf8.decode(bytes);
+    case 0x0c: {
+      // UTF8String
+      const bytes = der.subarray(start, end);
+      return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+    }
     case 0x13: // PrintableString
     case 0x16: // IA5String
     case 0x1a: // VisibleString
     case 0x14: // T61String, which OpenSSL reads as Latin-1
-      return Buffer.from(bytes).toString('latin1');
+      return der.toString('latin1', start, end);
     case 0x1e: // BMPString
-      if (bytes.length % 2) return undefined;
-      return utf16.decode(bytes);
+      if ((end - start) % 2) return undefined;
+      return utf16.decode(der.subarray(start, end));
     case 0x1c: {
       // UniversalString: UTF-32BE, which TextDecoder does not read.
-      if (bytes.length % 4) return undefined;
+      if ((end - start) % 4) return undefined;
       let text = '';
-      for (let i = 0; i < bytes.length; i += 4) {
-        const code = ((bytes[i] ?? 0) << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0);
-        if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+      for (let i = start; i < end; i += 4) {
+        const code = der.readUInt32BE(i);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
         text += String.fromCodePoint(code);
       }
       return text;
@@ -145,7 +154,7 @@ function nameKey(der: Uint8Array, name: Tlv): string {
 }
 
 function hexOf(der: Uint8Array, start: number, end: number): string {
-  return Buffer.from(der.subarray(start, end)).toString('hex');
+  return view(der).toString('hex', start, end);
 }
 
 function pemToDer(pem: string): Buffer {
