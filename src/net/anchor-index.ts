@@ -3,9 +3,14 @@
  * X509Certificate objects took ~30 ms (hundreds on a busy machine) on every https check, only to
  * find the one root that signed the chain. Each root's subject is instead read straight from its
  * DER (a few bytes' walk, no cryptography), and only the roots whose subject is byte for byte the
- * certificate's issuer are parsed. A name encoded differently (or a root this walk cannot read)
- * falls back to parsing every root and matching by name, as before.
+ * certificate's issuer, or the same name spelt another way, are parsed.
+ *
+ * "The same name" is OpenSSL's: it matches an issuer to a root by a canonical form of the name, so
+ * a root whose CN is a UTF8String is the issuer of a certificate naming it as a PrintableString,
+ * and "Example  ROOT" is "example root". Matching bytes alone would miss that root, and the chain
+ * would then be judged on whatever the server sent instead of the root the handshake trusted.
  */
+import { isUtf8 } from 'node:buffer';
 import { X509Certificate } from 'node:crypto';
 
 interface Tlv {
@@ -33,8 +38,8 @@ function readTlv(der: Uint8Array, at: number): Tlv {
   return { at, tag, start, end };
 }
 
-/** The DER of a certificate's issuer and subject Names (RFC 5280 §4.1: tbsCertificate's 4th and 6th fields). */
-export function certificateNames(der: Uint8Array): { issuer: string; subject: string } {
+/** A certificate's issuer and subject Names (RFC 5280 §4.1: tbsCertificate's 4th and 6th fields). */
+function nameFields(der: Uint8Array): { issuer: Tlv; subject: Tlv } {
   const certificate = readTlv(der, 0);
   const tbs = readTlv(der, certificate.start);
   let field = readTlv(der, tbs.start);
@@ -44,8 +49,112 @@ export function certificateNames(der: Uint8Array): { issuer: string; subject: st
   const validity = readTlv(der, issuer.end);
   const subject = readTlv(der, validity.end);
   if (certificate.tag !== 0x30 || tbs.tag !== 0x30 || issuer.tag !== 0x30 || subject.tag !== 0x30) throw new RangeError('not a certificate');
-  const hex = (tlv: Tlv) => Buffer.from(der.subarray(tlv.at, tlv.end)).toString('hex');
-  return { issuer: hex(issuer), subject: hex(subject) };
+  return { issuer, subject };
+}
+
+/** The DER of a certificate's issuer and subject Names, as hex. */
+export function certificateNames(der: Uint8Array): { issuer: string; subject: string } {
+  const { issuer, subject } = nameFields(der);
+  return { issuer: hexOf(der, issuer.at, issuer.end), subject: hexOf(der, subject.at, subject.end) };
+}
+
+/**
+ * OpenSSL's canonical form of a DER Name (x509_name_canon): each text value as Unicode, trimmed,
+ * runs of whitespace made one space, ASCII lowercased; attributes of a multi-valued RDN in a fixed
+ * order, as DER's SET OF sorts them. A value of any other type is kept as its bytes, as OpenSSL
+ * keeps it. Two Names with the same key are the same name to the handshake.
+ */
+export function canonicalName(der: Uint8Array, at = 0): string {
+  const bytes = view(der);
+  const name = readTlv(bytes, at);
+  if (name.tag !== 0x30) throw new RangeError('not a Name');
+  // Separators a value could also contain make at worst an extra candidate, which then fails the
+  // signature check; a real match is never lost, as equal names always make equal keys.
+  let key = '';
+  for (let rdnAt = name.start; rdnAt < name.end; ) {
+    const rdn = readTlv(bytes, rdnAt);
+    if (rdn.tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
+    const attributes: string[] = [];
+    for (let attributeAt = rdn.start; attributeAt < rdn.end; ) {
+      const attribute = readTlv(bytes, attributeAt);
+      const type = readTlv(bytes, attribute.start);
+      const value = readTlv(bytes, type.end);
+      if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
+      attributes.push(`${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`);
+      attributeAt = attribute.end;
+    }
+    key += `${attributes.length > 1 ? attributes.sort().join('\u0002') : (attributes[0] ?? '')}\u0003`;
+    rdnAt = rdn.end;
+  }
+  return key;
+}
+
+/** `der` as a Buffer without copying it (cert.raw and decoded PEM already are). */
+function view(der: Uint8Array): Buffer {
+  return Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+}
+
+const utf16 = new TextDecoder('utf-16be', { fatal: true });
+
+/** A value's text in canonical form, or its whole DER where it is not text OpenSSL converts. */
+function canonicalValue(der: Buffer, value: Tlv): string {
+  let text: string | undefined;
+  try {
+    text = textOf(value.tag, der, value.start, value.end);
+  } catch {
+    text = undefined;
+  }
+  // Bytes that are not valid in their string type: OpenSSL cannot convert them either, and a name
+  // compared byte for byte still matches itself.
+  if (text === undefined) return `der:${der.toString('hex', value.at, value.end)}`;
+  return `text:${text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replace(/[ \t\n\v\f\r]+/g, ' ').replace(/[A-Z]+/g, (c) => c.toLowerCase())}`;
+}
+
+function textOf(tag: number, der: Buffer, start: number, end: number): string | undefined {
+  switch (tag) {
+    case 0x0c: {
+      // UTF8String
+      const bytes = der.subarray(start, end);
+      return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+    }
+    case 0x13: // PrintableString
+    case 0x16: // IA5String
+    case 0x1a: // VisibleString
+    case 0x14: // T61String, which OpenSSL reads as Latin-1
+      return der.toString('latin1', start, end);
+    case 0x1e: // BMPString
+      if ((end - start) % 2) return undefined;
+      return utf16.decode(der.subarray(start, end));
+    case 0x1c: {
+      // UniversalString: UTF-32BE, which TextDecoder does not read.
+      if ((end - start) % 4) return undefined;
+      let text = '';
+      for (let i = start; i < end; i += 4) {
+        const code = der.readUInt32BE(i);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+        text += String.fromCodePoint(code);
+      }
+      return text;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The key a Name is indexed by: its canonical form, which the same bytes always share, so byte-for-
+ * byte matches are among the matches. A Name whose inside this walk cannot read matches only itself.
+ */
+function nameKey(der: Uint8Array, name: Tlv): string {
+  try {
+    return canonicalName(der, name.at);
+  } catch {
+    return `der:${hexOf(der, name.at, name.end)}`;
+  }
+}
+
+function hexOf(der: Uint8Array, start: number, end: number): string {
+  return view(der).toString('hex', start, end);
 }
 
 function pemToDer(pem: string): Buffer {
@@ -53,12 +162,14 @@ function pemToDer(pem: string): Buffer {
 }
 
 export interface AnchorIndex {
-  /** The anchors whose subject is byte for byte `cert`'s issuer (and unreadable ones that match by name). */
+  /**
+   * The anchors named as `cert`'s issuer, as OpenSSL compares names: byte for byte or spelt
+   * another way (and unreadable ones that match by name). Only those are parsed.
+   */
   issuersOf(cert: X509Certificate): X509Certificate[];
   /**
-   * Every anchor named as `cert`'s issuer, however the name is encoded. It parses the whole store
-   * once, so it is the last resort: only when neither an exact anchor nor a presented certificate
-   * continues the chain.
+   * Every anchor named as `cert`'s issuer, found by parsing the whole store (~25 ms): what
+   * issuersOf falls back to when `cert`'s own issuer cannot be read from its DER.
    */
   issuersByName(cert: X509Certificate): X509Certificate[];
 }
@@ -68,8 +179,9 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
   const unreadable: string[] = [];
   for (const pem of pems) {
     try {
-      const { subject } = certificateNames(pemToDer(pem));
-      bySubject.set(subject, [...(bySubject.get(subject) ?? []), pem]);
+      const der = pemToDer(pem);
+      const key = nameKey(der, nameFields(der).subject);
+      bySubject.set(key, [...(bySubject.get(key) ?? []), pem]);
     } catch {
       unreadable.push(pem);
     }
@@ -86,19 +198,21 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
     }
     return parsed.get(pem);
   };
-  const byName = (pemList: readonly string[], cert: X509Certificate) =>
-    pemList.map(parse).filter((a): a is X509Certificate => a !== undefined && a.subject === cert.issuer);
+  const parseAll = (pemList: readonly string[]) => pemList.map(parse).filter((a): a is X509Certificate => a !== undefined);
+  const byName = (pemList: readonly string[], cert: X509Certificate) => parseAll(pemList).filter((a) => a.subject === cert.issuer);
+  const issuersByName = (cert: X509Certificate) => byName(pems, cert);
   return {
     issuersOf(cert) {
-      let issuer: string | undefined;
+      let named: string[];
       try {
-        issuer = certificateNames(cert.raw).issuer;
+        named = bySubject.get(nameKey(cert.raw, nameFields(cert.raw).issuer)) ?? [];
       } catch {
-        issuer = undefined;
+        // Node read this certificate, so this walk should too; if it cannot, only a parse of every
+        // root finds its issuer, and a presented copy must not win for want of looking.
+        return issuersByName(cert);
       }
-      const exact = issuer === undefined ? [] : (bySubject.get(issuer) ?? []).map(parse).filter((a): a is X509Certificate => a !== undefined);
-      return [...exact, ...byName(unreadable, cert)];
+      return [...parseAll(named), ...byName(unreadable, cert)];
     },
-    issuersByName: (cert) => byName(pems, cert),
+    issuersByName,
   };
 }

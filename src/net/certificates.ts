@@ -77,18 +77,18 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, 
   if (!leaf) return [];
   const chain = [leaf];
   let current = leaf;
-  const anchorFor = (issuers: X509Certificate[]) => best(issuers.filter((a) => issuedBy(current, a)), now);
   // Every step takes one presented certificate or ends, so any depth is followed (a chain of
   // fourteen with an intermediate expiring in three days is still judged on that intermediate).
   for (let depth = 0; depth <= presented.length && !issuedBy(current, current); depth++) {
-    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
-    // Matching every root by name parses the whole store (~25 ms, and ~580 roots where a system
-    // store is listed several times): only done where nothing presented continues the chain.
-    const anchor = anchorFor(anchors.issuersOf(current)) ?? (next ? undefined : anchorFor(anchors.issuersByName(current)));
+    // A trusted root before anything presented, as OpenSSL does: a server may send its own copy of
+    // the root under the same name spelt another way (a UTF8String CN for a PrintableString one)
+    // and expiring sooner, and the handshake verified against the trusted copy, not that one.
+    const anchor = best(anchors.issuersOf(current).filter((a) => issuedBy(current, a)), now);
     if (anchor) {
       if (anchor.fingerprint256 !== current.fingerprint256) chain.push(anchor);
       break;
     }
+    const next = best(presented.filter((p) => !chain.includes(p) && issuedBy(current, p)), now);
     if (!next) break;
     chain.push(next);
     current = next;
