@@ -18,6 +18,15 @@ import type { Judgement } from '../core/result.js';
 
 /** What an attempt costs outage's loop by itself (a handshake, code compiled on first use). */
 const ORDINARY_BUSY_MS = 100;
+/**
+ * The share of a budget outage's stall must take before a timeout is doubted. An answer that
+ * arrived during a stall is read before the deadline takes effect (core/budget.ts
+ * deadlineTimer), so what a stall can still take from a target is the time outage was late to
+ * send its next step; a target given three quarters of its budget that did not answer is judged.
+ * Without it, a timeout no longer than the latency threshold (`--timeout 2s` with the default
+ * 2 s) was doubted at any stall, and every dead service was measured again.
+ */
+const DOUBTED_SHARE = 0.25;
 
 /** The least the target can have taken of `measuredMs`: what is left after outage's own busy time. */
 export function targetShareMs(measuredMs: number, observation: ObservationBase): number {
@@ -43,7 +52,8 @@ export function ownLoadClause(measuredMs: number, observation: ObservationBase):
 export function timeoutOnOwnLoad(observation: ObservationBase, service: { timeoutMs: number; latencyDegradedMs: number }): Judgement | undefined {
   const failure = observation.failure;
   const busy = observation.ownBusyMs ?? 0;
-  if (!failure || !isTimeout(failure.code) || busy <= ORDINARY_BUSY_MS || service.timeoutMs - busy > service.latencyDegradedMs) return undefined;
+  if (!failure || !isTimeout(failure.code) || busy <= Math.max(ORDINARY_BUSY_MS, service.timeoutMs * DOUBTED_SHARE)) return undefined;
+  if (service.timeoutMs - busy > service.latencyDegradedMs) return undefined;
   return {
     status: 'unknown',
     code: 'local.resources',
