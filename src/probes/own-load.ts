@@ -45,7 +45,7 @@ export function ownLoadClause(measuredMs: number, observation: ObservationBase):
  * outage's own limits), never `down`. A timer that ran out took the whole budget, so a strict
  * least-time rule would doubt every real timeout over the attempt's own few milliseconds of work
  * (and measure every dead service twice): outage's busy time must be more than an attempt's
- * ordinary cost. A target that had more than its threshold of outage's attention and still did
+ * ordinary cost and a quarter of the budget (DOUBTED_SHARE). A target that had more than its threshold of outage's attention and still did
  * not answer is at least slow whatever outage did, and its budget is spent: the timeout stands.
  * Undefined for any other failure, and for a timeout that stands.
  */

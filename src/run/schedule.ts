@@ -54,37 +54,26 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener('abort', forward, { once: true });
 
-  let next = 0;
   let done = 0;
   // Starts are paced by outage's own responsiveness, so its CPU is never the target's latency.
   await prewarmTlsFor(services);
   const admission = createAdmission();
   interrupt.signal.addEventListener('abort', () => admission.close(), { once: true });
-  const worker = async () => {
-    while (next < runs.length && !interrupt.signal.aborted) {
+  const lanes = (width: number, items: readonly ServiceRun[], each: (run: ServiceRun) => Promise<void>) =>
+    inLanes(width, items, async (run) => {
       await admission.admit();
-      if (next >= runs.length || interrupt.signal.aborted) break;
-      const run = runs[next++] as ServiceRun;
+      if (!interrupt.signal.aborted) await each(run);
+    }, interrupt.signal);
+  try {
+    // No more at once than the open-file limit leaves sockets for (commands say so on stderr).
+    await lanes(Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length)), runs, async (run) => {
       await runService(run, kinds, interrupt.signal, options.remeasure !== false);
       options.onServiceDone?.(run, ++done, runs.length);
-    }
-  };
-  // No more at once than the open-file limit leaves sockets for (commands say so on stderr).
-  const workers = Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length));
-  try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    });
     // Measured again: a verdict that rested on outage's own load, now that the run is quiet.
     const doubtful = options.remeasure === false ? [] : runs.filter((run) => restsOnLoad(run));
-    let again = 0;
-    const remeasurer = async () => {
-      while (again < doubtful.length && !interrupt.signal.aborted) {
-        await admission.admit();
-        if (again >= doubtful.length || interrupt.signal.aborted) break;
-        await remeasure(doubtful[again++] as ServiceRun, kinds, interrupt.signal);
-      }
-    };
     const quiet = Math.min(REMEASURE_CONCURRENCY, concurrencyWithinLimit(options.concurrency), doubtful.length);
-    await Promise.all(Array.from({ length: quiet }, remeasurer));
+    await lanes(quiet, doubtful, (run) => remeasure(run, kinds, interrupt.signal));
     const remeasured = doubtful.filter((run) => run.remeasured).length;
     if (remeasured > 0) options.onRemeasured?.(remeasured, quiet);
   } finally {
@@ -92,6 +81,15 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
     options.signal?.removeEventListener('abort', forward);
   }
   return runs;
+}
+
+/** `each` over `items` in order, at most `width` at a time; none starts once `signal` is aborted. */
+async function inLanes<T>(width: number, items: readonly T[], each: (item: T) => Promise<void>, signal: AbortSignal): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length && !signal.aborted) await each(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: width }, lane));
 }
 
 /**
