@@ -9,9 +9,15 @@
  * a root whose CN is a UTF8String is the issuer of a certificate naming it as a PrintableString,
  * and "Example  ROOT" is "example root". Matching bytes alone would miss that root, and the chain
  * would then be judged on whatever the server sent instead of the root the handshake trusted.
+ *
+ * Working out the canonical form of every root's name cost ~3 ms of every https check, for the one
+ * name a check looks up. Roots are instead grouped by the attribute types of their name (the same
+ * name always has the same types, in the same places), and only the group a lookup lands in is put
+ * in canonical form, once.
  */
 import { isUtf8 } from 'node:buffer';
 import { X509Certificate } from 'node:crypto';
+import { pemToDer } from './trust-store.js';
 
 interface Tlv {
   /** Offset of the tag byte. */
@@ -66,10 +72,17 @@ export function certificateNames(der: Uint8Array): { issuer: string; subject: st
  */
 export function canonicalName(der: Uint8Array, at = 0): string {
   const bytes = view(der);
+  return nameKeyBy(bytes, at, (type, value) => `${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`);
+}
+
+/**
+ * A key for a Name made of one key per attribute, RDN by RDN, those of a multi-valued RDN sorted
+ * (DER's SET OF order). Separators a value could also contain make at worst an extra candidate,
+ * which then fails the signature check; a real match is never lost, as equal names make equal keys.
+ */
+function nameKeyBy(bytes: Buffer, at: number, attributeKey: (type: Tlv, value: Tlv) => string): string {
   const name = readTlv(bytes, at);
   if (name.tag !== 0x30) throw new RangeError('not a Name');
-  // Separators a value could also contain make at worst an extra candidate, which then fails the
-  // signature check; a real match is never lost, as equal names always make equal keys.
   let key = '';
   for (let rdnAt = name.start; rdnAt < name.end; ) {
     const rdn = readTlv(bytes, rdnAt);
@@ -80,7 +93,7 @@ export function canonicalName(der: Uint8Array, at = 0): string {
       const type = readTlv(bytes, attribute.start);
       const value = readTlv(bytes, type.end);
       if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
-      attributes.push(`${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`);
+      attributes.push(attributeKey(type, value));
       attributeAt = attribute.end;
     }
     key += `${attributes.length > 1 ? attributes.sort().join('\u0002') : (attributes[0] ?? '')}\u0003`;
@@ -157,8 +170,18 @@ function hexOf(der: Uint8Array, start: number, end: number): string {
   return view(der).toString('hex', start, end);
 }
 
-function pemToDer(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''), 'base64');
+/**
+ * A Name's attribute types, RDN by RDN (those of a multi-valued RDN sorted): equal canonical names
+ * always have equal shapes, so a name's canonical twins are all among the roots of its shape. A
+ * Name this walk cannot read has its bytes as its shape, as it has them as its key.
+ */
+function nameShape(der: Uint8Array, name: Tlv): string {
+  const bytes = view(der);
+  try {
+    return nameKeyBy(bytes, name.at, (type) => bytes.toString('latin1', type.start, type.end));
+  } catch {
+    return `der:${bytes.toString('latin1', name.at, name.end)}`;
+  }
 }
 
 export interface AnchorIndex {
@@ -175,17 +198,34 @@ export interface AnchorIndex {
 }
 
 export function indexAnchors(pems: readonly string[]): AnchorIndex {
-  const bySubject = new Map<string, string[]>();
+  /** Roots by the shape of their subject; each group's canonical keys worked out on first lookup. */
+  const byShape = new Map<string, { der: Buffer; subject: Tlv; pem: string }[]>();
+  const canonicalGroups = new Map<string, Map<string, string[]>>();
   const unreadable: string[] = [];
   for (const pem of pems) {
     try {
       const der = pemToDer(pem);
-      const key = nameKey(der, nameFields(der).subject);
-      bySubject.set(key, [...(bySubject.get(key) ?? []), pem]);
+      const { subject } = nameFields(der);
+      const shape = nameShape(der, subject);
+      let group = byShape.get(shape);
+      if (!group) byShape.set(shape, (group = []));
+      group.push({ der, subject, pem });
     } catch {
       unreadable.push(pem);
     }
   }
+  const bySubject = (shape: string): Map<string, string[]> => {
+    let keys = canonicalGroups.get(shape);
+    if (!keys) {
+      keys = new Map();
+      for (const { der, subject, pem } of byShape.get(shape) ?? []) {
+        const key = nameKey(der, subject);
+        keys.set(key, [...(keys.get(key) ?? []), pem]);
+      }
+      canonicalGroups.set(shape, keys);
+    }
+    return keys;
+  };
   const parsed = new Map<string, X509Certificate | undefined>();
   const parse = (pem: string) => {
     if (!parsed.has(pem)) {
@@ -205,7 +245,8 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
     issuersOf(cert) {
       let named: string[];
       try {
-        named = bySubject.get(nameKey(cert.raw, nameFields(cert.raw).issuer)) ?? [];
+        const { issuer } = nameFields(cert.raw);
+        named = bySubject(nameShape(cert.raw, issuer)).get(nameKey(cert.raw, issuer)) ?? [];
       } catch {
         // Node read this certificate, so this walk should too; if it cannot, only a parse of every
         // root finds its issuer, and a presented copy must not win for want of looking.

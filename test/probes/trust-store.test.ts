@@ -3,11 +3,12 @@
  * and the chain in the report both use them. Each case runs the real CLI, because the trust store
  * is decided once per process.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, createWriteStream, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { runCli } from '../helpers/cli.js';
 import { closeAfterAll } from '../helpers/own.js';
@@ -20,6 +21,14 @@ beforeAll(async () => {
   pki = await testPki();
   server = own(await startHttps(pki.valid, ok));
 });
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+  dirs.push(dir);
+  return dir;
+}
 
 async function check(env: NodeJS.ProcessEnv) {
   const r = await runCli(['check', `https://localhost:${server.port}/`, '--json', '--no-canaries', '--retries', '0'], { env });
@@ -42,7 +51,7 @@ describe('the trust store', () => {
   });
 
   it('SSL_CERT_DIR supplies the roots from every PEM file in it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    const dir = tempDir();
     copyFileSync(pki.rootFile, join(dir, 'private-root.crt'));
     const { code, tls } = await check({ SSL_CERT_DIR: dir });
     expect(code).toBe(0);
@@ -51,7 +60,7 @@ describe('the trust store', () => {
 
   it('a store that lists every root several times, with a damaged block among them, still trusts its roots and names the root once', async () => {
     // As a Debian store with SSL_CERT_FILE set to its bundle: the bundle, a file per root, hash links.
-    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    const dir = tempDir();
     const damaged = '-----BEGIN CERTIFICATE-----\nMIIBdamaged\n-----END CERTIFICATE-----';
     const bundle = [damaged, ...rootCertificates, readFileSync(pki.rootFile, 'latin1'), damaged].join('\n');
     writeFileSync(join(dir, 'ca-certificates.crt'), bundle);
@@ -64,8 +73,32 @@ describe('the trust store', () => {
     expect(tls.details.chain.map((c: { subject: string }) => c.subject)).toEqual(['CN=localhost', 'CN=Outage Test Intermediate', 'CN=Outage Test Root']);
   });
 
+  it('a root reached by several names (links, hash links, the file itself) is read once and still trusted', async () => {
+    // As Debian's: /etc/ssl/certs/NAME.pem links to the root elsewhere, HASH.0 links to NAME.pem.
+    const elsewhere = tempDir();
+    const dir = tempDir();
+    copyFileSync(pki.rootFile, join(elsewhere, 'private-root.crt'));
+    symlinkSync(join(elsewhere, 'private-root.crt'), join(dir, 'private-root.pem'));
+    symlinkSync('private-root.pem', join(dir, 'a1b2c3d4.0'));
+    linkSync(join(elsewhere, 'private-root.crt'), join(dir, 'hard-link.crt'));
+    const { code, service, tls } = await check({ SSL_CERT_FILE: join(elsewhere, 'private-root.crt'), SSL_CERT_DIR: dir });
+    expect(code).toBe(0);
+    expect(service.status).toBe('up');
+    expect(tls.details.chain.at(-1).subject).toBe('CN=Outage Test Root');
+  });
+
+  it('SSL_CERT_FILE may be a pipe, as with SSL_CERT_FILE=<(…)', async () => {
+    const fifo = join(tempDir(), 'roots');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a pipe for writing waits for its reader: outage, once it reads the store.
+    createWriteStream(fifo).end(readFileSync(pki.rootFile));
+    const { code, tls } = await check({ SSL_CERT_FILE: fifo });
+    expect(code).toBe(0);
+    expect(tls.details.chain.at(-1).subject).toBe('CN=Outage Test Root');
+  });
+
   it('SSL_CERT_FILE replaces the default roots: a file without this root leaves it untrusted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'outage-certdir-'));
+    const dir = tempDir();
     const { code, service } = await check({ SSL_CERT_FILE: join(dir, 'missing.pem') });
     expect(code).toBe(2);
     expect(service.code).toBe('tls.untrusted');
