@@ -3,7 +3,7 @@
  * the port opens (a bad module or web config exits 78 and listens on nothing); then it serves
  * until SIGTERM or SIGINT, which stop it gracefully (see src/serve/server.ts).
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import { findConfig } from '../config/load.js';
 import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError, UsageError } from '../core/errors.js';
@@ -84,7 +84,7 @@ export function listenAddress(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   const host = match ? (match[1] ?? match[2] ?? '') : '';
   const port = Number(match?.[3]);
-  if (!match || port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) {
+  if (!match || port > 65535 || (match[1] !== undefined && ipVersion(host) !== 6)) {
     throw new UsageError(`--listen ${JSON.stringify(text)}: expected host:port, such as ${DEFAULT_LISTEN}, [::1]:${DEFAULT_PORT} or 0.0.0.0:${DEFAULT_PORT} (port 0 picks a free one)`, 'usage.listen');
   }
   return { host: host === '' ? '::' : host, port };

@@ -3,7 +3,7 @@
  * canaries (canaries.ts). Read from the resolved specs alone, so the choice is made where the
  * config is loaded (pipeline.ts).
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import type { ServiceSpec } from './service.js';
 
 /** Names that never leave the site: special-use and private top-level domains. */
@@ -21,7 +21,7 @@ export function dependsOnInternet(service: ServiceSpec): boolean {
     ...(service.status ? [service.status.check.endpoint?.host] : []),
     ...(service.hosts?.configured.map((h) => h.endpoint?.host) ?? []),
   ].filter((h): h is string => h !== undefined);
-  return hosts.some((host) => (isIP(host) ? !isPrivateAddress(host) : !onlyLocalResolvers && isPublicName(host)));
+  return hosts.some((host) => (ipVersion(host) ? !isPrivateAddress(host) : !onlyLocalResolvers && isPublicName(host)));
 }
 
 function isPublicName(name: string): boolean {
@@ -31,7 +31,7 @@ function isPublicName(name: string): boolean {
 }
 
 export function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 6) {
+  if (ipVersion(address) === 6) {
     const a = address.toLowerCase();
     if (a.startsWith('::ffff:')) return isPrivateAddress(a.slice(7));
     return a === '::1' || a === '::' || /^f[cd]/.test(a) || /^fe[89ab]/.test(a);
@@ -43,5 +43,5 @@ export function isPrivateAddress(address: string): boolean {
 function stripPort(resolver: string): string {
   const bracketed = /^\[([^\]]+)\]/.exec(resolver);
   if (bracketed) return bracketed[1] ?? resolver;
-  return isIP(resolver) ? resolver : resolver.replace(/:\d+$/, '');
+  return ipVersion(resolver) ? resolver : resolver.replace(/:\d+$/, '');
 }

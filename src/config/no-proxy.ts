@@ -11,7 +11,8 @@
  * Where curl has no rule, outage follows Go and the npm proxy-from-env package: `*.example.com`
  * means `.example.com`, and `host:port` (`[::1]:8080` for IPv6) matches that port only.
  */
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 
 export interface NoProxyRule {
   /** `*`: every host. */
@@ -38,7 +39,7 @@ export function parseNoProxy(text: string | undefined): NoProxyRule[] {
 function parseRule(token: string): NoProxyRule | undefined {
   const { host, port } = splitPort(token);
   const [address = '', bits] = host.split('/');
-  const family = isIP(address);
+  const family = ipVersion(address);
   if (family !== 0) {
     const type = family === 6 ? 'ipv6' : 'ipv4';
     const list = new BlockList();
@@ -58,7 +59,7 @@ function parseRule(token: string): NoProxyRule | undefined {
 function splitPort(token: string): { host: string; port?: number } {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(token);
   if (bracketed) return { host: bracketed[1] ?? '', ...(bracketed[2] ? { port: Number(bracketed[2]) } : {}) };
-  if (isIP(token.split('/')[0] ?? '') === 6) return { host: token };
+  if (ipVersion(token.split('/')[0] ?? '') === 6) return { host: token };
   const withPort = /^(.*):(\d+)$/.exec(token);
   if (withPort && !withPort[1]?.includes(':')) return { host: withPort[1] ?? '', port: Number(withPort[2]) };
   return { host: token };
@@ -67,7 +68,7 @@ function splitPort(token: string): { host: string; port?: number } {
 /** Whether `host` (a name, or an IP literal without brackets) at `port` bypasses the proxy. */
 export function bypassesProxy(rules: readonly NoProxyRule[], host: string, port: number): boolean {
   if (rules.length === 0) return false;
-  const family = isIP(host);
+  const family = ipVersion(host);
   const name = host.toLowerCase().replace(/\.+$/, '');
   return rules.some((rule) => {
     if (rule.all) return true;

@@ -14,7 +14,7 @@
  * `tcp:` services use only a proxy named in their own `proxy` key (a CONNECT tunnel to host:port):
  * the environment and `defaults.proxy` are about URLs.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { unbracket } from '../core/domain.js';
@@ -71,7 +71,7 @@ export function parseProxyUrl(text: string, from = 'proxy'): { server: ProxyServ
   const secrets = credentials ? [...credentials.secrets, text] : [];
   const port = url.port ? Number(url.port) : DEFAULT_PORT;
   const shown = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { server: { url: shown, host, port, isIp: isIP(host) !== 0, ...(authorization ? { authorization } : {}), from }, secrets };
+  return { server: { url: shown, host, port, isIp: ipVersion(host) !== 0, ...(authorization ? { authorization } : {}), from }, secrets };
 }
 
 type EnvProxy = { server: ProxyServer } | { problem: string } | undefined;

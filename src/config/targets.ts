@@ -2,7 +2,7 @@
  * Parsing of the three target forms: `https://…`/`http://…` URLs, `host:port` TCP targets, and
  * ad-hoc command-line targets that become services checked with the defaults.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import { domainToASCII } from 'node:url';
 import type { Endpoint } from './service.js';
 import { unbracket } from '../core/domain.js';
@@ -34,7 +34,7 @@ export function parseUrlTarget(text: string): UrlTarget | string {
   const host = unbracket(url.hostname);
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
-  return { endpoint: { protocol, host, port, isIp: isIP(host) !== 0, url }, authorization: credentials?.authorization, secrets: credentials?.secrets ?? [] };
+  return { endpoint: { protocol, host, port, isIp: ipVersion(host) !== 0, url }, authorization: credentials?.authorization, secrets: credentials?.secrets ?? [] };
 }
 
 export function parseHostPort(text: string): Endpoint | string {
@@ -43,11 +43,11 @@ export function parseHostPort(text: string): Endpoint | string {
   const port = Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return `port ${match[2]} is not within 1-65535`;
   const rawHost = match[1] ?? '';
-  const ipVersion = isIP(rawHost);
-  if (match[0].startsWith('[') && ipVersion !== 6) return `${JSON.stringify(rawHost)} is not an IPv6 address`;
-  const host = ipVersion ? rawHost : domainToASCII(rawHost);
+  const version = ipVersion(rawHost);
+  if (match[0].startsWith('[') && version !== 6) return `${JSON.stringify(rawHost)} is not an IPv6 address`;
+  const host = version ? rawHost : domainToASCII(rawHost);
   if (!host) return `${JSON.stringify(rawHost)} is not a valid host name`;
-  return { protocol: 'tcp', host, port, isIp: ipVersion !== 0 };
+  return { protocol: 'tcp', host, port, isIp: version !== 0 };
 }
 
 /** The part of an unparseable URL that is wrong, in the words the config and the command line use. */
@@ -80,10 +80,10 @@ export function adHocService(text: string): { name: string; url?: string; tcp?: 
 /** A DNS server as `resolvers` and `--resolver` take it: an IP address, with a port after `:` (IPv6 in brackets). */
 export function isResolverAddress(text: string): boolean {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (bracketed) return isIP(bracketed[1] ?? '') === 6 && validPort(bracketed[2]);
-  if (isIP(text)) return true;
+  if (bracketed) return ipVersion(bracketed[1] ?? '') === 6 && validPort(bracketed[2]);
+  if (ipVersion(text)) return true;
   const withPort = /^([^:]+):(\d{1,5})$/.exec(text);
-  return withPort !== null && isIP(withPort[1] ?? '') === 4 && validPort(withPort[2]);
+  return withPort !== null && ipVersion(withPort[1] ?? '') === 4 && validPort(withPort[2]);
 }
 
 function validPort(port: string | undefined): boolean {

@@ -5,7 +5,7 @@
  * "3 of 4 down services resolve through *.cdn-x.net" (the AWS 2021 pattern: one cause, many
  * services down; or Dyn 2016, many services behind one DNS provider). The order is from most to least specific; the code is the weakest hint.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import { registrableDomain } from '../core/domain.js';
 import type { CauseKind, CommonCause } from '../core/result.js';
 import type { ProbeFacts } from '../probes/kind.js';
@@ -63,7 +63,7 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
   return {
     cname: facts.cnameTarget ? [registrableDomain(facts.cnameTarget)] : [],
     ns: (facts.nameServers ?? []).map(registrableDomain),
-    network: addresses.flatMap((a) => (isIP(a) ? [networkOf(a)] : [])),
+    network: addresses.flatMap((a) => (ipVersion(a) ? [networkOf(a)] : [])),
     issuer: facts.certificateIssuer ? [facts.certificateIssuer] : [],
     code: service.code ? [service.code] : [],
   };
@@ -74,7 +74,7 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
  * healthy service's network, so a failing group on the same network is not blamed on it.
  */
 function withoutPort(address: string): string {
-  if (isIP(address)) return address;
+  if (ipVersion(address)) return address;
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
   if (bracketed?.[1]) return bracketed[1];
   return address.replace(/:\d+$/, '');
@@ -82,7 +82,7 @@ function withoutPort(address: string): string {
 
 /** 203.0.113.0/24 or 2001:db8:1::/48. */
 export function networkOf(address: string): string {
-  if (isIP(address) === 4) return `${address.split('.').slice(0, 3).join('.')}.0/24`;
+  if (ipVersion(address) === 4) return `${address.split('.').slice(0, 3).join('.')}.0/24`;
   const groups = expandIpv6(address).slice(0, 3).map((g) => g.replace(/^0+(?=.)/, ''));
   return `${groups.join(':')}::/48`;
 }

@@ -4,7 +4,7 @@
  * answers. Either way the timing is RFC 8305's: an AAAA answer is used at once, an A answer after
  * waiting 50 ms for AAAA, and a family that answers later still joins the connection race.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { budgetSpent } from '../core/budget.js';
 import type { DnsRecord } from '../core/dns-record.js';
 import { isLocalFailure, type Failure } from '../core/failure.js';
@@ -137,17 +137,17 @@ function connectable(answer: FamilyAnswer): string[] {
 
 function fromSystem(type: AddressType, found: SystemLookup): FamilyAnswer {
   if (!found.ok) return { type, records: [], chain: [], systemError: found.code };
-  const family = type === 'A' ? isIPv4 : isIPv6;
-  return { type, records: found.addresses.filter((a) => family(a)).map((value) => ({ type, value })), chain: [] };
+  // Addresses from getaddrinfo, so a colon is all that tells IPv6 (net.isIPv6 would compile its
+  // large regular expression for it, see core/ip-version.ts).
+  const v6 = type === 'AAAA';
+  return { type, records: found.addresses.filter((a) => a.includes(':') === v6).map((value) => ({ type, value })), chain: [] };
 }
 
 /** 0.0.0.0 and :: — what DNS filters answer for a blocked name. Connecting there reaches this machine. */
 export function isUnspecifiedAddress(address: string): boolean {
-  if (isIPv4(address)) return address === '0.0.0.0';
-  if (!isIPv6(address)) return false;
+  if (!address.includes(':')) return address === '0.0.0.0';
   const lower = address.toLowerCase();
-  if (/^[0:]*:ffff:0\.0\.0\.0$/.test(lower)) return true;
-  return /^[0:]*$/.test(lower);
+  return (/^[0:]*:ffff:0\.0\.0\.0$/.test(lower) || /^[0:]*$/.test(lower)) && isIPv6(address);
 }
 
 /**

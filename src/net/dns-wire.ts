@@ -5,7 +5,8 @@
  * refused, can wait out whole per-try timeouts; here the caller sees every answer's owner names,
  * and a closed port fails in the time the refusal takes to arrive.
  */
-import { isIP, connect as netConnect } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import * as packet from 'dns-packet';
 import type { RecordType } from 'dns-packet';
 import { isLocalExhaustion } from './open-file-limit.js';
@@ -44,7 +45,7 @@ export class DnsTransportError extends Error {
 export function parseServer(label: string): DnsServer {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(label);
   if (bracketed) return { host: bracketed[1] as string, port: Number(bracketed[2] ?? 53), label };
-  if (isIP(label)) return { host: label, port: 53, label };
+  if (ipVersion(label)) return { host: label, port: 53, label };
   const withPort = /^(.+):(\d+)$/.exec(label);
   return withPort ? { host: withPort[1] as string, port: Number(withPort[2]), label } : { host: label, port: 53, label };
 }
@@ -125,7 +126,7 @@ function transportError(error: NodeJS.ErrnoException): DnsTransportError {
 
 function overUdp(server: DnsServer, query: Buffer, timeoutMs: number, signal: AbortSignal, accept: (m: Buffer) => Decoded | undefined): Promise<Decoded> {
   return bounded<Decoded>(timeoutMs, signal, (settle) => {
-    const socket = process.getBuiltinModule('node:dgram').createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
+    const socket = process.getBuiltinModule('node:dgram').createSocket(ipVersion(server.host) === 6 ? 'udp6' : 'udp4');
     let closed = false;
     // Connected, so the kernel reports an ICMP port unreachable as ECONNREFUSED at once.
     socket.on('error', (error) => settle(transportError(error)));

@@ -2,7 +2,8 @@
  * A whole connection (lookup → TCP → TLS with verification) for redirect hops to other origins.
  * The first hop never uses this: it reuses the socket the DNS/TCP/TLS probes already opened.
  */
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import type { AddressGuard, Failure } from '../core/failure.js';
 import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -53,7 +54,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const { clientContext, inspectCertificates } = await loadTls();
   const tls = await startTls(
     tcp.socket,
-    { host, servername: isIP(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined },
+    { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined },
     options.signal,
   );
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
@@ -67,7 +68,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
 
 async function connectDirect(host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   let feed = fixedAddresses([host]);
-  if (!isIP(host)) {
+  if (!ipVersion(host)) {
     const resolved = await resolveForConnect(host, options.resolver, options.signal);
     if (!resolved.ok) return resolved;
     feed = resolved.feed;

@@ -6,7 +6,8 @@
  *   only their addresses are allowed. Checking the resolved address, not the name, is what stops
  *   a name that resolves to 169.254.169.254 (or that changes its answer: DNS rebinding).
  */
-import { BlockList, isIP, isIPv4 } from 'node:net';
+import { BlockList, isIPv4 } from 'node:net';
+import { ipVersion } from '../core/ip-version.js';
 import type { AddressGuard } from '../core/failure.js';
 import { UsageError } from '../core/errors.js';
 
@@ -69,9 +70,9 @@ export function parsePattern(text: string): Pattern {
   }
   if (rest === '') throw bad('no host');
   const cidr = /^([^/]+)\/(\d{1,3})$/.exec(rest);
-  if (cidr || isIP(rest)) {
+  if (cidr || ipVersion(rest)) {
     const address = cidr ? (cidr[1] as string) : rest;
-    const family = isIP(address);
+    const family = ipVersion(address);
     if (!family) throw bad(`${address} is not an IP address`);
     const prefix = cidr ? Number(cidr[2]) : family === 4 ? 32 : 128;
     if (prefix > (family === 4 ? 32 : 128)) throw bad(`/${prefix} is too long for an IPv${family} address`);
@@ -100,7 +101,7 @@ function plain(address: string): { address: string; type: 'ipv4' | 'ipv6' } {
 
 function inList(list: BlockList, address: string): boolean {
   const { address: a, type } = plain(address);
-  return isIP(a) !== 0 && list.check(a, type);
+  return ipVersion(a) !== 0 && list.check(a, type);
 }
 
 export function isForbiddenAddress(address: string): boolean {
@@ -120,15 +121,15 @@ export function createTargetPolicy(patternTexts: readonly string[]): TargetPolic
       const named = hostPatterns({ ...target, host });
       if (METADATA_NAMES.has(host) && named.length === 0) return `${host} is a cloud metadata service; outage serve refuses it unless --allow-target names it`;
       // An IP literal is known now; a name is judged by the guard once it resolves.
-      if (isIP(host) && isForbiddenAddress(host) && !cidrPatterns(target).some((p) => p.cidr && inList(p.cidr, host))) {
+      if (ipVersion(host) && isForbiddenAddress(host) && !cidrPatterns(target).some((p) => p.cidr && inList(p.cidr, host))) {
         return `${host} is link-local or a cloud metadata address; outage serve refuses it unless an --allow-target CIDR names it`;
       }
       if (patterns.length === 0) return undefined;
       if (named.length > 0) return undefined;
       const cidrs = cidrPatterns(target);
       // An IP literal is judged now; a name only once it resolves (the guard).
-      if (cidrs.length > 0 && (!isIP(host) || cidrs.some((p) => p.cidr && inList(p.cidr, host)))) return undefined;
-      return `${target.scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${target.port} matches no --allow-target pattern (${patternTexts.join(', ')})`;
+      if (cidrs.length > 0 && (!ipVersion(host) || cidrs.some((p) => p.cidr && inList(p.cidr, host)))) return undefined;
+      return `${target.scheme}://${ipVersion(host) === 6 ? `[${host}]` : host}:${target.port} matches no --allow-target pattern (${patternTexts.join(', ')})`;
     },
     guardFor(target) {
       const host = target.host.toLowerCase().replace(/\.$/, '');

@@ -6,7 +6,7 @@
  * https, expiry by Max-Age and Expires, the `__Secure-`/`__Host-` prefixes. Cookies are never put
  * in an observation, so they can never be printed.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../../core/ip-version.js';
 import { unbracket } from '../../core/domain.js';
 
 interface Cookie {
@@ -96,7 +96,7 @@ function hostOf(url: URL): string {
 }
 
 function domainMatches(host: string, domain: string): boolean {
-  return host === domain || (host.endsWith(`.${domain}`) && isIP(host) === 0);
+  return host === domain || (host.endsWith(`.${domain}`) && ipVersion(host) === 0);
 }
 
 function pathMatches(requestPath: string, cookiePath: string): boolean {

@@ -5,7 +5,7 @@
  * origin's certificate is judged as ever) or what HTTP sends absolute-form requests over. The
  * proxy resolves the target's name, so no local lookup is made for it.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../../core/ip-version.js';
 import type { Failure } from '../../core/failure.js';
 import { formatHostPort } from '../../net/connect.js';
 import { connectToProxy, openTunnel, serviceProxy } from '../../net/proxy.js';
@@ -60,7 +60,7 @@ export function proxyObservation(service: Parameters<typeof serviceProxy>[0]): P
     from: proxy?.from ?? '',
     target: formatHostPort(host, endpoint?.port ?? 0),
     mode: endpoint?.protocol === 'http' ? 'forward' : 'tunnel',
-    ...(isIP(host) ? {} : { resolvedByProxy: host }),
+    ...(ipVersion(host) ? {} : { resolvedByProxy: host }),
     attempts: [],
     durationMs: 0,
   };
