@@ -37,6 +37,19 @@ async function startCli() {
     else process.stderr.write(`outage: ${why}\n`);
     process.exitCode = nagios ? 3 : 71;
   }
+  await exitWhenWritten();
+}
+
+/**
+ * The run is over once main returns (serve and watch return when they stop): exit as soon as
+ * stdout and stderr have taken everything, rather than wait for Node to close every socket and
+ * tear down the heap (~2 ms of every check, more after a large run). A pipe on some systems
+ * takes writes asynchronously, so each stream is flushed first; one already closed is not waited for.
+ */
+async function exitWhenWritten() {
+  const flushed = (stream) => new Promise((resolve) => (stream.destroyed || stream.writableEnded ? resolve() : stream.write('', () => resolve())));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
 }
 
 /** The soft open-file limit (Linux: /proc/self/limits); undefined where it cannot be read. */

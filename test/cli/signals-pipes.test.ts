@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, startCli } from '../helpers/cli.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
@@ -56,6 +59,24 @@ describe('pipes', () => {
     const { stderr, statuses } = await shell(`node ${BIN} check --json ${targets} | head -c 10`);
     expect(stderr).toBe('');
     expect(statuses.split(' ')[0]).toMatch(/^(0|141)$/);
+  });
+
+  it('a reader slower than the report still gets all of it before outage exits', async () => {
+    // Far more than a pipe holds (64 KiB): outage must not exit while the report is still queued.
+    const targets = Array.from({ length: 120 }, (_, i) => `${up.url}?n=${i}`).join(' ');
+    const dir = mkdtempSync(join(tmpdir(), 'outage-pipe-'));
+    try {
+      const file = join(dir, 'report.json');
+      const { stderr, statuses } = await shell(`node ${BIN} check --json ${targets} | (sleep 0.5; cat > ${file})`);
+      expect(stderr).toBe('');
+      expect(statuses).toBe('0 0');
+      const text = readFileSync(file, 'utf8');
+      expect(text.length).toBeGreaterThan(64 * 1024);
+      const report = JSON.parse(text) as { services: { status: string }[] };
+      expect(report.services.map((s) => s.status)).toEqual(Array(120).fill('up'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a closed stdout does not crash it', async () => {
