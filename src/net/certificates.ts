@@ -42,7 +42,7 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const presented = presentedX509.map((c) => certificateInfo(c, now));
   const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]?.subjectAltName);
+  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]);
   return { authorizationError, presented, chain, failure };
 }
 
@@ -118,8 +118,9 @@ function verificationFailure(
   chain: CertificateInfo[],
   presented: CertificateInfo[],
   host: string,
-  leafAltNames?: string,
+  leaf?: X509Certificate,
 ): Failure | undefined {
+  const leafAltNames = leaf?.subjectAltName;
   // Node still accepts a name found only in the subject's CN; browsers and Go have not for years
   // (RFC 6125 §6.4.4: a client must not look at the CN when the certificate has subjectAltNames,
   // and public CAs have issued them since 2017). A CN-only certificate fails as a name mismatch.
@@ -146,8 +147,16 @@ function verificationFailure(
       return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
     case 'SELF_SIGNED_CERT_IN_CHAIN':
       return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return { code: 'tls.untrusted', reason: 'incomplete chain: the server did not send an intermediate certificate' };
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': {
+      // The leaf's issuer is nowhere: not sent, not trusted. A public CA's leaf says where its
+      // issuer is published (AIA caIssuers), so then an intermediate is missing; without that it
+      // may as well be a private CA, and calling it an incomplete chain sends the reader the wrong way.
+      const issuer = presented[0]?.issuer ?? 'unknown';
+      if (/CA Issuers/i.test(leaf?.infoAccess ?? '')) {
+        return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the intermediate certificate (${issuer}) that signed its certificate` };
+      }
+      return { code: 'tls.untrusted', reason: `issuer ${issuer} is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)` };
+    }
     case 'UNABLE_TO_GET_ISSUER_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };

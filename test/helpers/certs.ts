@@ -33,6 +33,8 @@ export interface IssueOptions {
   validToDays?: number;
   ca?: boolean;
   issuer?: Issued;
+  /** Where the issuer's certificate can be fetched (Authority Information Access), as public CAs say. */
+  caIssuersUrl?: string;
 }
 
 let serial = 1;
@@ -46,6 +48,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   ];
   if (options.ca) extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert));
+  if (options.caIssuersUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', options.caIssuersUrl) }));
   if (options.hosts?.length) {
     extensions.push(
       new x509.SubjectAlternativeNameExtension(
@@ -92,7 +95,10 @@ export interface TestPki {
   selfSigned: ServerIdentity;
   expiredIntermediate: ServerIdentity;
   expiringSoon: ServerIdentity;
+  /** A leaf naming where its intermediate is published (as public CAs' do), sent without it. */
   incompleteChain: ServerIdentity;
+  /** A leaf signed straight by a root nobody trusts (a private CA), sent alone. */
+  privateCa: ServerIdentity;
 }
 
 let pki: Promise<TestPki> | undefined;
@@ -117,7 +123,9 @@ export function testPki(): Promise<TestPki> {
       selfSigned: identity(selfSignedLeaf),
       expiredIntermediate: identity(await issue({ name: 'behind-expired.test', hosts: LOCAL_HOSTS, issuer: oldIntermediate, validToDays: 60 }), oldIntermediate),
       expiringSoon: identity(await leaf('soon.test', { validToDays: 5.5 }), intermediate),
-      incompleteChain: identity(await leaf('no-intermediate.test')),
+      // Never fetched: outage does not follow AIA (neither does curl); the URL only says it is public-style.
+      incompleteChain: identity(await leaf('no-intermediate.test', { caIssuersUrl: 'http://ca.example/intermediate.crt' })),
+      privateCa: identity(await issue({ name: 'private-ca.test', hosts: LOCAL_HOSTS, issuer: await issue({ name: 'Private Root', ca: true }) })),
     };
   })();
   return pki;

@@ -70,7 +70,13 @@ describe('tls probe', () => {
   it('a server that omits its intermediate is tls.untrusted (incomplete chain)', async () => {
     const result = await checkTls((p) => p.incompleteChain);
     expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
-    expect(result.reason).toMatch(/incomplete chain/);
+    expect(result.reason).toBe('incomplete chain: the server did not send the intermediate certificate (CN=Outage Test Intermediate) that signed its certificate');
+  });
+
+  it('a leaf signed by an untrusted private CA is tls.untrusted, naming that issuer, not an incomplete chain', async () => {
+    const result = await checkTls((p) => p.privateCa);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('issuer CN=Private Root is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)');
   });
 
   it('a certificate expiring within the threshold is degraded tls.expiring', async () => {
