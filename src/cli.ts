@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, OutageError } from './core/errors.js';
+import { GONE_DIRECTORY, isGoneDirectory } from './core/current-directory.js';
 import { safeLines } from './core/safe-text.js';
 import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
@@ -172,7 +173,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (thrown) {
-    const error = ownLimit(thrown) ?? thrown;
+    const error = ownLimit(thrown) ?? goneDirectory(thrown) ?? thrown;
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
   }
   // A plugin's exit code is 0-3; Nagios reads any other (130 after a SIGINT) as a broken plugin.
@@ -223,6 +224,11 @@ function ownLimit(error: unknown): OutageError | undefined {
   const what = files ? `too few open files (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`})` : `too little memory (${code})`;
   const raise = files ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
   return new OutageError('local.resources', `${what}. ${raise}`, ExitCode.resources);
+}
+
+/** A relative path met a working directory that was deleted: the user's to fix, not a bug. */
+function goneDirectory(error: unknown): OutageError | undefined {
+  return isGoneDirectory(error) ? new OutageError('local.cwd', GONE_DIRECTORY, ExitCode.resources) : undefined;
 }
 
 function exitCodeFor(error: unknown): number {

@@ -5,8 +5,9 @@
  * it, so a run with no config file (a shell loop of ad-hoc checks) never pays for loading it.
  */
 import type { CosmiconfigResult } from 'cosmiconfig';
-import { extname, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { currentDirectory, GONE_DIRECTORY, isGoneDirectory } from '../core/current-directory.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
 import type { ResolvedConfig } from './service.js';
 
@@ -35,9 +36,12 @@ export interface FoundConfig {
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
   if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin);
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = options.cwd ?? currentDirectory();
   if (options.configPath) {
-    const file = resolve(cwd, options.configPath);
+    if (cwd === undefined && !isAbsolute(options.configPath)) {
+      throw new ConfigError([{ path: '', message: `not found: ${GONE_DIRECTORY}` }], options.configPath, 'config.not_found');
+    }
+    const file = resolve(cwd ?? '/', options.configPath);
     try {
       await checkSize(file);
       const { configExplorer, defaultLoaders } = await import('./reader.js');
@@ -52,6 +56,8 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
       throw readError(error, file);
     }
   }
+  // Nowhere to start the search from: no config, as in a directory that holds none.
+  if (cwd === undefined) return undefined;
   let result;
   try {
     result = await search(cwd);
@@ -69,7 +75,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
  * search skips is passed over, as its own search does. Its meta config (rare) gets its own search.
  */
 async function search(cwd: string): Promise<CosmiconfigResult> {
-  if (metaConfigMayApply(process.cwd())) return (await import('./reader.js')).configExplorer().search(cwd);
+  if (metaConfigMayApply(currentDirectory() ?? cwd)) return (await import('./reader.js')).configExplorer().search(cwd);
   let explorer: { load(file: string): Promise<CosmiconfigResult> } | undefined;
   for (const file of configCandidates(cwd)) {
     let result: CosmiconfigResult;
@@ -144,6 +150,8 @@ function readError(error: unknown, file: string): Error {
   if (error instanceof ConfigError) return error;
   const err = error as NodeJS.ErrnoException & { mark?: { line: number; column: number }; reason?: string };
   if (OWN_LIMITS.has(err.code ?? '')) return err;
+  // cosmiconfig looks for its own settings in the working directory, even to read a file named in full.
+  if (isGoneDirectory(err)) return new ConfigError([{ path: '', message: `cannot be read: ${GONE_DIRECTORY}` }], file, 'config.not_found');
   if (err.code === 'ENOENT') {
     return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
   }

@@ -1,0 +1,71 @@
+/**
+ * A shell left sitting in a directory that was deleted (a build directory cleaned, a branch
+ * switched): checking URLs needs no directory, as curl needs none; what does need one says so.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+
+let server: TestServer;
+let root: string;
+beforeAll(async () => {
+  server = await startHttp(ok);
+  root = mkdtempSync(join(tmpdir(), 'outage-gone-'));
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** outage run from a directory deleted just before it starts, `input` on its stdin. */
+function inGoneDirectory(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dir = mkdtempSync(join(root, 'cwd-'));
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve) => {
+    const child = execFile('sh', ['-c', `cd '${dir}' && rmdir '${dir}' && exec '${process.execPath}' '${BIN}' ${quoted}`], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+describe('a working directory that no longer exists', () => {
+  it('does not stop a check of URLs: no config is searched for, the URL is checked', async () => {
+    const r = await inGoneDirectory(['check', server.url, '--no-canaries', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).services.map((s: { status: string }) => s.status)).toEqual(['up']);
+  });
+
+  it('a config file, even named by its full path, is a config error that says why (its reader looks in the working directory)', async () => {
+    const config = join(root, 'outage.json');
+    writeFileSync(config, JSON.stringify({ services: [{ name: 'local', url: server.url }] }));
+    const r = await inGoneDirectory(['check', '-c', config, '--no-canaries']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('cannot be read: the current directory no longer exists (deleted or moved): cd to one that does');
+  });
+
+  it('a relative config path is a config error that says why, not a bug', async () => {
+    const r = await inGoneDirectory(['check', '-c', 'outage.json', '--no-canaries']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('the current directory no longer exists');
+    expect(r.stderr).not.toMatch(/internal error|uv_cwd|bug/);
+  });
+
+  it('a relative path inside a config read from stdin ends with exit 71 and the reason', async () => {
+    const config = JSON.stringify({ services: [{ name: 'tls', url: 'https://localhost:1/', tls: { ca: 'root.pem' } }] });
+    const r = await inGoneDirectory(['check', '-c', '-', '--no-canaries'], config);
+    expect(r.code).toBe(71);
+    expect(r.stderr).toBe('outage: the current directory no longer exists (deleted or moved): cd to one that does\n');
+  });
+
+  it('under --format nagios it is the plugin result UNKNOWN, on stdout', async () => {
+    const r = await inGoneDirectory(['check', '-c', 'outage.json', '--format', 'nagios']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^OUTAGE UNKNOWN - .*the current directory no longer exists/);
+  });
+});
