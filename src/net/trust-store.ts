@@ -56,7 +56,7 @@ function pemsInDirectory(dir: string, read: Set<string>): string[] {
 }
 
 export interface TrustStore {
-  /** The base roots: from SSL_CERT_FILE/SSL_CERT_DIR, else Node's default store. */
+  /** The base roots: from SSL_CERT_FILE/SSL_CERT_DIR, else Node's default store; may repeat. */
   roots: readonly string[];
   /** True when SSL_CERT_FILE/SSL_CERT_DIR chose the roots: TLS contexts must then be given them. */
   fromEnvironment: boolean;
@@ -77,7 +77,8 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
     ? [...(file ? readPemOnce(file, read, false) : []), ...(dir ? dir.split(':').flatMap((d) => pemsInDirectory(d, read)) : [])]
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
-  store = { roots: unique(roots), fromEnvironment, extra: unique(extraPath ? readPem(extraPath) : []) };
+  // Not de-duplicated here: every use joins these with more roots and takes each once (`unique`).
+  store = { roots, fromEnvironment, extra: extraPath ? readPem(extraPath) : [] };
   return store;
 }
 
