@@ -96,16 +96,30 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, 
   return chain;
 }
 
+/**
+ * What a certificate says, read once per certificate object: each field is a call into OpenSSL
+ * (the fingerprint a SHA-256 of it), and one handshake lists the leaf and intermediate both as
+ * presented and in the chain, while the trusted root is the same object for every service.
+ */
+const described = new WeakMap<X509Certificate, Omit<CertificateInfo, 'daysLeft'> & { validToMs: number }>();
+
 export function certificateInfo(cert: X509Certificate, now = Date.now()): CertificateInfo {
-  return {
-    subject: shortName(cert.subject),
-    issuer: shortName(cert.issuer),
-    validFrom: new Date(cert.validFrom).toISOString(),
-    validTo: new Date(cert.validTo).toISOString(),
-    daysLeft: Math.round(((Date.parse(cert.validTo) - now) / DAY_MS) * 10) / 10,
-    serialNumber: cert.serialNumber,
-    fingerprint256: cert.fingerprint256,
-  };
+  let info = described.get(cert);
+  if (!info) {
+    const validToMs = Date.parse(cert.validTo);
+    info = {
+      subject: shortName(cert.subject),
+      issuer: shortName(cert.issuer),
+      validFrom: new Date(cert.validFrom).toISOString(),
+      validTo: new Date(validToMs).toISOString(),
+      serialNumber: cert.serialNumber,
+      fingerprint256: cert.fingerprint256,
+      validToMs,
+    };
+    described.set(cert, info);
+  }
+  const { subject, issuer, validFrom, validTo, serialNumber, fingerprint256, validToMs } = info;
+  return { subject, issuer, validFrom, validTo, daysLeft: Math.round(((validToMs - now) / DAY_MS) * 10) / 10, serialNumber, fingerprint256 };
 }
 
 export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {
