@@ -248,6 +248,7 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
     }
     return keys;
   };
+  const namedBy = new Map<string, string[]>();
   const parsed = new Map<string, X509Certificate | undefined>();
   const parse = (pem: string) => {
     if (!parsed.has(pem)) {
@@ -265,10 +266,17 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
   const issuersByName = (cert: X509Certificate) => byName(pems, cert);
   return {
     issuersOf(cert) {
-      let named: string[];
+      let named: string[] | undefined;
       try {
         const { issuer } = nameFields(cert.raw);
-        named = bySubject(nameShape(cert.raw, issuer)).get(nameKey(cert.raw, issuer)) ?? [];
+        // Thousands of services name a few issuers: each is put in canonical form once.
+        const bytes = view(cert.raw).toString('latin1', issuer.at, issuer.end);
+        named = namedBy.get(bytes);
+        if (!named) {
+          // A server under `outage serve` may name a new issuer at every scrape: kept bounded.
+          if (namedBy.size >= 1024) namedBy.clear();
+          namedBy.set(bytes, (named = bySubject(nameShape(cert.raw, issuer)).get(nameKey(cert.raw, issuer)) ?? []));
+        }
       } catch {
         // Node read this certificate, so this walk should too; if it cannot, only a parse of every
         // root finds its issuer, and a presented copy must not win for want of looking.

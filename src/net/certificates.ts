@@ -193,6 +193,8 @@ function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
     } catch {
       issued = false;
     }
+    // Bounded: under `outage serve` a server may present a new certificate at every scrape.
+    if (issuedCache.size >= 4096) issuedCache.clear();
     issuedCache.set(key, issued);
   }
   return issued;
