@@ -87,16 +87,23 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
  * file, a `.pem` per root and its hash link), and SSL_CERT_FILE is often that same bundle again:
  * with both set, ~580 PEM blocks held 144 roots, and each block costs OpenSSL a parse when a TLS
  * context is built (~90 ms at start-up, against ~30 ms for each root once). Compared by their
- * DER, so line breaks and spacing do not make two copies of one certificate.
+ * base64 text without line breaks, not by what it decodes to: Node's base64 reader skips a stray
+ * character that OpenSSL refuses, so a damaged copy decodes like the good one and could be the one
+ * kept, and OpenSSL would then drop that root altogether.
  */
 export function unique(pems: readonly string[]): string[] {
   const seen = new Set<string>();
   return pems.filter((pem) => {
-    const der = pemToDer(pem).toString('latin1');
-    if (seen.has(der)) return false;
-    seen.add(der);
+    const body = pemBody(pem);
+    if (seen.has(body)) return false;
+    seen.add(body);
     return true;
   });
+}
+
+/** A block's base64 without markers or whitespace. */
+function pemBody(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
 }
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';
@@ -104,9 +111,10 @@ const END = '-----END CERTIFICATE-----';
 const decoded = new Map<string, Buffer>();
 
 /**
- * A PEM block's DER, remembered: the store is decoded for de-duplication and again for the anchor
- * index. Node's base64 decoder skips the line breaks itself; stripping them with a regular
- * expression first cost ~2.5 ms for Node's 144 roots, more than the decoding.
+ * A PEM block's DER for the anchor index, remembered (the index is built again for each service
+ * `tls.ca`). Node's base64 decoder skips the line breaks itself; stripping them with a regular
+ * expression first cost ~2.5 ms for Node's 144 roots, more than the decoding. It also skips what
+ * OpenSSL refuses: a damaged copy reads as its root here, and fails to parse where it is used.
  */
 export function pemToDer(pem: string): Buffer {
   let der = decoded.get(pem);

@@ -87,6 +87,20 @@ describe('the trust store', () => {
     expect(tls.details.chain.at(-1).subject).toBe('CN=Outage Test Root');
   });
 
+  it('a damaged copy of a root listed before the good one does not cost that root', async () => {
+    // Node's base64 reader skips the stray characters that OpenSSL refuses: told apart by their
+    // text, both copies reach OpenSSL, which drops the damaged one and keeps the good one.
+    const good = readFileSync(pki.rootFile, 'latin1').trim();
+    const lines = good.split('\n');
+    for (const stray of ['!', '.', '-_']) {
+      const damaged = [lines[0], `${lines[1]?.slice(0, 10)}${stray}${lines[1]?.slice(10)}`, ...lines.slice(2)].join('\n');
+      const file = join(tempDir(), 'bundle.pem');
+      writeFileSync(file, `${damaged}\n${good}\n`);
+      const { code, service } = await check({ SSL_CERT_FILE: file });
+      expect({ stray, code, status: service.status }).toEqual({ stray, code: 0, status: 'up' });
+    }
+  });
+
   it('SSL_CERT_FILE may be a pipe, as with SSL_CERT_FILE=<(…)', async () => {
     const fifo = join(tempDir(), 'roots');
     execFileSync('mkfifo', [fifo]);
