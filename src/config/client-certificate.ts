@@ -6,7 +6,7 @@
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { GONE_DIRECTORY, resolveFrom } from '../core/current-directory.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { ClientCertificate } from './service.js';
 
@@ -16,8 +16,8 @@ export interface ClientCertificateInput {
   passphrase?: string;
 }
 
-/** `dir`: where relative paths start (the config file's directory). `path`: the service's key path. */
-export function readClientCertificate(input: ClientCertificateInput, dir: string, path: string, problems: ConfigProblem[]): ClientCertificate | undefined {
+/** `dir`: where relative paths start (the config file's directory; undefined: a gone working directory). `path`: the service's key path. */
+export function readClientCertificate(input: ClientCertificateInput, dir: string | undefined, path: string, problems: ConfigProblem[]): ClientCertificate | undefined {
   const { cert, key, passphrase } = input;
   if (!cert && !key) {
     if (passphrase) problems.push({ path: `${path}.tls.passphrase`, message: 'a passphrase needs tls.key (and tls.cert)' });
@@ -27,8 +27,12 @@ export function readClientCertificate(input: ClientCertificateInput, dir: string
     problems.push({ path: `${path}.tls.${cert ? 'key' : 'cert'}`, message: 'tls.cert and tls.key go together: the certificate and its private key' });
     return undefined;
   }
-  const certFile = resolvePath(dir, cert);
-  const keyFile = resolvePath(dir, key);
+  const certFile = resolveFrom(dir, cert);
+  const keyFile = resolveFrom(dir, key);
+  for (const [file, name, field] of [[certFile, cert, 'cert'], [keyFile, key, 'key']] as const) {
+    if (file === undefined) problems.push({ path: `${path}.tls.${field}`, message: `cannot find ${name}: ${GONE_DIRECTORY}` });
+  }
+  if (certFile === undefined || keyFile === undefined) return undefined;
   const certPem = read(certFile, `${path}.tls.cert`, problems);
   const keyPem = read(keyFile, `${path}.tls.key`, problems);
   if (certPem === undefined || keyPem === undefined) return undefined;

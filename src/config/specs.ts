@@ -5,7 +5,8 @@
  * for redaction.
  */
 import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
+import { currentDirectory, GONE_DIRECTORY, resolveFrom } from '../core/current-directory.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { headerSecrets, isSecretHeader } from '../core/redact.js';
 import type { ServiceEntry } from './entry.js';
@@ -122,17 +123,22 @@ function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path
   const spec: TlsSpec = { certificate, verify: input.tls !== false };
   if (!input.tls) return spec;
   // Paths in tls (ca, cert, key) are relative to the config file, as in nginx and curl's config.
-  const dir = file ? resolvePath(file, '..') : process.cwd();
+  // A config from stdin (named `stdin`) has no directory of its own: the working directory's, if any.
+  const dir = file && isAbsolute(file) ? dirname(file) : currentDirectory();
   if (input.tls.ca) {
-    const caFile = resolvePath(dir, input.tls.ca);
-    try {
-      spec.ca = readFileSync(caFile, 'utf8');
-      spec.caFile = caFile;
-      if (!spec.ca.includes('-----BEGIN CERTIFICATE-----')) {
-        problems.push({ path: `${path}.tls.ca`, message: `${caFile} holds no PEM certificate` });
+    const caFile = resolveFrom(dir, input.tls.ca);
+    if (caFile === undefined) {
+      problems.push({ path: `${path}.tls.ca`, message: `cannot find ${input.tls.ca}: ${GONE_DIRECTORY}` });
+    } else {
+      try {
+        spec.ca = readFileSync(caFile, 'utf8');
+        spec.caFile = caFile;
+        if (!spec.ca.includes('-----BEGIN CERTIFICATE-----')) {
+          problems.push({ path: `${path}.tls.ca`, message: `${caFile} holds no PEM certificate` });
+        }
+      } catch (error) {
+        problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code}` });
       }
-    } catch (error) {
-      problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code}` });
     }
   }
   // A passphrase is a secret even when written into the config rather than taken from ${VAR}.

@@ -1,8 +1,12 @@
 /**
- * The working directory, or undefined when it no longer exists (deleted or moved away while a
- * shell sat in it). A check of URLs needs no directory, as curl needs none: only the config search
- * and relative paths do, and those say so rather than fail as "a bug in outage".
+ * The working directory, which may no longer exist (deleted or moved away while a shell sat in
+ * it). A check of URLs needs none, as curl needs none: only what is read from files does (the
+ * config search, relative paths, and cosmiconfig, which looks for its own settings there even to
+ * read a file named in full), and that says so rather than fail as "a bug in outage".
  */
+import { isAbsolute, resolve } from 'node:path';
+
+/** The working directory, or undefined when it no longer exists. */
 export function currentDirectory(): string | undefined {
   try {
     return process.cwd();
@@ -17,4 +21,10 @@ export const GONE_DIRECTORY = 'the current directory no longer exists (deleted o
 export function isGoneDirectory(error: unknown): boolean {
   const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
   return code === 'ENOENT' && syscall === 'uv_cwd';
+}
+
+/** `path` from `dir` (undefined: the working directory, found gone); undefined where it cannot be. */
+export function resolveFrom(dir: string | undefined, path: string): string | undefined {
+  if (isAbsolute(path)) return path;
+  return dir === undefined ? undefined : resolve(dir, path);
 }

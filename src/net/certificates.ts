@@ -163,11 +163,12 @@ function verificationFailure(
       return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': {
       // The leaf's issuer is nowhere: not sent, not trusted. A public CA's leaf says where its
-      // issuer is published (AIA caIssuers), so then an intermediate is missing; without that it
-      // may as well be a private CA, and calling it an incomplete chain sends the reader the wrong way.
+      // issuer is published (AIA caIssuers), so then an intermediate is most likely missing (a
+      // private CA may say so too, hence the second half); without that it may as well be a
+      // private CA, and calling it an incomplete chain sends the reader the wrong way.
       const issuer = presented[0]?.issuer ?? 'unknown';
       if (/CA Issuers/i.test(leaf?.infoAccess ?? '')) {
-        return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the intermediate certificate (${issuer}) that signed its certificate` };
+        return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the certificate of its issuer ${issuer} (or that issuer is a CA not trusted here)` };
       }
       return { code: 'tls.untrusted', reason: `issuer ${issuer} is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)` };
     }

@@ -8,16 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { testPki, type TestPki } from '../helpers/certs.js';
+import { ok, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
 
 let server: TestServer;
+let secure: TestServer;
+let pki: TestPki;
 let root: string;
 beforeAll(async () => {
-  server = await startHttp(ok);
+  pki = await testPki();
+  [server, secure] = await Promise.all([startHttp(ok), startHttps(pki.valid, ok)]);
   root = mkdtempSync(join(tmpdir(), 'outage-gone-'));
 });
 afterAll(async () => {
-  await server.close();
+  await Promise.all([server.close(), secure.close()]);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -56,11 +60,22 @@ describe('a working directory that no longer exists', () => {
     expect(r.stderr).not.toMatch(/internal error|uv_cwd|bug/);
   });
 
-  it('a relative path inside a config read from stdin ends with exit 71 and the reason', async () => {
-    const config = JSON.stringify({ services: [{ name: 'tls', url: 'https://localhost:1/', tls: { ca: 'root.pem' } }] });
-    const r = await inGoneDirectory(['check', '-c', '-', '--no-canaries'], config);
-    expect(r.code).toBe(71);
-    expect(r.stderr).toBe('outage: the current directory no longer exists (deleted or moved): cd to one that does\n');
+  it('a config from stdin with absolute paths is read as usual; a relative path in it is a config error that says why', async () => {
+    const config = (ca: string) => JSON.stringify({ services: [{ name: 'tls', url: `https://localhost:${secure.port}/`, tls: { ca } }] });
+    const absolute = await inGoneDirectory(['check', '-c', '-', '--no-canaries', '--json'], config(pki.rootFile));
+    expect(absolute.stderr).toBe('');
+    expect(absolute.code).toBe(0);
+    expect(JSON.parse(absolute.stdout).services.map((s: { status: string }) => s.status)).toEqual(['up']);
+    const relative = await inGoneDirectory(['check', '-c', '-', '--no-canaries'], config('root.pem'));
+    expect(relative.code).toBe(78);
+    expect(relative.stderr).toContain('cannot find root.pem: the current directory no longer exists (deleted or moved): cd to one that does');
+    expect(relative.stderr).not.toMatch(/internal error|uv_cwd|bug/);
+  });
+
+  it('a relative path met after the config (a report file) ends with the reason, not as a bug', async () => {
+    const r = await inGoneDirectory(['check', server.url, '--no-canaries', '--report', 'junit=report.xml']);
+    expect(r.code).toBe(73);
+    expect(r.stderr).not.toMatch(/internal error|uv_cwd|bug/);
   });
 
   it('under --format nagios it is the plugin result UNKNOWN, on stdout', async () => {
