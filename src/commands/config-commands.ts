@@ -10,6 +10,7 @@ import { findConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { loadServices } from '../config/pipeline.js';
 import { ConfigError, ExitCode, OutageError } from '../core/errors.js';
+import { currentDirectory, GONE_DIRECTORY } from '../core/current-directory.js';
 import { redactDeep } from '../core/redact.js';
 import { makeDirectories, whyNotWritten } from '../core/write-file.js';
 import { probesFor } from '../probes/registry.js';
@@ -65,7 +66,9 @@ export async function runListCommand(targets: string[], flags: { config?: string
 export async function runValidateCommand(flags: { config?: string }): Promise<number> {
   const found = await findConfig({ configPath: flags.config });
   if (!found) {
-    throw new ConfigError([{ path: '', message: `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root)` }], process.cwd(), 'config.not_found');
+    const here = currentDirectory();
+    const why = here === undefined ? GONE_DIRECTORY : `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root)`;
+    throw new ConfigError([{ path: '', message: why }], here ?? '.', 'config.not_found');
   }
   // Only the config is judged here: no targets, and no canaries to choose for a run.
   const count = loadServices(found.raw, { file: found.file, canaries: false }).config.services.length;

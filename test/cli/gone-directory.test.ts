@@ -72,10 +72,17 @@ describe('a working directory that no longer exists', () => {
     expect(relative.stderr).not.toMatch(/internal error|uv_cwd|bug/);
   });
 
-  it('a relative path met after the config (a report file) ends with the reason, not as a bug', async () => {
+  it('a relative report path ends with the reason, not as a bug', async () => {
     const r = await inGoneDirectory(['check', server.url, '--no-canaries', '--report', 'junit=report.xml']);
     expect(r.code).toBe(73);
+    expect(r.stderr).toContain('cannot write the junit report to report.xml: the current directory no longer exists');
     expect(r.stderr).not.toMatch(/internal error|uv_cwd|bug/);
+  });
+
+  it('validate without a config says the directory is gone, as a config error', async () => {
+    const r = await inGoneDirectory(['validate']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('the current directory no longer exists');
   });
 
   it('under --format nagios it is the plugin result UNKNOWN, on stdout', async () => {
