@@ -9,14 +9,14 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory } from '../core/current-directory.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
-import type { ResolvedConfig } from './service.js';
+import { STDIN_NAME, type ResolvedConfig } from './service.js';
 
 export { SEARCH_PLACES } from './find.js';
 
 /** `--config -`: the config comes from standard input, YAML or JSON. */
 export const STDIN = '-';
 /** How messages name a config read from standard input. */
-export const STDIN_NAME = 'stdin';
+export { STDIN_NAME } from './service.js';
 
 export interface LoadOptions {
   /** Where the search starts; it walks up to the nearest package.json directory. */

@@ -106,6 +106,9 @@ export interface HostsSpec {
   assets?: { max: number };
 }
 
+/** What a config read from standard input is called in messages (it has no path of its own). */
+export const STDIN_NAME = 'stdin';
+
 export interface ServiceSpec {
   name: string;
   /** What the user sees as the target: URL without credentials, host:port, or a DNS name. */

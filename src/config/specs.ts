@@ -5,7 +5,7 @@
  * for redaction.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
+import { dirname } from 'node:path';
 import { currentDirectory, GONE_DIRECTORY, resolveFrom } from '../core/current-directory.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { headerSecrets, isSecretHeader } from '../core/redact.js';
@@ -13,7 +13,7 @@ import type { ServiceEntry } from './entry.js';
 import { resolveProxy, type ProxyEnvironment } from './proxy.js';
 import type { CheckedEntry, Target } from './rules.js';
 import type { DefaultsInput, ServiceInput } from './schema.js';
-import { DEFAULTS, type CertificateThresholds, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
+import { DEFAULTS, STDIN_NAME, type CertificateThresholds, type DnsSpec, type Endpoint, type ServiceSpec, type TlsSpec } from './service.js';
 import { readClientCertificate } from './client-certificate.js';
 import { hostsSpec, statusSpec } from './subcheck.js';
 import { parseUrlTarget } from './targets.js';
@@ -123,8 +123,10 @@ function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path
   const spec: TlsSpec = { certificate, verify: input.tls !== false };
   if (!input.tls) return spec;
   // Paths in tls (ca, cert, key) are relative to the config file, as in nginx and curl's config.
-  // A config from stdin (named `stdin`) has no directory of its own: the working directory's, if any.
-  const dir = file && isAbsolute(file) ? dirname(file) : currentDirectory();
+  // A config from stdin has no directory of its own: the working directory's, if it still exists.
+  // A file named relatively (the API allows it) is found from the working directory too.
+  const configFile = file && file !== STDIN_NAME ? resolveFrom(currentDirectory(), file) : undefined;
+  const dir = configFile ? dirname(configFile) : file && file !== STDIN_NAME ? undefined : currentDirectory();
   if (input.tls.ca) {
     const caFile = resolveFrom(dir, input.tls.ca);
     if (caFile === undefined) {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -73,6 +76,23 @@ describe('valid configs', () => {
   it('IDN host names are checked in their punycode form', () => {
     const config = validateConfig({ services: [{ name: 'X', url: 'https://bücher.test/' }] }, { env: {} });
     expect(config.services[0]?.endpoint?.host).toBe('xn--bcher-kva.test');
+  });
+});
+
+describe('relative paths in tls', () => {
+  it("are found from the config file's directory, also when the file itself is named relatively (API)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-relative-'));
+    try {
+      mkdirSync(join(dir, 'cfg'));
+      writeFileSync(join(dir, 'cfg', 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      const raw = { services: [{ name: 's', url: 'https://127.0.0.1:1/', tls: { ca: 'ca.pem' } }] };
+      for (const file of [join(dir, 'cfg', 'outage.yaml'), relative(process.cwd(), join(dir, 'cfg', 'outage.yaml'))]) {
+        const [service] = validateConfig(raw, { file }).services;
+        expect(service?.tls?.caFile).toBe(join(dir, 'cfg', 'ca.pem'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
