@@ -5,9 +5,9 @@
  * it, so a run with no config file (a shell loop of ad-hoc checks) never pays for loading it.
  */
 import type { CosmiconfigResult } from 'cosmiconfig';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { currentDirectory, GONE_DIRECTORY, isGoneDirectory } from '../core/current-directory.js';
+import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
 
@@ -38,10 +38,8 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin);
   const cwd = options.cwd ?? currentDirectory();
   if (options.configPath) {
-    if (cwd === undefined && !isAbsolute(options.configPath)) {
-      throw new ConfigError([{ path: '', message: `not found: ${GONE_DIRECTORY}` }], options.configPath, 'config.not_found');
-    }
-    const file = resolve(cwd ?? '/', options.configPath);
+    const file = resolveFrom(cwd, options.configPath);
+    if (file === undefined) throw new ConfigError([{ path: '', message: `not found: ${GONE_DIRECTORY}` }], options.configPath, 'config.not_found');
     try {
       await checkSize(file);
       const { configExplorer, defaultLoaders } = await import('./reader.js');

@@ -5,7 +5,7 @@
  * for redaction.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { currentDirectory, GONE_DIRECTORY, resolveFrom } from '../core/current-directory.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { headerSecrets, isSecretHeader } from '../core/redact.js';
@@ -119,14 +119,23 @@ function resolveTarget(input: ServiceInput, target: Target, defaults: DefaultsIn
   };
 }
 
+/**
+ * Where a config's relative paths start: its file's directory. A config from stdin has none of its
+ * own, so the working directory's; a file named relatively (the API allows it) is found from there
+ * too. Undefined when that directory no longer exists.
+ */
+function configDirectory(file: string | undefined): string | undefined {
+  if (file && isAbsolute(file)) return dirname(file);
+  const here = currentDirectory();
+  if (!file || file === STDIN_NAME || here === undefined) return here;
+  return dirname(resolve(here, file));
+}
+
 function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path, file, problems, secrets }: Scope): TlsSpec {
   const spec: TlsSpec = { certificate, verify: input.tls !== false };
   if (!input.tls) return spec;
   // Paths in tls (ca, cert, key) are relative to the config file, as in nginx and curl's config.
-  // A config from stdin has no directory of its own: the working directory's, if it still exists.
-  // A file named relatively (the API allows it) is found from the working directory too.
-  const configFile = file && file !== STDIN_NAME ? resolveFrom(currentDirectory(), file) : undefined;
-  const dir = configFile ? dirname(configFile) : file && file !== STDIN_NAME ? undefined : currentDirectory();
+  const dir = configDirectory(file);
   if (input.tls.ca) {
     const caFile = resolveFrom(dir, input.tls.ca);
     if (caFile === undefined) {
