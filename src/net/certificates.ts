@@ -12,7 +12,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
 import { peerX509 } from './server-identity.js';
-import { splitPem, trustStore, unique } from './trust-store.js';
+import { rootsWith, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
@@ -65,8 +65,7 @@ const anchorCache = new Map<string, AnchorIndex>();
 export function trustAnchors(extraPem = ''): AnchorIndex {
   let index = anchorCache.get(extraPem);
   if (!index) {
-    const { roots, extra } = trustStore();
-    index = indexAnchors(unique([...roots, ...splitPem(extraPem), ...extra]));
+    index = indexAnchors(rootsWith(extraPem));
     anchorCache.set(extraPem, index);
   }
   return index;
@@ -225,11 +224,10 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
   const key = `${configCa ?? ''}\0${identity ? identityDigest(identity) : ''}`;
   let context = contexts.get(key);
   if (!context) {
-    const { roots, fromEnvironment, extra } = trustStore();
     context = createSecureContext({
       // An array, not one joined text: OpenSSL stops reading a text at its first damaged block, so
       // one bad root in a user's bundle would silently drop every root after it.
-      ...(configCa || fromEnvironment ? { ca: unique([...roots, ...extra, ...splitPem(configCa ?? '')]) } : {}),
+      ...(configCa || trustStore().fromEnvironment ? { ca: [...rootsWith(configCa)] } : {}),
       ...(identity ? { cert: identity.cert, key: identity.key, passphrase: identity.passphrase } : {}),
     });
     contexts.set(key, context);

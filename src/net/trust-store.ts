@@ -56,12 +56,13 @@ function pemsInDirectory(dir: string, read: Set<string>): string[] {
 }
 
 export interface TrustStore {
-  /** The base roots: from SSL_CERT_FILE/SSL_CERT_DIR, else Node's default store; may repeat. */
+  /**
+   * Every root trusted without a service's `tls.ca`, each once: SSL_CERT_FILE/SSL_CERT_DIR's, else
+   * Node's default store's, and NODE_EXTRA_CA_CERTS's (Node adds those to its own default store).
+   */
   roots: readonly string[];
   /** True when SSL_CERT_FILE/SSL_CERT_DIR chose the roots: TLS contexts must then be given them. */
   fromEnvironment: boolean;
-  /** NODE_EXTRA_CA_CERTS, added to the roots (Node adds it to its own default store already). */
-  extra: readonly string[];
 }
 
 let store: TrustStore | undefined;
@@ -73,13 +74,22 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
   const fromEnvironment = Boolean(file || dir);
   const getDefault = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   const read = new Set<string>();
-  const roots = fromEnvironment
+  const base = fromEnvironment
     ? [...(file ? readPemOnce(file, read, false) : []), ...(dir ? dir.split(':').flatMap((d) => pemsInDirectory(d, read)) : [])]
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
-  // Not de-duplicated here: every use joins these with more roots and takes each once (`unique`).
-  store = { roots, fromEnvironment, extra: extraPath ? readPem(extraPath) : [] };
+  store = { roots: unique([...base, ...(extraPath ? readPem(extraPath) : [])]), fromEnvironment };
   return store;
+}
+
+/**
+ * The roots a service trusts: the store's, and its own `tls.ca` when it has one. Taken once each
+ * when the store is read, so a service without `tls.ca` (nearly all) costs no second pass.
+ */
+export function rootsWith(caPem = ''): readonly string[] {
+  const { roots } = trustStore();
+  const own = splitPem(caPem);
+  return own.length === 0 ? roots : unique([...roots, ...own]);
 }
 
 /**
