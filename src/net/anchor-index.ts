@@ -87,16 +87,20 @@ function nameKeyBy(bytes: Buffer, at: number, attributeKey: (type: Tlv, value: T
   for (let rdnAt = name.start; rdnAt < name.end; ) {
     const rdn = readTlv(bytes, rdnAt);
     if (rdn.tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
-    const attributes: string[] = [];
+    // No array for a single-valued RDN, nearly all of them: this runs on every root at start-up.
+    let one: string | undefined;
+    let many: string[] | undefined;
     for (let attributeAt = rdn.start; attributeAt < rdn.end; ) {
       const attribute = readTlv(bytes, attributeAt);
       const type = readTlv(bytes, attribute.start);
       const value = readTlv(bytes, type.end);
       if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
-      attributes.push(attributeKey(type, value));
+      const attributeKeyed = attributeKey(type, value);
+      if (one === undefined) one = attributeKeyed;
+      else (many ??= [one]).push(attributeKeyed);
       attributeAt = attribute.end;
     }
-    key += `${attributes.length > 1 ? attributes.sort().join('\u0002') : (attributes[0] ?? '')}\u0003`;
+    key += `${many ? many.sort().join('\u0002') : (one ?? '')}\u0003`;
     rdnAt = rdn.end;
   }
   return key;
@@ -176,31 +180,10 @@ function hexOf(der: Uint8Array, start: number, end: number): string {
  * Name this walk cannot read has its bytes as its shape, as it has them as its key.
  */
 function nameShape(der: Uint8Array, name: Tlv): string {
+  // latin1Slice rather than toString('latin1'), which looks its encoding up at every call.
   const bytes = view(der) as Buffer & { latin1Slice(start: number, end: number): string };
-  // Run on every root of the store at start-up, so written for cold code: no callback, no array
-  // for a single-valued RDN, latin1Slice rather than toString's encoding lookup (~1 ms of 144 roots).
   try {
-    if (name.tag !== 0x30) throw new RangeError('not a Name');
-    let shape = '';
-    for (let rdnAt = name.start; rdnAt < name.end; ) {
-      const rdn = readTlv(bytes, rdnAt);
-      if (rdn.tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
-      let one: string | undefined;
-      let many: string[] | undefined;
-      for (let attributeAt = rdn.start; attributeAt < rdn.end; ) {
-        const attribute = readTlv(bytes, attributeAt);
-        const type = readTlv(bytes, attribute.start);
-        const value = readTlv(bytes, type.end);
-        if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
-        const typeBytes = bytes.latin1Slice(type.start, type.end);
-        if (one === undefined) one = typeBytes;
-        else (many ??= [one]).push(typeBytes);
-        attributeAt = attribute.end;
-      }
-      shape += `${many ? many.sort().join('\u0002') : (one ?? '')}\u0003`;
-      rdnAt = rdn.end;
-    }
-    return shape;
+    return nameKeyBy(bytes, name.at, (type) => bytes.latin1Slice(type.start, type.end));
   } catch {
     return `der:${bytes.latin1Slice(name.at, name.end)}`;
   }
