@@ -12,6 +12,7 @@ import { safeLines } from './core/safe-text.js';
 import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
+import { shareIpTestWithNode } from './commands/node-ip-test.js';
 import { unknownOutput } from './report/nagios-line.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -163,6 +164,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   // Read now, while a file can still be opened: a message about running out of them needs it.
   openFileLimit();
+  shareIpTestWithNode();
   const program = buildProgram();
   if (argv.length <= 2) {
     program.outputHelp({ error: true });

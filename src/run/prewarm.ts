@@ -6,6 +6,7 @@
  * Also Node's IPv6 address test, which its TLS connect and hostname check run on every server
  * name: V8 compiles that large regular expression on first use (~3.5 ms) and again to machine
  * code on the second (~1 ms), and inside the first handshake that would be counted as the TLS time.
+ * (The CLI spares that cost altogether, commands/node-ip-test.ts; a library user's process may not.)
  */
 import { isIP } from 'node:net';
 import type { ServiceSpec } from '../config/service.js';
