@@ -28,6 +28,9 @@ export function escapeXml(text: string): string {
 /**
  * Text inside a markdown table cell or quote: one line, no pipes, no raw HTML or entities, and
  * every character that could start emphasis, code, a link or an image (`[`, `![`) escaped.
+ * GitHub also turns `@name` into a mention (which notifies that user or team when the report is
+ * posted as a comment) and `#12` into a cross-reference (which shows in that issue's timeline):
+ * a zero-width space after the `@` or `#`, as an entity, keeps the text and drops the link.
  */
 export function markdownCell(text: string): string {
   return safeLine(text)
@@ -37,5 +40,6 @@ export function markdownCell(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
-    .replace(/([`*_~[\]])/g, '\\$1');
+    .replace(/([`*_~[\]])/g, '\\$1')
+    .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1&#8203;');
 }

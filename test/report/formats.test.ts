@@ -8,7 +8,8 @@ import { renderNagios } from '../../src/report/nagios.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { renderTap } from '../../src/report/tap.js';
 import { junitSchemaErrors, xpathString } from '../helpers/junit-xsd.js';
-import { everyStatusReport, HOSTILE } from '../helpers/reports.js';
+import { everyStatusReport, HOSTILE, service } from '../helpers/reports.js';
+import { buildReport } from '../../src/report/report.js';
 import { requires } from '../helpers/requires.js';
 import { safeLine } from '../../src/core/safe-text.js';
 
@@ -94,6 +95,20 @@ describe('markdown', () => {
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
     expect(text).not.toMatch(/<tag>/);
     expect(rows[2]).toMatch(/^\| Facebook \| 🔴 down \| 3ms \| 61d \| 503 · 41ms \| HTTP 503 /);
+  });
+
+  it('mentions nobody and references no issue, whatever a name or a server says', () => {
+    const report = buildReport([service('@octocat', 'down', { reason: 'HTTP 503 ping @acme/oncall, see #12 and acme/web#345 (mail ops@acme.test)' })], {
+      startedAt: new Date('2026-11-20T10:00:00.000Z'),
+      durationMs: 10,
+      failOn: 'degraded',
+      interrupted: false,
+    });
+    const markdown = renderMarkdown(report);
+    // GitHub links `@name` and `#12` as long as the name or number follows at once.
+    expect(markdown).not.toMatch(/(?:@|(?<!&)#)[\p{L}\p{N}_-]/u);
+    expect(markdown).toContain('| @&#8203;octocat | 🔴 down |');
+    expect(markdown).toContain('ping @&#8203;acme/oncall, see #&#8203;12 and acme/web#&#8203;345 (mail ops@&#8203;acme.test)');
   });
 
   it('drops the emoji with --no-emoji', () => {
