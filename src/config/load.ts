@@ -7,6 +7,7 @@
 import type { CosmiconfigResult } from 'cosmiconfig';
 import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { createRedactor, namesCredential } from '../core/redact.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
@@ -157,7 +158,7 @@ function readError(error: unknown, file: string): Error {
   // js-yaml: reason + mark (0-based); parse-json: a code frame around the reason; JS: the thrown message.
   const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
   const message = err.reason ? `${err.reason}${where}` : (jsonError(String(err.message)) ?? firstLines(String(err.message ?? error)));
-  return new ConfigError([{ path: '', message: `cannot be read: ${message}` }], file, 'config.parse');
+  return new ConfigError([{ path: '', message: `cannot be read: ${isCode(file) ? redactEnvironmentCredentials(message) : message}` }], file, 'config.parse');
 }
 
 /**
@@ -174,6 +175,21 @@ function jsonError(message: string): string | undefined {
   const column = v8 ? Number(v8[2]) : caret ? caret.indexOf('^') - caret.indexOf('|') - 1 : undefined;
   if (!reason) return undefined;
   return `${reason}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}`;
+}
+
+const CODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
+function isCode(file: string): boolean {
+  return CODE_EXTENSIONS.has(extname(file).toLowerCase());
+}
+
+/**
+ * A JavaScript config reads its secrets from process.env itself, not through `${VAR}`, so when it
+ * throws, outage does not know them yet — and its message may quote one (`bad token ${token}`).
+ * Values of variables whose names say they hold a credential are hidden from that message.
+ */
+function redactEnvironmentCredentials(message: string): string {
+  const values = Object.entries(process.env).flatMap(([name, value]) => (value && namesCredential(name) ? [value] : []));
+  return createRedactor(values)(message);
 }
 
 function firstLines(message: string): string {

@@ -89,4 +89,20 @@ describe('secrets', () => {
     expectClean(r.stderr, 'config error');
     expect(r.stderr).toMatch(/timeout: \*\*\*: not a duration/);
   });
+
+  it.each(['outage.config.cjs', '.outagerc.mjs'])('a JavaScript config (%s) that throws with a credential from the environment', async (name) => {
+    const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-secret-'));
+    const file = join(jsDir, name);
+    const body = 'const t = process.env.API_KEY; const u = process.env.DEPLOY_PASSWORD;\nthrow new Error(`bad key ${t} (base64 ${Buffer.from(t).toString("base64")}) for ${u}, region ${process.env.REGION}`);\n';
+    writeFileSync(file, name.endsWith('.mjs') ? body : `${body}module.exports = {};\n`);
+    const env = { ...ENV, DEPLOY_PASSWORD: 'dpl-9x8w7v6u', REGION: 'eu-west-1' };
+    for (const args of [['check', '-c', file, '--no-canaries'], ['validate', '-c', file]]) {
+      const r = await runCli(args, { env, cwd: jsDir });
+      expect(r.code, r.stderr).toBe(78);
+      expectClean(r.stderr, 'JavaScript config error');
+      for (const form of ['dpl-9x8w7v6u', Buffer.from(ENV.API_KEY).toString('base64')]) expect(r.stderr).not.toContain(form);
+      // The message is still there, with what is not a credential.
+      expect(r.stderr).toMatch(/bad key \*\*\* \(base64 \*\*\*\) for \*\*\*, region eu-west-1/);
+    }
+  });
 });
