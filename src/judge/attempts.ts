@@ -24,16 +24,18 @@ export function judgeInAttempt(kind: ProbeKind, observed: Observed, crashed: Pro
 }
 
 /**
- * Whether an attempt failed: the worst of what it measured is down or unknown. The vendor's
- * word (side probes) never triggers a retry: only what was measured does.
+ * Whether an attempt failed in a way another attempt could change: the worst of what it measured
+ * is down or unknown. The vendor's word (side probes) never triggers a retry: only what was
+ * measured does. Nor does an address `outage serve` refused to connect to (`tcp.forbidden`): its
+ * policy would refuse it again, and the attempt never reached the target.
  */
 export function attemptFailed(record: AttemptRecord, kinds: readonly ProbeKind[], service: ServiceSpec): boolean {
   const judgements = kinds.filter((kind) => !isSideProbe(kind)).flatMap((kind) => {
     const observation = record.observations[kind];
     return observation ? [judgeObservation(observation, service, JUDGE_CONTEXT)] : [];
   });
-  const status: Status = worst(judgements.map((j) => j.status));
-  return status === 'down' || status === 'unknown';
+  const { status, cause } = worstFirst(judgements);
+  return (status === 'down' || status === 'unknown') && cause?.code !== 'tcp.forbidden';
 }
 
 /** A host or status endpoint checked inside an attempt, judged as a service would be: its worst probe. */

@@ -54,7 +54,8 @@ describe('the target policy', () => {
   });
 
   it('checks the address a name resolves to, not the name: outside the allowed CIDR it is tcp.forbidden, never connected', async () => {
-    const config = writeConfig({ modules: { lab: { resolvers: [dns.address], retries: 0 } } });
+    // Retries allowed: a refused address is refused again, so it is not tried twice.
+    const config = writeConfig({ modules: { lab: { resolvers: [dns.address], retries: 2 } } });
     const serve = await serveWith(['-c', config, '--allow-target', '127.0.0.2/32']);
     let connections = 0;
     const counted = await startHttp((req, res) => {
@@ -66,6 +67,7 @@ describe('the target policy', () => {
       expect(answer.status).toBe(200);
       expect(sample(answer.body, 'probe_success')).toBe(0);
       expect(answer.body).toContain('outage_probe_status{status="unknown",code="tcp.forbidden"} 1');
+      expect(sample(answer.body, 'outage_probe_attempts')).toBe(1);
       expect(connections).toBe(0);
       // The same name with loopback allowed connects.
       const open = await serveWith(['-c', config, '--allow-target', '127.0.0.0/8']);
