@@ -1,7 +1,8 @@
 /**
  * Peers on the same work, side by side in one run: outage (start-up included) against Prometheus
  * blackbox_exporter's /probe (already running and warm) at 200 services 64 at a time, 200 all at
- * once and 1000 all at once, and against `xargs -P 64 curl` at 200@64. Every service is a loopback
+ * once and 1000 all at once, against Node's own floor (a bare https.get per URL, judging nothing)
+ * at each, and against `xargs -P 64 curl` at 200@64. Every service is a loopback
  * HTTPS URL that answers after 200 ms. Runs alternate between the tools so load from elsewhere on
  * the machine hits both alike; medians are compared.
  */
@@ -11,6 +12,19 @@ import { join } from 'node:path';
 import { freePort, hasCommand, median, outage, run, scratchDir } from '../measure.js';
 import { delayed, type Fixtures } from '../fixtures.js';
 import { ms, ratio, type ScenarioResult, type Target } from './types.js';
+
+/**
+ * Node's own floor for the same work: a process that makes one `https.get` per URL, `parallel` at a
+ * time, a new connection each (as outage and blackbox make), and judges and prints nothing. Any
+ * Node client pays at least this: it shows how much of a gap to blackbox is Node's and how much outage's.
+ */
+const NODE_FLOOR = `
+const urls = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
+let next = 0;
+const one = () => { const url = urls[next++]; if (url === undefined) return;
+  require('node:https').get(url, { agent: false }, (res) => { res.resume(); res.on('end', one); }).on('error', (e) => { console.error(e.message); process.exit(1); }); };
+for (let i = 0; i < Number(process.argv[2]); i++) one();
+`;
 
 const WORK: [count: number, parallel: number][] = [
   [200, 64],
@@ -29,8 +43,11 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
       const urls = Array.from({ length: count }, (_, i) => `https://localhost:${server.port}/?delay=200&i=${i}`);
       const config = join(scratchDir, `peers-${count}.json`);
       writeFileSync(config, JSON.stringify({ defaults: { retries: 0 }, services: urls.map((url, i) => ({ name: `endpoint-${i}`, url })) }));
+      const urlFile = join(scratchDir, `urls-${count}.txt`);
+      writeFileSync(urlFile, `${urls.join('\n')}\n`);
       const ours: number[] = [];
       const theirs: number[] = [];
+      const floor: number[] = [];
       let outcome = '';
       // Every service answers in 200 ms: any slow or down verdict in any run is outage's own load.
       let falseAlarms = 0;
@@ -43,10 +60,14 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
         falseAlarms += count - (counts.up ?? 0);
         ours.push(sample.wallMs);
         if (blackbox) theirs.push(await blackbox.probeAll(urls, parallel));
+        const bare = await run(process.execPath, ['-e', NODE_FLOOR, urlFile, String(parallel)], { env });
+        if (bare.exitCode !== 0) throw new Error(`Node's https.get floor failed: ${bare.stderr}`);
+        floor.push(bare.wallMs);
       }
       const label = `${count} services, ${parallel} at a time`;
       const [o, b] = [median(ours), theirs.length ? median(theirs) : undefined];
       rows.push([label, 'outage check', ms(o), outcome, b === undefined ? '' : ratio(o / b)]);
+      rows.push([label, "node: https.get each (Node's floor)", ms(median(floor)), '', ratio(o / median(floor))]);
       if (b !== undefined) {
         rows.push([label, 'blackbox_exporter /probe', ms(b), `${count} up`, '1.00×']);
         targets.push({ text: `${count}@${parallel}: outage (start-up included) ≤ blackbox_exporter`, measured: `${ms(o)} vs ${ms(b)} (${ratio(o / b)})`, met: o <= b });
@@ -55,8 +76,6 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
       }
       targets.push({ text: `${count}@${parallel}: no service slow or down because of outage's own load, in any run`, measured: `${falseAlarms} of ${count * runs}`, met: falseAlarms === 0 });
       if (count === 200 && parallel === 64 && hasCommand('curl')) {
-        const urlFile = join(scratchDir, 'urls.txt');
-        writeFileSync(urlFile, `${urls.join('\n')}\n`);
         const curl: number[] = [];
         for (let i = 0; i < runs; i++) curl.push((await run('sh', ['-c', `xargs -P ${parallel} -n 1 curl -sS -o /dev/null --cacert '${fx.pki.rootFile}' < '${urlFile}'`])).wallMs);
         rows.push([label, `xargs -P ${parallel} curl`, ms(median(curl)), '', ratio(o / median(curl))]);
@@ -67,7 +86,7 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
     blackbox?.stop();
   }
   const notes = [
-    `${runs} runs each, the tools alternating; every service answers after 200 ms. outage's time includes its start-up; blackbox_exporter was started before and warmed, and its time is from the first /probe request to the last answer.`,
+    `${runs} runs each, the tools alternating; every service answers after 200 ms. outage's time includes its start-up; blackbox_exporter was started before and warmed, and its time is from the first /probe request to the last answer. "Node's floor" is a node process (start-up included) making one https.get per URL at the same concurrency and judging nothing; its ratio column is outage / floor.`,
     'The HTTPS server runs in the harness process, on the same cores as the tools it serves.',
   ];
   return { title: 'Peers on the same work (loopback HTTPS answering after 200 ms)', columns: ['work', 'tool', 'wall (median)', 'last run', 'outage / tool'], rows, targets, notes };
