@@ -100,8 +100,10 @@ export function saysNothingOfTarget(code: FailureCode): boolean {
  * Decides, just before a socket is opened, whether outage may connect to an address (an IP
  * literal): undefined allows it, a failure refuses it. `outage serve` sets one so that a name
  * resolving to a cloud-metadata address is refused whatever the target string said.
+ * `addressOnly`: only an address can admit the target (a name allowed by a CIDR pattern alone),
+ * so a name that cannot be resolved here is refused where a proxy would resolve it.
  */
-export type AddressGuard = (address: string) => Failure | undefined;
+export type AddressGuard = ((address: string) => Failure | undefined) & { addressOnly?: boolean };
 
 /** `dns.nxdomain` → `nxdomain`, `http.too_many_redirects` → `too many redirects`: for narrow columns. */
 export function shortCode(code: string | null): string | undefined {

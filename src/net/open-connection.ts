@@ -12,6 +12,7 @@ import { resolveForConnect } from './address-resolution.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
+import { PROXY_GUARD_LOOKUP_MS, refusedThroughProxy } from './proxy-guard.js';
 import { unbracket } from '../core/domain.js';
 
 /** Carries a classified failure through the HTTP client, which passes connector errors to the request. */
@@ -36,6 +37,8 @@ export interface OpenOptions {
   proxy?: ProxyServer;
   /** Addresses outage must not connect to (see connectTcp): redirect hops obey it too. */
   guard?: AddressGuard;
+  /** How long the guard may look a name up before a proxy is asked (proxy-guard.ts). */
+  guardLookupMs?: number;
 }
 
 /**
@@ -49,7 +52,7 @@ export function loadTls(): Promise<typeof import('./certificates.js')> {
 
 export async function openConnection(options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   const host = unbracket(options.host);
-  const tcp = options.proxy ? await connectThroughProxy(options.proxy, host, options.port, options.secure, options.signal) : await connectDirect(host, options);
+  const tcp = options.proxy ? await connectProxied(options.proxy, host, options) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
   const { clientContext, inspectCertificates } = await loadTls();
   const tls = await startTls(
@@ -64,6 +67,13 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
     return { ok: false, failure: { code: failure.code, reason: `${host}: ${failure.reason}` } };
   }
   return { ok: true, socket: tls.tlsSocket };
+}
+
+async function connectProxied(proxy: ProxyServer, host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
+  // The guard cannot see where the proxy connects: it is asked here first (proxy-guard.ts).
+  const refused = await refusedThroughProxy(host, options.guard, options.resolver, options.signal, options.guardLookupMs ?? PROXY_GUARD_LOOKUP_MS);
+  if (refused) return { ok: false, failure: refused };
+  return connectThroughProxy(proxy, host, options.port, options.secure, options.signal);
 }
 
 async function connectDirect(host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {

@@ -135,7 +135,7 @@ export function createTargetPolicy(patternTexts: readonly string[]): TargetPolic
       const host = target.host.toLowerCase().replace(/\.$/, '');
       const byName = patterns.length === 0 || hostPatterns({ ...target, host }).length > 0;
       const cidrs = cidrPatterns(target);
-      return (address) => {
+      const guard: AddressGuard = (address) => {
         if (cidrs.some((p) => p.cidr && inList(p.cidr, address))) return undefined;
         if (isForbiddenAddress(address)) {
           return { code: 'tcp.forbidden', reason: `${address} is link-local or a cloud metadata address; outage serve does not connect to it unless --allow-target names it` };
@@ -143,6 +143,7 @@ export function createTargetPolicy(patternTexts: readonly string[]): TargetPolic
         if (!byName) return { code: 'tcp.forbidden', reason: `${address} is outside every --allow-target range (${patternTexts.join(', ')})` };
         return undefined;
       };
+      return Object.assign(guard, { addressOnly: !byName });
     },
   };
 }

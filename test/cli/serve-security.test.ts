@@ -9,6 +9,7 @@ import { testPki, type TestPki } from '../helpers/certs.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { get, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { answer, forwardTo, startFakeProxy } from '../helpers/fake-proxy.js';
 
 let healthy: TestServer;
 let dns: TestDnsServer;
@@ -25,7 +26,8 @@ beforeAll(async () => {
   pki = await testPki();
   healthy = await startHttp(ok);
   // rebind.test resolves to loopback: allowed by name, refused when only 127.0.0.2/32 is allowed.
-  dns = await startDns(tableZone({ 'rebind.test': { A: ['127.0.0.1'] } }));
+  // meta.test points at the metadata address: only ever an answer, never connected to.
+  dns = await startDns(tableZone({ 'rebind.test': { A: ['127.0.0.1'] }, 'meta.test': { A: ['169.254.169.254'] } }));
 });
 
 afterAll(async () => {
@@ -76,6 +78,57 @@ describe('the target policy', () => {
       expect(connections).toBe(1);
     } finally {
       await counted.close();
+    }
+  });
+
+  it('through a proxy, refuses a name that resolves here to a metadata address, and a redirect to one, before the proxy is asked', async () => {
+    // The proxy tunnels or forwards app.test to loopback only; anything else gets a 502, never a connection.
+    const proxy = await startFakeProxy((request, socket, rest) => {
+      const host = request.method === 'CONNECT' ? new URL(`http://${request.target}`).hostname : new URL(request.target).hostname;
+      (host === 'app.test' ? forwardTo({ 'app.test': '127.0.0.1' }) : answer(502, 'Bad Gateway'))(request, socket, rest);
+    });
+    const origin = await startHttp((req, res) => {
+      const to = { '/to-address': 'http://169.254.169.254/latest/meta-data/', '/to-name': 'http://meta.test/latest/meta-data/' }[req.url ?? ''];
+      if (to) res.writeHead(302, { location: to }).end();
+      else ok(req, res);
+    });
+    try {
+      const config = writeConfig({ modules: { proxied: { resolvers: [dns.address], retries: 1, proxy: proxy.url } } });
+      const serve = await serveWith(['-c', config]);
+      const probe = (target: string) => get(`${serve.url}${q(target)}&module=proxied`);
+      // Through the proxy, app.test (which does not resolve here) is up: the guard lets the proxy decide.
+      expect(sample((await probe(`http://app.test:${origin.port}/`)).body, 'probe_success')).toBe(1);
+      for (const path of ['', '/to-address', '/to-name']) {
+        const target = path ? `http://app.test:${origin.port}${path}` : `http://meta.test:${origin.port}/`;
+        const answered = await probe(target);
+        expect(answered.status, target).toBe(200);
+        expect(sample(answered.body, 'probe_success'), target).toBe(0);
+        expect(answered.body, target).toContain('code="tcp.forbidden"');
+        expect(sample(answered.body, 'outage_probe_attempts'), target).toBe(1);
+      }
+      // The proxy was never asked for the metadata service, by address or by name.
+      expect(proxy.seen.map((r) => r.target).filter((t) => /169\.254|meta\.test/.test(t))).toEqual([]);
+      expect(proxy.seen.length).toBeGreaterThan(0);
+    } finally {
+      await origin.close();
+      await proxy.close();
+    }
+  });
+
+  it('through a proxy, a name admitted only by an --allow-target range must resolve into it here', async () => {
+    const proxy = await startFakeProxy(forwardTo({ 'app.test': '127.0.0.1', 'rebind.test': '127.0.0.1' }));
+    try {
+      const config = writeConfig({ modules: { proxied: { resolvers: [dns.address], retries: 0, proxy: proxy.url } } });
+      const serve = await serveWith(['-c', config, '--allow-target', '127.0.0.0/8']);
+      const probe = (target: string) => get(`${serve.url}${q(target)}&module=proxied`);
+      // rebind.test resolves here into 127.0.0.0/8: through the proxy it is checked and up.
+      expect(sample((await probe(`${healthy.url.replace('127.0.0.1', 'rebind.test')}`)).body, 'probe_success')).toBe(1);
+      // app.test does not resolve here: nothing holds it to the range, so it is refused.
+      const unresolved = await probe(healthy.url.replace('127.0.0.1', 'app.test'));
+      expect(unresolved.body).toContain('code="tcp.forbidden"');
+      expect(proxy.seen.map((r) => r.target).filter((t) => t.includes('app.test'))).toEqual([]);
+    } finally {
+      await proxy.close();
     }
   });
 
