@@ -5,7 +5,7 @@
  * it, so a run with no config file (a shell loop of ad-hoc checks) never pays for loading it.
  */
 import type { CosmiconfigResult } from 'cosmiconfig';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { createRedactor, namesCredential } from '../core/redact.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
@@ -49,6 +49,9 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
         const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
         return { raw: emptyToUndefined(await defaultLoaders['.yaml'](file, content), file), file };
       }
+      // cosmiconfig looks for its own settings in the working directory even to read a file named
+      // in full; with that directory gone, the file is read as cosmiconfig would read it, without.
+      if (cwd === undefined) return { raw: emptyToUndefined(await readWithoutMetaConfig(file), file), file };
       const result = await configExplorer().load(file);
       return { raw: emptyToUndefined(result?.isEmpty ? undefined : result?.config, file), file };
     } catch (error) {
@@ -66,6 +69,17 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   if (!result) return undefined;
   await checkSize(result.filepath);
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
+}
+
+/** A config file read by the loader cosmiconfig would pick for it: package.json's `outage` key, an empty file as none. */
+async function readWithoutMetaConfig(file: string): Promise<unknown> {
+  const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
+  if (content.trim() === '') return undefined;
+  const { defaultLoaders, typescriptLoader } = await import('./reader.js');
+  if (basename(file) === 'package.json') return (JSON.parse(content) as { outage?: unknown }).outage;
+  const extension = extname(file);
+  const load = extension === '.ts' ? typescriptLoader(defaultLoaders['.ts']) : (defaultLoaders[extension as keyof typeof defaultLoaders] ?? defaultLoaders.noExt);
+  return load(file, content);
 }
 
 /**

@@ -7,7 +7,7 @@ import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import { SEARCH_PLACES } from './find.js';
 import { typescriptLoader } from './typescript-loader.js';
 
-export { defaultLoaders };
+export { defaultLoaders, typescriptLoader };
 
 export function configExplorer() {
   return cosmiconfig('outage', {

@@ -1,8 +1,8 @@
 /**
  * The working directory, which may no longer exist (deleted or moved away while a shell sat in
- * it). A check of URLs needs none, as curl needs none: only what is read from files does (the
- * config search, relative paths, and cosmiconfig, which looks for its own settings there even to
- * read a file named in full), and that says so rather than fail as "a bug in outage".
+ * it). A check of URLs needs none, as curl needs none, and a config named by its full path is read
+ * without it (config/load.ts); only what is relative to it does (the config search, relative
+ * paths), and that says so rather than fail as "a bug in outage".
  */
 import { isAbsolute, resolve } from 'node:path';
 

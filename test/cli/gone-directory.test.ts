@@ -45,12 +45,30 @@ describe('a working directory that no longer exists', () => {
     expect(JSON.parse(r.stdout).services.map((s: { status: string }) => s.status)).toEqual(['up']);
   });
 
-  it('a config file, even named by its full path, is a config error that says why (its reader looks in the working directory)', async () => {
-    const config = join(root, 'outage.json');
-    writeFileSync(config, JSON.stringify({ services: [{ name: 'local', url: server.url }] }));
-    const r = await inGoneDirectory(['check', '-c', config, '--no-canaries']);
+  it('a config file named by its full path is read and checked, whatever its format', async () => {
+    const services = [{ name: 'local', url: server.url }];
+    const files: Record<string, string> = {
+      'outage.json': JSON.stringify({ services }),
+      'outage.yaml': `services:\n  - name: local\n    url: ${server.url}\n`,
+      'outage.config.cjs': `module.exports = ${JSON.stringify({ services })};\n`,
+      'outage.config.mjs': `export default ${JSON.stringify({ services })};\n`,
+      'package.json': JSON.stringify({ name: 'app', outage: { services } }),
+      outagerc: `services:\n  - { name: local, url: "${server.url}" }\n`,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const dir = mkdtempSync(join(root, 'config-'));
+      writeFileSync(join(dir, name), text);
+      const r = await inGoneDirectory(['check', '-c', join(dir, name), '--no-canaries', '--json']);
+      expect(r.stderr, name).toBe('');
+      expect(r.code, name).toBe(0);
+      expect(JSON.parse(r.stdout).services.map((s: { name: string; status: string }) => `${s.name} ${s.status}`), name).toEqual(['local up']);
+    }
+    // An empty file is still the mistake it is anywhere.
+    const empty = join(mkdtempSync(join(root, 'config-')), 'outage.yaml');
+    writeFileSync(empty, '\n');
+    const r = await inGoneDirectory(['check', '-c', empty, '--no-canaries']);
     expect(r.code).toBe(78);
-    expect(r.stderr).toContain('cannot be read: the current directory no longer exists (deleted or moved): cd to one that does');
+    expect(r.stderr).toContain('the file is empty');
   });
 
   it('a relative config path is a config error that says why, not a bug', async () => {
