@@ -71,6 +71,12 @@ describe('a working directory that no longer exists', () => {
     expect(r.stderr).toContain('the file is empty');
   });
 
+  it("serve's relative --web.config.file is a config error that says why", async () => {
+    const r = await inGoneDirectory(['serve', '--listen', '127.0.0.1:0', '--web.config.file', 'web.yml']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('cannot read the web config: the current directory no longer exists');
+  });
+
   it('a relative config path is a config error that says why, not a bug', async () => {
     const r = await inGoneDirectory(['check', '-c', 'outage.json', '--no-canaries']);
     expect(r.code).toBe(78);

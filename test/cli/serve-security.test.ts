@@ -195,6 +195,12 @@ describe('authentication and TLS from --web.config.file', () => {
     }
   });
 
+  it('says in words why a web config or a file it names cannot be read (exit 78)', async () => {
+    await expect(startServe(['--web.config.file', '/nonexistent/outage-web.yml'])).rejects.toThrow(/exited \(78\)[\s\S]*cannot read the web config: no such file \(ENOENT\)/);
+    const web = writeConfig('tls_server_config:\n  cert_file: missing.crt\n  key_file: /\n', 'web.yml');
+    await expect(startServe(['--web.config.file', web])).rejects.toThrow(/cert_file: cannot read \S+missing\.crt: no such file \(ENOENT\)[\s\S]*key_file: cannot read \/: is a directory, not a file \(EISDIR\)/);
+  });
+
   it('refuses an invalid web config at start-up with exit 78, naming the key', async () => {
     const bad = writeConfig('basic_auth_users:\n  alice: plaintext\nunknown_key: 1\n', 'bad-web.yml');
     await expect(startServe(['--web.config.file', bad])).rejects.toThrow(/exited \(78\)[\s\S]*basic_auth_users\.alice: must be a bcrypt hash[\s\S]*unknown_key: unknown key/);
