@@ -23,6 +23,9 @@ export const MIN_SECRET_LENGTH = 3;
 /** A base64 run found inside a longer one (`user:pass` around a password) must be this long. */
 const MIN_BASE64_CORE = 8;
 
+/** The redactor of a run with no secrets: one value, so that what it would leave alone is not walked. */
+export const NO_SECRETS: Redact = (text) => text;
+
 export function createRedactor(secrets: Iterable<string>): Redact {
   const plain = new Set<string>();
   const base64 = new Set<string>();
@@ -31,7 +34,7 @@ export function createRedactor(secrets: Iterable<string>): Redact {
     for (const core of base64Cores(secret)) base64.add(core);
   }
   for (const form of base64) plain.delete(form);
-  if (plain.size === 0 && base64.size === 0) return (text) => text;
+  if (plain.size === 0 && base64.size === 0) return NO_SECRETS;
   const matcher = new Matcher([...plain].map((text) => ({ text, base64: false })).concat([...base64].map((text) => ({ text, base64: true }))));
   return (text) => matcher.redact(text);
 }
@@ -237,7 +240,7 @@ export function redactDeep<T>(value: T, redact: Redact): T {
  * The redactor of the run in progress, for the one place that prints errors (src/cli.ts): an
  * error thrown after the config is loaded may quote a URL or a value holding a secret.
  */
-let current: Redact = (text) => text;
+let current: Redact = NO_SECRETS;
 
 export function useForErrors(redact: Redact): void {
   current = redact;
