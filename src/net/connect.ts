@@ -86,6 +86,9 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
   let firstFamily: 4 | 6 | undefined;
   let fed = false;
   let firstFailure: Failure | undefined;
+  // An address the guard refused is the policy's word, not the target's: another address's failure
+  // (refused, reset, timed out) is what the target said, and a retry could change it.
+  let refusedByPolicy: Failure | undefined;
   let lastStart = -Infinity;
   let staggerTimer: NodeJS.Timeout | undefined;
   /** An address is waiting for a socket slot; `exhaustion` is the errno that made it wait, if any. */
@@ -106,7 +109,7 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
     };
     const failIfDone = () => {
       if (fed && pending.size === 0 && untried.length === 0) {
-        finish({ ok: false, failure: firstFailure ?? { code: 'tcp.unreachable', reason: 'no address to connect to' }, attempts });
+        finish({ ok: false, failure: firstFailure ?? refusedByPolicy ?? { code: 'tcp.unreachable', reason: 'no address to connect to' }, attempts });
       }
     };
     /** The next address after the attempt delay, counted from the last start. */
@@ -135,7 +138,7 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
       const refused = guard?.(untried[0] as string);
       if (refused) {
         const address = untried.shift() as string;
-        firstFailure ??= { code: refused.code, reason: `${formatHostPort(address, port)}: ${refused.reason}` };
+        refusedByPolicy ??= { code: refused.code, reason: `${formatHostPort(address, port)}: ${refused.reason}` };
         attempts.push({ address, durationMs: 0, code: refused.code });
         if (untried.length > 0) startNext();
         else failIfDone();
@@ -199,7 +202,9 @@ export function connectTcp(source: readonly string[] | AddressFeed, port: number
       }
       const spent = budgetSpent(signal);
       const reason = spent ? `no answer ${spent}` : 'stopped';
-      finish({ ok: false, failure: firstFailure ?? { code: 'tcp.timeout', reason: `${target}: connect timed out (${reason})` }, attempts });
+      const timedOut: Failure = { code: 'tcp.timeout', reason: `${target}: connect timed out (${reason})` };
+      // Only when no allowed address was left waiting is the policy's refusal the whole story.
+      finish({ ok: false, failure: firstFailure ?? (pending.size > 0 ? timedOut : (refusedByPolicy ?? timedOut)), attempts });
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -8,7 +8,7 @@ import bcrypt from 'bcryptjs';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { get, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
 import { answer, forwardTo, startFakeProxy } from '../helpers/fake-proxy.js';
 
 let healthy: TestServer;
@@ -27,7 +27,8 @@ beforeAll(async () => {
   healthy = await startHttp(ok);
   // rebind.test resolves to loopback: allowed by name, refused when only 127.0.0.2/32 is allowed.
   // meta.test points at the metadata address: only ever an answer, never connected to.
-  dns = await startDns(tableZone({ 'rebind.test': { A: ['127.0.0.1'] }, 'meta.test': { A: ['169.254.169.254'] } }));
+  // mixed.test: one address outside 127.0.0.2/32, then the allowed one.
+  dns = await startDns(tableZone({ 'rebind.test': { A: ['127.0.0.1'] }, 'meta.test': { A: ['169.254.169.254'] }, 'mixed.test': { A: ['127.0.0.3', '127.0.0.2'] } }));
 });
 
 afterAll(async () => {
@@ -130,6 +131,14 @@ describe('the target policy', () => {
     } finally {
       await proxy.close();
     }
+  it('retries a name whose allowed address failed, though another of its addresses was refused by the policy', async () => {
+    const config = writeConfig({ modules: { lab: { resolvers: [dns.address], retries: 2 } } });
+    const serve = await serveWith(['-c', config, '--allow-target', '127.0.0.2/32']);
+    // Nothing listens at 127.0.0.2 on this port: a refusal another attempt could change.
+    const answer = await get(`${serve.url}${q(`http://mixed.test:${await closedPort()}/`)}&module=lab`);
+    expect(sample(answer.body, 'probe_success')).toBe(0);
+    expect(answer.body).toContain('code="tcp.refused"} 1');
+    expect(sample(answer.body, 'outage_probe_attempts')).toBe(3);
   });
 
   it('refuses a bad --allow-target pattern at start-up with exit 64', async () => {
