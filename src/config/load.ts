@@ -53,7 +53,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
       // in full; with that directory gone, the file is read as cosmiconfig would read it, without.
       if (cwd === undefined) return { raw: emptyToUndefined(await readWithoutMetaConfig(file), file), file };
       const result = await configExplorer().load(file);
-      return { raw: emptyToUndefined(result?.isEmpty ? undefined : result?.config, file), file };
+      return { raw: emptyToUndefined(result?.isEmpty ? undefined : plainData(result?.config), file), file };
     } catch (error) {
       throw readError(error, file);
     }
@@ -67,6 +67,11 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
     throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
   }
   if (!result) return undefined;
+  try {
+    if (!result.isEmpty) result = { ...result, config: plainData(result.config) };
+  } catch (error) {
+    throw readError(error, result.filepath);
+  }
   await checkSize(result.filepath);
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
 }
@@ -102,6 +107,27 @@ async function search(cwd: string): Promise<CosmiconfigResult> {
     if (result) return result;
   }
   return null;
+}
+
+/**
+ * A JavaScript config's value copied into plain objects and arrays while its errors are still a
+ * config error: a getter or a Proxy that throws (`bad token ${process.env.API_KEY}`) would
+ * otherwise throw later, during validation, as an "internal error" that nothing redacted.
+ */
+function plainData(value: unknown, copies = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof RegExp || value instanceof Date) return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const item of value) copy.push(plainData(item, copies));
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const key of Object.keys(value)) copy[key] = plainData((value as Record<string, unknown>)[key], copies);
+  return copy;
 }
 
 /** YAML is a superset of JSON, so one parser reads either; the size limit holds as for a file. */

@@ -105,4 +105,16 @@ describe('secrets', () => {
       expect(r.stderr).toMatch(/bad key \*\*\* \(base64 \*\*\*\) for \*\*\*, region eu-west-1/);
     }
   });
+
+  it('a JavaScript config whose value throws when read (a getter), found or named, under --format nagios too', async () => {
+    const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-getter-'));
+    const file = join(jsDir, 'outage.config.cjs');
+    writeFileSync(file, "module.exports = { services: [{ name: 'a', get url() { throw new Error(`no url for ${process.env.API_KEY}`); } }] };\n");
+    for (const args of [['validate'], ['check', '-c', file, '--no-canaries'], ['check', '--no-canaries', '-f', 'nagios']]) {
+      const r = await runCli(args, { env: ENV, cwd: jsDir });
+      expectClean(r.stdout + r.stderr, `getter config ${args.join(' ')}`);
+      expect(r.code, r.stderr).toBe(args.includes('nagios') ? 3 : 78);
+      expect(r.stdout + r.stderr).toMatch(/outage\.config\.cjs.*\n?.*cannot be read: no url for \*\*\*/);
+    }
+  });
 });
