@@ -2,7 +2,7 @@
  * Judging attempts: what one attempt shows (used to decide a retry), what a subcheck shows, and
  * how a probe's judgements combine across retries. Pure functions of observations.
  */
-import { worst, worstFirst, type Status } from '../core/status.js';
+import { worstFirst } from '../core/status.js';
 import { isLocalFailure } from '../core/failure.js';
 import type { Judgement } from '../core/result.js';
 import type { ProbeKind } from '../core/probe-kind.js';
