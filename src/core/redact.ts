@@ -11,6 +11,7 @@
 import { domainToASCII } from 'node:url';
 import { DNS_RECORD_TYPES } from './dns-record.js';
 import { FAILURE_CODES } from './failure.js';
+import { escapeMarkdownText } from './markdown-text.js';
 import { percentDecode } from './percent-decode.js';
 import { PROBE_KINDS } from './probe-kind.js';
 import { STATUSES } from './status.js';
@@ -110,7 +111,8 @@ function escapings(text: string): string[] {
   const markdown = text.replace(/[\\`*_[\]|<>#!()~{}+.-]/g, '\\$&');
   // eslint-disable-next-line no-control-regex
   const terminal = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return [json, jsonAscii, xmlText, xmlAttr, xmlNumeric, markdown, markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), terminal];
+  // The markdown renderer's own spelling (`p@&#8203;ss`, `a\\_b.c`), beside the fully escaped one.
+  return [json, jsonAscii, xmlText, xmlAttr, xmlNumeric, markdown, markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), escapeMarkdownText(text), terminal];
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -4,6 +4,7 @@
  * Workflow commands (github.ts), TAP (tap.ts), plugin output (nagios-line.ts) and Prometheus
  * labels (prometheus.ts) encode next to their renderers.
  */
+import { escapeMarkdownText } from '../core/markdown-text.js';
 import { safeLine } from '../core/safe-text.js';
 
 // Characters XML 1.0 cannot hold at all, even escaped (most C0 controls, lone surrogates, U+FFFE/F).
@@ -25,21 +26,7 @@ export function escapeXml(text: string): string {
     .replace(/\t/g, '&#9;');
 }
 
-/**
- * Text inside a markdown table cell or quote: one line, no pipes, no raw HTML or entities, and
- * every character that could start emphasis, code, a link or an image (`[`, `![`) escaped.
- * GitHub also turns `@name` into a mention (which notifies that user or team when the report is
- * posted as a comment) and `#12` into a cross-reference (which shows in that issue's timeline):
- * a zero-width space after the `@` or `#`, as an entity, keeps the text and drops the link.
- */
+/** Text inside a markdown table cell or quote: one printable line, escaped (core/markdown-text.ts). */
 export function markdownCell(text: string): string {
-  return safeLine(text)
-    .trim()
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/([`*_~[\]])/g, '\\$1')
-    .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1&#8203;');
+  return escapeMarkdownText(safeLine(text).trim());
 }

@@ -21,6 +21,7 @@ describe('createRedactor', () => {
     { name: 'JSON-escaped', secret: 'say "hi"\\', text: '{"k":"say \\"hi\\"\\\\"}', expected: '{"k":"***"}' },
     { name: 'XML-escaped', secret: 'a<b>&"c\'', text: 'v="a&lt;b&gt;&amp;&quot;c&apos;"', expected: 'v="***"' },
     { name: 'markdown-escaped', secret: 'tok_en*x', text: '| tok\\_en\\*x |', expected: '| *** |' },
+    { name: "markdown as the renderer writes it: no mention, no reference", secret: 'p@ss#1_w.rd', text: '| p@&#8203;ss#&#8203;1\\_w.rd |', expected: '| *** |' },
     { name: 'a host, lower-cased', secret: 'Tenant-ABC', text: 'https://tenant-abc/', expected: 'https://***/' },
     { name: 'the longest spelling first', secret: 'abc', text: 'abcabc', expected: '******' },
   ];
