@@ -7,7 +7,7 @@
 import type { CosmiconfigResult } from 'cosmiconfig';
 import { basename, extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { createRedactor, namesCredential } from '../core/redact.js';
+import { isCode, redactEnvironmentCredentials } from './code-config.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
 import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
@@ -215,21 +215,6 @@ function jsonError(message: string): string | undefined {
   const column = v8 ? Number(v8[2]) : caret ? caret.indexOf('^') - caret.indexOf('|') - 1 : undefined;
   if (!reason) return undefined;
   return `${reason}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}`;
-}
-
-const CODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
-function isCode(file: string): boolean {
-  return CODE_EXTENSIONS.has(extname(file).toLowerCase());
-}
-
-/**
- * A JavaScript config reads its secrets from process.env itself, not through `${VAR}`, so when it
- * throws, outage does not know them yet — and its message may quote one (`bad token ${token}`).
- * Values of variables whose names say they hold a credential are hidden from that message.
- */
-function redactEnvironmentCredentials(message: string): string {
-  const values = Object.entries(process.env).flatMap(([name, value]) => (value && namesCredential(name) ? [value] : []));
-  return createRedactor(values)(message);
 }
 
 function firstLines(message: string): string {

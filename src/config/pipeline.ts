@@ -9,11 +9,17 @@
  * The stages after parsing are assemble.ts, which a check of URLs with no config file runs alone.
  */
 import { assembleServices, type LoadedServices, type LoadServicesOptions } from './assemble.js';
+import { redactedConfigError } from './code-config.js';
 import { parseConfig } from './parse.js';
 
 export type { LoadedServices, LoadServicesOptions } from './assemble.js';
 
 export function loadServices(raw: unknown, options: LoadServicesOptions = {}): LoadedServices {
-  return assembleServices(parseConfig(raw, options.env ?? process.env), options);
+  try {
+    return assembleServices(parseConfig(raw, options.env ?? process.env), options);
+  } catch (error) {
+    // A problem quotes the value it found (`timeout: <value>: not a duration`).
+    throw redactedConfigError(error, options.file);
+  }
 }
 

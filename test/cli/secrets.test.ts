@@ -106,6 +106,17 @@ describe('secrets', () => {
     }
   });
 
+  it('a JavaScript config whose invalid value is a credential it read from the environment', async () => {
+    const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-value-'));
+    const file = join(jsDir, 'outage.config.mjs');
+    writeFileSync(file, "export default { services: [{ name: 'a', url: 'http://127.0.0.1:1/', timeout: process.env.API_KEY }] };\n");
+    for (const args of [['validate', '-c', file], ['check', '-c', file, '--no-canaries', '-f', 'nagios']]) {
+      const r = await runCli(args, { env: ENV, cwd: jsDir });
+      expectClean(r.stdout + r.stderr, `JS config value ${args.join(' ')}`);
+      expect(r.stdout + r.stderr).toMatch(/timeout: \*\*\*: not a duration/);
+    }
+  });
+
   it('a JavaScript config whose value throws when read (a getter), found or named, under --format nagios too', async () => {
     const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-getter-'));
     const file = join(jsDir, 'outage.config.cjs');
