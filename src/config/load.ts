@@ -51,7 +51,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
       }
       // cosmiconfig looks for its own settings in the working directory even to read a file named
       // in full; with that directory gone, the file is read as cosmiconfig would read it, without.
-      if (cwd === undefined) return { raw: emptyToUndefined(await readWithoutMetaConfig(file), file), file };
+      if (cwd === undefined) return { raw: emptyToUndefined(plainData(await readWithoutMetaConfig(file)), file), file };
       const result = await configExplorer().load(file);
       return { raw: emptyToUndefined(result?.isEmpty ? undefined : plainData(result?.config), file), file };
     } catch (error) {

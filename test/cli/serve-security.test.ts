@@ -131,6 +131,8 @@ describe('the target policy', () => {
     } finally {
       await proxy.close();
     }
+  });
+
   it('retries a name whose allowed address failed, though another of its addresses was refused by the policy', async () => {
     const config = writeConfig({ modules: { lab: { resolvers: [dns.address], retries: 2 } } });
     const serve = await serveWith(['-c', config, '--allow-target', '127.0.0.2/32']);

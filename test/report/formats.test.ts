@@ -98,17 +98,21 @@ describe('markdown', () => {
   });
 
   it('mentions nobody and references no issue, whatever a name or a server says', () => {
-    const report = buildReport([service('@octocat', 'down', { reason: 'HTTP 503 ping @acme/oncall, see #12 and acme/web#345 (mail ops@acme.test)' })], {
+    const reason = 'HTTP 503 ping @acme/oncall, see #12, acme/web#345, GH-7 and https://github.com/acme/web/issues/9 or www.acme.test (mail ops@acme.test)';
+    const report = buildReport([service('@octocat', 'down', { reason })], {
       startedAt: new Date('2026-11-20T10:00:00.000Z'),
       durationMs: 10,
       failOn: 'degraded',
       interrupted: false,
     });
     const markdown = renderMarkdown(report);
-    // GitHub links `@name` and `#12` as long as the name or number follows at once.
-    expect(markdown).not.toMatch(/(?:@|(?<!&)#)[\p{L}\p{N}_-]/u);
+    // GitHub links `@name`, `#12` and `GH-7` as long as the name or number follows at once, and
+    // any bare URL (an issue's becoming a cross-reference).
+    expect(markdown).not.toMatch(/(?:@|(?<!&)#)[\p{L}\p{N}_-]|GH-\d|:\/\/|www\./u);
     expect(markdown).toContain('| @&#8203;octocat | 🔴 down |');
-    expect(markdown).toContain('ping @&#8203;acme/oncall, see #&#8203;12 and acme/web#&#8203;345 (mail ops@&#8203;acme.test)');
+    expect(markdown).toContain(
+      'ping @&#8203;acme/oncall, see #&#8203;12, acme/web#&#8203;345, GH-&#8203;7 and https:&#8203;//github.com/acme/web/issues/9 or www&#8203;.acme.test (mail ops@&#8203;acme.test)',
+    );
   });
 
   it('drops the emoji with --no-emoji', () => {
