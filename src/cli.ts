@@ -13,6 +13,7 @@ import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
 import { shareIpTestWithNode } from './commands/node-ip-test.js';
+import { redactEnvironmentCredentials } from './config/code-config.js';
 import { unknownOutput } from './report/nagios-line.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -172,6 +173,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const nagios = nagiosRequested(argv.slice(2));
+  endOnUncaught(nagios);
   try {
     await program.parseAsync(argv);
   } catch (thrown) {
@@ -226,6 +228,25 @@ function ownLimit(error: unknown): OutageError | undefined {
   const what = files ? `too few open files (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`})` : `too little memory (${code})`;
   const raise = files ? 'Raise the limit, e.g. ulimit -n 1024' : 'Free some memory, or check fewer services at once (--concurrency)';
   return new OutageError('local.resources', `${what}. ${raise}`, ExitCode.resources);
+}
+
+/**
+ * An error nothing awaited — a JavaScript config's stray promise or timer, or a bug in outage —
+ * ends the run as a caught one does: one line, secrets out, never Node's stack trace (which quotes
+ * the config's source line, credential and all). The values of environment variables named as
+ * credentials are hidden too, since it may be the config's own error (config/code-config.ts).
+ */
+function endOnUncaught(nagios: boolean): void {
+  const end = (thrown: unknown) => {
+    const known = ownLimit(thrown) ?? goneDirectory(thrown);
+    const text = redactEnvironmentCredentials(redactError(thrown instanceof Error ? thrown.message : String(thrown)));
+    const error = known ?? new OutageError('internal.error', `uncaught error: ${text} (from a JavaScript config's own code, or a bug in outage; OUTAGE_DEBUG=1 shows where)`, ExitCode.unknown);
+    process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
+    if (process.env.OUTAGE_DEBUG && thrown instanceof Error) process.stderr.write(`${redactEnvironmentCredentials(redactError(thrown.stack ?? ''))}\n`);
+    process.exit();
+  };
+  process.on('uncaughtException', end);
+  process.on('unhandledRejection', end);
 }
 
 /** A relative path met a working directory that was deleted: the user's to fix, not a bug. */

@@ -6,7 +6,7 @@
  */
 import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { createRedactor, namesCredential } from '../core/redact.js';
+import { createRedactor } from '../core/redact.js';
 
 const CODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
 
@@ -14,9 +14,29 @@ export function isCode(file: string | undefined): boolean {
   return file !== undefined && CODE_EXTENSIONS.has(extname(file).toLowerCase());
 }
 
+/**
+ * Whether an environment variable's name says it holds a credential: it contains PASSWORD, SECRET,
+ * TOKEN, PASSPHRASE, CREDENTIAL or APIKEY (PGPASSWORD, GITHUB_TOKEN), has a word PASS, PWD, AUTH or
+ * PAT (MYSQL_PWD, REDISCLI_AUTH), or ends in KEY (API_KEY, STRIPE_KEY). Stricter than a header's
+ * name (core/redact.ts): a desktop session sets XDG_SESSION_CLASS=user, SSH_AUTH_SOCK and
+ * GIT_AUTHOR_NAME, whose values, hidden, would turn ordinary words of a message into `***`.
+ */
+const CREDENTIAL_PARTS = /password|passwd|secret|token|passphrase|credential|api_?key/;
+const CREDENTIAL_WORDS = new Set(['pass', 'pwd', 'auth', 'pat']);
+const NOT_CREDENTIALS = new Set(['pwd', 'oldpwd', 'ssh_auth_sock']);
+function namesEnvironmentCredential(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (NOT_CREDENTIALS.has(lower)) return false;
+  const words = lower.split(/[_.-]+/);
+  return CREDENTIAL_PARTS.test(lower) || words.some((word) => CREDENTIAL_WORDS.has(word)) || words.at(-1) === 'key';
+}
+
+/** A value no credential has: a switch or a small number (`AUTH_ENABLED=true`, `TOKEN_TTL=300`). */
+const NOT_A_SECRET = /^(true|false|yes|no|on|off|none|null|\d{1,6})$/i;
+
 /** Values of variables whose names say they hold a credential, hidden from `message` (`bad token ${token}`). */
-export function redactEnvironmentCredentials(message: string): string {
-  const values = Object.entries(process.env).flatMap(([name, value]) => (value && namesCredential(name) ? [value] : []));
+export function redactEnvironmentCredentials(message: string, env: NodeJS.ProcessEnv = process.env): string {
+  const values = Object.entries(env).flatMap(([name, value]) => (value && namesEnvironmentCredential(name) && !NOT_A_SECRET.test(value.trim()) ? [value] : []));
   return createRedactor(values)(message);
 }
 

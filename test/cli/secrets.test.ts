@@ -90,6 +90,25 @@ describe('secrets', () => {
     expect(r.stderr).toMatch(/timeout: \*\*\*: not a duration/);
   });
 
+  it('a JavaScript config whose stray promise or callback fails: one line, no stack trace, no credential', async () => {
+    const stray = {
+      rejection: 'Promise.reject(new Error(`async key ${process.env.API_KEY}`));',
+      callback: 'setImmediate(() => { throw new Error(`callback key ${process.env.API_KEY}`); });',
+    };
+    for (const [what, line] of Object.entries(stray)) {
+      const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-stray-'));
+      writeFileSync(join(jsDir, 'outage.config.mjs'), `${line}\nexport default { services: [{ name: 'local', url: 'http://127.0.0.1:${server.port}/' }] };\n`);
+      for (const format of ['table', 'nagios']) {
+        const r = await runCli(['check', '--no-canaries', '-f', format], { env: ENV, cwd: jsDir });
+        expect(r.code, `${what} ${format}: ${r.stderr}`).toBe(3);
+        expectClean(r.stdout + r.stderr, `${what} ${format}`);
+        expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m);
+        const said = format === 'nagios' ? r.stdout : r.stderr;
+        expect(said, what).toMatch(format === 'nagios' ? /^OUTAGE UNKNOWN - uncaught error: \w+ key \*\*\*/ : /^outage: uncaught error: \w+ key \*\*\*/m);
+      }
+    }
+  });
+
   it.each(['outage.config.cjs', '.outagerc.mjs'])('a JavaScript config (%s) that throws with a credential from the environment', async (name) => {
     const jsDir = mkdtempSync(join(tmpdir(), 'outage-js-secret-'));
     const file = join(jsDir, name);
