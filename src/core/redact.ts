@@ -76,7 +76,9 @@ function encodings(text: string): string[] {
   out.push(...whatwgEncodings(safe));
   const bytes = Buffer.from(safe);
   out.push(bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('base64').replace(/=+$/, ''));
-  const host = domainToASCII(safe);
+  // As a host name: lower-cased and punycoded. A `#`, `?`, `/` or `\` ends a host, so the host
+  // spelling of `tok#1abc` is only `tok`, which would turn every "tok" of the output into ***.
+  const host = /[#?/\\]/.test(safe) ? '' : domainToASCII(safe);
   if (host) out.push(host);
   out.push(safe.toLowerCase());
   for (const form of [...out]) out.push(...escapings(form));

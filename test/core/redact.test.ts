@@ -32,6 +32,12 @@ describe('createRedactor', () => {
   it('leaves short values and unrelated text alone', () => {
     expect(createRedactor(['ab', 'xyz-secret'])('ab abc xyz-secre')).toBe('ab abc xyz-secre');
   });
+
+  it('takes no prefix of a secret for its host spelling: # ? / \\ end a host', () => {
+    for (const secret of ['tok#1abcdef', 'tok?1abcdef', 'tok/1abcdef', 'tok\\1abcdef']) {
+      expect(createRedactor([secret])(`token tok ${secret}`), secret).toBe('token tok ***');
+    }
+  });
 });
 
 describe('percentDecode (as curl decodes)', () => {
