@@ -6,6 +6,7 @@
  */
 import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { percentDecode } from '../core/percent-decode.js';
 import { createRedactor } from '../core/redact.js';
 
 const CODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
@@ -37,7 +38,16 @@ const NOT_A_SECRET = /^(true|false|yes|no|on|off|none|null|\d{1,6})$/i;
 /** Values of variables whose names say they hold a credential, hidden from `message` (`bad token ${token}`). */
 export function redactEnvironmentCredentials(message: string, env: NodeJS.ProcessEnv = process.env): string {
   const values = Object.entries(env).flatMap(([name, value]) => (value && namesEnvironmentCredential(name) && !NOT_A_SECRET.test(value.trim()) ? [value] : []));
-  return createRedactor(values)(message);
+  return createRedactor([...values, ...urlPasswords(env)])(message);
+}
+
+/** The passwords of URLs in the environment, whatever the name (DATABASE_URL=postgres://app:pw@db/app). */
+function urlPasswords(env: NodeJS.ProcessEnv): string[] {
+  return Object.values(env).flatMap((value) => {
+    const userInfo = value && /^[a-z][a-z0-9+.-]*:\/\/([^/?#@\s]*)@/i.exec(value)?.[1];
+    const colon = userInfo ? userInfo.indexOf(':') : -1;
+    return userInfo && colon >= 0 ? [userInfo, userInfo.slice(colon + 1), percentDecode(userInfo.slice(colon + 1))] : [];
+  });
 }
 
 /** A ConfigError about a code config, its problems' messages redacted; any other error as it was. */

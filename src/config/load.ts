@@ -191,10 +191,12 @@ function readError(error: unknown, file: string): Error {
   if (OWN_LIMITS.has(err.code ?? '')) return err;
   // cosmiconfig looks for its own settings in the working directory, even to read a file named in full.
   if (isGoneDirectory(err)) return new ConfigError([{ path: '', message: `cannot be read: ${GONE_DIRECTORY}` }], file, 'config.not_found');
-  if (err.code === 'ENOENT') {
+  // A JavaScript config that reads a missing file of its own throws ENOENT too, naming that file.
+  const aboutThisFile = err.path === undefined || err.path === file;
+  if (err.code === 'ENOENT' && aboutThisFile) {
     return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
   }
-  if (err.code === 'EISDIR') return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
+  if (err.code === 'EISDIR' && aboutThisFile) return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
   // js-yaml: reason + mark (0-based); parse-json: a code frame around the reason; JS: the thrown message.
   const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
   const message = err.reason ? `${err.reason}${where}` : (jsonError(String(err.message)) ?? firstLines(String(err.message ?? error)));

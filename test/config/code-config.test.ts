@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactEnvironmentCredentials } from '../../src/config/code-config.js';
+import { findConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 describe("what a JavaScript config's error may not print from the environment", () => {
   const env = {
@@ -36,7 +41,25 @@ describe("what a JavaScript config's error may not print from the environment", 
     }
   });
 
+  it('hides the password of a URL in the environment, whatever its name', () => {
+    const urls = { DATABASE_URL: 'postgres://app:s3cr%40t-pw@db.internal:5432/app', CACHE: 'redis://:only-pw-123@cache/0' };
+    const redacted = redactEnvironmentCredentials('connect postgres://app:s3cr%40t-pw@db.internal failed (s3cr@t-pw); cache only-pw-123', urls);
+    expect(redacted).toBe('connect postgres://***@db.internal failed (***); cache ***');
+  });
+
   it("keeps a message's ordinary words: reading 'user' stays readable", () => {
     expect(redactEnvironmentCredentials("Cannot read properties of undefined (reading 'user')", env)).toBe("Cannot read properties of undefined (reading 'user')");
+  });
+});
+
+describe('a JavaScript config that fails on a file of its own', () => {
+  it('says what the config said, not that the config file is missing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'outage-js-enoent-')), 'outage.config.cjs');
+    writeFileSync(file, "module.exports = JSON.parse(require('node:fs').readFileSync('/nonexistent/outage-services.json', 'utf8'));\n");
+    const error = await findConfig({ configPath: file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).problems.map((p) => p.message).join('\n');
+    expect(text).toContain("no such file or directory, open '/nonexistent/outage-services.json'");
+    expect(text).not.toContain('file not found');
   });
 });
