@@ -90,10 +90,12 @@ export async function readWebConfig(file: string): Promise<WebConfig> {
   if (config.http_server_config?.http2 === true) warnings.push(`${file}: http_server_config.http2 is not supported; outage serves HTTP/1.1`);
   const read = (key: string, path: string | undefined): string | undefined => {
     if (path === undefined) return undefined;
+    // Relative to the web config's directory, not the working directory: judged by the path opened.
+    const full = resolve(dir, path);
     try {
-      return readFileSync(resolve(dir, path), 'utf8');
+      return readFileSync(full, 'utf8');
     } catch (error) {
-      problems.push({ path: `tls_server_config.${key}`, message: `cannot read ${resolve(dir, path)}: ${unreadable(error, path)}` });
+      problems.push({ path: `tls_server_config.${key}`, message: `cannot read ${full}: ${unreadable(error, full)}` });
       return undefined;
     }
   };

@@ -77,6 +77,16 @@ describe('a working directory that no longer exists', () => {
     expect(r.stderr).toContain('cannot read the web config: the current directory no longer exists');
   });
 
+  it("serve's TLS file missing next to an absolute web config is said as missing, not as the deleted directory", async () => {
+    const webDir = mkdtempSync(join(root, 'web-'));
+    const web = join(webDir, 'web.yml');
+    writeFileSync(web, 'tls_server_config:\n  cert_file: missing-cert.pem\n  key_file: missing-key.pem\n');
+    const r = await inGoneDirectory(['serve', '--listen', '127.0.0.1:0', '--web.config.file', web]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain(`cannot read ${join(webDir, 'missing-cert.pem')}: no such file (ENOENT)`);
+    expect(r.stderr).not.toContain('no longer exists');
+  });
+
   it('a relative config path is a config error that says why, not a bug', async () => {
     const r = await inGoneDirectory(['check', '-c', 'outage.json', '--no-canaries']);
     expect(r.code).toBe(78);
