@@ -113,8 +113,9 @@ function escapings(text: string): string[] {
   const markdown = text.replace(/[\\`*_[\]|<>#!()~{}+.-]/g, '\\$&');
   // eslint-disable-next-line no-control-regex
   const terminal = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  // The markdown renderer's own spelling (`p@&#8203;ss`, `a\\_b.c`), beside the fully escaped one.
-  return [json, jsonAscii, xmlText, xmlAttr, xmlNumeric, markdown, markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), escapeMarkdownText(text), terminal];
+  // The markdown renderer's own spelling (`p@&#8203;ss`, `a\\_b.c`), beside the fully escaped one; and
+  // as it is written after a letter, where `GH-1` and `www.` get no zero-width space (`\b`).
+  return [json, jsonAscii, xmlText, xmlAttr, xmlNumeric, markdown, markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), escapeMarkdownText(text), escapeMarkdownText(`a${text}`).slice(1), terminal];
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

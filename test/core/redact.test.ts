@@ -22,6 +22,8 @@ describe('createRedactor', () => {
     { name: 'XML-escaped', secret: 'a<b>&"c\'', text: 'v="a&lt;b&gt;&amp;&quot;c&apos;"', expected: 'v="***"' },
     { name: 'markdown-escaped', secret: 'tok_en*x', text: '| tok\\_en\\*x |', expected: '| *** |' },
     { name: "markdown as the renderer writes it: no mention, no reference", secret: 'p@ss#1_w.rd', text: '| p@&#8203;ss#&#8203;1\\_w.rd |', expected: '| *** |' },
+    { name: 'markdown as the renderer writes it after a letter: GH-1 and www. are then left alone', secret: 'GH-1_x', text: '| aGH-1\\_x |', expected: '| a*** |' },
+    { name: 'markdown www. after a letter', secret: 'www.a_b', text: '| awww.a\\_b |', expected: '| a*** |' },
     { name: 'a host, lower-cased', secret: 'Tenant-ABC', text: 'https://tenant-abc/', expected: 'https://***/' },
     { name: 'the longest spelling first', secret: 'abc', text: 'abcabc', expected: '******' },
   ];
