@@ -14,6 +14,7 @@ let pki: TestPki;
 let clientCa: Issued;
 let client: Issued;
 let stranger: Issued;
+let expired: Issued;
 let healthy: TestServer;
 const running: RunningServe[] = [];
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   clientCa = await issue({ name: 'Outage Test Client CA', ca: true });
   client = await issue({ name: 'prometheus', issuer: clientCa });
   stranger = await issue({ name: 'stranger' });
+  expired = await issue({ name: 'prometheus-old', issuer: clientCa, validFromDays: -30, validToDays: -1 });
   healthy = await startHttp(ok);
 });
 
@@ -67,6 +69,7 @@ describe('outage serve with client_auth_type', () => {
     expect(await scrape(base, client)).toBe(200);
     expect(refusedOr401(await scrape(base, undefined))).toBe(true);
     expect(refusedOr401(await scrape(base, stranger))).toBe(true);
+    expect(refusedOr401(await scrape(base, expired))).toBe(true);
   });
 
   it('VerifyClientCertIfGiven: none, or one the client CA issued', async () => {
@@ -74,6 +77,8 @@ describe('outage serve with client_auth_type', () => {
     expect(await scrape(base, undefined)).toBe(200);
     expect(await scrape(base, client)).toBe(200);
     expect(refusedOr401(await scrape(base, stranger))).toBe(true);
+    // Given, a certificate is verified: the client CA's own, once expired, is refused as Go refuses it.
+    expect(refusedOr401(await scrape(base, expired))).toBe(true);
   });
 
   it('RequireAnyClientCert: any certificate, verified or not, but one', async () => {
@@ -81,10 +86,12 @@ describe('outage serve with client_auth_type', () => {
     expect(refusedOr401(await scrape(base, undefined))).toBe(true);
     expect(await scrape(base, client)).toBe(200);
     expect(await scrape(base, stranger)).toBe(200);
+    // Go does not verify it at all: an expired certificate is still a certificate.
+    expect(await scrape(base, expired)).toBe(200);
   });
 
   it('RequestClientCert: asked for, never required', async () => {
     const base = await serveRequiring('RequestClientCert');
-    for (const identity of [undefined, client, stranger]) expect(await scrape(base, identity)).toBe(200);
+    for (const identity of [undefined, client, stranger, expired]) expect(await scrape(base, identity)).toBe(200);
   });
 });
