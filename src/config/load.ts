@@ -81,7 +81,8 @@ async function readWithoutMetaConfig(file: string): Promise<unknown> {
   const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
   if (content.trim() === '') return undefined;
   const { defaultLoaders, typescriptLoader } = await import('./reader.js');
-  if (basename(file) === 'package.json') return (JSON.parse(content) as { outage?: unknown }).outage;
+  // cosmiconfig's own JSON loader, whose errors say line and column as they do from a live cwd.
+  if (basename(file) === 'package.json') return ((await defaultLoaders['.json'](file, content)) as { outage?: unknown } | null)?.outage;
   const extension = extname(file);
   const load = extension === '.ts' ? typescriptLoader(defaultLoaders['.ts']) : (defaultLoaders[extension as keyof typeof defaultLoaders] ?? defaultLoaders.noExt);
   return load(file, content);

@@ -69,6 +69,12 @@ describe('a working directory that no longer exists', () => {
     const r = await inGoneDirectory(['check', '-c', empty, '--no-canaries']);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('the file is empty');
+    // A broken package.json is said as cosmiconfig says it from a live directory: line and column.
+    const broken = join(mkdtempSync(join(root, 'config-')), 'package.json');
+    writeFileSync(broken, '{"name": "app",}');
+    const b = await inGoneDirectory(['check', '-c', broken, '--no-canaries']);
+    expect(b.code).toBe(78);
+    expect(b.stderr).toMatch(/cannot be read: .*\(line 1, column \d+\)/);
   });
 
   it("serve's relative --web.config.file is a config error that says why", async () => {
