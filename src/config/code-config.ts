@@ -32,12 +32,20 @@ function namesEnvironmentCredential(name: string): boolean {
   return CREDENTIAL_PARTS.test(lower) || words.some((word) => CREDENTIAL_WORDS.has(word)) || words.at(-1) === 'key';
 }
 
-/** A value no credential has: a switch or a small number (`AUTH_ENABLED=true`, `TOKEN_TTL=300`). */
-const NOT_A_SECRET = /^(true|false|yes|no|on|off|none|null|\d{1,6})$/i;
+/** A value no credential has: a switch (`AUTH_ENABLED=true`). */
+const SWITCH = /^(true|false|yes|no|on|off|none|null)$/i;
+/** A setting beside a credential, not one (`TOKEN_TTL=300`): a small number there is no secret. */
+const SETTING_WORDS = new Set(['ttl', 'timeout', 'expiry', 'expires', 'lifetime', 'length', 'len', 'size', 'port', 'retries', 'count', 'max', 'min', 'version', 'enabled', 'required']);
+/** Whether `value` of credential-named `name` is a switch, or a small number a setting holds: a PIN (`DB_PASSWORD=482913`) is hidden. */
+function notASecret(name: string, value: string): boolean {
+  const v = value.trim();
+  if (SWITCH.test(v)) return true;
+  return /^\d{1,6}$/.test(v) && SETTING_WORDS.has(name.toLowerCase().split(/[_.-]+/).at(-1) ?? '');
+}
 
 /** Values of variables whose names say they hold a credential, hidden from `message` (`bad token ${token}`). */
 export function redactEnvironmentCredentials(message: string, env: NodeJS.ProcessEnv = process.env): string {
-  const values = Object.entries(env).flatMap(([name, value]) => (value && namesEnvironmentCredential(name) && !NOT_A_SECRET.test(value.trim()) ? [value] : []));
+  const values = Object.entries(env).flatMap(([name, value]) => (value && namesEnvironmentCredential(name) && !notASecret(name, value) ? [value] : []));
   return createRedactor([...values, ...urlPasswords(env)])(message);
 }
 

@@ -25,6 +25,9 @@ describe("what a JavaScript config's error may not print from the environment", 
     // Named like a credential, valued like a switch: hiding `true` would garble any message.
     AUTH_ENABLED: 'true',
     TOKEN_TTL: '300',
+    // A numeric password or PIN is still one.
+    DB_PASSWORD: '482913',
+    API_PIN_TOKEN: '7351',
   };
 
   it('hides the values of variables named as credentials, and only those', () => {
@@ -32,7 +35,7 @@ describe("what a JavaScript config's error may not print from the environment", 
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
     const redacted = redactEnvironmentCredentials(message, env);
-    for (const name of ['PGPASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_KEY', 'MYSQL_PWD', 'REDISCLI_AUTH'] as const) {
+    for (const name of ['PGPASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_KEY', 'MYSQL_PWD', 'REDISCLI_AUTH', 'DB_PASSWORD', 'API_PIN_TOKEN'] as const) {
       expect(redacted).toContain(`${name}=***`);
       expect(redacted).not.toContain(env[name]);
     }
