@@ -39,6 +39,8 @@ export interface OpenOptions {
   guard?: AddressGuard;
   /** How long the guard may look a name up before a proxy is asked (proxy-guard.ts). */
   guardLookupMs?: number;
+  /** Filled with the time that lookup took: outage's own, not the target's (the hop's timing leaves it out). */
+  guardTime?: { ms: number };
 }
 
 /**
@@ -71,7 +73,9 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
 
 async function connectProxied(proxy: ProxyServer, host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   // The guard cannot see where the proxy connects: it is asked here first (proxy-guard.ts).
+  const asked = performance.now();
   const refused = await refusedThroughProxy(host, options.guard, options.resolver, options.signal, options.guardLookupMs ?? PROXY_GUARD_LOOKUP_MS);
+  if (options.guardTime) options.guardTime.ms += performance.now() - asked;
   if (refused) return { ok: false, failure: refused };
   return connectThroughProxy(proxy, host, options.port, options.secure, options.signal);
 }

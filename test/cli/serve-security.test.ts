@@ -116,6 +116,26 @@ describe('the target policy', () => {
     }
   });
 
+  it("through a proxy, the guard's local lookup of each redirect hop's name is not counted as the target's time", async () => {
+    // Local DNS that never answers (a proxied network): each new origin waits out the guard's bound.
+    const silentDns = await startDns(() => 'drop');
+    const hops: Record<string, string> = { 'a.test': 'http://b.test/', 'b.test': 'http://c.test/' };
+    const proxy = await startFakeProxy((request, socket, rest) => {
+      const next = hops[new URL(request.target).hostname];
+      (next ? answer(302, 'Found', { location: next }) : answer(200, 'OK', {}, 'ok'))(request, socket, rest);
+    });
+    try {
+      const config = writeConfig({ modules: { proxied: { resolvers: [silentDns.address], retries: 0, proxy: proxy.url, timeout: '10s', latency: { degraded: '1500ms' } } } });
+      const serve = await serveWith(['-c', config]);
+      const report = JSON.parse((await get(`${serve.url}${q('http://a.test/')}&module=proxied&format=json`)).body) as { services: { status: string; reason: string }[] };
+      // The proxy answered every hop at once: up, not degraded by ~2 s of outage's own lookups.
+      expect(report.services[0]?.status, report.services[0]?.reason).toBe('up');
+    } finally {
+      await proxy.close();
+      await silentDns.close();
+    }
+  });
+
   it('through a proxy, a name admitted only by an --allow-target range must resolve into it here', async () => {
     const proxy = await startFakeProxy(forwardTo({ 'app.test': '127.0.0.1', 'rebind.test': '127.0.0.1' }));
     try {
