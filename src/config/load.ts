@@ -80,11 +80,11 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
 async function readWithoutMetaConfig(file: string): Promise<unknown> {
   const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
   if (content.trim() === '') return undefined;
-  const { defaultLoaders, typescriptLoader } = await import('./reader.js');
+  const { defaultLoaders, LOADERS } = await import('./reader.js');
   // cosmiconfig's own JSON loader, whose errors say line and column as they do from a live cwd.
   if (basename(file) === 'package.json') return ((await defaultLoaders['.json'](file, content)) as { outage?: unknown } | null)?.outage;
   const extension = extname(file);
-  const load = extension === '.ts' ? typescriptLoader(defaultLoaders['.ts']) : (defaultLoaders[extension as keyof typeof defaultLoaders] ?? defaultLoaders.noExt);
+  const load = LOADERS[extension] ?? defaultLoaders.noExt;
   return load(file, content);
 }
 

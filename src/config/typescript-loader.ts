@@ -32,6 +32,7 @@ export function typescriptLoader(fallback: Loader): Loader {
       native = error;
     }
     try {
+      await rejectSyntaxErrors(filepath, content);
       return await fallback(filepath, content);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /'typescript'/.test(String((error as Error).message));
@@ -41,4 +42,28 @@ export function typescriptLoader(fallback: Loader): Loader {
       throw new TypeScriptUnavailable();
     }
   };
+}
+
+/**
+ * cosmiconfig's loader transpiles without looking at errors, and TypeScript's transpiler repairs
+ * what it cannot parse: `export default { services: [` became a valid config of no services, so a
+ * broken config passed `validate` and a check of it ran nothing and exited 0. Its syntax errors
+ * are asked for first, and the first one is the config's error, with its line and column.
+ */
+async function rejectSyntaxErrors(filepath: string, content: string): Promise<void> {
+  let ts: typeof import('typescript');
+  try {
+    ts = ((await import('typescript')) as { default: typeof import('typescript') }).default;
+  } catch {
+    return; // No compiler here: the fallback says what to do.
+  }
+  const { diagnostics = [] } = ts.transpileModule(content, {
+    fileName: filepath,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+  });
+  const first = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (!first) return;
+  const at = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start) : undefined;
+  throw new SyntaxError(`${ts.flattenDiagnosticMessageText(first.messageText, ' ')}${at ? ` (line ${at.line + 1}, column ${at.character + 1})` : ''}`);
 }

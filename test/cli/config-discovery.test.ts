@@ -115,6 +115,19 @@ describe('config discovery', () => {
     expect(JSON.parse(r.stdout).services[0].name).toBe('typed');
   });
 
+  it('a syntax error in a JavaScript config is said as one, found or named, never as a bug in Node', async () => {
+    const broken = 'export default { services: [\n';
+    for (const [name, extra] of [['outage.config.mjs', {}], ['.outagerc.js', { 'package.json': '{"type":"module"}' }], ['outage.config.cjs', {}]] as const) {
+      const dir = project({ [name]: name.endsWith('.cjs') ? 'module.exports = { services: [\n' : broken, ...extra });
+      for (const args of [['validate'], ['validate', '-c', join(dir, name)]]) {
+        const r = await runCli(args, { cwd: dir });
+        expect(r.code, `${name} ${args.join(' ')}: ${r.stderr}`).toBe(78);
+        expect(r.stderr, name).toContain('cannot be read: Unexpected end of input');
+        expect(r.stderr, name).not.toMatch(/not yet fully loaded|bug in Node/);
+      }
+    }
+  });
+
   it('ad-hoc targets are checked with the config defaults', async () => {
     const dir = project({ '.outagerc.yaml': `defaults:\n  retries: 3\nservices: []\n` });
     const r = await runCli(['check', '--json', `${server.url}/adhoc`], { cwd: dir });

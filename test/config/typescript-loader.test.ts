@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const nodeStripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
 const LOADER = new URL('../../dist/config/typescript-loader.js', import.meta.url).href;
@@ -57,5 +58,14 @@ describe('the TypeScript config loader', () => {
   it.runIf(nodeStripsTypes)('an error thrown by the config itself is its own, not a missing compiler', async () => {
     const throwing = tsFile('const reason: string = "vault unreachable";\nthrow new Error(reason);\n');
     expect(await load(throwing, 'no typescript package')).toMatchObject({ error: 'vault unreachable' });
+  });
+
+  it('a config with a syntax error is an error, whichever way Node reads it, never a valid config of no services', async () => {
+    const broken = tsFile('export default { services: [\n');
+    const r = await runCli(['validate', '-c', broken]);
+    expect(r.code, r.stdout).toBe(78);
+    expect(r.stdout).not.toContain('valid');
+    expect(r.stderr).toMatch(/cannot be read: .*(expected|Unexpected|SyntaxError)/);
+    if (!nodeStripsTypes) expect(r.stderr).toContain("']' expected. (line 2, column 1)");
   });
 });
