@@ -17,18 +17,37 @@ export { defaultLoaders };
  */
 const importConfig: Loader = async (filepath) => ((await import(pathToFileURL(filepath).href)) as { default?: unknown }).default;
 
-/** The loader for each extension, as outage reads config files with cosmiconfig or without it. */
-export const LOADERS: Readonly<Record<string, Loader>> = {
-  ...defaultLoaders,
-  '.mjs': importConfig,
-  '.js': importConfig,
-  '.ts': typescriptLoader(defaultLoaders['.ts']),
+/**
+ * A config's code may throw anything (`throw "no token"`); cosmiconfig then sets `filepath` on it,
+ * which on a string is itself a TypeError ("Cannot create property 'filepath' on string …") that
+ * hid the config's own words and which file said them. What is not an Error becomes one.
+ */
+function throwingErrors(load: Loader): Loader {
+  return async (filepath, content) => {
+    try {
+      return await load(filepath, content);
+    } catch (thrown) {
+      if (thrown instanceof Error) throw thrown;
+      const message = typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string' ? (thrown as { message: string }).message : String(thrown);
+      throw new Error(message);
+    }
+  };
+}
+
+const CODE_LOADERS = {
+  '.mjs': throwingErrors(importConfig),
+  '.js': throwingErrors(importConfig),
+  '.cjs': throwingErrors(defaultLoaders['.cjs']),
+  '.ts': throwingErrors(typescriptLoader(defaultLoaders['.ts'])),
 };
+
+/** The loader for each extension, as outage reads config files with cosmiconfig or without it. */
+export const LOADERS: Readonly<Record<string, Loader>> = { ...defaultLoaders, ...CODE_LOADERS };
 
 export function configExplorer() {
   return cosmiconfig('outage', {
     searchPlaces: SEARCH_PLACES,
-    loaders: { '.mjs': importConfig, '.js': importConfig, '.ts': LOADERS['.ts'] as Loader },
+    loaders: CODE_LOADERS,
     searchStrategy: 'project',
     // An empty config file someone created is a mistake to report, not a place to skip.
     ignoreEmptySearchPlaces: false,

@@ -128,6 +128,16 @@ describe('config discovery', () => {
     }
   });
 
+  it('a JavaScript config that throws a string or a plain object is quoted, with its file', async () => {
+    for (const [thrown, said] of [['"no token in the vault"', 'no token in the vault'], ['{ message: "vault sealed" }', 'vault sealed'], ['42', '42']]) {
+      const dir = project({ 'outage.config.mjs': `throw ${thrown};\n` });
+      const r = await runCli(['validate'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(78);
+      expect(r.stderr).toContain(`Invalid configuration in ${join(dir, 'outage.config.mjs')} (1 problem)`);
+      expect(r.stderr).toContain(`cannot be read: ${said}`);
+    }
+  });
+
   it('ad-hoc targets are checked with the config defaults', async () => {
     const dir = project({ '.outagerc.yaml': `defaults:\n  retries: 3\nservices: []\n` });
     const r = await runCli(['check', '--json', `${server.url}/adhoc`], { cwd: dir });
