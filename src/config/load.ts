@@ -43,8 +43,8 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
     if (file === undefined) throw new ConfigError([{ path: '', message: `not found: ${GONE_DIRECTORY}` }], options.configPath, 'config.not_found');
     try {
       await checkSize(file);
-      const { configExplorer, defaultLoaders } = await import('./reader.js');
-      if (!(extname(file) in defaultLoaders) && extname(file) !== '') {
+      const { configExplorer, defaultLoaders, LOADERS } = await import('./reader.js');
+      if (!(extname(file) in LOADERS) && extname(file) !== '') {
         // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
         const content = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
         return { raw: emptyToUndefined(await defaultLoaders['.yaml'](file, content), file), file };

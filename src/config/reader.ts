@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import { SEARCH_PLACES } from './find.js';
-import { typescriptLoader } from './typescript-loader.js';
+import { nodeOnly, typescriptLoader } from './typescript-loader.js';
 
 export { defaultLoaders };
 
@@ -39,6 +39,8 @@ const CODE_LOADERS = {
   '.js': throwingErrors(importConfig),
   '.cjs': throwingErrors(defaultLoaders['.cjs']),
   '.ts': throwingErrors(typescriptLoader(defaultLoaders['.ts'])),
+  '.mts': throwingErrors(typescriptLoader(nodeOnly('.mts'))),
+  '.cts': throwingErrors(typescriptLoader(nodeOnly('.cts'))),
 };
 
 /** The loader for each extension, as outage reads config files with cosmiconfig or without it. */

@@ -14,12 +14,22 @@ const NOT_RUNNABLE = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYP
 
 export class TypeScriptUnavailable extends Error {
   override name = 'TypeScriptUnavailable';
-  constructor() {
+  /** `extension`: a .mts or .cts config, which only Node itself runs (cosmiconfig compiles .ts alone). */
+  constructor(extension?: string) {
     super(
-      `this Node (${process.version}) cannot run a TypeScript config: use Node 22.18 or later, ` +
-        'install the typescript package next to outage, or write the config as .mjs, .js, .json or .yaml',
+      extension
+        ? `this Node (${process.version}) cannot run a ${extension} config: use Node 22.18 or later, or write the config as .ts, .mjs, .js, .json or .yaml`
+        : `this Node (${process.version}) cannot run a TypeScript config: use Node 22.18 or later, ` +
+            'install the typescript package next to outage, or write the config as .mjs, .js, .json or .yaml',
     );
   }
+}
+
+/** The fallback for .mts and .cts where Node cannot run them: what to do instead. */
+export function nodeOnly(extension: string): Loader {
+  return async () => {
+    throw new TypeScriptUnavailable(extension);
+  };
 }
 
 export function typescriptLoader(fallback: Loader): Loader {

@@ -68,4 +68,22 @@ describe('the TypeScript config loader', () => {
     expect(r.stderr).toMatch(/cannot be read: .*(expected|Unexpected|SyntaxError)/);
     if (!nodeStripsTypes) expect(r.stderr).toContain("']' expected. (line 2, column 1)");
   });
+
+  it('a .mts or .cts config is run where Node runs it, and otherwise says what to do, never read as YAML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-mts-'));
+    const typedConfig = 'const c: { services: { name: string; url: string }[] } = { services: [{ name: "a", url: "http://127.0.0.1:9/" }] };\n';
+    writeFileSync(join(dir, 'outage.mts'), `${typedConfig}export default c;\n`);
+    writeFileSync(join(dir, 'outage.cts'), `${typedConfig}module.exports = c;\n`);
+    for (const extension of ['.mts', '.cts']) {
+      const r = await runCli(['validate', '-c', join(dir, `outage${extension}`)]);
+      if (nodeStripsTypes) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('valid, 1 service');
+      } else {
+        expect(r.code).toBe(78);
+        expect(r.stderr).toContain(`cannot run a ${extension} config: use Node 22.18 or later, or write the config as .ts, .mjs, .js, .json or .yaml`);
+      }
+      expect(r.stderr).not.toMatch(/mapping|indentation/);
+    }
+  });
 });
