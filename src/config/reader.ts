@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import { SEARCH_PLACES } from './find.js';
-import { nodeOnly, typescriptLoader } from './typescript-loader.js';
+import { compileTypeScript, nodeOnly, typescriptLoader } from './typescript-loader.js';
 
 export { defaultLoaders };
 
@@ -20,14 +20,16 @@ const importConfig: Loader = async (filepath) => ((await import(pathToFileURL(fi
 /**
  * A config's code may throw anything (`throw "no token"`); cosmiconfig then sets `filepath` on it,
  * which on a string is itself a TypeError ("Cannot create property 'filepath' on string …") that
- * hid the config's own words and which file said them. What is not an Error becomes one.
+ * hid the config's own words and which file said them. What is not an Error, or is one that
+ * cannot take a property, becomes a new Error with its message.
  */
 function throwingErrors(load: Loader): Loader {
   return async (filepath, content) => {
     try {
       return await load(filepath, content);
     } catch (thrown) {
-      if (thrown instanceof Error) throw thrown;
+      // A frozen Error (`throw Object.freeze(new Error(…))`) cannot take `filepath` either.
+      if (thrown instanceof Error && Object.isExtensible(thrown)) throw thrown;
       const message = typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string' ? (thrown as { message: string }).message : String(thrown);
       throw new Error(message);
     }
@@ -38,7 +40,7 @@ const CODE_LOADERS = {
   '.mjs': throwingErrors(importConfig),
   '.js': throwingErrors(importConfig),
   '.cjs': throwingErrors(defaultLoaders['.cjs']),
-  '.ts': throwingErrors(typescriptLoader(defaultLoaders['.ts'])),
+  '.ts': throwingErrors(typescriptLoader(compileTypeScript)),
   '.mts': throwingErrors(typescriptLoader(nodeOnly('.mts'))),
   '.cts': throwingErrors(typescriptLoader(nodeOnly('.cts'))),
 };

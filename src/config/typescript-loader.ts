@@ -1,11 +1,14 @@
 /**
  * `outage.config.ts` and `.outagerc.ts` without shipping a compiler. Node ≥ 22.18 (and 23.6)
  * runs TypeScript itself by stripping the types, so the file is simply imported. On older Node
- * the file goes to cosmiconfig's own TypeScript loader, which needs the `typescript` package
- * (its optional peer dependency) where outage is installed; without it the user is told what to
+ * the file is compiled as cosmiconfig's TypeScript loader would (compileTypeScript), which needs
+ * the `typescript` package (cosmiconfig's optional peer dependency) where outage is installed; without it the user is told what to
  * do instead of seeing a module-resolution error. Bundling typescript (~23 MB) for one config
  * format was not worth it.
  */
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
 
@@ -77,3 +80,31 @@ async function rejectSyntaxErrors(filepath: string, content: string): Promise<vo
   const at = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start) : undefined;
   throw new SyntaxError(`${ts.flattenDiagnosticMessageText(first.messageText, ' ')}${at ? ` (line ${at.line + 1}, column ${at.character + 1})` : ''}`);
 }
+
+/**
+ * cosmiconfig's TypeScript loader, but the compiled module is only imported. cosmiconfig's then
+ * tries `require()` too, and on Node 20.19+ a module JavaScript rejects that TypeScript parsed
+ * (`let a` declared twice, a top-level `return`) read "not yet fully loaded … a bug in Node.js",
+ * naming a temporary file. The compiled file sits beside the config so its relative imports work.
+ */
+export const compileTypeScript: Loader = async (filepath, content) => {
+  const ts = ((await import('typescript')) as { default: typeof import('typescript') }).default;
+  const tsconfig = ts.findConfigFile(dirname(filepath), (name) => ts.sys.fileExists(name));
+  let options: import('typescript').CompilerOptions = {};
+  if (tsconfig !== undefined) {
+    const { config, error } = ts.readConfigFile(tsconfig, (name) => ts.sys.readFile(name));
+    if (error) throw new Error(`Error in ${tsconfig}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`);
+    options = (config as { compilerOptions?: import('typescript').CompilerOptions } | undefined)?.compilerOptions ?? {};
+  }
+  const compilerOptions = { ...options, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: false };
+  const compiled = `${filepath}.${randomUUID()}.mjs`;
+  try {
+    await writeFile(compiled, ts.transpileModule(content, { compilerOptions }).outputText);
+    return ((await import(pathToFileURL(compiled).href)) as { default?: unknown }).default;
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.replaceAll(compiled, filepath);
+    throw error;
+  } finally {
+    await rm(compiled, { force: true });
+  }
+};

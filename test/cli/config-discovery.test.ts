@@ -129,7 +129,7 @@ describe('config discovery', () => {
   });
 
   it('a JavaScript config that throws a string or a plain object is quoted, with its file', async () => {
-    for (const [thrown, said] of [['"no token in the vault"', 'no token in the vault'], ['{ message: "vault sealed" }', 'vault sealed'], ['42', '42']]) {
+    for (const [thrown, said] of [['"no token in the vault"', 'no token in the vault'], ['{ message: "vault sealed" }', 'vault sealed'], ['42', '42'], ['Object.freeze(new Error("vault frozen"))', 'vault frozen']]) {
       const dir = project({ 'outage.config.mjs': `throw ${thrown};\n` });
       const r = await runCli(['validate'], { cwd: dir });
       expect(r.code, r.stderr).toBe(78);

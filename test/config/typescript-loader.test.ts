@@ -5,9 +5,9 @@
  * itself would compile the TypeScript file and hide what Node does.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -84,6 +84,21 @@ describe('the TypeScript config loader', () => {
         expect(r.stderr).toContain(`cannot run a ${extension} config: use Node 22.18 or later, or write the config as .ts, .mjs, .js, .json or .yaml`);
       }
       expect(r.stderr).not.toMatch(/mapping|indentation/);
+    }
+  });
+
+  it('code TypeScript parses but JavaScript rejects is said as Node says it, naming the config, never as a bug in Node', async () => {
+    for (const [code, said] of [
+      ['let a = 1;\nlet a = 2;\nexport default { services: [] };\n', "Identifier 'a' has already been declared"],
+      ['import x from "./missing.mjs";\nexport default x;\n', 'missing.mjs'],
+    ] as const) {
+      const file = tsFile(code);
+      const r = await runCli(['validate', '-c', file]);
+      expect(r.code, r.stderr).toBe(78);
+      expect(r.stderr).toContain(`Invalid configuration in ${file} (1 problem)`);
+      expect(r.stderr).toContain(said);
+      expect(r.stderr).not.toMatch(/not yet fully loaded|bug in Node|outage\.config\.ts\.[0-9a-f-]{36}/);
+      expect(readdirSync(dirname(file))).toEqual(['outage.config.ts']);
     }
   });
 });
