@@ -13,7 +13,9 @@ export { defaultLoaders };
 /**
  * An ES module config, imported; its error is Node's own. cosmiconfig's loader then tries
  * `require()` as well, and on Node 20.19+ a module whose import failed (a syntax error) is
- * reported as "not yet fully loaded … a bug in Node.js": a user's typo must read as one.
+ * reported as "not yet fully loaded … a bug in Node.js": a user's typo must read as one. A
+ * CommonJS config is imported too: the fallback ran a config that threw a second time (a token
+ * fetched twice, a line logged twice).
  */
 const importConfig: Loader = async (filepath) => ((await import(pathToFileURL(filepath).href)) as { default?: unknown }).default;
 
@@ -39,7 +41,7 @@ function throwingErrors(load: Loader): Loader {
 const CODE_LOADERS = {
   '.mjs': throwingErrors(importConfig),
   '.js': throwingErrors(importConfig),
-  '.cjs': throwingErrors(defaultLoaders['.cjs']),
+  '.cjs': throwingErrors(importConfig),
   '.ts': throwingErrors(typescriptLoader(compileTypeScript)),
   '.mts': throwingErrors(typescriptLoader(nodeOnly('.mts'))),
   '.cts': throwingErrors(typescriptLoader(nodeOnly('.cts'))),

@@ -138,6 +138,16 @@ describe('config discovery', () => {
     }
   });
 
+  it('a JavaScript config that throws runs once', async () => {
+    for (const name of ['outage.config.cjs', 'outage.config.js', 'outage.config.mjs']) {
+      const dir = project({ [name]: 'console.error("config ran");\nthrow new Error("vault sealed");\n' });
+      const r = await runCli(['validate'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(78);
+      expect(r.stderr).toContain('cannot be read: vault sealed');
+      expect(r.stderr.split('config ran').length - 1, `${name}: ${r.stderr}`).toBe(1);
+    }
+  });
+
   it('ad-hoc targets are checked with the config defaults', async () => {
     const dir = project({ '.outagerc.yaml': `defaults:\n  retries: 3\nservices: []\n` });
     const r = await runCli(['check', '--json', `${server.url}/adhoc`], { cwd: dir });
