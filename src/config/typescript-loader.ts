@@ -6,7 +6,6 @@
  * do instead of seeing a module-resolution error. Bundling typescript (~23 MB) for one config
  * format was not worth it.
  */
-import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -97,7 +96,8 @@ export const compileTypeScript: Loader = async (filepath, content) => {
     options = (config as { compilerOptions?: import('typescript').CompilerOptions } | undefined)?.compilerOptions ?? {};
   }
   const compilerOptions = { ...options, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: false };
-  const compiled = `${filepath}.${randomUUID()}.mjs`;
+  // node:crypto at first use: a YAML or JavaScript config does not pay for loading it.
+  const compiled = `${filepath}.${process.getBuiltinModule('node:crypto').randomUUID()}.mjs`;
   try {
     await writeFile(compiled, ts.transpileModule(content, { compilerOptions }).outputText);
     return ((await import(pathToFileURL(compiled).href)) as { default?: unknown }).default;
