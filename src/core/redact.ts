@@ -264,12 +264,7 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization',
  * `PRIVATE-TOKEN`, `X-Signature`, `Api-Key`…). Only the four above are dropped on a redirect.
  */
 export function isSecretHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || namesCredential(name);
-}
-
-/** A header's or an environment variable's name that says its value is a credential. */
-export function namesCredential(name: string): boolean {
-  return /auth|token|secret|key|pass|session|cookie|signature|credential/i.test(name);
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || /auth|token|secret|key|pass|session|cookie|signature|credential/i.test(name);
 }
 
 /** The parts of a credential header worth redacting on their own: the token after a scheme, each cookie value. */
