@@ -28,8 +28,13 @@ const NOT_CREDENTIALS = new Set(['pwd', 'oldpwd', 'ssh_auth_sock']);
 function namesEnvironmentCredential(name: string): boolean {
   const lower = name.toLowerCase();
   if (NOT_CREDENTIALS.has(lower)) return false;
-  const words = lower.split(/[_.-]+/);
+  const words = nameWords(name);
   return CREDENTIAL_PARTS.test(lower) || words.some((word) => CREDENTIAL_WORDS.has(word)) || words.at(-1) === 'key';
+}
+
+/** `MYSQL_PWD` → ['mysql', 'pwd']: a variable's name in words, split at `_`, `-` and `.`. */
+function nameWords(name: string): string[] {
+  return name.toLowerCase().split(/[_.-]+/);
 }
 
 /** A value no credential has: a switch (`AUTH_ENABLED=true`). */
@@ -40,7 +45,7 @@ const SETTING_WORDS = new Set(['ttl', 'timeout', 'expiry', 'expires', 'lifetime'
 function notASecret(name: string, value: string): boolean {
   const v = value.trim();
   if (SWITCH.test(v)) return true;
-  return /^\d{1,6}$/.test(v) && SETTING_WORDS.has(name.toLowerCase().split(/[_.-]+/).at(-1) ?? '');
+  return /^\d{1,6}$/.test(v) && SETTING_WORDS.has(nameWords(name).at(-1) ?? '');
 }
 
 /** Values of variables whose names say they hold a credential, hidden from `message` (`bad token ${token}`). */
