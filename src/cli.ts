@@ -238,15 +238,19 @@ function ownLimit(error: unknown): OutageError | undefined {
  */
 function endOnUncaught(nagios: boolean): void {
   const end = (thrown: unknown) => {
-    const known = ownLimit(thrown) ?? goneDirectory(thrown);
-    const text = redactEnvironmentCredentials(redactError(thrown instanceof Error ? thrown.message : String(thrown)));
-    const error = known ?? new OutageError('internal.error', `uncaught error: ${text} (from a JavaScript config's own code, or a bug in outage; OUTAGE_DEBUG=1 shows where)`, ExitCode.unknown);
+    const error = ownLimit(thrown) ?? goneDirectory(thrown) ?? uncaughtError(thrown);
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
     if (process.env.OUTAGE_DEBUG && thrown instanceof Error) process.stderr.write(`${redactEnvironmentCredentials(redactError(thrown.stack ?? ''))}\n`);
     process.exit();
   };
   process.on('uncaughtException', end);
   process.on('unhandledRejection', end);
+}
+
+/** An error nothing caught, said in one line with secrets and environment credentials out. */
+function uncaughtError(thrown: unknown): OutageError {
+  const text = redactEnvironmentCredentials(redactError(thrown instanceof Error ? thrown.message : String(thrown)));
+  return new OutageError('internal.error', `uncaught error: ${text} (from a JavaScript config's own code, or a bug in outage; OUTAGE_DEBUG=1 shows where)`, ExitCode.unknown);
 }
 
 /** A relative path met a working directory that was deleted: the user's to fix, not a bug. */
