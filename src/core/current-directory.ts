@@ -23,6 +23,11 @@ export function isGoneDirectory(error: unknown): boolean {
   return code === 'ENOENT' && syscall === 'uv_cwd';
 }
 
+/** Whether `path` is relative to a working directory that no longer exists: why it was not found. */
+export function relativeToGoneDirectory(path: string): boolean {
+  return !isAbsolute(path) && currentDirectory() === undefined;
+}
+
 /** `path` from `dir` (undefined: the working directory, found gone); undefined where it cannot be. */
 export function resolveFrom(dir: string | undefined, path: string): string | undefined {
   if (isAbsolute(path)) return path;

@@ -3,8 +3,8 @@
  * could not be written: `the directory /missing does not exist`, not `ENOENT`.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { currentDirectory, GONE_DIRECTORY } from './current-directory.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { GONE_DIRECTORY, relativeToGoneDirectory } from './current-directory.js';
 
 /** Why writing `path` failed, in words a user can act on. */
 export function whyNotWritten(error: unknown, path: string): string {
@@ -12,7 +12,7 @@ export function whyNotWritten(error: unknown, path: string): string {
   switch (code) {
     case 'ENOENT':
       // A relative path in a working directory that was deleted: that is what to fix.
-      if (!isAbsolute(path) && currentDirectory() === undefined) return GONE_DIRECTORY;
+      if (relativeToGoneDirectory(path)) return GONE_DIRECTORY;
       // open(2) says ENOENT when the directory is missing; name the directory, not the file.
       return existsSync(dirname(path)) ? 'no such file or directory' : `the directory ${nearestMissing(dirname(path))} does not exist`;
     case 'EACCES':

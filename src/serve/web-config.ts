@@ -12,10 +12,10 @@
  * named in a warning; any other key is an error, as exporter-toolkit makes it.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { currentDirectory, GONE_DIRECTORY } from '../core/current-directory.js';
+import { GONE_DIRECTORY, relativeToGoneDirectory } from '../core/current-directory.js';
 
 const bcryptHash = z.string().regex(/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash ($2y$10$…), e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`');
 
@@ -58,7 +58,7 @@ export interface WebConfig {
 /** Why a file could not be read, in words: its errno code alone told an operator little. */
 function unreadable(error: unknown, path: string): string {
   const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-  if (code === 'ENOENT' && !isAbsolute(path) && currentDirectory() === undefined) return GONE_DIRECTORY;
+  if (code === 'ENOENT' && relativeToGoneDirectory(path)) return GONE_DIRECTORY;
   const words: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'is a directory, not a file' };
   return words[code] ? `${words[code]} (${code})` : code;
 }
