@@ -12,7 +12,7 @@ import { resolveForConnect } from './address-resolution.js';
 import { connectTcp, startTls } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
-import { PROXY_GUARD_LOOKUP_MS, refusedThroughProxy } from './proxy-guard.js';
+import { refusedThroughProxy } from './proxy-guard.js';
 import { unbracket } from '../core/domain.js';
 
 /** Carries a classified failure through the HTTP client, which passes connector errors to the request. */
@@ -37,8 +37,8 @@ export interface OpenOptions {
   proxy?: ProxyServer;
   /** Addresses outage must not connect to (see connectTcp): redirect hops obey it too. */
   guard?: AddressGuard;
-  /** How long the guard may look a name up before a proxy is asked (proxy-guard.ts). */
-  guardLookupMs?: number;
+  /** What is left of the attempt's budget: it bounds the guard's lookup before a proxy (proxy-guard.ts). */
+  remainingMs: number;
   /** Filled with the time that lookup took: outage's own, not the target's (the hop's timing leaves it out). */
   guardTime?: { ms: number };
 }
@@ -74,7 +74,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
 async function connectProxied(proxy: ProxyServer, host: string, options: OpenOptions): Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }> {
   // The guard cannot see where the proxy connects: it is asked here first (proxy-guard.ts).
   const asked = performance.now();
-  const refused = await refusedThroughProxy(host, options.guard, options.resolver, options.signal, options.guardLookupMs ?? PROXY_GUARD_LOOKUP_MS);
+  const refused = await refusedThroughProxy(host, options.guard, options.resolver, options.signal, options.remainingMs);
   if (options.guardTime) options.guardTime.ms += performance.now() - asked;
   if (refused) return { ok: false, failure: refused };
   return connectThroughProxy(proxy, host, options.port, options.secure, options.signal);

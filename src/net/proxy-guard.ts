@@ -14,14 +14,16 @@ import { resolveAddresses } from './address-resolution.js';
 import type { NameResolver } from './dns-resolver.js';
 
 /** The longest the local lookup may take: a proxied network may not resolve outside names at all. */
-export const PROXY_GUARD_LOOKUP_MS = 1000;
+const LOOKUP_MS = 1000;
 
-export async function refusedThroughProxy(host: string, guard: AddressGuard | undefined, resolver: NameResolver, signal: AbortSignal, lookupMs: number): Promise<Failure | undefined> {
+/** `remainingMs`: what is left of the attempt's budget; the lookup takes at most a quarter of it. */
+export async function refusedThroughProxy(host: string, guard: AddressGuard | undefined, resolver: NameResolver, signal: AbortSignal, remainingMs: number): Promise<Failure | undefined> {
   if (!guard) return undefined;
   if (ipVersion(host)) return guard(host);
+  const lookupMs = Math.max(0, Math.min(LOOKUP_MS, remainingMs / 4));
   const resolution = resolveAddresses(host, resolver, signal);
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([resolution.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, lookupMs))))]);
+  await Promise.race([resolution.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, lookupMs)))]);
   clearTimeout(timer);
   const addresses = resolution.answers().flatMap((answer) => answer.records.map((record) => record.value).filter((value) => ipVersion(value) !== 0));
   for (const address of addresses) {

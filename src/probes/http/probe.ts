@@ -13,7 +13,6 @@ import type { ServiceSpec } from '../../config/service.js';
 import { ConnectionFailure, loadTls, openConnection } from '../../net/open-connection.js';
 import { isLocalExhaustion, localFailure } from '../../net/open-file-limit.js';
 import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } from '../../net/proxy.js';
-import { PROXY_GUARD_LOOKUP_MS } from '../../net/proxy-guard.js';
 import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
@@ -170,7 +169,7 @@ function clientFor(
           signal: context.signal,
           proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
           guard: service.addressGuard,
-          guardLookupMs: Math.min(PROXY_GUARD_LOOKUP_MS, context.remaining() / 4),
+          remainingMs: context.remaining(),
           guardTime,
         });
         // outage serve's local lookup before a proxy (proxy-guard.ts) is outage's time, not the hop's.

@@ -9,7 +9,7 @@ import { ipVersion } from '../../core/ip-version.js';
 import type { Failure } from '../../core/failure.js';
 import { formatHostPort } from '../../net/connect.js';
 import { connectToProxy, openTunnel, serviceProxy } from '../../net/proxy.js';
-import { PROXY_GUARD_LOOKUP_MS, refusedThroughProxy } from '../../net/proxy-guard.js';
+import { refusedThroughProxy } from '../../net/proxy-guard.js';
 import type { Probe } from '../contract.js';
 import type { ProxyObservation } from './observation.js';
 
@@ -27,7 +27,7 @@ export const probeProxy: Probe<ProxyObservation> = async (service, context) => {
   };
 
   // outage serve's guard, which cannot see where the proxy connects: asked here first.
-  const refused = await refusedThroughProxy(endpoint.host, service.addressGuard, context.resolver, context.signal, Math.min(PROXY_GUARD_LOOKUP_MS, context.remaining() / 4));
+  const refused = await refusedThroughProxy(endpoint.host, service.addressGuard, context.resolver, context.signal, context.remaining());
   if (refused) return finish(refused);
   const connection = await connectToProxy(proxy, context.signal);
   observation.attempts = connection.attempts;
