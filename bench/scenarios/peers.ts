@@ -26,6 +26,27 @@ const one = () => { const url = urls[next++]; if (url === undefined) return;
 for (let i = 0; i < Number(process.argv[2]); i++) one();
 `;
 
+/**
+ * What worker threads could reach at best: the same services split in two halves, each checked by
+ * its own outage process at half the concurrency, both at once (each process starts up, as a
+ * worker would load the CLI again). The wall is until both have answered. No merging, no
+ * coordination: an upper bound for "use every core" on this machine, measured rather than argued.
+ */
+async function splitInTwo(config: { services: unknown[] }, name: string, parallel: number, env: NodeJS.ProcessEnv): Promise<number> {
+  const half = Math.ceil(config.services.length / 2);
+  const files = [config.services.slice(0, half), config.services.slice(half)].map((services, i) => {
+    const file = join(scratchDir, `${name}-half-${i}.json`);
+    writeFileSync(file, JSON.stringify({ ...config, services }));
+    return file;
+  });
+  const started = performance.now();
+  const samples = await Promise.all(files.map((file) => outage(['check', '-c', file, '--concurrency', String(Math.max(1, Math.floor(parallel / 2))), '--json'], { env })));
+  const wall = performance.now() - started;
+  const failed = samples.find((s) => s.exitCode !== 0);
+  if (failed) throw new Error(`outage split in two failed (exit ${failed.exitCode}): ${failed.stderr}`);
+  return wall;
+}
+
 const WORK: [count: number, parallel: number][] = [
   [200, 64],
   [200, 200],
@@ -42,12 +63,14 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
     for (const [count, parallel] of WORK) {
       const urls = Array.from({ length: count }, (_, i) => `https://localhost:${server.port}/?delay=200&i=${i}`);
       const config = join(scratchDir, `peers-${count}.json`);
-      writeFileSync(config, JSON.stringify({ defaults: { retries: 0 }, services: urls.map((url, i) => ({ name: `endpoint-${i}`, url })) }));
+      const configData = { defaults: { retries: 0 }, services: urls.map((url, i) => ({ name: `endpoint-${i}`, url })) };
+      writeFileSync(config, JSON.stringify(configData));
       const urlFile = join(scratchDir, `urls-${count}.txt`);
       writeFileSync(urlFile, `${urls.join('\n')}\n`);
       const ours: number[] = [];
       const theirs: number[] = [];
       const floor: number[] = [];
+      const split: number[] = [];
       let outcome = '';
       // Every service answers in 200 ms: any slow or down verdict in any run is outage's own load.
       let falseAlarms = 0;
@@ -63,11 +86,13 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
         const bare = await run(process.execPath, ['-e', NODE_FLOOR, urlFile, String(parallel)], { env });
         if (bare.exitCode !== 0) throw new Error(`Node's https.get floor failed: ${bare.stderr}`);
         floor.push(bare.wallMs);
+        split.push(await splitInTwo(configData, `peers-${count}`, parallel, env));
       }
       const label = `${count} services, ${parallel} at a time`;
       const [o, b] = [median(ours), theirs.length ? median(theirs) : undefined];
       rows.push([label, 'outage check', ms(o), outcome, b === undefined ? '' : ratio(o / b)]);
       rows.push([label, "node: https.get each (Node's floor)", ms(median(floor)), '', ratio(o / median(floor))]);
+      rows.push([label, 'outage split in two processes (what worker threads could reach)', ms(median(split)), b === undefined ? '' : `${ratio(median(split) / b)} blackbox`, ratio(o / median(split))]);
       if (b !== undefined) {
         rows.push([label, 'blackbox_exporter /probe', ms(b), `${count} up`, '1.00×']);
         targets.push({ text: `${count}@${parallel}: outage (start-up included) ≤ blackbox_exporter`, measured: `${ms(o)} vs ${ms(b)} (${ratio(o / b)})`, met: o <= b });
@@ -86,7 +111,7 @@ export async function peers(fx: Fixtures, runs = 3): Promise<ScenarioResult> {
     blackbox?.stop();
   }
   const notes = [
-    `${runs} runs each, the tools alternating; every service answers after 200 ms. outage's time includes its start-up; blackbox_exporter was started before and warmed, and its time is from the first /probe request to the last answer. "Node's floor" is a node process (start-up included) making one https.get per URL at the same concurrency and judging nothing; its ratio column is outage / floor.`,
+    `${runs} runs each, the tools alternating; every service answers after 200 ms. outage's time includes its start-up; blackbox_exporter was started before and warmed, and its time is from the first /probe request to the last answer. "Node's floor" is a node process (start-up included) making one https.get per URL at the same concurrency and judging nothing; its ratio column is outage / floor. "Split in two" is two outage processes at once, each with half the services at half the concurrency, timed until both answer: the most worker threads could gain on this machine (each worker would load the CLI again, as each process does); its ratio column is outage / split.`,
     'The HTTPS server runs in the harness process, on the same cores as the tools it serves.',
   ];
   return { title: 'Peers on the same work (loopback HTTPS answering after 200 ms)', columns: ['work', 'tool', 'wall (median)', 'last run', 'outage / tool'], rows, targets, notes };
