@@ -10,6 +10,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
+import { importCompiled } from './typescript-in-memory.js';
 
 /** Errors of an `import()` that mean "this Node cannot run this TypeScript", not "the file is wrong". */
 const NOT_RUNNABLE = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING']);
@@ -84,7 +85,11 @@ async function rejectSyntaxErrors(filepath: string, content: string): Promise<vo
  * cosmiconfig's TypeScript loader, but the compiled module is only imported. cosmiconfig's then
  * tries `require()` too, and on Node 20.19+ a module JavaScript rejects that TypeScript parsed
  * (`let a` declared twice, a top-level `return`) read "not yet fully loaded … a bug in Node.js",
- * naming a temporary file. The compiled file sits beside the config so its relative imports work.
+ * naming a temporary file. The compiled file sits beside the config so its relative imports and
+ * packages resolve as the config's own would; where the directory cannot be written (a read-only
+ * mount, a ConfigMap) the compiled text is handed to Node in memory instead (typescript-in-memory.ts).
+ * `export = config` (TypeScript's CommonJS export) is compiled as CommonJS: as an ES module it
+ * compiled to nothing, and the config read as an empty file.
  */
 export const compileTypeScript: Loader = async (filepath, content) => {
   const ts = ((await import('typescript')) as { default: typeof import('typescript') }).default;
@@ -95,16 +100,30 @@ export const compileTypeScript: Loader = async (filepath, content) => {
     if (error) throw new Error(`Error in ${tsconfig}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`);
     options = (config as { compilerOptions?: import('typescript').CompilerOptions } | undefined)?.compilerOptions ?? {};
   }
-  const compilerOptions = { ...options, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: false };
+  const source = ts.createSourceFile(filepath, content, ts.ScriptTarget.ES2022);
+  const commonJs = source.statements.some((statement) => ts.isExportAssignment(statement) && statement.isExportEquals);
+  const module = commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022;
+  const compilerOptions = { ...options, module, moduleResolution: commonJs ? ts.ModuleResolutionKind.Node10 : ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: false };
+  const compiledText = ts.transpileModule(content, { compilerOptions }).outputText;
   // node:crypto at first use: a YAML or JavaScript config does not pay for loading it.
-  const compiled = `${filepath}.${process.getBuiltinModule('node:crypto').randomUUID()}.mjs`;
+  const compiled = `${filepath}.${process.getBuiltinModule('node:crypto').randomUUID()}.${commonJs ? 'cjs' : 'mjs'}`;
+  let written = false;
   try {
-    await writeFile(compiled, ts.transpileModule(content, { compilerOptions }).outputText);
+    try {
+      await writeFile(compiled, compiledText, { flag: 'wx' });
+      written = true;
+    } catch (error) {
+      if (!UNWRITABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      return await importCompiled(filepath, compiledText, commonJs ? 'commonjs' : 'module');
+    }
     return ((await import(pathToFileURL(compiled).href)) as { default?: unknown }).default;
   } catch (error) {
     if (error instanceof Error) error.message = error.message.replaceAll(compiled, filepath);
     throw error;
   } finally {
-    await rm(compiled, { force: true });
+    if (written) await rm(compiled, { force: true });
   }
 };
+
+/** Why a compiled file cannot be written beside the config: its directory is not ours to write. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);

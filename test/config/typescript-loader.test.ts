@@ -4,13 +4,14 @@
  * module-resolution error. Run in a plain Node process (the built loader), because vitest
  * itself would compile the TypeScript file and hide what Node does.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { requires } from '../helpers/requires.js';
 
 const nodeStripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
 const LOADER = new URL('../../dist/config/typescript-loader.js', import.meta.url).href;
@@ -100,5 +101,28 @@ describe('the TypeScript config loader', () => {
       expect(r.stderr).not.toMatch(/not yet fully loaded|bug in Node|outage\.config\.ts\.[0-9a-f-]{36}/);
       expect(readdirSync(dirname(file))).toEqual(['outage.config.ts']);
     }
+  });
+
+  it('`export = config` with `import x = require(...)` is the config, never an empty file', async () => {
+    const file = tsFile('import helper = require("./helper.cjs");\nconst config = { services: [{ name: "api", url: `http://127.0.0.1:${helper.port}/` }] };\nexport = config;\n');
+    writeFileSync(join(dirname(file), 'helper.cjs'), 'exports.port = 7;\n');
+    const r = await runCli(['list', '-c', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('http://127.0.0.1:7/');
+    expect(readdirSync(dirname(file)).sort()).toEqual(['helper.cjs', 'outage.config.ts']);
+  });
+
+  // A config on a read-only mount (a Kubernetes ConfigMap, a container image) under a mount
+  // namespace of its own: root reads and writes through file modes, not through a read-only mount.
+  requires({ root: true, tools: ['unshare', 'mount'] }).it('a config in a directory that cannot be written is read, its relative imports with it', () => {
+    const file = tsFile('import { port } from "./helper.mjs";\nconst p: number = port;\nexport default { services: [{ name: "api", url: `http://127.0.0.1:${p}/` }] };\n');
+    const dir = dirname(file);
+    writeFileSync(join(dir, 'helper.mjs'), 'export const port = 7;\n');
+    const script = 'mount --bind -o ro "$1" "$1" && ! touch "$1/probe" 2>/dev/null && exec "$2" "$3" list -c "$4"';
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', dir, process.execPath, BIN, file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('http://127.0.0.1:7/');
+    expect(r.stderr).not.toMatch(/EACCES|EROFS|cannot be read/);
+    expect(readdirSync(dir).sort()).toEqual(['helper.mjs', 'outage.config.ts']);
   });
 });
