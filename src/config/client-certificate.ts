@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { GONE_DIRECTORY, resolveFrom } from '../core/current-directory.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { ClientCertificate } from './service.js';
+import { whyUnreadable } from '../core/file-errors.js';
 
 export interface ClientCertificateInput {
   cert?: string;
@@ -59,7 +60,7 @@ function read(file: string, path: string, problems: ConfigProblem[]): string | u
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push({ path, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` });
+    problems.push({ path, message: `cannot read ${file}: ${whyUnreadable(error, file)}` });
     return undefined;
   }
 }

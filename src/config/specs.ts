@@ -17,6 +17,7 @@ import { DEFAULTS, STDIN_NAME, type CertificateThresholds, type DnsSpec, type En
 import { readClientCertificate } from './client-certificate.js';
 import { hostsSpec, statusSpec } from './subcheck.js';
 import { parseUrlTarget } from './targets.js';
+import { whyUnreadable } from '../core/file-errors.js';
 
 export interface Resolved {
   spec: ServiceSpec;
@@ -148,7 +149,7 @@ function tlsSpec(input: ServiceInput, certificate: CertificateThresholds, { path
           problems.push({ path: `${path}.tls.ca`, message: `${caFile} holds no PEM certificate` });
         }
       } catch (error) {
-        problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code}` });
+        problems.push({ path: `${path}.tls.ca`, message: `cannot read ${caFile}: ${whyUnreadable(error, caFile)}` });
       }
     }
   }

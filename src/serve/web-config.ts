@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { GONE_DIRECTORY, relativeToGoneDirectory } from '../core/current-directory.js';
+import { whyUnreadable } from '../core/file-errors.js';
 
 const bcryptHash = z.string().regex(/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash ($2y$10$…), e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`');
 
@@ -55,14 +55,6 @@ export interface WebConfig {
   warnings: string[];
 }
 
-/** Why a file could not be read, in words: its errno code alone told an operator little. */
-function unreadable(error: unknown, path: string): string {
-  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-  if (code === 'ENOENT' && relativeToGoneDirectory(path)) return GONE_DIRECTORY;
-  const words: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'is a directory, not a file' };
-  return words[code] ? `${words[code]} (${code})` : code;
-}
-
 export async function readWebConfig(file: string): Promise<WebConfig> {
   const problems: ConfigProblem[] = [];
   let raw: unknown;
@@ -71,7 +63,7 @@ export async function readWebConfig(file: string): Promise<WebConfig> {
     raw = await defaultLoaders['.yaml'](file, readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError([{ path: '', message: code ? `cannot read the web config: ${unreadable(error, file)}` : `not YAML: ${(error as Error).message.split('\n')[0]}` }], file, 'config.web');
+    throw new ConfigError([{ path: '', message: code ? `cannot read the web config: ${whyUnreadable(error, file)}` : `not YAML: ${(error as Error).message.split('\n')[0]}` }], file, 'config.web');
   }
   const parsed = webConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
@@ -95,7 +87,7 @@ export async function readWebConfig(file: string): Promise<WebConfig> {
     try {
       return readFileSync(full, 'utf8');
     } catch (error) {
-      problems.push({ path: `tls_server_config.${key}`, message: `cannot read ${full}: ${unreadable(error, full)}` });
+      problems.push({ path: `tls_server_config.${key}`, message: `cannot read ${full}: ${whyUnreadable(error, full)}` });
       return undefined;
     }
   };
