@@ -160,23 +160,30 @@ function verificationFailure(
       return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
     case 'SELF_SIGNED_CERT_IN_CHAIN':
       return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': {
-      // The leaf's issuer is nowhere: not sent, not trusted. A public CA's leaf says where its
-      // issuer is published (AIA caIssuers), so then an intermediate is most likely missing (a
-      // private CA may say so too, hence the second half); without that it may as well be a
-      // private CA, and calling it an incomplete chain sends the reader the wrong way.
-      const issuer = presented[0]?.issuer ?? 'unknown';
-      if (/CA Issuers/i.test(leaf?.infoAccess ?? '')) {
-        return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the certificate of its issuer ${issuer} (or that issuer is a CA not trusted here)` };
-      }
-      return { code: 'tls.untrusted', reason: `issuer ${issuer} is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)` };
-    }
-    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      // With PARTIAL_CHAIN (clientContext) OpenSSL reports a leaf whose issuer is nowhere this way too.
+      if (chain.length <= 1) return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
+      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
+    case 'UNABLE_TO_GET_ISSUER_CERT':
       return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
     default:
       return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
   }
+}
+
+/**
+ * The leaf's issuer is nowhere: not sent, not trusted. A public CA's leaf says where its issuer is
+ * published (AIA caIssuers), so then an intermediate is most likely missing (a private CA may say
+ * so too, hence the second half); without that it may as well be a private CA, and calling it an
+ * incomplete chain sends the reader the wrong way.
+ */
+function unknownLeafIssuer(issuer: string, leaf?: X509Certificate): Failure {
+  if (/CA Issuers/i.test(leaf?.infoAccess ?? '')) {
+    return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the certificate of its issuer ${issuer} (or that issuer is a CA not trusted here)` };
+  }
+  return { code: 'tls.untrusted', reason: `issuer ${issuer} is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)` };
 }
 
 /**
@@ -224,10 +231,16 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
   const key = `${configCa ?? ''}\0${identity ? identityDigest(identity) : ''}`;
   let context = contexts.get(key);
   if (!context) {
+    // A certificate outage is told to trust is a trust anchor even when it is not a self-signed root
+    // (OpenSSL's PARTIAL_CHAIN, which curl and Go's verifier use): a `tls.ca` or NODE_EXTRA_CA_CERTS
+    // holding only the issuing intermediate an enterprise hands out verifies as for curl --cacert.
+    // Node builds a partial-chain store from its bundled roots alone, without NODE_EXTRA_CA_CERTS,
+    // so the roots are then given explicitly; Node's default store holds only self-signed roots.
+    const explicit = Boolean(configCa || trustStore().fromEnvironment || process.env.NODE_EXTRA_CA_CERTS);
     context = createSecureContext({
       // An array, not one joined text: OpenSSL stops reading a text at its first damaged block, so
       // one bad root in a user's bundle would silently drop every root after it.
-      ...(configCa || trustStore().fromEnvironment ? { ca: [...rootsWith(configCa)] } : {}),
+      ...(explicit ? { ca: [...rootsWith(configCa)], allowPartialTrustChain: true } : {}),
       ...(identity ? { cert: identity.cert, key: identity.key, passphrase: identity.passphrase } : {}),
     });
     contexts.set(key, context);

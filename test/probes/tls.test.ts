@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { identity, issue, testPki, type ServerIdentity, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
 import { ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
 import { closeAfterAll } from '../helpers/own.js';
@@ -94,6 +97,26 @@ describe('tls probe', () => {
     const result = await checkTls((p) => p.valid, '127.0.0.1');
     expect(result.status).toBe('up');
     expect(result.probes.map((p) => p.kind)).toEqual(['tcp', 'tls', 'http']);
+  });
+
+  it('a tls.ca holding only the issuing intermediate trusts it, as curl --cacert and Go (blackbox_exporter) do', async () => {
+    // Enterprises often hand out their issuing CA, not the root: OpenSSL without PARTIAL_CHAIN
+    // (Node's default) refuses a chain that stops at a trusted intermediate.
+    const root = await issue({ name: 'Partial Root', ca: true });
+    const intermediate = await issue({ name: 'Partial Intermediate', ca: true, issuer: root, validToDays: 400 });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost', '127.0.0.1', '::1'], issuer: intermediate, validToDays: 200 });
+    const server = await serve(identity(leaf, intermediate));
+    const caFile = join(mkdtempSync(join(tmpdir(), 'outage-partial-')), 'issuing-ca.pem');
+    writeFileSync(caFile, intermediate.certPem);
+    const result = await checkOne({ url: `https://127.0.0.1:${server.port}/`, tls: { ca: caFile } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    const tls = probe(result, 'tls');
+    expect((tls.details.chain as { subject: string }[]).map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Partial Intermediate']);
+    expect(tls.details.daysLeft as number).toBeGreaterThan(199);
+    // Trusting the intermediate trusts nothing else: another private CA's leaf is still refused.
+    const other = own(await startHttps(pki.privateCa, ok));
+    const refused = await checkOne({ url: `https://127.0.0.1:${other.port}/`, tls: { ca: caFile } });
+    expect(refused).toMatchObject({ status: 'down', code: 'tls.untrusted' });
   });
 
   it('tls: false still checks HTTP over an untrusted certificate', async () => {
