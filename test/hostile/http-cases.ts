@@ -111,6 +111,11 @@ export const BODY_CODINGS: Case[] = [
   { name: 'deflate then gzip', bytes: encoded('deflate, gzip', zlib.gzipSync(zlib.deflateSync(text))), service: wantsText, expect: ['up', null] },
   { name: 'two Content-Encoding lines', bytes: encoded('deflate', zlib.gzipSync(zlib.deflateSync(text)), ['Content-Encoding: gzip']), service: wantsText, expect: ['up', null] },
   { name: 'identity', bytes: encoded('identity', text), service: wantsText, expect: ['up', null] },
+  // Mislabelled plain bodies: `none` is curl's name for identity (PHP's idiom to stop compression);
+  // a coding nobody knows is shown as sent by browsers and matched as sent by blackbox_exporter.
+  { name: 'none (PHP idiom)', bytes: encoded('none', text), service: wantsText, expect: ['up', null] },
+  { name: 'a charset named as the coding (UTF-8)', bytes: encoded('UTF-8', text), service: wantsText, expect: ['up', null] },
+  { name: 'an unknown coding on a plain body, regex check', bytes: encoded('text/html', text), service: { http: { expect: { bodyRegex: 'systems\\s+operational' } } }, expect: ['up', null] },
   { name: 'gzip of a latin1 page', bytes: encoded('gzip', zlib.gzipSync(latin1), ['Content-Type: text/html; charset=iso-8859-1']), service: wantsAccents, expect: ['up', null] },
   zstd
     ? { name: 'zstd', bytes: encoded('zstd', zstd(text)), service: wantsText, expect: ['up', null] }
@@ -123,7 +128,8 @@ export const BODY_CORRUPT: Case[] = [
   { name: 'corrupt gzip, regex check', bytes: encoded('gzip', corrupt), service: { http: { expect: { bodyRegex: 'operational' } } }, expect: ['down', 'http.protocol'] },
   { name: 'gzip cut short at its Content-Length', bytes: encoded('gzip', gzip.subarray(0, gzip.length - 12)), service: wantsText, expect: ['down', 'http.protocol'], reason: /corrupt \(unexpected end of file\)/ },
   { name: 'gzip label on a plain body', bytes: encoded('gzip', text), service: wantsText, expect: ['down', 'http.protocol'] },
-  { name: 'an unknown coding', bytes: encoded('compress', text), service: wantsText, expect: ['down', 'http.protocol'], reason: /encoded as "compress"/ },
+  { name: 'an unknown coding, the text not found as sent', bytes: encoded('compress', zlib.gzipSync(text)), service: wantsText, expect: ['down', 'http.protocol'], reason: /encoded as "compress", which outage cannot decode, so its content cannot be checked/ },
+  { name: 'an unknown coding, a regex not matching as sent', bytes: encoded('utf-8', text), service: { http: { expect: { bodyRegex: 'operational!' } } }, expect: ['down', 'http.protocol'], reason: /encoded as "utf-8"/ },
   { name: 'corrupt gzip, no content check', bytes: encoded('gzip', corrupt), expect: ['up', null] },
   { name: 'corrupt gzip, status mismatch wins', bytes: encoded('gzip', corrupt), service: { http: { expect: { status: 204, body: 'x' } } }, expect: ['down', 'http.status'] },
 ];

@@ -22,6 +22,11 @@ export interface BodyRead {
   error?: unknown;
   /** Why the body could not be decoded (corrupt, or an unknown coding): the text is then unreliable. */
   problem?: string;
+  /**
+   * The problem is a coding outage does not know, left undone: the text is the body as sent, which
+   * is what browsers show for a coding they do not know either (`Content-Encoding: UTF-8`).
+   */
+  asSent?: boolean;
 }
 
 export interface BodyCodings {
@@ -57,7 +62,8 @@ export async function readBody(body: Readable, max: number, { codings, contentTy
     decoded = await undo(coding, decoded, max);
     if (decoded.problem) break;
   }
-  return { rawBytes, readMs, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes, contentType), error, problem: decoded.problem };
+  const { problem, asSent } = decoded;
+  return { rawBytes, readMs, truncated: truncated || decoded.truncated, text: decodeText(decoded.bytes, contentType), error, problem, ...(asSent ? { asSent } : {}) };
 }
 
 /**
@@ -74,6 +80,7 @@ interface Decoded {
   /** Cut short (by the size cap or a failed read): an unfinished stream is then no fault. */
   truncated: boolean;
   problem?: string;
+  asSent?: boolean;
 }
 
 function decoderFor(coding: string, bytes: Buffer, truncated: boolean): Transform | undefined {
@@ -106,9 +113,10 @@ function isZlibHeader(bytes: Buffer): boolean {
 }
 
 function undo(coding: string, input: Decoded, max: number): Promise<Decoded> {
-  if (coding === 'identity' || input.bytes.length === 0) return Promise.resolve(input);
+  // `none` is curl's other name for identity (PHP's `header('Content-Encoding: none')` idiom).
+  if (coding === 'identity' || coding === 'none' || input.bytes.length === 0) return Promise.resolve(input);
   const decoder = decoderFor(coding, input.bytes, input.truncated);
-  if (!decoder) return Promise.resolve({ ...input, problem: `the body is encoded as ${quoteText(coding, 40)}, which outage cannot decode` });
+  if (!decoder) return Promise.resolve({ ...input, problem: `the body is encoded as ${quoteText(coding, 40)}, which outage cannot decode`, asSent: true });
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     let size = 0;

@@ -14,11 +14,14 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
     return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})` };
   }
   const checksBody = spec.expectBody !== undefined || spec.expectBodyRegex !== undefined;
-  if (checksBody && observation.bodyProblem) {
-    // Matching on what decoded before the damage could pass a page that never arrived whole.
+  const body = observation.body ?? '';
+  // Matching on what decoded before the damage could pass a page that never arrived whole. A coding
+  // outage does not know is different: browsers show such a body as sent (a mislabelled
+  // `Content-Encoding: UTF-8`), so content found in it as sent is content the page shows.
+  const foundAsSent = observation.bodyAsSent === true && bodyMatches(body, spec);
+  if (checksBody && observation.bodyProblem && !foundAsSent) {
     return { status: 'down', code: 'http.protocol', reason: `HTTP ${status} but ${observation.bodyProblem}, so its content cannot be checked` };
   }
-  const body = observation.body ?? '';
   const scope = observation.bodyTruncated ? ' in its first MiB' : '';
   if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {
     return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
@@ -36,4 +39,8 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
     return { status: 'degraded', code: 'http.slow', reason: `HTTP ${status} in ${formatDuration(total)} (slower than ${formatDuration(service.latencyDegradedMs)})` };
   }
   return { status: 'up', code: null, reason: `HTTP ${status} in ${formatDuration(total)}` };
+}
+
+function bodyMatches(body: string, spec: NonNullable<ServiceSpec['http']>): boolean {
+  return (spec.expectBody === undefined || body.includes(spec.expectBody)) && (spec.expectBodyRegex === undefined || spec.expectBodyRegex.test(body));
 }

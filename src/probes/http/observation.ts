@@ -23,6 +23,8 @@ export interface HttpObservation extends ObservationBase {
   body?: string;
   /** Why the body could not be decoded (a corrupt or unknown encoding): it fails content checks. */
   bodyProblem?: string;
+  /** `body` is the body as sent, a coding outage does not know left undone (see body.ts). */
+  bodyAsSent?: boolean;
 }
 
 /** In the report: everything but the body and the timings (those are the result's own). */

@@ -122,6 +122,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       observation.bodyTruncated = read.truncated;
       observation.body = read.text;
       observation.bodyProblem = read.problem;
+      if (read.asSent) observation.bodyAsSent = true;
       return finish(read.error ? httpFailure(read.error, 'body', context.signal) : undefined);
     }
   } finally {
