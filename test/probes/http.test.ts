@@ -79,6 +79,24 @@ describe('http probe', () => {
     expect(result).toMatchObject({ status: 'degraded', code: 'http.slow' });
   });
 
+  it('a final response long after an early 103 or 100 counts the wait: a slow origin behind Early Hints is http.slow', async () => {
+    // CDNs answer 103 Early Hints at once and the origin's response follows: the page is as slow
+    // as that response, as curl's time_total and a browser's load say, not as fast as the hint.
+    for (const interim of ['103 Early Hints\r\nLink: </app.css>; rel=preload', '100 Continue']) {
+      const server = own(
+        await startTcp((socket) =>
+          socket.once('data', () => {
+            socket.write(`HTTP/1.1 ${interim}\r\n\r\n`);
+            setTimeout(() => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 400);
+          }),
+        ),
+      );
+      const result = await checkOne({ url: `http://127.0.0.1:${server.port}/`, latency: { degraded: '250ms' } });
+      expect(result).toMatchObject({ status: 'degraded', code: 'http.slow' });
+      expect(probe(result, 'http').timings?.total).toBeGreaterThanOrEqual(400);
+    }
+  });
+
   it('no response headers within the timeout is http.timeout', async () => {
     const server = await http(() => {});
     const result = await checkOne({ url: server.url, timeout: '300ms' });
