@@ -181,7 +181,7 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
     };
     const reader = new ResponseReader(options.method, {
       head: (parsed, bodyFraming) => {
-        if (timer) timer.headAt = performance.now();
+        if (timer && reader.interimSeen) timer.finalHeadAt = performance.now();
         framing = bodyFraming;
         reusable = framing.kind !== 'close' && keepsAlive(parsed);
         body = new Readable({

@@ -21,7 +21,7 @@ import { CookieJar } from './cookies.js';
 import type { HttpObservation } from './observation.js';
 import { quoteLocation, redirectTarget } from './redirect.js';
 import { listValues, type ResponseHeaders } from './response-head.js';
-import { responseWaitOf, ttfbOf, type HopTimer } from './timing.js';
+import { ttfbOf, type HopTimer } from './timing.js';
 
 const closedBeforeRequest: Failure = { code: 'http.reset', reason: 'connection closed before the request was sent' };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -77,7 +77,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
         return finish(forwardFailure(httpFailure(error, 'headers', context.signal), url, proxy));
       }
       const ttfb = ttfbOf(hopTimer, performance.now() - hopStarted);
-      wire += (hopTimer.connectMs ?? 0) + responseWaitOf(hopTimer, ttfb);
+      wire += (hopTimer.connectMs ?? 0) + ttfb;
       const status = response.statusCode;
       observation.hops.push({ url: url.toString(), status, durationMs: performance.now() - hopStarted });
       const refusal = proxyRefusal(url, proxy, status, response.headers);

@@ -24,6 +24,8 @@ export class ResponseReader {
   private scanFrom = 0;
   private body?: BodyFramer;
   private done = false;
+  /** Interim responses (1xx) came before the final one. */
+  interimSeen = false;
 
   constructor(
     private readonly method: string,
@@ -81,7 +83,10 @@ export class ResponseReader {
       this.scanFrom = 0;
       if (head.status === 101) throw new HttpProtocolError('the server switched protocols (101) without being asked');
       // Interim responses (100 Continue, 103 Early Hints, …) precede the real one: skip them.
-      if (head.status < 200) continue;
+      if (head.status < 200) {
+        this.interimSeen = true;
+        continue;
+      }
       const framing = framingOf(head, this.method);
       this.body = new BodyFramer(framing);
       this.events.head(head, framing);

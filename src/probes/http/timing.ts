@@ -10,21 +10,17 @@ export interface HopTimer {
   connectMs?: number;
   sentAt?: number;
   firstByteAt?: number;
-  /** When the final response's head was read: later than the first byte after a 103 or 100. */
-  headAt?: number;
+  /**
+   * When the final response's head was read, set only when interim responses (103 Early Hints,
+   * 100) came first: then the first byte is the hint's, and the wait for the response is the
+   * server's time too (curl's time_total and a browser's load count it), so TTFB runs to here.
+   */
+  finalHeadAt?: number;
 }
 
 /** The measured TTFB, or `fallback` (time around the request call) if nothing was observed. */
 export function ttfbOf(timer: HopTimer, fallback: number): number {
-  return timer.sentAt !== undefined && timer.firstByteAt !== undefined ? timer.firstByteAt - timer.sentAt : fallback;
+  const firstByte = timer.finalHeadAt ?? timer.firstByteAt;
+  return timer.sentAt !== undefined && firstByte !== undefined ? firstByte - timer.sentAt : fallback;
 }
 
-/**
- * How long the hop waited for its final response: to the end of its head. After an interim 103
- * Early Hints or 100 the first byte comes long before the response; the wait in between is the
- * server's time too (curl's time_total and a browser's load count it), and it is counted nowhere
- * else. `ttfb` when no head time was observed.
- */
-export function responseWaitOf(timer: HopTimer, ttfb: number): number {
-  return timer.sentAt !== undefined && timer.headAt !== undefined ? Math.max(ttfb, timer.headAt - timer.sentAt) : ttfb;
-}
