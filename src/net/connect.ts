@@ -223,7 +223,8 @@ export interface TlsOptions {
   alpn?: string[];
 }
 
-export type TlsResult = { ok: true; tlsSocket: TLSSocket } | { ok: false; failure: Failure };
+/** `alpnRefused`: the server accepts none of the protocols offered (an HTTP/2-only server, offered http/1.1). */
+export type TlsResult = { ok: true; tlsSocket: TLSSocket } | { ok: false; failure: Failure; alpnRefused?: boolean };
 
 /**
  * Upgrade a connected socket with a full handshake (no session is offered, so no resumption can
@@ -264,7 +265,7 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
       done({ ok: true, tlsSocket });
     });
     tlsSocket.once('error', (error: NodeJS.ErrnoException) =>
-      done({ ok: false, failure: handshakeFailure(error, { asked: asked(), presented }) }),
+      done({ ok: false, failure: handshakeFailure(error, { asked: asked(), presented }), ...(alertName(error) === 'no application protocol' ? { alpnRefused: true } : {}) }),
     );
     tlsSocket.once('close', () => done({ ok: false, failure: { code: 'tls.handshake_failed', reason: 'connection closed during the TLS handshake' } }));
     if (signal.aborted) onAbort();

@@ -119,6 +119,28 @@ describe('tls probe', () => {
     expect(refused).toMatchObject({ status: 'down', code: 'tls.untrusted' });
   });
 
+  it('a server that speaks only HTTP/2 (refusing http/1.1 in ALPN) is checked over HTTP/2, as curl, browsers and blackbox do', async () => {
+    const { createSecureServer } = await import('node:http2');
+    const server = createSecureServer({ ...pki.valid, allowHTTP1: false }, (req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(301, { location: '/health' });
+        return res.end();
+      }
+      res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
+      res.end(`h2 ${req.method} ${req.url}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    own({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const port = (server.address() as { port: number }).port;
+    const up = await checkOne({ url: `https://localhost:${port}/old`, tls: { ca: pki.rootFile }, http: { expect: { status: 200, body: 'h2 GET /health' } } });
+    expect(up).toMatchObject({ status: 'up', code: null });
+    expect(probe(up, 'tls').details.alpn).toBe('h2');
+    expect(probe(up, 'http').details).toMatchObject({ status: 200, httpVersion: 20 });
+    // Over HTTP/2 the verdicts are the same: a 404 is http.status, an expired certificate tls.expired.
+    const missing = await checkOne({ url: `https://localhost:${port}/nope`, tls: { ca: pki.rootFile } });
+    expect(missing).toMatchObject({ status: 'down', code: 'http.status' });
+  });
+
   it('tls: false still checks HTTP over an untrusted certificate', async () => {
     const server = await serve(pki.selfSigned);
     const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: false });

@@ -36,7 +36,7 @@ export interface RequestOptions {
 
 export interface HttpResponse {
   statusCode: number;
-  /** 10 for HTTP/1.0, 11 for HTTP/1.1, as the status line said. */
+  /** 10 for HTTP/1.0, 11 for HTTP/1.1, as the status line said; 20 for HTTP/2. */
   httpVersion: number;
   headers: ResponseHeaders;
   body: Readable;
@@ -67,7 +67,13 @@ const UNTIL: Record<Framing['kind'], string> = {
   close: 'the body was complete',
 };
 
-export class Http1Client {
+/** What the HTTP probe asks of a client for one origin: HTTP/1.1 here, HTTP/2 in http2-client.ts. */
+export interface OriginClient {
+  request(options: RequestOptions): Promise<HttpResponse>;
+  destroy(): Promise<void>;
+}
+
+export class Http1Client implements OriginClient {
   private readonly url: URL;
   /** An idle socket that may carry the next request (keep-alive), and how to take it over. */
   private idle?: { socket: Socket; takeOver(): void };

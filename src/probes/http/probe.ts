@@ -6,6 +6,7 @@
  * connection.
  */
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { budgetSpent } from '../../core/budget.js';
 import type { Failure } from '../../core/failure.js';
 import { CREDENTIAL_HEADERS } from '../../core/redact.js';
@@ -16,7 +17,8 @@ import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } fr
 import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
-import { Http1Client as Client, type HttpResponse } from './client.js';
+import { Http1Client, type HttpResponse, type OriginClient as Client } from './client.js';
+import { Http2Client } from './http2-client.js';
 import { CookieJar } from './cookies.js';
 import type { HttpObservation } from './observation.js';
 import { quoteLocation, redirectTarget } from './redirect.js';
@@ -140,8 +142,14 @@ function clientFor(
 ): Client {
   const existing = clients.get(url.origin);
   if (existing) return existing;
+  // The TLS probe negotiated h2 with a server that refused http/1.1 (tls/probe.ts): speak HTTP/2.
+  if (socket && (socket as TLSSocket).alpnProtocol === 'h2' && !socket.destroyed && !failureAfterHandshake(socket)) {
+    const h2 = new Http2Client(url.origin, socket);
+    clients.set(url.origin, h2);
+    return h2;
+  }
   let handOver = socket;
-  const client = new Client(url.origin, {
+  const client = new Http1Client(url.origin, {
     connect: (options, callback) => {
       if (handOver) {
         const ready = handOver;
