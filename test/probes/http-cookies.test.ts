@@ -51,6 +51,15 @@ describe('cookie jar', () => {
     expect(jar.header(at('http://h.test/'))).toBe('a=2; e=1');
   });
 
+  it('Expires is read by RFC 6265 as browsers read it: a value that is no date (0, -1) is ignored, not a date in 2000', () => {
+    const jar = new CookieJar();
+    jar.store(at('http://h.test/'), ['zero=1; Expires=0', 'minus=1; expires=-1', 'word=1; Expires=never', 'old=1; Expires=Sunday, 06-Nov-94 08:49:37 GMT']);
+    jar.store(at('http://h.test/'), ['two=1; Expires=Thu, 01-Jan-37 00:00:00 GMT', 'asc=1; Expires=Sun Nov  6 08:49:37 2094', 'iso=1; Expires=2099-01-01']);
+    // 0 and -1 are no date (V8's Date.parse reads them as 2000 and 2001, deleting the cookie at once);
+    // a two-digit year below 70 is 20xx; asctime form is a date; an ISO date has no time, so no date.
+    expect(jar.header(at('http://h.test/'))).toBe('zero=1; minus=1; word=1; two=1; asc=1; iso=1');
+  });
+
   it('a nameless cookie is sent as its value, as browsers do; an empty one is ignored', () => {
     const jar = new CookieJar();
     jar.store(at('http://h.test/'), ['justavalue', '=', '; Path=/']);

@@ -71,7 +71,7 @@ function parseSetCookie(line: string, url: URL, created: number): Cookie | undef
     const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
     const val = at === -1 ? '' : attribute.slice(at + 1).trim();
     if (key === 'max-age' && /^-?\d+$/.test(val)) maxAge = Number(val);
-    else if (key === 'expires' && !Number.isNaN(Date.parse(val))) expires = Date.parse(val);
+    else if (key === 'expires' && cookieDate(val) !== undefined) expires = cookieDate(val);
     else if (key === 'domain' && val !== '') {
       const domain = val.replace(/^\./, '').toLowerCase();
       // A cookie for another site, or for a whole top-level domain, is refused, as browsers refuse it.
@@ -108,4 +108,35 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
 function defaultPath(path: string): string {
   const last = path.lastIndexOf('/');
   return last <= 0 ? '/' : path.slice(0, last);
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * An Expires date by RFC 6265 §5.1.1, as browsers read it; undefined when it is none (the attribute
+ * is then ignored and the cookie lasts the check). Not Date.parse: V8 reads `0` and `-1` as dates
+ * in 2000 and 2001, so `Expires=0` would delete the cookie of a site's cookie check at once and
+ * send the check round its redirect until too_many_redirects.
+ */
+export function cookieDate(text: string): number | undefined {
+  let time: number[] | undefined;
+  let day: number | undefined;
+  let month: number | undefined;
+  let year: number | undefined;
+  for (const token of text.split(/[\t\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+/)) {
+    if (token === '') continue;
+    const hms = time ? null : /^(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\D|$)/.exec(token);
+    if (hms) time = hms.slice(1, 4).map(Number);
+    else if (day === undefined && /^\d{1,2}(?:\D|$)/.test(token)) day = parseInt(token, 10);
+    else if (month === undefined && MONTHS.includes(token.slice(0, 3).toLowerCase())) month = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
+    else if (year === undefined && /^\d{2,4}(?:\D|$)/.test(token)) year = parseInt(token, 10);
+  }
+  if (!time || day === undefined || month === undefined || year === undefined) return undefined;
+  if (year >= 70 && year <= 99) year += 1900;
+  else if (year <= 69) year += 2000;
+  const [hour = 0, minute = 0, second = 0] = time;
+  if (day < 1 || day > 31 || year < 1601 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const at = Date.UTC(year, month, day, hour, minute, second);
+  // 31 February is no date: Date.UTC would roll it over into March.
+  return new Date(at).getUTCDate() === day ? at : undefined;
 }
