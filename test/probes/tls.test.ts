@@ -120,11 +120,18 @@ describe('tls probe', () => {
   });
 
   it('a server that speaks only HTTP/2 (refusing http/1.1 in ALPN) is checked over HTTP/2, as curl, browsers and blackbox do', async () => {
-    const { createSecureServer } = await import('node:http2');
+    const { constants, createSecureServer } = await import('node:http2');
     const server = createSecureServer({ ...pki.valid, allowHTTP1: false }, (req, res) => {
       if (req.url === '/old') {
         res.writeHead(301, { location: '/health' });
         return res.end();
+      }
+      if (req.url === '/cut') {
+        // Headers, part of the body, then RST_STREAM: HTTP/2's reset mid-body.
+        res.stream.on('error', () => {});
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial', () => res.stream.close(constants.NGHTTP2_INTERNAL_ERROR));
+        return;
       }
       res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
       res.end(`h2 ${req.method} ${req.url}`);
@@ -139,6 +146,8 @@ describe('tls probe', () => {
     // Over HTTP/2 the verdicts are the same: a 404 is http.status, an expired certificate tls.expired.
     const missing = await checkOne({ url: `https://localhost:${port}/nope`, tls: { ca: pki.rootFile } });
     expect(missing).toMatchObject({ status: 'down', code: 'http.status' });
+    const cut = await checkOne({ url: `https://localhost:${port}/cut`, tls: { ca: pki.rootFile } });
+    expect(cut).toMatchObject({ status: 'down', code: 'http.reset' });
   });
 
   it('tls: false still checks HTTP over an untrusted certificate', async () => {

@@ -217,7 +217,8 @@ export function httpFailure(error: unknown, phase: 'headers' | 'body', signal: A
   if (err.code === 'OUTAGE_HTTP_CLOSED') return { code: 'http.reset', reason: err.message ?? 'connection closed' };
   if (err.code === 'OUTAGE_HTTP_REQUEST') return { code: 'http.protocol', reason: `the request cannot be sent: ${err.message}` };
   if (isLocalExhaustion(err.code)) return localFailure(phase === 'headers' ? 'HTTP request' : 'HTTP response body', err.code);
-  if (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '')) {
+  // HTTP/2 (http2-client.ts): a stream reset (RST_STREAM) or a session torn down mid-body is a reset too.
+  if (['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR', 'ERR_HTTP2_STREAM_CANCEL'].includes(err.code ?? '')) {
     return phase === 'headers'
       ? { code: 'http.reset', reason: 'connection reset before a response arrived' }
       : { code: 'http.reset', reason: 'connection reset while reading the body' };
