@@ -200,6 +200,8 @@ export interface AnchorIndex {
    * issuersOf falls back to when `cert`'s own issuer cannot be read from its DER.
    */
   issuersByName(cert: X509Certificate): X509Certificate[];
+  /** Whether `cert` itself is an anchor (a pinned leaf or intermediate: OpenSSL's partial chain). */
+  trusts(cert: X509Certificate): boolean;
 }
 
 export function indexAnchors(pems: readonly string[]): AnchorIndex {
@@ -268,5 +270,15 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
       return [...parseAll(named), ...byName(unreadable, cert)];
     },
     issuersByName,
+    trusts(cert) {
+      let named: readonly string[];
+      try {
+        const { subject } = nameFields(cert.raw);
+        named = bySubject(nameShape(cert.raw, subject)).get(nameKey(cert.raw, subject)) ?? [];
+      } catch {
+        named = pems;
+      }
+      return parseAll([...named, ...unreadable]).some((a) => a.fingerprint256 === cert.fingerprint256);
+    },
   };
 }

@@ -75,6 +75,9 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, 
   const leaf = presented[0];
   if (!leaf) return [];
   const chain = [leaf];
+  // A leaf that is itself trusted (pinned in `tls.ca`) is the whole verified chain, as for OpenSSL's
+  // partial chain and Go: what the server sends above it is not on the path and does not limit it.
+  if (!issuedBy(leaf, leaf) && anchors.trusts(leaf)) return chain;
   let current = leaf;
   // Every step takes one presented certificate or ends, so any depth is followed (a chain of
   // fourteen with an intermediate expiring in three days is still judged on that intermediate).

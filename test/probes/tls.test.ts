@@ -113,6 +113,16 @@ describe('tls probe', () => {
     const tls = probe(result, 'tls');
     expect((tls.details.chain as { subject: string }[]).map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Partial Intermediate']);
     expect(tls.details.daysLeft as number).toBeGreaterThan(199);
+    // A pinned leaf is the whole chain: an intermediate the server sends above it, expiring in
+    // five days, is not on the verified path (OpenSSL's partial chain and Go stop at the leaf).
+    const soon = await issue({ name: 'Soon Intermediate', ca: true, issuer: root, validToDays: 5 });
+    const pinned = await issue({ name: 'localhost', hosts: ['localhost', '127.0.0.1', '::1'], issuer: soon, validToDays: 200 });
+    const pinnedServer = await serve(identity(pinned, soon));
+    const pinFile = join(mkdtempSync(join(tmpdir(), 'outage-pinned-')), 'leaf.pem');
+    writeFileSync(pinFile, pinned.certPem);
+    const pinnedResult = await checkOne({ url: `https://127.0.0.1:${pinnedServer.port}/`, tls: { ca: pinFile } });
+    expect(pinnedResult).toMatchObject({ status: 'up', code: null });
+    expect((probe(pinnedResult, 'tls').details.chain as unknown[]).length).toBe(1);
     // Trusting the intermediate trusts nothing else: another private CA's leaf is still refused.
     const other = own(await startHttps(pki.privateCa, ok));
     const refused = await checkOne({ url: `https://127.0.0.1:${other.port}/`, tls: { ca: caFile } });
