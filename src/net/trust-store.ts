@@ -63,6 +63,8 @@ export interface TrustStore {
   roots: readonly string[];
   /** True when SSL_CERT_FILE/SSL_CERT_DIR chose the roots: TLS contexts must then be given them. */
   fromEnvironment: boolean;
+  /** NODE_EXTRA_CA_CERTS's certificates (also in `roots`). */
+  extra: readonly string[];
 }
 
 let store: TrustStore | undefined;
@@ -78,7 +80,8 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
     ? [...(file ? readPemOnce(file, read, false) : []), ...(dir ? dir.split(':').flatMap((d) => pemsInDirectory(d, read)) : [])]
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
-  store = { roots: unique([...base, ...(extraPath ? readPem(extraPath) : [])]), fromEnvironment };
+  const extra = extraPath ? readPem(extraPath) : [];
+  store = { roots: unique([...base, ...extra]), fromEnvironment, extra };
   return store;
 }
 
