@@ -65,7 +65,8 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
   if (options.config !== undefined) {
     raw = options.config;
   } else {
-    const found = await findConfig({ cwd: options.cwd, configPath: options.configPath });
+    // URLs alone need no config: a directory outage may not search is then passed over, as curl would not care.
+    const found = await findConfig({ cwd: options.cwd, configPath: options.configPath, unsearchable: needsNoSchema(undefined, options.targets) ? 'skip' : 'error' });
     raw = found?.raw;
     file = found?.file;
   }

@@ -6,11 +6,15 @@
  * a file means, and every way reading it fails, are cosmiconfig's as before.
  *
  * The walk skips only what cosmiconfig's search skips for certain: a place that does not exist, a
- * directory, one it may not read, and a package.json without an `outage` key. Anything it cannot
- * judge (a package.json that is not JSON) is left for cosmiconfig to read and judge.
+ * directory, and a package.json without an `outage` key. Anything it cannot judge (a package.json
+ * that is not JSON) is left for cosmiconfig to read and judge. Unlike cosmiconfig, it does not skip
+ * what it may not read: a config passed over for a permission is a check of something else (the
+ * catalog's public services, or a config further up) that looks like a check of the user's own.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import { whyUnreadable } from '../core/file-errors.js';
 
 /** cosmiconfig 9's default search places for `outage`, in its order: a `searchPlaces` option replaces them, so all are listed. */
 export const SEARCH_PLACES = [
@@ -37,8 +41,18 @@ export const SEARCH_PLACES = [
   'outage.config.mjs',
 ];
 
-/** Errors that cosmiconfig's search takes as "not here", looking on at the next place. */
-export const NOT_HERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
+/** Errors that mean "no config here", looking on at the next place (cosmiconfig also skips EACCES; see above). */
+export const NOT_HERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
+
+/** Errors that say a place may hold a config outage is not allowed to see. */
+export const NO_PERMISSION = new Set(['EACCES', 'EPERM']);
+
+/**
+ * A directory outage may not search: an `error` (it may hold the config meant), or `skip`, when
+ * nothing asked needs a config (URLs on the command line, as `sudo -u monitor outage check URL`
+ * from root's home runs), as in a working directory that no longer exists.
+ */
+export type Unsearchable = 'error' | 'skip';
 
 /**
  * cosmiconfig's "meta config": in the working directory, a `cosmiconfig` key in package.json or
@@ -50,8 +64,8 @@ const META_PLACES = ['package.yaml', '.config/config.json', '.config/config.yaml
  * Whether cosmiconfig's meta config may apply in `dir` (cosmiconfig reads it in process.cwd()).
  * Then the search is left to cosmiconfig whole: such a file is rare, and its rules are its own.
  */
-export function metaConfigMayApply(dir: string): boolean {
-  if (META_PLACES.some((place) => isFileLike(join(dir, place)))) return true;
+export function metaConfigMayApply(dir: string, unsearchable: Unsearchable = 'error'): boolean {
+  if (META_PLACES.some((place) => isFileLike(join(dir, place), unsearchable))) return true;
   const pkg = readPackageJson(join(dir, 'package.json'));
   return pkg !== undefined && (pkg.unreadable || pkg.json === null || pkg.json.cosmiconfig != null);
 }
@@ -61,12 +75,12 @@ export function metaConfigMayApply(dir: string): boolean {
  * from `cwd` up to the first that holds a package.json or package.yaml (the project root), or up to
  * the filesystem root. A caller reads each in turn and stops at the first that holds a config.
  */
-export function* configCandidates(cwd: string): Generator<string, void> {
+export function* configCandidates(cwd: string, unsearchable: Unsearchable = 'error'): Generator<string, void> {
   for (let dir = resolve(cwd); ; ) {
     if (isDirectory(dir)) {
       for (const place of SEARCH_PLACES) {
         const file = join(dir, place);
-        if (place === 'package.json' ? packageJsonMayHold(file) : isFileLike(file)) yield file;
+        if (place === 'package.json' ? packageJsonMayHold(file, unsearchable) : isFileLike(file, unsearchable)) yield file;
       }
     }
     if (exists(join(dir, 'package.json')) || exists(join(dir, 'package.yaml'))) return;
@@ -94,12 +108,18 @@ function exists(file: string): boolean {
  * Whether reading `file` could give cosmiconfig anything: not where a read fails with an error its
  * search skips. Another error (a symlink loop, say) is cosmiconfig's to report, so that file is tried.
  */
-function isFileLike(file: string): boolean {
+function isFileLike(file: string, unsearchable: Unsearchable): boolean {
   let stats: Stats | undefined;
   try {
     stats = statSync(file, { throwIfNoEntry: false });
   } catch (error) {
-    return !NOT_HERE.has((error as NodeJS.ErrnoException).code ?? '');
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    // The directory may not be searched (chmod 000, another user's): whether a config is there is unknown.
+    if (NO_PERMISSION.has(code) && unsearchable === 'error') {
+      const dir = dirname(file);
+      throw new ConfigError([{ path: '', message: `cannot look for a config file in it: ${whyUnreadable(error, dir)}; name one with -c PATH` }], dir, 'config.not_found');
+    }
+    return !NOT_HERE.has(code);
   }
   return stats !== undefined && !stats.isDirectory();
 }
@@ -108,8 +128,8 @@ function isFileLike(file: string): boolean {
  * cosmiconfig takes a package.json's `outage` key; without one (or with null) it looks on. An
  * empty file is an empty config to it, and one that is not JSON an error: both are tried.
  */
-function packageJsonMayHold(file: string): boolean {
-  if (!isFileLike(file)) return false;
+function packageJsonMayHold(file: string, unsearchable: Unsearchable): boolean {
+  if (!isFileLike(file, unsearchable)) return false;
   const pkg = readPackageJson(file);
   return pkg === undefined || pkg.unreadable || pkg.json === null || pkg.json.outage != null;
 }

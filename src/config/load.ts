@@ -9,7 +9,8 @@ import { basename, extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { isCode, redactEnvironmentCredentials } from './code-config.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
-import { configCandidates, metaConfigMayApply, NOT_HERE } from './find.js';
+import { whyUnreadable } from '../core/file-errors.js';
+import { configCandidates, metaConfigMayApply, NO_PERMISSION, NOT_HERE, type Unsearchable } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
 
 export { SEARCH_PLACES } from './find.js';
@@ -28,6 +29,8 @@ export interface LoadOptions {
   stdin?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
   adHocTargets?: string[];
+  /** A directory the search may not look in: an error (default), or passed over when nothing asked needs a config. */
+  unsearchable?: Unsearchable;
 }
 
 export interface FoundConfig {
@@ -62,7 +65,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   if (cwd === undefined) return undefined;
   let result;
   try {
-    result = await search(cwd);
+    result = await search(cwd, options.unsearchable);
   } catch (error) {
     throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
   }
@@ -90,20 +93,22 @@ async function readWithoutMetaConfig(file: string): Promise<unknown> {
 
 /**
  * cosmiconfig's search: the first place that holds a config, read by cosmiconfig. A place it reads
- * as nothing (a package.json without `outage`, a file holding null) or cannot read for a reason its
- * search skips is passed over, as its own search does. Its meta config (rare) gets its own search.
+ * as nothing (a package.json without `outage`, a file holding null) or that is not there is passed
+ * over, as its own search does; one outage may not read is an error (find.ts says why). Its meta
+ * config (rare) gets its own search.
  */
-async function search(cwd: string): Promise<CosmiconfigResult> {
-  if (metaConfigMayApply(currentDirectory() ?? cwd)) return (await import('./reader.js')).configExplorer().search(cwd);
+async function search(cwd: string, unsearchable: Unsearchable = 'error'): Promise<CosmiconfigResult> {
+  if (metaConfigMayApply(currentDirectory() ?? cwd, unsearchable)) return (await import('./reader.js')).configExplorer().search(cwd);
   let explorer: { load(file: string): Promise<CosmiconfigResult> } | undefined;
-  for (const file of configCandidates(cwd)) {
+  for (const file of configCandidates(cwd, unsearchable)) {
     let result: CosmiconfigResult;
     try {
       explorer ??= (await import('./reader.js')).configExplorer();
       result = await explorer.load(file);
     } catch (error) {
-      if (NOT_HERE.has((error as NodeJS.ErrnoException).code ?? '')) continue;
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (NOT_HERE.has(code)) continue;
+      throw NO_PERMISSION.has(code) ? readError(error, file) : error;
     }
     if (result) return result;
   }
@@ -198,6 +203,7 @@ function readError(error: unknown, file: string): Error {
     return new ConfigError([{ path: '', message: 'file not found' }], file, 'config.not_found');
   }
   if (err.code === 'EISDIR' && aboutThisFile) return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
+  if (NO_PERMISSION.has(err.code ?? '') && aboutThisFile) return new ConfigError([{ path: '', message: `cannot be read: ${whyUnreadable(err, file)}` }], file, 'config.not_found');
   // js-yaml: reason + mark (0-based); parse-json: a code frame around the reason; JS: the thrown message.
   const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
   const message = err.reason ? `${err.reason}${where}` : (jsonError(String(err.message)) ?? firstLines(String(err.message ?? error)));
