@@ -4,6 +4,8 @@
  * replaced atomically (a reader never sees half of one); a missing directory is not created,
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
+import { resolve } from 'node:path';
+import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
 import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
@@ -38,9 +40,29 @@ export function planOutput(flags: OutputFlags): OutputPlan {
     if (!match || !FORMAT_NAMES.includes(match[1] as FormatName)) {
       throw new UsageError(`--report ${JSON.stringify(spec)}: expected FORMAT=PATH with FORMAT one of ${FORMAT_NAMES.join(', ')}`);
     }
-    return { format: match[1] as FormatName, path: match[2] as string };
+    const format = match[1] as FormatName;
+    const path = match[2] as string;
+    // `-` means a standard stream to every CLI that takes a path (`-c -` here): a file named "-" is never the wish.
+    if (path === '-') throw new UsageError(`--report ${spec}: "-" is not a file; for ${format} on stdout use --format ${format}, or --report ${format}=/dev/stdout beside another --format`);
+    return { format, path, spec };
   });
-  return { format: flags.json ? 'json' : (flags.format ?? 'table'), files };
+  return { format: flags.json ? 'json' : (flags.format ?? 'table'), files: distinctFiles(files) };
+}
+
+/**
+ * One report per file: two formats to one path would leave whichever was written last, silently.
+ * The same format twice is written once (a script that adds a flag it already had).
+ */
+function distinctFiles(files: { format: FormatName; path: string; spec: string }[]): OutputPlan['files'] {
+  const cwd = currentDirectory();
+  const byPath = new Map<string, { format: FormatName; path: string; spec: string }>();
+  for (const file of files) {
+    const key = cwd === undefined ? file.path : resolve(cwd, file.path);
+    const earlier = byPath.get(key);
+    if (earlier === undefined) byPath.set(key, file);
+    else if (earlier.format !== file.format) throw new UsageError(`--report ${earlier.spec} and --report ${file.spec} both write ${key}: one would overwrite the other`);
+  }
+  return [...byPath.values()].map(({ format, path }) => ({ format, path }));
 }
 
 export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact): Promise<void> {

@@ -89,6 +89,35 @@ describe('--report files that cannot be written', () => {
   });
 });
 
+describe('--report values that cannot mean what they say', () => {
+  it('two formats to one path is a usage error before anything runs: one would silently overwrite the other', async () => {
+    const dir = tempDir();
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', 'junit=out.xml', '--report', `json=${join(dir, 'out.xml')}`], { cwd: dir });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(`outage: --report junit=out.xml and --report json=${join(dir, 'out.xml')} both write ${join(dir, 'out.xml')}: one would overwrite the other\n`);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('the same format to the same path twice is written once', async () => {
+    const dir = tempDir();
+    const r = await runCli(['check', up.url, '--no-canaries', '-q', '--report', 'junit=out.xml', '--report', 'junit=./out.xml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual(['out.xml']);
+    expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toContain('<testsuite');
+  });
+
+  it('"-" is not a file named "-": a usage error that says how to get the format on stdout', async () => {
+    const dir = tempDir();
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', 'tap=-'], { cwd: dir });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('--report tap=-');
+    expect(r.stderr).toContain('--format tap');
+    expect(r.stderr).toContain('tap=/dev/stdout');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('--report files are replaced atomically', () => {
   it('writes a new file and renames it over the old one, leaving no temporary file', async () => {
     const dir = tempDir();
