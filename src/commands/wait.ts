@@ -8,7 +8,7 @@
 import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { startBudget } from '../core/budget.js';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { codeDetail } from '../report/cells.js';
+import { codeDetail, serviceCount } from '../report/cells.js';
 import { renderJson } from '../report/json.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from '../report/safe-report.js';
@@ -83,7 +83,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
   const trap = trapSignals();
   // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
-  const spinner = startSpinner(`waiting for ${prepared.services.length} services`, { color: flags.color });
+  const spinner = startSpinner(`waiting for ${serviceCount(prepared.services.length)}`, { color: flags.color });
   // The whole wait is one budget; each round's checks get at most what is left of it.
   const budget = startBudget(timeoutMs, trap.signal);
   const passes = new Map<string, number>();

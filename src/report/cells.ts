@@ -27,6 +27,11 @@ function cell(service: ServiceResult, kind: ProbeKind): Cell {
   return { text: columnText(result), status: result.status };
 }
 
+/** `1 service`, `5 services`: every format's summary counts the same way. */
+export function serviceCount(n: number): string {
+  return `${n} service${n === 1 ? '' : 's'}`;
+}
+
 /** One line per report: `DOWN · 5 services: 1 up, 2 down · 1.23s`, without color. */
 export function summaryParts(counts: Record<string, number>): string[] {
   return ['up', 'degraded', 'down', 'unknown'].filter((s) => s === 'up' || (counts[s] ?? 0) > 0).map((s) => `${counts[s] ?? 0} ${s}`);

@@ -5,7 +5,7 @@
  * escaping keeps every annotation on its line, so remote text can never start a command of its own.
  */
 import { exitCodeFor } from '../core/status.js';
-import { summaryParts } from './cells.js';
+import { serviceCount, summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
 import { safeReport } from './safe-report.js';
 import type { Report } from '../probes/result.js';
@@ -21,7 +21,7 @@ export function renderGithub(unsafe: Report): string {
     lines.push(`::${level} title=${escapeProperty(title)}::${escapeData(`${service.reason} — ${service.target}`)}`);
   }
   for (const { label, text } of diagnosisLines(report)) lines.push(`::notice title=${escapeProperty(`outage: ${label}`)}::${escapeData(text)}`);
-  lines.push(`outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`);
+  lines.push(`outage: ${report.status.toUpperCase()} — ${serviceCount(report.services.length)}: ${summaryParts(report.counts).join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
 

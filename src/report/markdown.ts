@@ -1,5 +1,5 @@
 /** A markdown table for pull-request comments and GitHub step summaries. */
-import { CELL_TITLES, probeCells, summaryParts } from './cells.js';
+import { CELL_TITLES, probeCells, serviceCount, summaryParts } from './cells.js';
 import { diagnosisLines } from './diagnosis.js';
 import { markdownCell } from './escape.js';
 import { hasVantages, vantageCell } from './vantages.js';
@@ -20,7 +20,7 @@ export function renderMarkdown(unsafe: Report, options: MarkdownOptions = {}): s
   const vantages = hasVantages(report);
   const extra = vantages ? ['From'] : [];
   const lines = [
-    `### ${mark(report.status)}outage: ${report.status.toUpperCase()} — ${report.services.length} services: ${summaryParts(report.counts).join(', ')}`,
+    `### ${mark(report.status)}outage: ${report.status.toUpperCase()} — ${serviceCount(report.services.length)}: ${summaryParts(report.counts).join(', ')}`,
     '',
     `| ${['Service', 'Status', ...CELL_TITLES, ...extra, 'Reason'].join(' | ')} |`,
     `|${' --- |'.repeat(CELL_TITLES.length + extra.length + 3)}`,

@@ -4,7 +4,7 @@ import { formatDuration } from '../core/duration.js';
 import { makeChalk, paintStatus } from './colors.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from './safe-report.js';
-import { CELL_TITLES, probeCells, type Cell as ProbeCell } from './cells.js';
+import { CELL_TITLES, probeCells, serviceCount, type Cell as ProbeCell } from './cells.js';
 import { renderFitted, type Cell, type Column } from './fit.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Redact } from '../core/redact.js';
@@ -101,7 +101,7 @@ export function renderSummary(report: Report, chalk: ChalkInstance, columns?: nu
   ].filter(Boolean);
   const segments = [
     paintStatus(chalk, report.status, report.status.toUpperCase()),
-    `${total} service${total === 1 ? '' : 's'}: ${parts.join(', ')}`,
+    `${serviceCount(total)}: ${parts.join(', ')}`,
     formatDuration(report.durationMs),
     ...(report.interrupted ? [chalk.magenta('interrupted')] : []),
   ];

@@ -4,6 +4,7 @@
  */
 import { exitCodeFor } from '../core/status.js';
 import { safeJson } from '../core/safe-text.js';
+import { serviceCount } from './cells.js';
 import { safeReport } from './safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 
@@ -17,7 +18,7 @@ export function renderTap(unsafe: Report): string {
     if (service.status !== 'up') lines.push(...diagnostics(service));
   });
   for (const warning of report.warnings) lines.push(`# warning: ${warning}`);
-  lines.push(`# ${report.status}: ${report.services.length} services, exit code ${report.exitCode}`);
+  lines.push(`# ${report.status}: ${serviceCount(report.services.length)}, exit code ${report.exitCode}`);
   return `${lines.join('\n')}\n`;
 }
 

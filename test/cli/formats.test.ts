@@ -22,6 +22,18 @@ afterAll(async () => {
 });
 
 describe('--format and --report', () => {
+  it.each([
+    ['table', /^UP · 1 service: 1 up · /m],
+    ['markdown', /^### 🟢 outage: UP — 1 service: 1 up$/m],
+    ['github', /^outage: UP — 1 service: 1 up$/m],
+    ['tap', /^# up: 1 service, exit code 0$/m],
+  ])('%s says "1 service", as the table does, never "1 services"', async (format, summary) => {
+    const r = await runCli(['check', up.url, '--no-canaries', '--format', format]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(summary);
+    expect(r.stdout).not.toMatch(/\b1 services\b/);
+  });
+
   it('junit on stdout and through --report both validate against the XSD', async () => {
     const file = join(dir, 'report.xml');
     const r = await runCli(['check', up.url, down.url, '--format', 'junit', '--report', `junit=${file}`]);
