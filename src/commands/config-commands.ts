@@ -81,6 +81,10 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
  * for `outage init .config/outagerc.yaml` in a fresh repository means the directory too.
  */
 export async function runInitCommand(path: string | undefined): Promise<number> {
+  // resolve() drops a trailing slash: `init conf/` wrote a file named conf, where a directory was meant.
+  if (path !== undefined && path.length > 1 && path.endsWith('/')) {
+    throw new OutageError('init.write_failed', `cannot write ${path}: it names a directory (it ends in /); name the file, e.g. ${path}.outagerc.yaml`, ExitCode.cantCreate);
+  }
   const file = resolve(path ?? '.outagerc.yaml');
   const cannot = (why: string) => new OutageError('init.write_failed', `cannot write ${file}: ${why}`, ExitCode.cantCreate);
   const created = await makeDirectories(dirname(file)).catch((error: unknown) => {

@@ -183,6 +183,14 @@ describe('outage init', () => {
     expectWords(r);
   });
 
+  it('a path ending in / names a directory: no file of that name is written in its place', async () => {
+    const dir = tempDir();
+    const r = await runCli(['init', 'conf/'], { cwd: dir });
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write conf/: it names a directory (it ends in /); name the file, e.g. conf/.outagerc.yaml\n`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('permission denied: the path and why, exit 73, nothing created', async () => {
     const dir = tempDir();
     const r = await runWithoutWriteAccess(dir, ['init', 'sub/outage.yaml']);
