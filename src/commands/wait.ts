@@ -90,6 +90,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const lastState = new Map<string, string>();
   // The last round that completed: an interrupted one is never the wait's last word.
   let report: Report | undefined;
+  // An interrupted round, said only when no round completed: each service unknown (interrupted), not a bare count.
+  let interruptedRound: Report | undefined;
   let failedRounds = 0;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
   const minimumMs = () => {
@@ -100,14 +102,18 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   try {
     while (!trap.signal.aborted) {
       const remaining = budget.remaining();
-      // The first round gets whatever the wait has; later ones start only with a sane budget.
-      if (report ? remaining < minimumMs() : remaining <= 0) break;
-      const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, remaining) }));
+      // The first round always runs, with whatever the wait has (1 ms at least: start-up may have
+      // used up a `--timeout 1ms`); later ones start only with a sane budget.
+      if (report && remaining < minimumMs()) break;
+      const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, Math.max(1, remaining)) }));
       // A gate waits on this machine's view: vantages would only add another machine's latency.
       // No second measurement inside a round: the wait's own deadline bounds every round, and the
       // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
       const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal, remeasure: false });
-      if (trap.signal.aborted) break;
+      if (trap.signal.aborted) {
+        interruptedRound = round;
+        break;
+      }
       report = round;
       const shown = safeReport(round, redact).services;
       round.services.forEach((service, i) => {
@@ -139,12 +145,15 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     trap.dispose();
   }
 
-  const last = report;
-  const notReady = last ? safeReport(last, redact).services.filter((_, i) => (passes.get(last.services[i]?.name ?? '') ?? 0) < stable) : [];
+  const last = report ?? interruptedRound;
+  // In an interrupted round, a service that did finish was measured: counted as it would have been.
+  const passesOf = (s: ServiceResult) => (report ? (passes.get(s.name) ?? 0) : reached(s.status, flags.until) ? 1 : 0);
+  const notReady = last ? safeReport(last, redact).services.filter((_, i) => passesOf(last.services[i] as ServiceResult) < stable) : [];
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
-  say(`${why}: ${report ? notReady.length : prepared.services.length} of ${report?.services.length ?? prepared.services.length} services not ready`);
-  for (const s of notReady) say(`  ${s.name}: ${s.status} (${codeDetail(s)}) — ${s.reason}`);
-  if (flags.json && report) await writeStdout(redact(renderJson(report, redact)));
+  say(`${why}: ${last ? notReady.length : prepared.services.length} of ${last?.services.length ?? prepared.services.length} services not ready`);
+  for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);
+  // With --json stdout always holds a document, as `check --json` interrupted does (`interrupted: true`).
+  if (flags.json && last) await writeStdout(redact(renderJson(last, redact)));
   return trap.received() ? trap.exitCode() : ExitCode.down;
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextDelay, reached } from '../../src/commands/wait.js';
 import { runCli, startCli } from '../helpers/cli.js';
-import { closedPort, ok, respond, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
+import { closedPort, delayed, ok, respond, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
 
 describe('outage wait', () => {
   it('exits 0 soon after a server starts answering 200, three seconds in', async () => {
@@ -56,6 +56,35 @@ describe('outage wait', () => {
     expect(result.code).toBe(0);
     expect(server.requests).toBe(3);
     expect(result.stdout).toMatch(/for 3 checks in a row/);
+  });
+
+  it('interrupted before any check finished, it still names each service, and --json still prints a report', async () => {
+    const server = await startHttp(delayed(60_000));
+    try {
+      for (const json of [false, true]) {
+        const before = server.requests;
+        const waiting = startCli(['wait', server.url, '--no-canaries', '--timeout', '1m', ...(json ? ['--json'] : [])]);
+        while (server.requests === before) await new Promise((resolve) => setTimeout(resolve, 20));
+        waiting.child.kill('SIGINT');
+        const result = await waiting.result;
+        expect(result.code).toBe(130);
+        const lines = json ? result.stderr : result.stdout;
+        expect(lines).toContain('interrupted by SIGINT: 1 of 1 services not ready');
+        expect(lines).toContain(`  ${server.url}: unknown (interrupted)`);
+        if (json) expect(JSON.parse(result.stdout)).toMatchObject({ interrupted: true, services: [{ name: server.url, code: 'interrupted' }] });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the first check runs however short the wait (the README promises it), and its result is said', async () => {
+    const server = await startHttp(ok);
+    const result = await runCli(['wait', server.url, '--no-canaries', '--timeout', '1ms']);
+    await server.close();
+    if (result.code === 0) expect(result.stdout).toContain(`ready: ${server.url} up`);
+    else expect(result.stdout).toContain(`\n  ${server.url}: `);
+    expect(result.stdout).not.toMatch(/services not ready\n$/);
   });
 
   it('SIGINT stops it cleanly with exit 130', async () => {
