@@ -41,8 +41,16 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
     const targets = request.targets.length > 0 ? request.targets : defaultCatalogEntries().map((e) => e.id);
     const byName = new Map(configured.map((e) => [e.input.name.toLowerCase(), e]));
     chosen = [];
+    // A target named twice (`api API`, a URL pasted twice) is checked once: two results under one
+    // name would be a Prometheus series twice, which node_exporter rejects, and would count twice
+    // toward `wait --stable`.
+    const seen = new Set<string>();
     for (const target of targets) {
       const named = byName.get(target.toLowerCase());
+      // Names are matched without case; a URL's path is not, so a URL counts as typed.
+      const key = named ? `service ${named.input.name}` : (findCatalogEntry(target)?.id ?? target);
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (named) {
         chosen.push(named);
         continue;

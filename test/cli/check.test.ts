@@ -213,3 +213,21 @@ describe('outage check output', () => {
     expect(JSON.parse(r.stdout).services[0].code).toBe('tcp.refused');
   });
 });
+
+describe('a target named twice', () => {
+  it('is checked once: one row, one series (node_exporter rejects a textfile with a series twice)', async () => {
+    const config = configFile({ services: [{ name: 'api', url: up.url }] });
+    const r = await runCli(['check', '-c', config, '--no-canaries', '-f', 'prometheus', 'api', 'API', up.url, up.url]);
+    expect(r.code, r.stderr).toBe(0);
+    const success = r.stdout.split('\n').filter((l) => l.startsWith('probe_success{'));
+    expect(success).toEqual([`probe_success{service="api",critical="true"} 1`, `probe_success{service="${up.url}",critical="true"} 1`]);
+  });
+
+  it('counts once toward wait --stable: three checks in a row means three requests, one a round', async () => {
+    const server = await startHttp(ok);
+    const r = await runCli(['wait', server.url, server.url, '--no-canaries', '--stable', '3', '--interval', '100ms', '--timeout', '10s']);
+    await server.close();
+    expect(r.code).toBe(0);
+    expect(server.requests).toBe(3);
+  });
+});
