@@ -9,6 +9,8 @@ import { GONE_DIRECTORY, relativeToGoneDirectory } from './current-directory.js'
 /** Why writing `path` failed, in words a user can act on. */
 export function whyNotWritten(error: unknown, path: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // open(2) says ENOTDIR or EISDIR for `reports/`; what to fix is the slash, not a part of the path.
+  if (path.endsWith('/') && (code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENOENT')) return 'the path ends in /, so it names a directory, not a file';
   switch (code) {
     case 'ENOENT':
       // A relative path in a working directory that was deleted: that is what to fix.

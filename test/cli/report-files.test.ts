@@ -73,6 +73,14 @@ describe('--report files that cannot be written', () => {
     expectWords(r);
   });
 
+  it.each([['a new name', 'reports/'], ['an existing directory', 'existing/']])('a path ending in / (%s): it names a directory, said so', async (_what, path) => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'existing'));
+    const r = await runCli(['check', up.url, '--no-canaries', '-q', '--report', `junit=${path}`], { cwd: dir });
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write the junit report to ${path}: the path ends in /, so it names a directory, not a file\n`);
+  });
+
   it('permission denied: the path and why, exit 73', async () => {
     const dir = tempDir();
     const r = await runWithoutWriteAccess(dir, ['check', up.url, '--no-canaries', '--report', `tap=${join(dir, 'report.tap')}`]);
