@@ -1,7 +1,7 @@
 /** `outage check`: parse flags, run the check, render to stdout and files, return the exit code. */
 import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
-import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
 import { planOutput, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
@@ -22,6 +22,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     retries: integerFlag('--retries', flags.retries, 0, 10),
     from: flags.from,
   });
+  somethingToCheck(prepared.services.length, 'check');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   const trap = trapSignals();

@@ -46,3 +46,12 @@ export function selection(targets: string[], flags: SelectionFlags) {
     ...(flags.canaries === false ? { canaries: false as const } : {}),
   };
 }
+
+/**
+ * A config with no services (only `defaults`, or every service commented out) and no target: a
+ * check of nothing was `UP · 0 services`, exit 0, and a deploy gate passed having checked nothing.
+ */
+export function somethingToCheck(count: number, command: string): void {
+  if (count > 0) return;
+  throw new UsageError(`nothing to check: the config has no services and no target was given (add services to it, or name one: outage ${command} https://…)`, 'usage.nothing_to_check');
+}

@@ -15,7 +15,7 @@ import { safeReport } from '../report/safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
-import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
 import { writeStdout } from './output.js';
 import { sleep, trapSignals } from './signals.js';
@@ -76,6 +76,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     retries: 0,
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
   });
+  somethingToCheck(prepared.services.length, 'wait');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from

@@ -12,7 +12,7 @@ import { renderTable } from '../report/table.js';
 import type { ServiceResult } from '../probes/result.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
-import { durationFlag, integerFlag, selection, type SelectionFlags } from './flags.js';
+import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
 import { sleep, trapSignals } from './signals.js';
 import { clock } from './wait.js';
@@ -47,6 +47,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
   });
+  somethingToCheck(prepared.services.length, 'watch');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.

@@ -231,3 +231,23 @@ describe('a target named twice', () => {
     expect(server.requests).toBe(3);
   });
 });
+
+describe('a config with no services and no target', () => {
+  it('is "nothing to check", exit 64, not UP with 0 services: a deploy gate must not pass on nothing', async () => {
+    const config = configFile({ defaults: { timeout: '5s' }, services: [] });
+    for (const command of [['check'], ['wait', '--timeout', '1s'], ['watch']]) {
+      const r = await runCli([...command, '-c', config, '--no-canaries']);
+      expect(r.code, `${command[0]}: ${r.stdout}${r.stderr}`).toBe(64);
+      expect(r.stderr).toBe(`outage: nothing to check: the config has no services and no target was given (add services to it, or name one: outage ${command[0]} https://…)\n`);
+    }
+    const nagios = await runCli(['check', '-c', config, '--no-canaries', '-f', 'nagios']);
+    expect(nagios.code).toBe(3);
+    expect(nagios.stdout).toMatch(/^OUTAGE UNKNOWN - nothing to check/);
+  });
+
+  it('still checks the targets it is given with its defaults', async () => {
+    const config = configFile({ defaults: { timeout: '5s' }, services: [] });
+    const r = await runCli(['check', '-c', config, '--no-canaries', '-q', up.url]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
