@@ -6,7 +6,7 @@
  */
 import type { CosmiconfigResult } from 'cosmiconfig';
 import { basename, extname } from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import { isCode, redactEnvironmentCredentials } from './code-config.js';
 import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '../core/current-directory.js';
 import { whyUnreadable } from '../core/file-errors.js';
@@ -39,6 +39,8 @@ export interface FoundConfig {
 }
 
 export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig | undefined> {
+  // `-c "$OUTAGE_CONFIG"` with the variable unset: searching instead would check some other config, or the catalog.
+  if (options.configPath === '') throw new UsageError('--config "": the path is empty (an unset variable?): name the config file, or - to read standard input', 'usage.config_path');
   if (options.configPath === STDIN) return readStdin(options.stdin ?? process.stdin);
   const cwd = options.cwd ?? currentDirectory();
   if (options.configPath) {

@@ -216,3 +216,13 @@ describe('config errors exit 78 with key paths and no stack trace', () => {
     expect(r.stderr).toMatch(/\/nonexistent\/outage\.yaml.*\n.*file not found/);
   });
 });
+
+describe('--config with an empty path', () => {
+  it.each([['check'], ['validate'], ['list']])('%s: a usage error, never a search that finds some other config (an unset $VAR in a script)', async (command) => {
+    const dir = project({ '.outagerc.yaml': 'services:\n  - { name: other, url: "http://127.0.0.1:9/" }\n' });
+    const r = await runCli([command, '--config', '', ...(command === 'check' ? ['--no-canaries'] : [])], { cwd: dir });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe('outage: --config "": the path is empty (an unset variable?): name the config file, or - to read standard input\n');
+    expect(r.stdout).toBe('');
+  });
+});
