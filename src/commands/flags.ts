@@ -21,7 +21,8 @@ export function integerFlag(name: string, value: string | undefined, min: number
 
 export function resolverFlags(values: string[]): string[] {
   const bad = values.find((r) => !isResolverAddress(r));
-  if (bad) throw new UsageError(`--resolver: ${JSON.stringify(bad)} is not an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)`);
+  // `!== undefined`: an empty value (an unset `--resolver "$DNS"`) is falsy, and passed as no resolver at all.
+  if (bad !== undefined) throw new UsageError(`--resolver: ${JSON.stringify(bad)} is not an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)`);
   return values;
 }
 

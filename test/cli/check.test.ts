@@ -73,6 +73,9 @@ describe('outage check exit codes', () => {
     [['check', '--timeout', 'soon', 'http://x.test']],
     [['check', '--fail-on', 'sometimes', 'http://x.test']],
     [['check', '--resolver', 'dns.google', 'http://x.test']],
+    // An unset `--resolver "$DNS"` must not quietly become the system resolver.
+    [['check', '--no-canaries', '--resolver', '', 'http://127.0.0.1:9/']],
+    [['check', '--no-canaries', '--resolver', '127.0.0.1:5353', '--resolver', '', 'http://127.0.0.1:9/']],
     [['check', '--bogus']],
     [['check', 'not-a-service-or-target']],
     [['frobnicate']],
