@@ -30,6 +30,8 @@ export interface ServeFlags {
 }
 
 export async function runServeCommand(flags: ServeFlags): Promise<number> {
+  // An unset `--web.config.file "$WEB"` would otherwise start the exporter with no authentication or TLS.
+  if (flags.webConfigFile === '') throw new UsageError('--web.config.file "": the path is empty (an unset variable?): name the web config file, or leave the flag out', 'usage.web_config_path');
   const { host, port } = listenAddress(flags.listen);
   const policy = createTargetPolicy(flags.allowTarget);
   const found = await findConfig({ configPath: flags.config });

@@ -232,6 +232,10 @@ describe('authentication and TLS from --web.config.file', () => {
     await expect(startServe(['--web.config.file', web])).rejects.toThrow(/cert_file: cannot read \S+missing\.crt: no such file \(ENOENT\)[\s\S]*key_file: cannot read \/: is a directory, not a file \(EISDIR\)/);
   });
 
+  it('an empty --web.config.file (an unset variable) is a usage error, never a start without authentication', async () => {
+    await expect(startServe(['--web.config.file', ''])).rejects.toThrow(/exited \(64\)[\s\S]*--web\.config\.file "": the path is empty \(an unset variable\?\)/);
+  });
+
   it('refuses an invalid web config at start-up with exit 78, naming the key', async () => {
     const bad = writeConfig('basic_auth_users:\n  alice: plaintext\nunknown_key: 1\n', 'bad-web.yml');
     await expect(startServe(['--web.config.file', bad])).rejects.toThrow(/exited \(78\)[\s\S]*basic_auth_users\.alice: must be a bcrypt hash[\s\S]*unknown_key: unknown key/);
