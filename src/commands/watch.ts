@@ -15,6 +15,7 @@ import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
 import { sleep, trapSignals } from './signals.js';
+import { canDraw } from './spinner.js';
 import { clock } from './wait.js';
 import { outputColumns } from './terminal.js';
 
@@ -52,8 +53,10 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   const redact = redactorFor(prepared.secrets);
   // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.
   const out = (text: string) => process.stdout.write(guardLines(redact(text)));
-  const tty = Boolean(process.stdout.isTTY);
-  const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: tty }));
+  // Redrawn in place only where the spinner would draw: a terminal that reports its width, TERM
+  // not dumb. Elsewhere (an editor's shell, a CI pty of 0 columns) the escapes were garbage; lines instead.
+  const tty = canDraw(process.stdout, process.env);
+  const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: Boolean(process.stdout.isTTY) }));
   const trap = trapSignals();
   const states = new Map<string, State>();
   const incidents: Incident[] = [];

@@ -77,7 +77,7 @@ describe('Ctrl-C at a real terminal while the spinner shows', () => {
 
   inPty.it('wait exits 130 within 500 ms and says it was interrupted', async () => {
     const run = pty(['wait', '--timeout', '60s', '--probe-timeout', '60s', '--no-canaries', silentUrl], { cols: 100, typing: true });
-    await Promise.all([run.waitFor(/waiting for 1 services/), inFlight(1)]);
+    await Promise.all([run.waitFor(/waiting for 1 service\b/), inFlight(1)]);
     const typedAt = performance.now();
     run.type('\u0003');
     const result = await run.result;
@@ -120,4 +120,22 @@ describe('the spinner', () => {
     expect(result.output).toMatch(SPINNER_FRAME);
     expect(result.output).toContain(`${ESC}[`);
   });
+});
+
+describe('watch at a terminal it cannot redraw', () => {
+  const terminals: [string, { cols: number; env?: NodeJS.ProcessEnv }][] = [
+    ['TERM=dumb (an editor shell)', { cols: 100, env: { TERM: 'dumb' } }],
+    ['0 columns (script </dev/null, as CI wrappers run it)', { cols: 0 }],
+  ];
+  for (const [what, options] of terminals) {
+    inPty.it(`${what}: one line per change, no clear-screen sequences`, async () => {
+      const run = pty(['watch', '--no-canaries', '--interval', '200ms', up.url], { ...options, typing: true });
+      await run.waitFor(/\d\d:\d\d:\d\d http:\/\/127\.0\.0\.1:\d+\/? up/);
+      run.type('\x03');
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      expect(result.output).not.toContain(`${ESC}[2J`);
+      expect(result.output).toMatch(/No incidents this session/);
+    });
+  }
 });
