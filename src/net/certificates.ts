@@ -121,7 +121,10 @@ export function certificateInfo(cert: X509Certificate, now = Date.now()): Certif
     described.set(cert, info);
   }
   const { subject, issuer, validFrom, validTo, serialNumber, fingerprint256, validToMs } = info;
-  return { subject, issuer, validFrom, validTo, daysLeft: Math.round(((validToMs - now) / DAY_MS) * 10) / 10, serialNumber, fingerprint256 };
+  // Tenths of a day, rounded up: thresholds are "at or below N days", and rounding to nearest made
+  // a certificate with under ~72 minutes left read 0.0 days — down under the default `down: 0d`
+  // while it was still valid (curl and blackbox_exporter succeed until it expires).
+  return { subject, issuer, validFrom, validTo, daysLeft: Math.ceil(((validToMs - now) / DAY_MS) * 10) / 10 || 0, serialNumber, fingerprint256 };
 }
 
 export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {

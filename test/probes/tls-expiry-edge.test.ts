@@ -1,0 +1,29 @@
+/**
+ * The last hour of a certificate: still valid, so never down under the default `down: 0d` (curl
+ * and blackbox_exporter succeed until it expires), but degraded `tls.expiring` — it needs renewing now.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { identity, issue, testPki, type TestPki } from '../helpers/certs.js';
+import { checkOne, probe } from '../helpers/check.js';
+import { ok, startHttps } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
+
+let pki: TestPki;
+const own = closeAfterAll();
+
+beforeAll(async () => {
+  pki = await testPki();
+});
+
+describe('a certificate in its last hour', () => {
+  it('is degraded tls.expiring with 0 days left, not down', async () => {
+    const leaf = await issue({ name: 'last-hour.test', hosts: ['localhost', '127.0.0.1'], issuer: pki.root, validFromDays: -30, validToDays: 30 / (24 * 60) });
+    const server = own(await startHttps(identity(leaf), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
+    expect(result.reason).toContain('expires in 0 days');
+    const days = probe(result, 'tls').details.daysLeft as number;
+    expect(days).toBeGreaterThan(0);
+    expect(days).toBeLessThanOrEqual(0.1);
+  });
+});
