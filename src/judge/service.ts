@@ -19,7 +19,7 @@ export function judgeService(run: ServiceRun): ServiceResult {
     const perAttempt = run.attempts.map((attempt): Judgement | 'skipped' | undefined => {
       const observation = attempt.observations[kind];
       if (attempt.crashed?.kind !== kind && attempt.interrupted && observation?.failure) {
-        return { status: 'unknown', code: 'interrupted', reason: 'interrupted before it finished' };
+        return { status: 'unknown', code: 'interrupted', reason: 'stopped before it finished' };
       }
       return judgeInAttempt(kind, attempt.observations, attempt.crashed, service) ?? 'skipped';
     });

@@ -26,7 +26,7 @@ function probes(status: Status): ProbeResult[] {
       kind: 'http',
       status: down ? 'down' : status === 'unknown' ? 'unknown' : 'up',
       code: down ? 'http.status' : status === 'unknown' ? 'interrupted' : null,
-      reason: down ? `HTTP 503 ${HOSTILE}` : status === 'unknown' ? 'interrupted before it finished' : 'HTTP 200',
+      reason: down ? `HTTP 503 ${HOSTILE}` : status === 'unknown' ? 'stopped before it finished' : 'HTTP 200',
       durationMs: 40,
       attempts: down ? 2 : 1,
       timings: { dns: 3, connect: 2, tls: 4, ttfb: 30, transfer: 1.5, total: 40.5 },

@@ -146,7 +146,7 @@ describe('nagios', () => {
     const text = renderNagios(everyStatusReport());
     expect(text.trimEnd().split('\n')).toHaveLength(1);
     expect(text).toMatch(
-      /^OUTAGE UNKNOWN - 1 of 5 unknown, 2 down, 1 degraded: Interrupted \(interrupted: interrupted before it finished\); down: Facebook \(http\.status: HTTP 503 quote .*\), Optional \(http\.status: HTTP 503 .*\) \[non-critical\]; degraded: Slow .* \(tls\.expiring: TLSv1\.3\) \| /,
+      /^OUTAGE UNKNOWN - 1 of 5 unknown, 2 down, 1 degraded: Interrupted \(interrupted: stopped before it finished\); down: Facebook \(http\.status: HTTP 503 quote .*\), Optional \(http\.status: HTTP 503 .*\) \[non-critical\]; degraded: Slow .* \(tls\.expiring: TLSv1\.3\) \| /,
     );
     const perf = text.split(' | ')[1]?.trim().split(' ') ?? [];
     expect(perf).toContain('facebook_total=0.041s;2;;0');
