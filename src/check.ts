@@ -56,6 +56,8 @@ export interface PreparedCheck {
   secrets: string[];
   /** Other places (`outage serve`) asked about the same services; [] for none. */
   vantages?: VantageSpec[];
+  /** The config file read, when one was. */
+  configFile?: string;
 }
 
 export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
@@ -87,6 +89,7 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     concurrency: options.concurrency ?? loaded.config.settings.concurrency,
     secrets: loaded.secrets,
     vantages: loaded.vantages,
+    ...(file !== undefined ? { configFile: file } : {}),
   };
 }
 

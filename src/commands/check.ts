@@ -3,7 +3,7 @@ import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
-import { planOutput, writeOutputs, type OutputFlags } from './output.js';
+import { planOutput, spareConfig, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
 
@@ -22,6 +22,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     retries: integerFlag('--retries', flags.retries, 0, 10),
     from: flags.from,
   });
+  spareConfig(output, prepared.configFile);
   somethingToCheck(prepared.services.length, 'check');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);

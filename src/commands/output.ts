@@ -4,6 +4,7 @@
  * replaced atomically (a reader never sees half of one); a missing directory is not created,
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
@@ -63,6 +64,25 @@ function distinctFiles(files: { format: FormatName; path: string; spec: string }
     else if (earlier.format !== file.format) throw new UsageError(`--report ${earlier.spec} and --report ${file.spec} both write ${key}: one would overwrite the other`);
   }
   return [...byPath.values()].map(({ format, path }) => ({ format, path }));
+}
+
+/**
+ * A report never replaces the config it checked: `--report json=outage.json` beside `-c
+ * outage.json` (or a config found by search) would leave the next run with a report for a config.
+ * Compared after symbolic links are followed. Checked once the config is known, before any probe.
+ */
+export function spareConfig(plan: OutputPlan, configFile: string | undefined): void {
+  if (configFile === undefined) return;
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(currentDirectory() ?? '/', path);
+    }
+  };
+  const config = real(configFile);
+  const clash = plan.files.find((file) => real(file.path) === config);
+  if (clash) throw new UsageError(`--report ${clash.format}=${clash.path} would overwrite the config file ${configFile}: write the report elsewhere`);
 }
 
 export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact): Promise<void> {

@@ -124,6 +124,24 @@ describe('--report values that cannot mean what they say', () => {
     expect(r.stderr).toContain('tap=/dev/stdout');
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('a report never replaces the config it checks: named with -c, found by search, or through a link', async () => {
+    const dir = tempDir();
+    const config = JSON.stringify({ services: [{ name: 'api', url: up.url }] });
+    writeFileSync(join(dir, '.outagerc.json'), config);
+    symlinkSync('.outagerc.json', join(dir, 'link.json'));
+    for (const args of [
+      ['-c', '.outagerc.json', '--report', 'json=.outagerc.json'],
+      ['--report', `junit=${join(dir, '.outagerc.json')}`],
+      ['-c', '.outagerc.json', '--report', 'json=link.json'],
+    ]) {
+      const r = await runCli(['check', '--no-canaries', ...args], { cwd: dir });
+      expect(r.code, r.stderr).toBe(64);
+      expect(r.stderr).toMatch(/^outage: --report \S+ would overwrite the config file \S*\.outagerc\.json: write the report elsewhere\n$/);
+      expect(r.stdout).toBe('');
+      expect(readFileSync(join(dir, '.outagerc.json'), 'utf8')).toBe(config);
+    }
+  });
 });
 
 describe('--report files are replaced atomically', () => {
