@@ -1,16 +1,20 @@
 /**
- * Durations in config and flags: `250ms`, `10s`, `5m`, `1h`, `1d`, always with a unit. Stricter
+ * Durations in config and flags: `250ms`, `10s`, `5m`, `1h`, `1d`, always with a unit, and
+ * compounds of them largest unit first as Go and Prometheus write them (`1m30s`, `1h30m`; also
+ * `1m 30s`, as outage's own tables print durations). Stricter
  * than general-purpose parsers on purpose: `1.5 hours` or `-1s` in a health-check config is far
  * more likely a mistake than an intent. A bare number is refused with the fix rather than read
  * in some unit: `--timeout 5` meant 5 ms here and 5 s in curl, and either reading surprises
  * someone (`5: add a unit, 5s or 5000ms`).
  */
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+const SEGMENT = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*/y;
+/** Largest first: `30s1m` or `1m1m` is more likely a slip than a sum. */
+const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'];
 const BARE_NUMBER = /^\d+(?:\.\d+)?$/;
 
 /** The JSON Schema pattern editors check durations against. */
-export const DURATION_PATTERN = PATTERN.source;
+export const DURATION_PATTERN = '^\\s*(?:\\d+(?:\\.\\d+)?\\s*(?:ms|s|m|h|d)\\s*)+$';
 
 export const DAY_MS = UNIT_MS.d;
 
@@ -26,9 +30,20 @@ export const DURATION_HINT = 'a duration such as 500ms, 10s, 5m or 1h';
 
 /** A number with its unit, in ms: `1.5s` → 1500; anything else (a bare number too) → undefined. */
 export function parseDuration(input: string): number | undefined {
-  const match = PATTERN.exec(input.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  const text = input.trim();
+  if (text === '') return undefined;
+  let total = 0;
+  let previous = -1;
+  SEGMENT.lastIndex = 0;
+  while (SEGMENT.lastIndex < text.length) {
+    const match = SEGMENT.exec(text);
+    const unit = match?.[2] as keyof typeof UNIT_MS | undefined;
+    const rank = unit === undefined ? -1 : UNIT_ORDER.indexOf(unit);
+    if (!match || unit === undefined || rank <= previous) return undefined;
+    previous = rank;
+    total += Number(match[1]) * UNIT_MS[unit];
+  }
+  return total;
 }
 
 /**

@@ -70,12 +70,24 @@ describe('durations in the config', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a compound as blackbox_exporter configs write it (1m30s) is taken, by flags and config alike', async () => {
+    const flag = await runCli(['check', '--no-canaries', '-q', '--timeout', '1m30s', `${web.url}/`]);
+    expect(flag.code, flag.stderr).toBe(0);
+    const file = configFile({ defaults: { timeout: '1h30m' }, services: [{ name: 'api', url: `${web.url}/` }] });
+    const config = await runCli(['list', '-c', file]);
+    expect(config.code, config.stderr).toBe(0);
+    expect(config.stdout).toContain('1h 30m');
+    const backwards = await runCli(['check', '--no-canaries', '--timeout', '30s1m', `${web.url}/`]);
+    expect(backwards.code).toBe(64);
+    expect(backwards.stderr).toContain('--timeout 30s1m: not a duration such as 500ms, 10s, 5m or 1h');
+  });
+
   it('`outage schema` tells editors a duration is a string with its unit', async () => {
     const schema = JSON.parse((await runCli(['schema'])).stdout);
     const timeout = schema.properties.defaults.properties.timeout;
     expect(timeout.type).toBe('string');
     const pattern = new RegExp(timeout.pattern);
-    expect(['500ms', '10s', '5m', '1h'].every((d) => pattern.test(d))).toBe(true);
+    expect(['500ms', '10s', '5m', '1h', '1m30s', '1m 30s'].every((d) => pattern.test(d))).toBe(true);
     expect(pattern.test('5')).toBe(false);
     expect(timeout.description).toMatch(/with its unit.*at most 24h/);
   });

@@ -15,12 +15,17 @@ describe('durations', () => {
     ['1h', 3_600_000],
     ['1d', 86_400_000],
     [' 2s ', 2000],
+    // Compounds as Go and Prometheus write them, and as outage's tables print them.
+    ['1m30s', 90_000],
+    ['1h30m', 5_400_000],
+    ['1m 5s', 65_000],
+    ['2h45m30s500ms', 9_930_500],
   ])('%j → %d ms', (input, ms) => {
     expect(parseDuration(input)).toBe(ms);
     expect(readDuration(input)).toBe(ms);
   });
 
-  it.each(['', 'soon', '-1s', '10 sec', '1w', '1e3', 'ms', '250', '1.5'])('parseDuration refuses %j', (input) => {
+  it.each(['', 'soon', '-1s', '10 sec', '1w', '1e3', 'ms', '250', '1.5', '30s1m', '1m1m', '1m30', '1m-30s', '1m,30s'])('parseDuration refuses %j', (input) => {
     expect(parseDuration(input)).toBeUndefined();
   });
 
