@@ -273,6 +273,24 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
   });
 }
 
+/**
+ * startTls, and when the server refuses http/1.1 in ALPN ("no application protocol": an
+ * HTTP/2-only server) once more at the same address offering h2, as curl, browsers and
+ * blackbox_exporter are answered; the caller then speaks HTTP/2 (`alpnProtocol === 'h2'`). Only
+ * for a direct connection: through a proxy's tunnel the address is the proxy's.
+ */
+export async function startTlsOrH2(socket: Socket, options: TlsOptions, signal: AbortSignal, guard?: AddressGuard): Promise<TlsResult> {
+  // Read before the handshake: a failed one destroys the socket, and with it its peer's address.
+  const { remoteAddress, remotePort } = socket;
+  const result = await startTls(socket, options, signal);
+  if (result.ok || !result.alpnRefused || !remoteAddress || !remotePort) return result;
+  const tcp = await connectTcp([remoteAddress], remotePort, signal, guard);
+  if (!tcp.ok) return result;
+  const h2 = await startTls(tcp.socket, { ...options, alpn: ['h2'] }, signal);
+  if (!h2.ok) tcp.socket.destroy();
+  return h2.ok ? h2 : result;
+}
+
 function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificateFacts): Failure {
   if (isLocalExhaustion(error.code)) return localFailure('TLS handshake', error.code);
   const message = error.message ?? '';

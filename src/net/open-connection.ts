@@ -9,7 +9,7 @@ import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
 import { fixedAddresses } from './address-feed.js';
 import { resolveForConnect } from './address-resolution.js';
-import { connectTcp, startTls } from './connect.js';
+import { connectTcp, startTls, startTlsOrH2 } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
 import { refusedThroughProxy } from './proxy-guard.js';
@@ -57,11 +57,9 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const tcp = options.proxy ? await connectProxied(options.proxy, host, options) : await connectDirect(host, options);
   if (!tcp.ok || !options.secure) return tcp;
   const { clientContext, inspectCertificates } = await loadTls();
-  const tls = await startTls(
-    tcp.socket,
-    { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined },
-    options.signal,
-  );
+  const tlsOptions = { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined };
+  // An HTTP/2-only origin a redirect leads to is asked again offering h2, as the first hop's is (tls/probe.ts).
+  const tls = options.proxy ? await startTls(tcp.socket, tlsOptions, options.signal) : await startTlsOrH2(tcp.socket, tlsOptions, options.signal, options.guard);
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);
   if (failure) {

@@ -12,10 +12,15 @@ import { HttpClosedError, HttpRequestError, type HttpResponse, type OriginClient
 import type { ResponseHeaders } from './response-head.js';
 
 /** Request headers HTTP/2 forbids (RFC 9113 §8.2.2): connection-specific, carried by the framing. */
+/** RST_STREAM's REFUSED_STREAM (RFC 9113 §7): the request was not processed. */
+const REFUSED_STREAM = 0x7;
+
 const CONNECTION_HEADERS = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
 export class Http2Client implements OriginClient {
   private session?: ClientHttp2Session;
+  /** The last stream the server's GOAWAY says it processes: set once it sent one. */
+  private lastStreamId?: number;
 
   constructor(
     private readonly origin: string,
@@ -42,6 +47,12 @@ export class Http2Client implements OriginClient {
       if (timer) timer.sentAt = performance.now();
       if (options.body !== undefined) stream.end(options.body);
       let answered = false;
+      // Refused, or above the GOAWAY's last stream: the server says it did not process the request,
+      // so it may be sent again on a new connection (RFC 9113 §6.8, §8.7), as browsers do.
+      const notAnswered = (message: string) => {
+        const unprocessed = stream.rstCode === REFUSED_STREAM || (this.lastStreamId !== undefined && (stream.id ?? 0) > this.lastStreamId);
+        return Object.assign(new HttpClosedError(message, 'headers'), unprocessed ? { unprocessed } : {});
+      };
       const onAbort = () => {
         stream.close();
         if (!answered) reject(reasonOf(signal));
@@ -57,14 +68,20 @@ export class Http2Client implements OriginClient {
       stream.on('error', (error: Error & { code?: string }) => {
         if (answered) return;
         // RST_STREAM from the server: HTTP/2's way of resetting one request, as a reset is HTTP/1.1's.
-        if (error.code === 'ERR_HTTP2_STREAM_ERROR') reject(new HttpClosedError(`the server reset the request (${error.message.replace(/^Stream closed with error code /, '')})`, 'headers'));
+        if (error.code === 'ERR_HTTP2_STREAM_ERROR') reject(notAnswered(`the server reset the request (${error.message.replace(/^Stream closed with error code /, '')})`));
         else reject(error);
       });
       // A stream closed (reset, GOAWAY, connection gone) before any response is the server closing.
       stream.once('close', () => {
-        if (!answered && !signal.aborted) reject(new HttpClosedError('connection closed before a response arrived', 'headers'));
+        if (!answered && !signal.aborted) reject(notAnswered('connection closed before a response arrived'));
       });
     });
+  }
+
+  /** Whether another request may go over this connection: not after a GOAWAY, a close or an error. */
+  get usable(): boolean {
+    const session = this.session;
+    return !this.socket.destroyed && this.lastStreamId === undefined && (!session || !(session.closed || session.destroyed));
   }
 
   destroy(): Promise<void> {
@@ -79,6 +96,10 @@ export class Http2Client implements OriginClient {
       this.session = connect(this.origin, { createConnection: () => this.socket });
       // Errors reach each request through its stream; this only keeps one from crashing the process.
       this.session.on('error', () => {});
+      // After a GOAWAY no new stream may start here: the next request opens another connection.
+      this.session.once('goaway', (_code: number, lastStreamId: number) => {
+        this.lastStreamId = lastStreamId;
+      });
     }
     return this.session;
   }

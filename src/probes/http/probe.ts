@@ -17,8 +17,9 @@ import { forwardFailure, proxiedRequest, proxyRefusal, urlProxy, USER_AGENT } fr
 import { failureAfterHandshake } from '../../net/tls-alert.js';
 import type { Probe, ProbeContext } from '../contract.js';
 import { discardBody, readBody } from './body.js';
-import { Http1Client, type HttpResponse, type OriginClient as Client } from './client.js';
+import { Http1Client, type Connector, type HttpResponse, type OriginClient as Client } from './client.js';
 import { Http2Client } from './http2-client.js';
+import { NegotiatedClient } from './negotiated-client.js';
 import { CookieJar } from './cookies.js';
 import type { HttpObservation } from './observation.js';
 import { quoteLocation, redirectTarget } from './redirect.js';
@@ -143,58 +144,55 @@ function clientFor(
   const existing = clients.get(url.origin);
   if (existing) return existing;
   // The TLS probe negotiated h2 with a server that refused http/1.1 (tls/probe.ts): speak HTTP/2.
-  if (socket && (socket as TLSSocket).alpnProtocol === 'h2' && !socket.destroyed && !failureAfterHandshake(socket)) {
-    const h2 = new Http2Client(url.origin, socket);
-    clients.set(url.origin, h2);
-    return h2;
-  }
-  let handOver = socket;
-  const client = new Http1Client(url.origin, {
-    connect: (options, callback) => {
-      if (handOver) {
-        const ready = handOver;
-        handOver = undefined;
-        // A socket the server already closed (a TLS 1.3 server refusing our client certificate
-        // right after the handshake) is handed over as that failure, not as a connection.
-        const failure = failureAfterHandshake(ready) ?? (ready.destroyed ? closedBeforeRequest : undefined);
-        if (failure) callback(new ConnectionFailure(failure), null);
-        else callback(null, ready);
-        return;
-      }
-      const secure = options.protocol === 'https:';
-      const open = async () => {
-        // A hop to https in a run with no TLS service loads TLS first: outage's time, not the hop's.
-        if (secure) await loadTls();
-        const connectStarted = performance.now();
-        const guardTime = { ms: 0 };
-        const result = await openConnection({
-          host: options.hostname,
-          port: Number(options.port) || (secure ? 443 : 80),
-          secure,
-          verify: service.tls?.verify ?? true,
-          ca: service.tls?.ca,
-          client: service.tls?.client,
-          resolver: context.resolver,
-          signal: context.signal,
-          proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
-          guard: service.addressGuard,
-          remainingMs: context.remaining(),
-          guardTime,
-        });
-        // outage serve's local lookup before a proxy (proxy-guard.ts) is outage's time, not the hop's.
-        return { result, connectMs: performance.now() - connectStarted - guardTime.ms };
-      };
-      open().then(
-        ({ result, connectMs }) => {
-          if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
-          const hop = currentHop();
-          if (hop) hop.connectMs = connectMs;
-          callback(null, result.socket);
-        },
-        (error: Error) => callback(error, null),
-      );
-    },
-  });
+  const h2 = socket && (socket as TLSSocket).alpnProtocol === 'h2' && !socket.destroyed && !failureAfterHandshake(socket);
+  let handOver = h2 ? undefined : socket;
+  const connect: Connector = (options, callback) => {
+    if (handOver) {
+      const ready = handOver;
+      handOver = undefined;
+      // A socket the server already closed (a TLS 1.3 server refusing our client certificate
+      // right after the handshake) is handed over as that failure, not as a connection.
+      const failure = failureAfterHandshake(ready) ?? (ready.destroyed ? closedBeforeRequest : undefined);
+      if (failure) callback(new ConnectionFailure(failure), null);
+      else callback(null, ready);
+      return;
+    }
+    const secure = options.protocol === 'https:';
+    const open = async () => {
+      // A hop to https in a run with no TLS service loads TLS first: outage's time, not the hop's.
+      if (secure) await loadTls();
+      const connectStarted = performance.now();
+      const guardTime = { ms: 0 };
+      const result = await openConnection({
+        host: options.hostname,
+        port: Number(options.port) || (secure ? 443 : 80),
+        secure,
+        verify: service.tls?.verify ?? true,
+        ca: service.tls?.ca,
+        client: service.tls?.client,
+        resolver: context.resolver,
+        signal: context.signal,
+        proxy: urlProxy(service.proxy, new URL(`${options.protocol}//${options.host}`)),
+        guard: service.addressGuard,
+        remainingMs: context.remaining(),
+        guardTime,
+      });
+      // outage serve's local lookup before a proxy (proxy-guard.ts) is outage's time, not the hop's.
+      return { result, connectMs: performance.now() - connectStarted - guardTime.ms };
+    };
+    open().then(
+      ({ result, connectMs }) => {
+        if (!result.ok) return callback(new ConnectionFailure(result.failure), null);
+        const hop = currentHop();
+        if (hop) hop.connectMs = connectMs;
+        callback(null, result.socket);
+      },
+      (error: Error) => callback(error, null),
+    );
+  };
+  // The first hop's HTTP/1.1 socket is handed over as it is (its failures are the probe's); any other
+  // connection is opened first, and the protocol the server chose picks the client.
+  const client = socket && !h2 ? new Http1Client(url.origin, { connect }) : new NegotiatedClient(url.origin, connect, h2 ? new Http2Client(url.origin, socket) : undefined);
   clients.set(url.origin, client);
   return client;
 }

@@ -3,7 +3,7 @@
  * presented chain and the verified chain; the HTTP probe then sends its request over this same
  * TLS socket, so the certificate reported is the one HTTP actually saw.
  */
-import { connectTcp, startTls } from '../../net/connect.js';
+import { startTls, startTlsOrH2 } from '../../net/connect.js';
 import { urlProxy } from '../../net/proxy.js';
 import { loadTls } from '../../net/open-connection.js';
 import type { Probe } from '../contract.js';
@@ -31,20 +31,9 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
     secureContext: clientContext(spec.ca, spec.client),
     clientCertificate: spec.client !== undefined,
   };
-  const peer = { address: socket.remoteAddress, port: socket.remotePort };
-  let result = await startTls(socket, options, context.signal);
-  // An HTTP/2-only server refuses http/1.1 in ALPN ("no application protocol"); curl, browsers and
-  // blackbox_exporter offer h2 and are answered, so outage asks again at the same address offering
-  // h2, and the HTTP probe speaks HTTP/2 (http2-client.ts). Through a proxy the address is the
-  // proxy's, so there the refusal stands.
-  if (!result.ok && result.alpnRefused && peer.address && peer.port && !(endpoint.url && urlProxy(service.proxy, endpoint.url))) {
-    const tcp = await connectTcp([peer.address], peer.port, context.signal, service.addressGuard);
-    if (tcp.ok) {
-      const h2 = await startTls(tcp.socket, { ...options, alpn: ['h2'] }, context.signal);
-      if (h2.ok) result = h2;
-      else tcp.socket.destroy();
-    }
-  }
+  // Through a proxy the address is the proxy's: an HTTP/2-only refusal then stands (startTlsOrH2).
+  const direct = !(endpoint.url && urlProxy(service.proxy, endpoint.url));
+  const result = direct ? await startTlsOrH2(socket, options, context.signal, service.addressGuard) : await startTls(socket, options, context.signal);
   observation.durationMs = performance.now() - started;
   context.state.timings.tls = observation.durationMs;
   if (!result.ok) {

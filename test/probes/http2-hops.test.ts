@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { gzipSync } from 'node:zlib';
+import { testPki, type TestPki } from '../helpers/certs.js';
+import { checkOne, probe } from '../helpers/check.js';
+import { startHttp } from '../helpers/servers.js';
+import { closeAfterAll } from '../helpers/own.js';
+
+let pki: TestPki;
+const own = closeAfterAll();
+
+beforeAll(async () => {
+  pki = await testPki();
+});
+
+async function h2Only(handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void): Promise<number> {
+  const server = createSecureServer({ ...pki.valid, allowHTTP1: false }, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A server session that sent GOAWAY outlives its closed connection in node:http2; close() would wait on it.
+  const sessions = new Set<ServerHttp2Session>();
+  server.on('session', (session) => sessions.add(session));
+  own({
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+      }),
+  });
+  return (server.address() as { port: number }).port;
+}
+
+describe('HTTP/2-only origins behind redirects', () => {
+  it('http:// redirecting to an HTTP/2-only https:// origin is up', async () => {
+    const h2 = await h2Only((_req, res) => res.end('h2 ok'));
+    const plain = own(await startHttp((_req, res) => {
+      res.writeHead(301, { location: `https://localhost:${h2}/` });
+      res.end();
+    }));
+    const result = await checkOne({ url: `http://127.0.0.1:${plain.port}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'h2 ok' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(probe(result, 'http').details).toMatchObject({ status: 200, httpVersion: 20 });
+  });
+
+  it('an HTTP/2-only origin redirecting to another HTTP/2-only origin is up', async () => {
+    const second = await h2Only((_req, res) => res.end('second'));
+    const first = await h2Only((_req, res) => {
+      res.writeHead(302, { location: `https://localhost:${second}/` });
+      res.end();
+    });
+    const result = await checkOne({ url: `https://localhost:${first}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'second' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it('a gzip body over HTTP/2 is decoded for a content check', async () => {
+    const port = await h2Only((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/plain' });
+      res.end(gzipSync('hello from h2'));
+    });
+    const result = await checkOne({ url: `https://localhost:${port}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'hello from h2' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it('an HTTP/2-only origin that never answers is http.timeout within the budget', async () => {
+    const port = await h2Only(() => {});
+    const started = performance.now();
+    const result = await checkOne({ url: `https://localhost:${port}/`, tls: { ca: pki.rootFile }, timeout: '500ms' });
+    expect(result).toMatchObject({ status: 'down', code: 'http.timeout' });
+    expect(performance.now() - started).toBeLessThan(2500);
+  });
+
+  it('a body over the cap over HTTP/2 is read up to the cap', async () => {
+    const port = await h2Only((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('x'.repeat(3_000_000) + 'needle');
+    });
+    const result = await checkOne({ url: `https://localhost:${port}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'xxx' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+  it('an HTTP/2-only origin that sends GOAWAY after a redirect is asked again on a new connection', async () => {
+    const port = await h2Only((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(301, { location: '/new' });
+        res.end(() => req.stream.session?.goaway());
+        return;
+      }
+      res.end('new');
+    });
+    const result = await checkOne({ url: `https://localhost:${port}/old`, tls: { ca: pki.rootFile }, http: { expect: { body: 'new' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it('HTTP/2-only to HTTP/1.1 and back to the HTTP/2-only origin is up', async () => {
+    let h2 = 0;
+    const plain = own(await startHttp((_req, res) => {
+      res.writeHead(302, { location: `https://localhost:${h2}/back` });
+      res.end();
+    }));
+    h2 = await h2Only((req, res) => {
+      if (req.url === '/back') return res.end('back');
+      res.writeHead(302, { location: `http://127.0.0.1:${plain.port}/` });
+      res.end();
+    });
+    const result = await checkOne({ url: `https://localhost:${h2}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'back' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+});
