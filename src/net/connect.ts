@@ -223,8 +223,11 @@ export interface TlsOptions {
   alpn?: string[];
 }
 
-/** `alpnRefused`: the server accepts none of the protocols offered (an HTTP/2-only server, offered http/1.1). */
-export type TlsResult = { ok: true; tlsSocket: TLSSocket } | { ok: false; failure: Failure; alpnRefused?: boolean };
+/**
+ * `alpnRefused`: the server accepts none of the protocols offered (an HTTP/2-only server, offered
+ * http/1.1). `ownMs`: time before the handshake that counts, outage's own (startTlsOrH2).
+ */
+export type TlsResult = { ok: true; tlsSocket: TLSSocket; ownMs?: number } | { ok: false; failure: Failure; alpnRefused?: boolean };
 
 /**
  * Upgrade a connected socket with a full handshake (no session is offered, so no resumption can
@@ -280,15 +283,19 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
  * for a direct connection: through a proxy's tunnel the address is the proxy's.
  */
 export async function startTlsOrH2(socket: Socket, options: TlsOptions, signal: AbortSignal, guard?: AddressGuard): Promise<TlsResult> {
+  const started = performance.now();
   // Read before the handshake: a failed one destroys the socket, and with it its peer's address.
   const { remoteAddress, remotePort } = socket;
   const result = await startTls(socket, options, signal);
   if (result.ok || !result.alpnRefused || !remoteAddress || !remotePort) return result;
   const tcp = await connectTcp([remoteAddress], remotePort, signal, guard);
   if (!tcp.ok) return result;
+  // The refused handshake and the second connection are what not offering h2 first cost: a client
+  // that offers it (curl, a browser) waits for one handshake, so only that one is the service's time.
+  const ownMs = performance.now() - started;
   const h2 = await startTls(tcp.socket, { ...options, alpn: ['h2'] }, signal);
   if (!h2.ok) tcp.socket.destroy();
-  return h2.ok ? h2 : result;
+  return h2.ok ? { ...h2, ownMs } : result;
 }
 
 function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificateFacts): Failure {

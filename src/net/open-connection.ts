@@ -39,7 +39,10 @@ export interface OpenOptions {
   guard?: AddressGuard;
   /** What is left of the attempt's budget: it bounds the guard's lookup before a proxy (proxy-guard.ts). */
   remainingMs: number;
-  /** Filled with the time that lookup took: outage's own, not the target's (the hop's timing leaves it out). */
+  /**
+   * Filled with outage's own time, not the target's (the hop's timing leaves it out): that lookup,
+   * and a handshake an HTTP/2-only server refused before it was asked for h2 (startTlsOrH2).
+   */
   guardTime?: { ms: number };
 }
 
@@ -60,6 +63,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const tlsOptions = { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined };
   // An HTTP/2-only origin a redirect leads to is asked again offering h2, as the first hop's is (tls/probe.ts).
   const tls = options.proxy ? await startTls(tcp.socket, tlsOptions, options.signal) : await startTlsOrH2(tcp.socket, tlsOptions, options.signal, options.guard);
+  if (options.guardTime && tls.ok && tls.ownMs) options.guardTime.ms += tls.ownMs;
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);
   if (failure) {

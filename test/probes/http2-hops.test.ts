@@ -3,7 +3,8 @@ import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, 
 import { gzipSync } from 'node:zlib';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
-import { startHttp } from '../helpers/servers.js';
+import { startHttp, startTcp } from '../helpers/servers.js';
+import { connect } from 'node:net';
 import { closeAfterAll } from '../helpers/own.js';
 
 let pki: TestPki;
@@ -102,5 +103,23 @@ describe('HTTP/2-only origins behind redirects', () => {
     });
     const result = await checkOne({ url: `https://localhost:${h2}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'back' } } });
     expect(result).toMatchObject({ status: 'up', code: null });
+  });
+});
+
+describe('HTTP/2-only timing', () => {
+  it('the handshake refused for http/1.1 is not the service\'s time: 800 ms each way is not http.slow under the 2s default', async () => {
+    const port = await h2Only((_req, res) => res.end('ok'));
+    // Everything the server sends arrives 800 ms late: one handshake and one response are 1.6 s, as curl measures.
+    const delayed = own(await startTcp((client) => {
+      const upstream = connect(port, '127.0.0.1');
+      client.on('data', (chunk) => upstream.write(chunk));
+      upstream.on('data', (chunk) => setTimeout(() => client.writable && client.write(chunk), 800));
+      const close = () => setTimeout(() => (client.destroy(), upstream.destroy()), 850);
+      client.on('close', close).on('error', close);
+      upstream.on('close', close).on('error', close);
+    }));
+    const result = await checkOne({ url: `https://localhost:${delayed.port}/`, tls: { ca: pki.rootFile }, timeout: '8s' });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(probe(result, 'http').details).toMatchObject({ httpVersion: 20 });
   });
 });

@@ -35,7 +35,8 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
   const direct = !(endpoint.url && urlProxy(service.proxy, endpoint.url));
   const result = direct ? await startTlsOrH2(socket, options, context.signal, service.addressGuard) : await startTls(socket, options, context.signal);
   observation.durationMs = performance.now() - started;
-  context.state.timings.tls = observation.durationMs;
+  // Without the handshake an HTTP/2-only server refused (startTlsOrH2): a client offering h2 never waits for it.
+  context.state.timings.tls = observation.durationMs - (result.ok ? (result.ownMs ?? 0) : 0);
   if (!result.ok) {
     observation.failure = result.failure;
     return observation;
