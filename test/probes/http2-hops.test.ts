@@ -14,9 +14,9 @@ beforeAll(async () => {
   pki = await testPki();
 });
 
-async function h2Only(handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void): Promise<number> {
+async function h2Only(handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void, host = '127.0.0.1'): Promise<number> {
   const server = createSecureServer({ ...pki.valid, allowHTTP1: false }, handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   // A server session that sent GOAWAY outlives its closed connection in node:http2; close() would wait on it.
   const sessions = new Set<ServerHttp2Session>();
   server.on('session', (session) => sessions.add(session));
@@ -49,6 +49,16 @@ describe('HTTP/2-only origins behind redirects', () => {
       res.end();
     });
     const result = await checkOne({ url: `https://localhost:${first}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'second' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it('an HTTP/2-only origin on IPv6 redirecting to another is up', async () => {
+    const second = await h2Only((_req, res) => res.end('v6'), '::1');
+    const first = await h2Only((_req, res) => {
+      res.writeHead(302, { location: `https://[::1]:${second}/` });
+      res.end();
+    }, '::1');
+    const result = await checkOne({ url: `https://[::1]:${first}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'v6' } } });
     expect(result).toMatchObject({ status: 'up', code: null });
   });
 
