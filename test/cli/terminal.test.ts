@@ -71,7 +71,7 @@ describe('Ctrl-C at a real terminal while the spinner shows', () => {
     expect(result.exitedAt - typedAt).toBeLessThan(500);
     const screen = screenLines(result.output).join('\n');
     expect(screen).toMatch(new RegExp(`127\\.0\\.0\\.1:${up.port}\\s+│ ✔ up`));
-    expect(screen).toMatch(/│ \? unknown\s+│.*interrupted/);
+    expect(screen).toMatch(/│ \? unknown\s+│.*stopped before it finished/);
     expect(screen).toMatch(/UNKNOWN · 2 services: 1 up, 1 unknown · .* · interrupted/);
   });
 
