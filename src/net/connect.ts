@@ -288,14 +288,17 @@ export async function startTlsOrH2(socket: Socket, options: TlsOptions, signal: 
   const { remoteAddress, remotePort } = socket;
   const result = await startTls(socket, options, signal);
   if (result.ok || !result.alpnRefused || !remoteAddress || !remotePort) return result;
+  // From here on the server has said it speaks something other than http/1.1: a failure of the h2
+  // connection (a timeout, a reset) is the answer, not the refusal that led to it.
   const tcp = await connectTcp([remoteAddress], remotePort, signal, guard);
-  if (!tcp.ok) return result;
+  if (!tcp.ok) return { ok: false, failure: tcp.failure };
   // The refused handshake and the second connection are what not offering h2 first cost: a client
   // that offers it (curl, a browser) waits for one handshake, so only that one is the service's time.
   const ownMs = performance.now() - started;
   const h2 = await startTls(tcp.socket, { ...options, alpn: ['h2'] }, signal);
   if (!h2.ok) tcp.socket.destroy();
-  return h2.ok ? { ...h2, ownMs } : result;
+  if (h2.ok) return { ...h2, ownMs };
+  return h2.alpnRefused ? result : h2;
 }
 
 function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificateFacts): Failure {

@@ -5,6 +5,7 @@ import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
 import { startHttp, startTcp } from '../helpers/servers.js';
 import { connect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { closeAfterAll } from '../helpers/own.js';
 
 let pki: TestPki;
@@ -113,6 +114,31 @@ describe('HTTP/2-only origins behind redirects', () => {
     });
     const result = await checkOne({ url: `https://localhost:${h2}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'back' } } });
     expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it('an HTTP/2-only server whose h2 connection never answers is tls.handshake_timeout, not the refusal of http/1.1', async () => {
+    const port = await h2Only((_req, res) => res.end('ok'));
+    let connections = 0;
+    // The first connection reaches the server (and is refused http/1.1); the second is accepted and never answered.
+    const gate = own(await startTcp((client) => {
+      client.on('error', () => {});
+      if (++connections > 1) return;
+      const upstream = connect(port, '127.0.0.1');
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    }));
+    const result = await checkOne({ url: `https://localhost:${gate.port}/`, tls: { ca: pki.rootFile }, timeout: '500ms' });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_timeout' });
+    expect(connections).toBe(2);
+  });
+
+  it('a server that refuses http/1.1 and h2 alike is tls.handshake_failed, naming the alert', async () => {
+    const server = createTlsServer({ ...pki.valid, ALPNProtocols: ['spdy/3.1'] }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    own({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const result = await checkOne({ url: `https://localhost:${(server.address() as { port: number }).port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
+    expect(result.reason).toMatch(/no application protocol/);
   });
 });
 
