@@ -276,28 +276,34 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
   });
 }
 
+/** A second connection to the same server: at the address the first reached, or through a new tunnel. */
+export type Reconnect = () => Promise<{ ok: true; socket: Socket } | { ok: false; failure: Failure }>;
+
+/** Reconnect to the address `socket` reached (read before a failed handshake destroys the socket). */
+export function sameAddress(socket: Socket, signal: AbortSignal, guard?: AddressGuard): Reconnect | undefined {
+  const { remoteAddress, remotePort } = socket;
+  return remoteAddress && remotePort ? () => connectTcp([remoteAddress], remotePort, signal, guard) : undefined;
+}
+
 /**
  * startTls, and when the server refuses http/1.1 in ALPN ("no application protocol": an
- * HTTP/2-only server) once more at the same address offering h2, as curl, browsers and
- * blackbox_exporter are answered; the caller then speaks HTTP/2 (`alpnProtocol === 'h2'`). Only
- * for a direct connection: through a proxy's tunnel the address is the proxy's.
+ * HTTP/2-only server) once more over `reconnect` offering h2, as curl, browsers and
+ * blackbox_exporter are answered; the caller then speaks HTTP/2 (`alpnProtocol === 'h2'`).
  */
-export async function startTlsOrH2(socket: Socket, options: TlsOptions, signal: AbortSignal, guard?: AddressGuard): Promise<TlsResult> {
+export async function startTlsOrH2(socket: Socket, options: TlsOptions, signal: AbortSignal, reconnect: Reconnect | undefined): Promise<TlsResult> {
   const started = performance.now();
-  // Read before the handshake: a failed one destroys the socket, and with it its peer's address.
-  const { remoteAddress, remotePort } = socket;
   const result = await startTls(socket, options, signal);
-  if (result.ok || !result.alpnRefused || !remoteAddress || !remotePort) return result;
+  if (result.ok || !result.alpnRefused || !reconnect) return result;
   // From here on the server has said it speaks something other than http/1.1: a failure of the h2
   // connection (a timeout, a reset) is the answer, not the refusal that led to it.
-  const tcp = await connectTcp([remoteAddress], remotePort, signal, guard);
-  if (!tcp.ok) return { ok: false, failure: tcp.failure };
+  const again = await reconnect();
+  if (!again.ok) return { ok: false, failure: again.failure };
   // The refused handshake and the second connection are what not offering h2 first cost: a client
   // that offers it (curl, a browser) waits for one handshake, so only that one is the service's time.
   const ownMs = performance.now() - started;
-  const h2 = await startTls(tcp.socket, { ...options, alpn: ['h2'] }, signal);
-  if (!h2.ok) tcp.socket.destroy();
+  const h2 = await startTls(again.socket, { ...options, alpn: ['h2'] }, signal);
   if (h2.ok) return { ...h2, ownMs };
+  again.socket.destroy();
   return h2.alpnRefused ? result : h2;
 }
 

@@ -9,7 +9,7 @@ import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
 import { fixedAddresses } from './address-feed.js';
 import { resolveForConnect } from './address-resolution.js';
-import { connectTcp, startTls, startTlsOrH2 } from './connect.js';
+import { connectTcp, sameAddress, startTlsOrH2 } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
 import { refusedThroughProxy } from './proxy-guard.js';
@@ -62,7 +62,10 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const { clientContext, inspectCertificates } = await loadTls();
   const tlsOptions = { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined };
   // An HTTP/2-only origin a redirect leads to is asked again offering h2, as the first hop's is (tls/probe.ts).
-  const tls = options.proxy ? await startTls(tcp.socket, tlsOptions, options.signal) : await startTlsOrH2(tcp.socket, tlsOptions, options.signal, options.guard);
+  const { proxy } = options;
+  // Through a proxy a new tunnel: the guard has already allowed this host (connectProxied).
+  const reconnect = proxy ? () => connectThroughProxy(proxy, host, options.port, true, options.signal) : sameAddress(tcp.socket, options.signal, options.guard);
+  const tls = await startTlsOrH2(tcp.socket, tlsOptions, options.signal, reconnect);
   if (options.guardTime && tls.ok && tls.ownMs) options.guardTime.ms += tls.ownMs;
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);

@@ -5,6 +5,8 @@ import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
 import { startHttp, startTcp } from '../helpers/servers.js';
 import { connect } from 'node:net';
+import { check } from '../../src/check.js';
+import { forwardTo, startFakeProxy } from '../helpers/fake-proxy.js';
 import { createServer as createTlsServer } from 'node:tls';
 import { closeAfterAll } from '../helpers/own.js';
 
@@ -139,6 +141,19 @@ describe('HTTP/2-only origins behind redirects', () => {
     const result = await checkOne({ url: `https://localhost:${(server.address() as { port: number }).port}/`, tls: { ca: pki.rootFile } });
     expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
     expect(result.reason).toMatch(/no application protocol/);
+  });
+
+  it('an HTTP/2-only origin through an HTTP proxy (CONNECT), directly and behind a redirect, is up', async () => {
+    const second = await h2Only((_req, res) => res.end('proxied h2'));
+    const first = await h2Only((_req, res) => {
+      res.writeHead(302, { location: `https://localhost:${second}/` });
+      res.end();
+    });
+    const proxy = own(await startFakeProxy(forwardTo({ localhost: '127.0.0.1' })));
+    const config = { defaults: { timeout: '3s', retries: 0, proxy: proxy.url }, services: [{ name: 'svc', url: `https://localhost:${first}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'proxied h2' } } }] };
+    const report = await check({ config, env: {}, canaries: false });
+    expect(report.services[0]).toMatchObject({ status: 'up', code: null });
+    expect(proxy.seen.filter((r) => r.method === 'CONNECT').length).toBeGreaterThanOrEqual(2);
   });
 });
 

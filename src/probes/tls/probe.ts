@@ -3,8 +3,8 @@
  * presented chain and the verified chain; the HTTP probe then sends its request over this same
  * TLS socket, so the certificate reported is the one HTTP actually saw.
  */
-import { startTls, startTlsOrH2 } from '../../net/connect.js';
-import { urlProxy } from '../../net/proxy.js';
+import { sameAddress, startTlsOrH2 } from '../../net/connect.js';
+import { connectThroughProxy, urlProxy } from '../../net/proxy.js';
 import { loadTls } from '../../net/open-connection.js';
 import type { Probe } from '../contract.js';
 import type { TlsObservation } from './observation.js';
@@ -31,9 +31,11 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
     secureContext: clientContext(spec.ca, spec.client),
     clientCertificate: spec.client !== undefined,
   };
-  // Through a proxy the address is the proxy's: an HTTP/2-only refusal then stands (startTlsOrH2).
-  const direct = !(endpoint.url && urlProxy(service.proxy, endpoint.url));
-  const result = direct ? await startTlsOrH2(socket, options, context.signal, service.addressGuard) : await startTls(socket, options, context.signal);
+  // An HTTP/2-only server is asked again offering h2 (startTlsOrH2): at the same address, or through
+  // a new tunnel when a proxy's address is the one connected to.
+  const proxy = endpoint.url && urlProxy(service.proxy, endpoint.url);
+  const reconnect = proxy ? () => connectThroughProxy(proxy, endpoint.host, endpoint.port, true, context.signal) : sameAddress(socket, context.signal, service.addressGuard);
+  const result = await startTlsOrH2(socket, options, context.signal, reconnect);
   observation.durationMs = performance.now() - started;
   // Without the handshake an HTTP/2-only server refused (startTlsOrH2): a client offering h2 never waits for it.
   context.state.timings.tls = observation.durationMs - (result.ok ? (result.ownMs ?? 0) : 0);
