@@ -63,6 +63,17 @@ describe('a config outage may not read', () => {
     }
   });
 
+  it('an unreadable file earlier in the search order is an error naming it, where cosmiconfig passes it over', async () => {
+    const dir = projectWithConfig();
+    writeFileSync(join(dir, '.outagerc'), 'services:\n  - { name: locked, url: "http://127.0.0.1:9/" }\n');
+    if (asRoot) chownSync(join(dir, '.outagerc'), NOBODY, NOBODY);
+    const r = await outageIn(dir, 'chmod 000 .outagerc', ['list']);
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain(join(dir, '.outagerc'));
+    expect(r.stderr).toContain('permission denied (EACCES)');
+    expect(r.stdout).not.toContain('mine');
+  });
+
   it('a working directory it may not search is a config error naming it, with the way out', async () => {
     const dir = projectWithConfig();
     for (const args of [['list'], ['validate']]) {
