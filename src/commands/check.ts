@@ -36,6 +36,9 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
     await spinner?.stop();
     trap.dispose();
   });
-  await writeOutputs(report, output, flags, redact);
-  return trap.received() ? trap.exitCode() : report.exitCode;
+  const exitCode = trap.received() && output.format !== 'nagios' ? trap.exitCode() : report.exitCode;
+  // Every rendering states the code this process exits with: a script reading the JSON of an
+  // interrupted run must not see 3 while its shell saw 130. A Nagios plugin exits 0-3 (cli.ts).
+  await writeOutputs({ ...report, exitCode }, output, flags, redact);
+  return exitCode;
 }

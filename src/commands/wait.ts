@@ -128,7 +128,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       if (pending.length === 0) {
         await spinner.stop();
         say(`ready: ${round.services.length === 1 ? shown[0]?.name : `all ${round.services.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}`);
-        if (flags.json) await writeStdout(redact(renderJson(round, redact)));
+        if (flags.json) await writeStdout(redact(renderJson({ ...round, exitCode: 0 }, redact)));
         return 0;
       }
       const names = shown.filter((_, i) => (passes.get(round.services[i]?.name ?? '') ?? 0) < stable);
@@ -153,9 +153,11 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
   say(`${why}: ${last ? notReady.length : prepared.services.length} of ${last?.services.length ?? prepared.services.length} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);
-  // With --json stdout always holds a document, as `check --json` interrupted does (`interrupted: true`).
-  if (flags.json && last) await writeStdout(redact(renderJson(last, redact)));
-  return trap.received() ? trap.exitCode() : ExitCode.down;
+  const exitCode = trap.received() ? trap.exitCode() : ExitCode.down;
+  // With --json stdout always holds a document, as `check --json` interrupted does (`interrupted: true`),
+  // stating the code wait exits with rather than the last round's own.
+  if (flags.json && last) await writeStdout(redact(renderJson({ ...last, exitCode }, redact)));
+  return exitCode;
 }
 
 function describe(service: ServiceResult): string {

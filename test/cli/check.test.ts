@@ -203,6 +203,7 @@ describe('outage check output', () => {
       expect(r.code).toBe(130);
       const report = JSON.parse(r.stdout);
       expect(report.interrupted).toBe(true);
+      expect(report.exitCode, 'the document states the code the shell sees').toBe(130);
       expect(report.services[0]).toMatchObject({ name: 'fine', status: 'up' });
       expect(report.services[1]).toMatchObject({ name: 'stuck', status: 'unknown', code: 'interrupted' });
     } finally {

@@ -49,6 +49,16 @@ describe('outage wait', () => {
     expect(result.stdout).toMatch(/down \(tcp\.refused\)\nready: .* down/);
   });
 
+  it("--json states the code wait exits with, not the last round's: 0 when down was awaited, 2 on time-out", async () => {
+    const port = await closedPort();
+    const reachedDown = await runCli(['wait', `http://127.0.0.1:${port}/`, '--until', 'down', '--no-canaries', '--json', '--timeout', '5s']);
+    expect(reachedDown.code).toBe(0);
+    expect(JSON.parse(reachedDown.stdout)).toMatchObject({ status: 'down', exitCode: 0 });
+    const timedOut = await runCli(['wait', `http://127.0.0.1:${port}/`, '--no-canaries', '--json', '--timeout', '500ms', '--interval', '100ms']);
+    expect(timedOut.code).toBe(2);
+    expect(JSON.parse(timedOut.stdout)).toMatchObject({ status: 'down', exitCode: 2 });
+  });
+
   it('--stable N needs N passing checks in a row', async () => {
     const server = await startHttp(ok);
     const result = await runCli(['wait', server.url, '--stable', '3', '--interval', '100ms', '--timeout', '10s']);
@@ -71,7 +81,7 @@ describe('outage wait', () => {
         const lines = json ? result.stderr : result.stdout;
         expect(lines).toContain('interrupted by SIGINT: 1 of 1 services not ready');
         expect(lines).toContain(`  ${server.url}: unknown (interrupted)`);
-        if (json) expect(JSON.parse(result.stdout)).toMatchObject({ interrupted: true, services: [{ name: server.url, code: 'interrupted' }] });
+        if (json) expect(JSON.parse(result.stdout)).toMatchObject({ interrupted: true, exitCode: 130, services: [{ name: server.url, code: 'interrupted' }] });
       }
     } finally {
       await server.close();
