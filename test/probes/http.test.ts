@@ -194,6 +194,21 @@ describe('http probe', () => {
     expect(details.bodyTruncated).toBe(true);
   });
 
+  it("sends Accept: */* and outage's User-Agent as curl does, each replaced by a configured header of that name", async () => {
+    const seen: { accept: string[]; agent: string[] }[] = [];
+    const server = await http((req, res) => {
+      const values = (name: string) => req.rawHeaders.flatMap((v, i) => (i % 2 === 1 && req.rawHeaders[i - 1]?.toLowerCase() === name ? [v] : []));
+      seen.push({ accept: values('accept'), agent: values('user-agent') });
+      // a bot filter: no Accept, no page
+      if (req.headers.accept === undefined) respond(403, 'forbidden')(req, res);
+      else ok(req, res);
+    });
+    expect(await checkOne({ url: server.url })).toMatchObject({ status: 'up' });
+    await checkOne({ url: server.url, http: { headers: { Accept: 'application/json', 'User-Agent': 'deploy-gate/2' } } });
+    expect(seen[0]).toEqual({ accept: ['*/*'], agent: [expect.stringMatching(/^outage\//)] });
+    expect(seen[1]).toEqual({ accept: ['application/json'], agent: ['deploy-gate/2'] });
+  });
+
   it('URL credentials are sent as basic auth', async () => {
     let auth: string | undefined;
     const server = await http((req, res) => {

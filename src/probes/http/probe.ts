@@ -61,7 +61,9 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
   let url = new URL(endpoint.url);
   let method = spec.method;
   let body = spec.body;
-  let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...spec.headers };
+  // As curl: some bot filters answer a request with no Accept with a 403, a false alarm. A
+  // configured header of either name replaces ours (client.ts keeps the last of a name).
+  let headers: Record<string, string> = { accept: '*/*', 'user-agent': USER_AGENT, ...spec.headers };
   const jar = new CookieJar();
   let hopTimer: HopTimer | undefined;
   try {
