@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type SecureServerOptions, type ServerHttp2Session } from 'node:http2';
 import { gzipSync } from 'node:zlib';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne, probe } from '../helpers/check.js';
@@ -17,8 +17,8 @@ beforeAll(async () => {
   pki = await testPki();
 });
 
-async function h2Only(handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void, host = '127.0.0.1'): Promise<number> {
-  const server = createSecureServer({ ...pki.valid, allowHTTP1: false }, handler);
+async function h2Only(handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void, host = '127.0.0.1', options: SecureServerOptions = {}): Promise<number> {
+  const server = createSecureServer({ ...pki.valid, allowHTTP1: false, ...options }, handler);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   // A server session that sent GOAWAY outlives its closed connection in node:http2; close() would wait on it.
   const sessions = new Set<ServerHttp2Session>();
@@ -172,5 +172,24 @@ describe('HTTP/2-only timing', () => {
     const result = await checkOne({ url: `https://localhost:${delayed.port}/`, tls: { ca: pki.rootFile }, timeout: '8s' });
     expect(result).toMatchObject({ status: 'up', code: null });
     expect(probe(result, 'http').details).toMatchObject({ httpVersion: 20 });
+  });
+});
+
+describe('HTTP/2-only responses as browsers and curl take them', () => {
+  // node:http2's client takes 128 header fields by default; browsers and outage over HTTP/1.1 take
+  // 256 KiB of headers however many fields, so the same site over HTTP/2 must not be down.
+  it('a response with 300 header fields (many Set-Cookie, Link preloads) is up', async () => {
+    const port = await h2Only(
+      (_req, res) => {
+        const fields: Record<string, string> = {};
+        for (let i = 0; i < 300; i++) fields[`x-field-${i}`] = 'v';
+        res.writeHead(200, fields);
+        res.end('many fields');
+      },
+      '127.0.0.1',
+      { maxHeaderListPairs: 4000 },
+    );
+    const result = await checkOne({ url: `https://localhost:${port}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'many fields' } } });
+    expect(result).toMatchObject({ status: 'up', code: null });
   });
 });
