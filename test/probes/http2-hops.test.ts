@@ -192,4 +192,20 @@ describe('HTTP/2-only responses as browsers and curl take them', () => {
     const result = await checkOne({ url: `https://localhost:${port}/`, tls: { ca: pki.rootFile }, http: { expect: { body: 'many fields' } } });
     expect(result).toMatchObject({ status: 'up', code: null });
   });
+
+  // HTTP/2 allows TE only as `trailers` (RFC 9113 §8.2.2); curl drops any other value rather than
+  // fail, so a header configured for HTTP/1.1 servers must not make the HTTP/2-only one down.
+  it('a configured TE header other than trailers is left out, not a request that cannot be sent', async () => {
+    const seen: (string | undefined)[] = [];
+    const port = await h2Only((req, res) => {
+      seen.push(req.headers.te as string | undefined);
+      res.end('te ok');
+    });
+    const url = `https://localhost:${port}/`;
+    const dropped = await checkOne({ url, tls: { ca: pki.rootFile }, http: { headers: { TE: 'gzip' }, expect: { body: 'te ok' } } });
+    expect(dropped).toMatchObject({ status: 'up', code: null });
+    const kept = await checkOne({ url, tls: { ca: pki.rootFile }, http: { headers: { TE: 'gzip, trailers' }, expect: { body: 'te ok' } } });
+    expect(kept).toMatchObject({ status: 'up', code: null });
+    expect(seen).toEqual([undefined, 'trailers']);
+  });
 });

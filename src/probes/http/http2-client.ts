@@ -14,7 +14,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { HttpClosedError, HttpRequestError, type HttpResponse, type OriginClient, type RequestOptions } from './client.js';
 import { CANCEL, h2ErrorName, WatchedConnection } from './http2-frames.js';
-import { HttpProtocolError, MAX_HEAD_BYTES, type ResponseHeaders } from './response-head.js';
+import { HttpProtocolError, listValues, MAX_HEAD_BYTES, type ResponseHeaders } from './response-head.js';
 
 /** RST_STREAM's REFUSED_STREAM (RFC 9113 §7): the request was not processed. */
 const REFUSED_STREAM = 0x7;
@@ -51,7 +51,11 @@ export class Http2Client implements OriginClient {
       for (const [name, value] of Object.entries(options.headers)) {
         const lower = name.toLowerCase();
         if (lower === 'host') headers[':authority'] = value;
-        else if (!CONNECTION_HEADERS.has(lower)) headers[lower] = value;
+        // TE may say only `trailers` in HTTP/2: any other value is dropped, as curl drops it, rather
+        // than a header written for HTTP/1.1 servers making node:http2 refuse to send the request.
+        else if (lower === 'te') {
+          if (listValues([value]).includes('trailers')) headers.te = 'trailers';
+        } else if (!CONNECTION_HEADERS.has(lower)) headers[lower] = value;
       }
       let stream: ClientHttp2Stream;
       try {
