@@ -7,7 +7,8 @@ import { startHttp, startTcp } from '../helpers/servers.js';
 import { connect } from 'node:net';
 import { check } from '../../src/check.js';
 import { forwardTo, startFakeProxy } from '../helpers/fake-proxy.js';
-import { createServer as createTlsServer } from 'node:tls';
+import { connect as connectTls, createServer as createTlsServer } from 'node:tls';
+import { Http2Client } from '../../src/probes/http/http2-client.js';
 import { closeAfterAll } from '../helpers/own.js';
 
 let pki: TestPki;
@@ -175,7 +176,7 @@ describe('HTTP/2-only timing', () => {
   });
 });
 
-describe('HTTP/2-only responses as browsers and curl take them', () => {
+describe('HTTP/2-only requests and responses as browsers and curl make and take them', () => {
   // node:http2's client takes 128 header fields by default; browsers and outage over HTTP/1.1 take
   // 256 KiB of headers however many fields, so the same site over HTTP/2 must not be down.
   it('a response with 300 header fields (many Set-Cookie, Link preloads) is up', async () => {
@@ -207,5 +208,35 @@ describe('HTTP/2-only responses as browsers and curl take them', () => {
     const kept = await checkOne({ url, tls: { ca: pki.rootFile }, http: { headers: { TE: 'gzip, trailers' }, expect: { body: 'te ok' } } });
     expect(kept).toMatchObject({ status: 'up', code: null });
     expect(seen).toEqual([undefined, 'trailers']);
+  });
+
+  // :authority is what Host is in HTTP/1.1, and servers route on it: an Envoy virtual host for
+  // `api.example.com` does not match `api.example.com:443` (a 404, so a false down), and `::1:8443`
+  // is no host at all. node:http2 writes host:port always, and an IPv6 address without brackets.
+  it('an IPv6 origin is named in brackets in :authority, as the Host header names it', async () => {
+    const seen: unknown[] = [];
+    const port = await h2Only((req, res) => {
+      seen.push(req.headers[':authority']);
+      res.end('v6');
+    }, '::1');
+    const result = await checkOne({ url: `https://[::1]:${port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(seen).toEqual([`[::1]:${port}`]);
+  });
+
+  it('the default port is left out of :authority (https://host, not host:443)', async () => {
+    const port = await h2Only((req, res) => res.end(String(req.headers[':authority'])));
+    // The origin says 443; the socket reaches the test server wherever it listens.
+    const socket = connectTls({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.root.certPem, ALPNProtocols: ['h2'] });
+    await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    const client = new Http2Client('https://localhost', socket);
+    try {
+      const response = await client.request({ method: 'GET', path: '/', headers: {}, signal: new AbortController().signal });
+      let text = '';
+      for await (const chunk of response.body) text += String(chunk);
+      expect(text).toBe('localhost');
+    } finally {
+      await client.destroy();
+    }
   });
 });

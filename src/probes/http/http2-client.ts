@@ -47,7 +47,10 @@ export class Http2Client implements OriginClient {
     const { signal, timer } = options;
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(reasonOf(signal));
-      const headers: Record<string, string> = { ':method': options.method, ':path': options.path || '/' };
+      // :authority as HTTP/1.1's Host (client.ts) and browsers write it: the port only when not the
+      // default, an IPv6 address in brackets. node:http2's own is host:port always, unbracketed, and
+      // servers route on it (an Envoy virtual host for `example.com` does not match `example.com:443`).
+      const headers: Record<string, string> = { ':method': options.method, ':path': options.path || '/', ':authority': new URL(this.origin).host };
       for (const [name, value] of Object.entries(options.headers)) {
         const lower = name.toLowerCase();
         if (lower === 'host') headers[':authority'] = value;
