@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPki, type TestPki } from '../helpers/certs.js';
+import { identity, issue, testPki, type TestPki } from '../helpers/certs.js';
 import { configFile, runCli } from '../helpers/cli.js';
 import { prepareCheck } from '../../src/check.js';
 import { defaultCatalogEntries } from '../../src/catalog/catalog.js';
@@ -143,6 +143,23 @@ describe('outage check output', () => {
     expect((await runCli(['check', target], { env: { NODE_EXTRA_CA_CERTS: pki.rootFile } })).code).toBe(0);
     const untrusted = await runCli(['check', '--json', target]);
     expect(JSON.parse(untrusted.stdout).services[0].code).toBe('tls.untrusted');
+  });
+
+  it('trusts an issuing intermediate alone in NODE_EXTRA_CA_CERTS (a partial chain), as a tls.ca holding it', async () => {
+    // Node's own partial-chain store leaves NODE_EXTRA_CA_CERTS out: outage must hand the roots over itself.
+    const root = await issue({ name: 'Extra Root', ca: true });
+    const intermediate = await issue({ name: 'Extra Intermediate', ca: true, issuer: root });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost', '127.0.0.1'], issuer: intermediate });
+    const server = await startHttps(identity(leaf, intermediate), ok);
+    const file = join(mkdtempSync(join(tmpdir(), 'outage-extra-')), 'issuing-ca.pem');
+    writeFileSync(file, intermediate.certPem);
+    try {
+      const r = await runCli(['check', '--json', `https://localhost:${server.port}/`], { env: { NODE_EXTRA_CA_CERTS: file } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).services[0]).toMatchObject({ status: 'up', code: null });
+    } finally {
+      await server.close();
+    }
   });
 
   it('never prints secrets from the environment, URL user-info or auth headers', async () => {
