@@ -5,7 +5,7 @@
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
 import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
@@ -98,7 +98,9 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   const file: RenderOptions = { ...terminal, chalk: makeChalk(0), columns: undefined, quiet: false };
 
   for (const { format, path } of plan.files) {
-    await writeFileAtomic(path, redact(FORMATS[format](report, { ...file, reportFile: path }))).catch((error: unknown) => {
+    const text = redact(FORMATS[format](report, { ...file, reportFile: path }));
+    const fd = heldDescriptor(path);
+    await (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).catch((error: unknown) => {
       throw new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate);
     });
   }
@@ -109,6 +111,32 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
     });
   }
   await writeStdout(redact(FORMATS[plan.format](report, terminal)));
+}
+
+/**
+ * `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: a descriptor outage already holds.
+ * Opened by name, what is behind it is opened anew: a log the shell appends to (`outage check
+ * --report junit=/dev/stdout >> outage.log`) is a regular file, and was replaced by the report
+ * (renamed over) or truncated, losing the log's earlier lines and this run's other output.
+ */
+function heldDescriptor(path: string): number | undefined {
+  const cwd = currentDirectory();
+  const match = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(normalize(cwd === undefined ? path : resolve(cwd, path)));
+  if (!match) return undefined;
+  if (match[1] === 'stdout') return 1;
+  if (match[1] === 'stderr') return 2;
+  return Number(match[2] ?? match[3]);
+}
+
+/**
+ * Stdout and stderr through their streams, so the report keeps its place among their other writes.
+ * Another descriptor is opened by name, for appending: never truncated, never replaced. (Not
+ * written by number: a number the shell did not pass may be one of Node's own, a socket or epoll.)
+ */
+async function writeDescriptor(path: string, fd: number, text: string): Promise<void> {
+  if (fd === 1) return writeStdout(text);
+  if (fd === 2) return new Promise((resolve, reject) => process.stderr.write(text, (error) => (error ? reject(error) : resolve())));
+  await process.getBuiltinModule('node:fs/promises').writeFile(path, text, { flag: 'a' });
 }
 
 /**

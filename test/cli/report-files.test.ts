@@ -3,9 +3,9 @@
  * and when one cannot be written, the path and the reason in words, exit 73 — never a bare errno.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
@@ -186,6 +186,47 @@ describe('--report files are replaced atomically', () => {
     expect(JSON.parse(read).status).toBe('up');
     expect(statSync(fifo).isFIFO()).toBe(true);
   });
+});
+
+/**
+ * `outage check -q --report junit=/dev/stdout >> outage.log` in cron: /dev/stdout is the log file
+ * the shell opened for appending. Opening the path again (truncating, or renaming a new file over
+ * it) lost every earlier line of the log, and with it this run's summary line.
+ */
+describe('--report to a standard stream goes through the descriptor outage already has', () => {
+  async function runInto(args: string[], stdio: ('ignore' | 'pipe' | number)[]): Promise<number | null> {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio });
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+  }
+  const earlier = 'an earlier run\nanother earlier run\n';
+
+  for (const [path, stream] of [
+    ['/dev/stdout', 1],
+    ['/dev/stderr', 2],
+    ['/dev/fd/1', 1],
+    ['/proc/self/fd/2', 2],
+    ['/dev/fd/3', 3],
+  ] as const) {
+    it(`${path} appended to a log (>>) keeps the log's earlier lines and this run's other output`, async () => {
+      const log = join(tempDir(), 'outage.log');
+      writeFileSync(log, earlier);
+      const fd = openSync(log, 'a');
+      const stdio: ('ignore' | number)[] = ['ignore', 'ignore', 'ignore'];
+      stdio[stream] = fd;
+      // The summary line goes to stdout: into the log too when the report goes through stdout.
+      if (stream !== 1) stdio[1] = fd;
+      const code = await runInto(['check', up.url, '--no-canaries', '--quiet', '--report', `junit=${path}`], stdio).finally(() => closeSync(fd));
+      expect(code).toBe(0);
+      const text = readFileSync(log, 'utf8');
+      expect(text.startsWith(earlier)).toBe(true);
+      expect(text).toContain('<testsuite name="outage" tests="1" failures="0"');
+      expect(text).toMatch(/^UP · 1 service: 1 up · /m);
+      expect(readdirSync(dirname(log))).toEqual(['outage.log']);
+    });
+  }
 });
 
 describe('outage init', () => {
