@@ -5,7 +5,10 @@
  * and says so — neither prints a stack trace unless OUTAGE_DEBUG is set.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExitCode, OutageError } from './core/errors.js';
 import { GONE_DIRECTORY, isGoneDirectory } from './core/current-directory.js';
 import { safeLines } from './core/safe-text.js';
@@ -272,4 +275,22 @@ function exitCodeFor(error: unknown): number {
   process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
   if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
+}
+
+/**
+ * `node dist/cli.js check …` (or dist/cli.cjs) runs the CLI, as bin/outage.js does: a module that
+ * only exported it did nothing and exited 0, so a CI gate written that way passed every check.
+ * Imported (bin/outage.js, scripts, the API), it runs nothing. Last, so every constant above is set.
+ */
+if (isRunDirectly()) void main(process.argv);
+
+function isRunDirectly(): boolean {
+  const script = process.argv[1];
+  const self = fileURLToPath(import.meta.url);
+  if (script === undefined || basename(script) !== basename(self)) return false;
+  try {
+    return realpathSync(script) === realpathSync(self);
+  } catch {
+    return false;
+  }
 }

@@ -1,3 +1,4 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,5 +159,36 @@ describe('the CPU-bound warning', () => {
     const r = await runCli(['check', '--concurrency', '64', '--no-canaries'], { cwd: await stallingConfig(1) });
     expect(r.stdout).toMatch(/outage was CPU-bound: its event loop stalled for up to \d+ ms, so the timings shown may be inflated \(verdicts leave outage's busy time out\)/);
     expect(r.stdout + r.stderr).not.toMatch(/concurrency/);
+  });
+});
+
+/**
+ * `node dist/cli.js check …` in a CI gate did nothing and exited 0: the module only exported the
+ * CLI, so every check "passed". Run directly, it is the CLI; imported, it still only exports it.
+ */
+describe('node dist/cli.js', () => {
+  const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+  const own = closeAfterAll();
+  // Not spawnSync: the test's own server must keep answering while the CLI runs.
+  const run = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1' }, timeout: 30_000 }, (_error, stdout) =>
+        resolve({ status: child.exitCode, stdout }),
+      );
+    });
+
+  it('checks and exits with the check code, as bin/outage.js does', async () => {
+    const down = own(await startHttp((_req, res) => res.writeHead(503).end()));
+    const r = await run(['check', down.url, '--no-canaries', '--format', 'tap']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^not ok 1 - /m);
+    const usage = await run(['check', '--fail-on', 'sometimes']);
+    expect(usage.status).toBe(64);
+  });
+
+  it('imported, only exports the CLI: nothing runs', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(cli)}).then((m) => console.log(typeof m.main))`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('function\n');
   });
 });
