@@ -54,6 +54,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): ParsedConfig 
   const services = items(value?.services, 'services') ?? [];
   const canaries = items(value?.canaries, 'canaries');
   problems.push(...schemaProblems.filter((p) => !named.has(p.path)).map((p) => withoutFragments(p, interpolated.origins)));
+  problems.push(...duplicateNames(Array.isArray(value?.services) ? value.services : []));
   return {
     present: raw !== undefined,
     defaults: root.success ? root.data.defaults : undefined,
@@ -97,6 +98,24 @@ function withoutFragments(problem: ConfigProblem, origins: ReadonlyMap<string, S
   const isUrl = /(url|proxy|status|hosts\[\d+\])$/.test(problem.path);
   const hint = isUrl ? ': in a URL, a / ? # or @ in a credential must be percent-encoded, such as %2F for /' : '';
   return { ...problem, message: `${message} (part of ${names}${hint})` };
+}
+
+/**
+ * Names are how services are picked on the command line, so they are unique. Checked on the
+ * items as written, valid or not: a service with a problem of its own still has its name, and
+ * the duplicate reported only once that problem was fixed was one more run to find it.
+ */
+function duplicateNames(items: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const first = new Map<string, number>();
+  items.forEach((item, index) => {
+    const name = (expandCatalogItem(item).value as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, index);
+    else problems.push({ path: `services[${index}].name`, message: `"${name}" is already the name of services[${earlier}]` });
+  });
+  return problems;
 }
 
 function parseItem(item: unknown, key: 'services' | 'canaries', index: number, problems: ConfigProblem[]): ServiceInput | undefined {

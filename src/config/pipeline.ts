@@ -2,7 +2,7 @@
  * Loading a config: named stages, each run once and in order —
  *   parse.ts   the document, with `${VAR}` interpolated, against the schema;
  *   expand.ts  the config's services, the command line's targets and the canaries, as entries;
- *   rules.ts   what spans keys: unique names, one target per service, options that need a target;
+ *   rules.ts   what spans keys: one target per service, options that need a target (parse.ts: unique names);
  *   specs.ts   each entry as a ServiceSpec, every default filled in.
  * Every problem found on the way is reported at once, in one ConfigError. The command line's
  * mistakes come after the config's: a target or tag can only be judged against a valid config.

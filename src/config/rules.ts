@@ -1,8 +1,8 @@
 /**
  * The rules, the third stage of loading (pipeline.ts): what the schema cannot say because it spans
- * keys or services — unique names, one target per service, options that need a certain target,
- * `dns.compare` with `dns.resolvers`. A service that breaks one is not resolved; a duplicate name
- * is reported without stopping the service's own checks.
+ * keys — one target per service, options that need a certain target, `dns.compare` with
+ * `dns.resolvers`. A service that breaks one is not resolved. (Unique names are checked by
+ * parse.ts, on every item as written: one with a schema problem has a name too.)
  */
 import type { ConfigProblem } from '../core/errors.js';
 import type { ServiceEntry } from './entry.js';
@@ -20,7 +20,7 @@ export interface CheckedEntry {
 }
 
 export interface RuleCheck {
-  /** Each entry's problems, the name rule's first. */
+  /** Each entry's problems. */
   problems: Map<ServiceEntry, ConfigProblem[]>;
   /** Only these are resolved. */
   valid: CheckedEntry[];
@@ -31,15 +31,8 @@ type Problem = (key: string, message: string) => ConfigProblem;
 export function checkRules(entries: readonly ServiceEntry[]): RuleCheck {
   const problems = new Map<ServiceEntry, ConfigProblem[]>();
   const valid: CheckedEntry[] = [];
-  const seen = new Map<string, string>();
   for (const entry of entries) {
     const found: ConfigProblem[] = [];
-    // Names are how services are picked on the command line; targets and canaries are never picked.
-    if (entry.source === 'service') {
-      const previous = seen.get(entry.input.name);
-      if (previous !== undefined) found.push({ path: `${entry.path}.name`, message: `"${entry.input.name}" is already the name of ${previous}` });
-      seen.set(entry.input.name, entry.path);
-    }
     const target = checkTarget(entry.input, entry.path);
     if ('kind' in target) valid.push({ entry, target });
     else found.push(target);
