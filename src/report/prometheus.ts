@@ -46,6 +46,9 @@ export function renderPrometheus(unsafe: Report, options: PrometheusOptions = {}
   const checked = family('outage_last_check_timestamp_seconds', 'When this check started, in Unix seconds.');
 
   for (const service of report.services) {
+    // Cut short by a signal, a service was not measured: no samples rather than a probe_success 0
+    // that alerts on a healthy service (outage serve answers such a probe 503, for the same reason).
+    if (service.code === 'interrupted') continue;
     // `critical` tells a non-critical service's probe_success 0 from one that fails the check.
     const labels = { service: service.name, critical: String(service.critical), ...fileLabels };
     success(service.status === 'up' || service.status === 'degraded' ? 1 : 0, labels);

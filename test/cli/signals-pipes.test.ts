@@ -40,6 +40,29 @@ describe('signals', () => {
   });
 });
 
+describe('a textfile written by an interrupted check', () => {
+  it('holds what finished, and no probe_success 0 for a service that was cut short rather than measured', async () => {
+    // `timeout 50s outage check --report prometheus=…` in cron, or a shutdown: the file is read
+    // by alerts on probe_success == 0, which must not fire for a service nobody saw fail.
+    const dir = mkdtempSync(join(tmpdir(), 'outage-interrupted-'));
+    try {
+      const file = join(dir, 'outage.prom');
+      const running = startCli(['check', '--no-canaries', '--quiet', '--timeout', '60s', up.url, hanging.url, '--report', `prometheus=${file}`]);
+      while (hanging.requests < 1) await new Promise((r) => setTimeout(r, 20));
+      running.child.kill('SIGTERM');
+      const result = await running.result;
+      expect(result.code).toBe(143);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain(`probe_success{service="${up.url}",critical="true",outage_report="outage.prom"} 1`);
+      expect(text).not.toContain(hanging.url);
+      expect(text).toMatch(/^outage_last_check_timestamp_seconds\{outage_report="outage.prom"\} /m);
+    } finally {
+      hanging.requests = 0;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pipes', () => {
   function shell(command: string): Promise<{ stderr: string; statuses: string }> {
     return new Promise((resolve) => {

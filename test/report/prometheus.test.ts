@@ -31,6 +31,15 @@ describe('prometheus labels', () => {
     expect(text).toMatch(/^outage_probe_status\{service="[^"]+",critical="true",status="up",code=""\} 1$/m);
   });
 
+  it('leaves out a service the run was interrupted before judging: no probe_success 0 for what was not measured', () => {
+    // A cron job stopped by `timeout` or a shutdown writes its textfile with what finished; a
+    // healthy service cut short must not read as down (outage serve answers 503 for the same).
+    const text = renderPrometheus(everyStatusReport(), { reportFile: 'outage.prom' });
+    expect(text).not.toContain('service="Interrupted"');
+    expect(text).toContain('probe_success{service="Facebook",critical="true",outage_report="outage.prom"} 0');
+    expect(text).toMatch(/^outage_last_check_timestamp_seconds\{outage_report="outage.prom"\} /m);
+  });
+
   requires({ tools: ['promtool'] }).it('passes promtool check metrics with the new labels', () => {
     const result = spawnSync('promtool', ['check', 'metrics'], { input: renderPrometheus(everyStatusReport(), { reportFile: 'a "quoted" name.prom' }), encoding: 'utf8' });
     expect(`${result.stdout}${result.stderr}`).toBe('');
