@@ -90,6 +90,10 @@ function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
+/**
+ * URL credentials hidden: `https://***@host/`, and `***@host:5432` for `user:password@host:5432`,
+ * which curl reads as a URL with credentials, so a user may well type it.
+ */
 export function redactUserInfo(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@').replace(/^[^/@\s:]*:[^/@\s]*@/, '***@');
 }

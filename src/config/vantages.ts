@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { ConfigInput } from './schema.js';
-import { parseUrlTarget } from './targets.js';
+import { parseUrlTarget, redactUserInfo } from './targets.js';
 
 export interface VantageSpec {
   /** Shown in every output: the configured name, else the URL's host:port. */
@@ -22,7 +22,7 @@ export function vantageSpecs(configured: ConfigInput['vantages'], flags: readonl
   const items: { url: string; name?: string; module?: string }[] = flags && flags.length > 0 ? flags.map((url) => ({ url })) : (configured ?? []).map((v) => (typeof v === 'string' ? { url: v } : v));
   const vantages = items.map((item): VantageSpec => {
     const parsed = parseUrlTarget(item.url);
-    if (typeof parsed === 'string') throw new UsageError(`--from ${JSON.stringify(item.url)}: ${parsed}`, 'usage.bad_vantage');
+    if (typeof parsed === 'string') throw new UsageError(`--from ${JSON.stringify(redactUserInfo(item.url))}: ${parsed}`, 'usage.bad_vantage');
     secrets.push(...parsed.secrets);
     const url = parsed.endpoint.url?.toString().replace(/\/+$/, '') ?? item.url;
     const name = item.name ?? parsed.endpoint.url?.host ?? url;

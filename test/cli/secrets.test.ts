@@ -81,6 +81,18 @@ describe('secrets', () => {
     expectClean(unknown.stderr, 'usage error');
   });
 
+  it('a --from URL or a target with credentials that does not parse: the usage error hides the credentials', async () => {
+    const from = await runCli(['check', '--no-canaries', `http://127.0.0.1:${server.port}/`, '--from', `http://eu:${LITERAL.password}@127.0.0.1:1:2/`]);
+    expect(from.code).toBe(64);
+    expect(from.stderr).toContain('--from "http://***@127.0.0.1:1:2/"');
+    expectClean(from.stderr, '--from usage error');
+    // As curl reads it, user:password@host:port is a URL with credentials, even without http://.
+    const target = await runCli(['check', '--no-canaries', `admin:${LITERAL.password}@127.0.0.1:5432`]);
+    expect(target.code).toBe(64);
+    expect(target.stderr).toContain('"***@127.0.0.1:5432" is neither');
+    expectClean(target.stderr, 'bad target');
+  });
+
   it('config errors', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'services:\n  - name: a\n    url: "https://${TOKEN}/"\n    timeout: "${API_KEY}"\n    retries: "${QUERY_KEY}"\n');
