@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nextDelay, reached } from '../../src/commands/wait.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { configFile, runCli, startCli } from '../helpers/cli.js';
 import { closedPort, delayed, ok, respond, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
 
 describe('outage wait', () => {
@@ -57,6 +57,24 @@ describe('outage wait', () => {
     const timedOut = await runCli(['wait', `http://127.0.0.1:${port}/`, '--no-canaries', '--json', '--timeout', '500ms', '--interval', '100ms']);
     expect(timedOut.code).toBe(2);
     expect(JSON.parse(timedOut.stdout)).toMatchObject({ status: 'down', exitCode: 2 });
+  });
+
+  it('does not wait for a non-critical service: shown, but it never decides the exit code', async () => {
+    // A deploy gate over a config with an optional service that is down (`critical: false`) timed
+    // out and failed the deploy, while its own JSON said "status": "up".
+    const server = await startHttp(ok);
+    const port = await closedPort();
+    const config = configFile({ services: [{ name: 'api', url: server.url }, { name: 'optional', url: `http://127.0.0.1:${port}/`, critical: false }] });
+    const result = await runCli(['wait', '-c', config, '--no-canaries', '--json', '--timeout', '5s', '--interval', '100ms']);
+    await server.close();
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'up', exitCode: 0 });
+    expect(result.stderr).toMatch(/optional down \(tcp\.refused\)/);
+    expect(result.stderr).toMatch(/ready: api up \(non-critical, not waited for: optional\)/);
+    // Named alone, a non-critical service is what the user asked to wait for.
+    const alone = await runCli(['wait', '-c', config, 'optional', '--no-canaries', '--timeout', '500ms', '--interval', '100ms']);
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toMatch(/1 of 1 services not ready/);
   });
 
   it('--stable N needs N passing checks in a row', async () => {
