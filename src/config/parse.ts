@@ -109,8 +109,10 @@ function duplicateNames(items: unknown[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const first = new Map<string, number>();
   items.forEach((item, index) => {
-    const name = (expandCatalogItem(item).value as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string') return;
+    const written = (expandCatalogItem(item).value as { name?: unknown } | null)?.name;
+    // As the schema reads it: trimmed, and an empty one is a problem of its own.
+    const name = typeof written === 'string' ? written.trim() : '';
+    if (name === '') return;
     const earlier = first.get(name);
     if (earlier === undefined) first.set(name, index);
     else problems.push({ path: `services[${index}].name`, message: `"${name}" is already the name of services[${earlier}]` });
