@@ -81,9 +81,10 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const redact = redactorFor(prepared.secrets);
   // A non-critical service never decides the exit code (nor the report's status): shown, not
   // awaited — unless nothing critical was selected, when it is what the user asked to wait for.
-  const critical = prepared.services.filter((s) => s.critical);
-  const awaited = new Set((critical.length > 0 ? critical : prepared.services).map((s) => s.name));
-  const notAwaited = prepared.services.filter((s) => !awaited.has(s.name)).map((s) => s.name);
+  // (Told by the results' own flag: their names are redacted, the specs' are not.)
+  const anyCritical = prepared.services.some((s) => s.critical);
+  const isAwaited = (service: ServiceResult | undefined) => service !== undefined && (service.critical || !anyCritical);
+  const awaitedCount = prepared.services.filter((s) => s.critical || !anyCritical).length;
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
   // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
@@ -129,16 +130,16 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${shown[i]?.name} ${state}`);
         lastState.set(service.name, state);
       });
-      const pending = round.services.filter((s) => awaited.has(s.name) && (passes.get(s.name) ?? 0) < stable);
+      const pending = round.services.filter((s) => isAwaited(s) && (passes.get(s.name) ?? 0) < stable);
       if (pending.length === 0) {
         await spinner.stop();
-        const ready = shown.filter((s) => awaited.has(s.name));
-        const others = notAwaited.length > 0 ? ` (non-critical, not waited for: ${shown.filter((s) => !awaited.has(s.name)).map((s) => s.name).join(', ')})` : '';
+        const ready = shown.filter(isAwaited);
+        const others = ready.length < shown.length ? ` (non-critical, not waited for: ${shown.filter((s) => !isAwaited(s)).map((s) => s.name).join(', ')})` : '';
         say(`ready: ${ready.length === 1 ? ready[0]?.name : `all ${ready.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}${others}`);
         if (flags.json) await writeStdout(redact(renderJson({ ...round, exitCode: 0 }, redact)));
         return 0;
       }
-      const names = shown.filter((_, i) => awaited.has(round.services[i]?.name ?? '') && (passes.get(round.services[i]?.name ?? '') ?? 0) < stable);
+      const names = shown.filter((_, i) => isAwaited(round.services[i]) && (passes.get(round.services[i]?.name ?? '') ?? 0) < stable);
       spinner.text(redact(`waiting for ${names.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
       const counting = pending.every((s) => (passes.get(s.name) ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
@@ -156,9 +157,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const last = report ?? interruptedRound;
   // In an interrupted round, a service that did finish was measured: counted as it would have been.
   const passesOf = (s: ServiceResult) => (report ? (passes.get(s.name) ?? 0) : reached(s.status, flags.until) ? 1 : 0);
-  const notReady = last ? safeReport(last, redact).services.filter((_, i) => awaited.has(last.services[i]?.name ?? '') && passesOf(last.services[i] as ServiceResult) < stable) : [];
+  const notReady = last ? safeReport(last, redact).services.filter((_, i) => isAwaited(last.services[i]) && passesOf(last.services[i] as ServiceResult) < stable) : [];
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
-  say(`${why}: ${last ? notReady.length : awaited.size} of ${awaited.size} services not ready`);
+  say(`${why}: ${last ? notReady.length : awaitedCount} of ${awaitedCount} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);
   const exitCode = trap.received() ? trap.exitCode() : ExitCode.down;
   // With --json stdout always holds a document, as `check --json` interrupted does (`interrupted: true`),
