@@ -93,6 +93,26 @@ describe('secrets', () => {
     expectClean(target.stderr, 'bad target');
   });
 
+  it('a password holding @ (and /): no piece of it in any format, nor in the error for a URL that does not parse', async () => {
+    // The URL parser reads user-info up to the last @ of the authority; hiding only up to the
+    // first @ showed the rest of the password as the service's name.
+    const password = 'p@ss-w0rd@77';
+    const target = `http://svc:${password}@127.0.0.1:${server.port}/`;
+    for (const format of FORMAT_NAMES) {
+      const r = await runCli(['check', '--no-canaries', target, '--format', format]);
+      expect(r.code, format).toBe(2);
+      for (const piece of ['ss-w0rd', 'w0rd@77']) expect(r.stdout + r.stderr, `${format} leaks ${piece}`).not.toContain(piece);
+    }
+    const bad = await runCli(['check', '--no-canaries', `http://svc:${password}@127.0.0.1:1:2/`]);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('"http://***@127.0.0.1:1:2/"');
+    const file = join(dir, 'slash.yaml');
+    writeFileSync(file, 'services:\n  - name: a\n    url: "http://svc:${PW}@127.0.0.1:1/"\n');
+    const config = await runCli(['validate', '-c', file], { env: { PW: 'p@ss w/rd-5150' } });
+    expect(config.code).toBe(78);
+    for (const piece of ['ss w', 'rd-5150']) expect(config.stderr, `config error leaks ${piece}`).not.toContain(piece);
+  });
+
   it('config errors', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'services:\n  - name: a\n    url: "https://${TOKEN}/"\n    timeout: "${API_KEY}"\n    retries: "${QUERY_KEY}"\n');
