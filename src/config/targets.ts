@@ -94,13 +94,15 @@ function validPort(port: string | undefined): boolean {
  * URL credentials hidden, for names and messages: `https://***@host/`, and `***@host:5432` for
  * `user:password@host:5432`, which curl reads as a URL with credentials, so a user may type it.
  * A URL that parses has credentials up to the last @ before its path, as the parser reads them (a
- * password may hold an @); in one that does not (a password holding a /), or without a scheme,
- * everything up to the last @ may be credentials, so all of it is hidden.
+ * password may hold an @). In one that does not, an @ may be anywhere in a credential (a password
+ * holding a / ends the authority early), so all after the scheme is hidden: cut at any @, the
+ * rest of a secret would no longer be recognised by the redactor that knows its whole value.
  */
 export function redactUserInfo(text: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0];
   if (scheme === undefined) return text.replace(/^[^/@\s:]*:.*@/s, '***@');
   const rest = text.slice(scheme.length);
-  const end = URL.canParse(text) ? /^[^/?#\\]*/.exec(rest)?.[0].lastIndexOf('@') : rest.lastIndexOf('@');
-  return end === undefined || end < 0 ? text : `${scheme}***${rest.slice(end)}`;
+  if (!URL.canParse(text)) return rest.includes('@') ? `${scheme}***` : text;
+  const end = /^[^/?#\\]*/.exec(rest)?.[0].lastIndexOf('@') ?? -1;
+  return end < 0 ? text : `${scheme}***${rest.slice(end)}`;
 }

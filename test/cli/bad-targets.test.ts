@@ -44,7 +44,8 @@ describe('a bad target on the command line', () => {
   it('never prints the password of a URL it quotes', async () => {
     const r = await runCli(['check', 'https://user:s3cret-pw@x.test:99999/'], { cwd: project() });
     expect(r.code).toBe(64);
-    expect(r.stderr).toBe('outage: "https://***@x.test:99999/": port 99999 is not within 1-65535\n');
+    // A URL that does not parse is hidden whole after its scheme: where its credentials end is not known.
+    expect(r.stderr).toBe('outage: "https://***": port 99999 is not within 1-65535\n');
   });
 
   it('without a config too', async () => {
