@@ -164,6 +164,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
+    // The command sets its code before writing, so a gate behind `| head` still fails.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
   // Read now, while a file can still be opened: a message about running out of them needs it.

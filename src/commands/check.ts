@@ -39,6 +39,9 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
   const exitCode = trap.received() && output.format !== 'nagios' ? trap.exitCode() : report.exitCode;
   // Every rendering states the code this process exits with: a script reading the JSON of an
   // interrupted run must not see 3 while its shell saw 130. A Nagios plugin exits 0-3 (cli.ts).
+  // Set before writing: a reader that stops early (`| head`) ends the process on EPIPE, which
+  // must exit with the check's code, not 0 (cli.ts).
+  process.exitCode = exitCode;
   await writeOutputs({ ...report, exitCode }, output, flags, redact);
   return exitCode;
 }

@@ -88,6 +88,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
   // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
+  // Not ready until it is: a reader that stops early (`outage wait … | head -1`) ends the process
+  // on EPIPE with the code set so far (cli.ts), which must not be 0 before the services are ready.
+  process.exitCode = ExitCode.down;
   const trap = trapSignals();
   // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
   const spinner = startSpinner(`waiting for ${serviceCount(prepared.services.length)}`, { color: flags.color });
@@ -136,6 +139,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         const ready = shown.filter(isAwaited);
         const others = ready.length < shown.length ? ` (non-critical, not waited for: ${shown.filter((s) => !isAwaited(s)).map((s) => s.name).join(', ')})` : '';
         say(`ready: ${ready.length === 1 ? ready[0]?.name : `all ${ready.length} services`} ${flags.until}${stable > 1 ? ` for ${stable} checks in a row` : ''}${others}`);
+        process.exitCode = 0;
         if (flags.json) await writeStdout(redact(renderJson({ ...round, exitCode: 0 }, redact)));
         return 0;
       }
@@ -162,6 +166,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   say(`${why}: ${last ? notReady.length : awaitedCount} of ${awaitedCount} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);
   const exitCode = trap.received() ? trap.exitCode() : ExitCode.down;
+  process.exitCode = exitCode;
   // With --json stdout always holds a document, as `check --json` interrupted does (`interrupted: true`),
   // stating the code wait exits with rather than the last round's own.
   if (flags.json && last) await writeStdout(redact(renderJson({ ...last, exitCode }, redact)));

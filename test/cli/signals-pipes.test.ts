@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, startCli } from '../helpers/cli.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
 
 let up: TestServer;
 let hanging: TestServer;
@@ -82,6 +82,24 @@ describe('pipes', () => {
     const { stderr, statuses } = await shell(`node ${BIN} check --json ${targets} | head -c 10`);
     expect(stderr).toBe('');
     expect(statuses.split(' ')[0]).toMatch(/^(0|141)$/);
+  });
+
+  it('a reader that stops early (`| head`) does not turn a failing check into exit 0: the gate still fails', async () => {
+    // `set -o pipefail; outage check | head -5` in CI passed with every service down: the closed
+    // pipe ended the process with exit 0 before the check's code was set.
+    const down = await startHttp(respond(503, 'no'));
+    try {
+      const targets = Array.from({ length: 60 }, (_, i) => `${down.url}/?n=${i}`).join(' ');
+      for (const format of ['--json', '--format=table', '--format=junit']) {
+        const { stderr, statuses } = await shell(`node ${BIN} check --no-canaries ${format} ${targets} | head -c 10`);
+        expect(stderr, format).toBe('');
+        expect(statuses, format).toBe('2 0');
+      }
+      const wait = await shell(`node ${BIN} wait --no-canaries --json --timeout 300ms ${targets} 2>/dev/null | head -c 10`);
+      expect(wait.statuses).toBe('2 0');
+    } finally {
+      await down.close();
+    }
   });
 
   it('a reader slower than the report still gets all of it before outage exits', async () => {
