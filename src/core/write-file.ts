@@ -18,8 +18,11 @@ export function whyNotWritten(error: unknown, path: string): string {
       // open(2) says ENOENT when the directory is missing; name the directory, not the file.
       return existsSync(dirname(path)) ? 'no such file or directory' : `the directory ${nearestMissing(dirname(path))} does not exist`;
     case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
+    case 'EPERM': {
+      const directory = (error as { directory?: string }).directory;
+      if (directory === undefined) return 'permission denied';
+      return `permission denied to create a file in ${directory} (a report is written beside ${basename(path)}, then renamed over it, so no reader sees half of one)`;
+    }
     case 'EISDIR':
       return 'it is a directory';
     case 'ENOTDIR':
@@ -83,7 +86,11 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   // Not ending in `.prom`: the textfile collector reads only *.prom, so it never sees this one.
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, data, { flag: 'wx', mode: existing ? existing.mode & 0o777 : 0o666 });
+    await writeFile(temporary, data, { flag: 'wx', mode: existing ? existing.mode & 0o777 : 0o666 }).catch((error: NodeJS.ErrnoException) => {
+      // The file itself is writable (checked above): what is not is its directory, so say that.
+      if (existing && (error.code === 'EACCES' || error.code === 'EPERM')) throw Object.assign(error, { directory: dirname(target) });
+      throw error;
+    });
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

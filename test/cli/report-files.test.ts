@@ -88,6 +88,23 @@ describe('--report files that cannot be written', () => {
     expect(r.stderr).toBe(`outage: cannot write the tap report to ${join(dir, 'report.tap')}: permission denied\n`);
   });
 
+  it('a writable report file in a directory that is not: says it is the directory, not "permission denied" on a writable file', async () => {
+    // A root-owned textfile directory with one file chowned to the monitoring user: the report is
+    // written beside the file and renamed over it, which needs the directory.
+    const dir = tempDir();
+    // Searchable by the user the CLI runs as (nobody, under root); writable by its owner only.
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'outage.prom');
+    writeFileSync(file, '');
+    chmodSync(file, 0o666);
+    const r = await runWithoutWriteAccess(dir, ['check', up.url, '--no-canaries', '--report', `prometheus=${file}`]);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(
+      `outage: cannot write the prometheus report to ${file}: permission denied to create a file in ${dir} (a report is written beside outage.prom, then renamed over it, so no reader sees half of one)\n`,
+    );
+    expectWords(r);
+  });
+
   it('GITHUB_STEP_SUMMARY in a missing directory: the path and why, exit 73', async () => {
     const summary = join(tempDir(), 'gone', 'summary.md');
     const r = await runCli(['check', up.url, '--no-canaries', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
