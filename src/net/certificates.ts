@@ -128,7 +128,7 @@ export function certificateInfo(cert: X509Certificate, now = Date.now()): Certif
 }
 
 export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {
-  return chain.reduce<CertificateInfo | undefined>((a, c) => (!a || c.daysLeft < a.daysLeft ? c : a), undefined);
+  return chain.reduce<CertificateInfo | undefined>((a, c) => (!a || Date.parse(c.validTo) < Date.parse(a.validTo) ? c : a), undefined);
 }
 
 /** Turn Node's verification result into a stable failure code naming the certificate at fault. */

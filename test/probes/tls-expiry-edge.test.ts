@@ -26,4 +26,16 @@ describe('a certificate in its last hour', () => {
     expect(days).toBeGreaterThan(0);
     expect(days).toBeLessThanOrEqual(0.1);
   });
+
+  it('is judged on the time left itself, not on the rounded days shown: 5 hours left under down: 6h is down', async () => {
+    const leaf = await issue({ name: 'five-hours.test', hosts: ['localhost', '127.0.0.1'], issuer: pki.root, validFromDays: -30, validToDays: 5 / 24 });
+    const server = own(await startHttps(identity(leaf), ok));
+    const url = `https://localhost:${server.port}/`;
+    const within = await checkOne({ url, tls: { ca: pki.rootFile, certificate: { down: '6h' } } });
+    expect(within).toMatchObject({ status: 'down', code: 'tls.expiring' });
+    // shown rounded up to tenths: 0.3 days, more than the 0.25 of 6h
+    expect(probe(within, 'tls').details.daysLeft).toBe(0.3);
+    const outside = await checkOne({ url, tls: { ca: pki.rootFile, certificate: { down: '4h' } } });
+    expect(outside).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
+  });
 });

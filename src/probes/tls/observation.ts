@@ -16,6 +16,12 @@ export interface TlsObservation extends ObservationBase {
   chain: CertificateInfo[];
   /** The earliest-expiring certificate of `chain`: what actually limits the service's life. */
   earliest?: CertificateInfo;
+  /**
+   * Days until `earliest` expires when the handshake was inspected, not rounded: thresholds compare
+   * against this. `daysLeft` is rounded up to tenths for people to read, and `down: 6h` (0.25 days)
+   * compared to it would miss a certificate with 5 hours left (0.3 days).
+   */
+  earliestDaysLeft?: number;
   verify: boolean;
 }
 

@@ -6,6 +6,7 @@
 import { sameAddress, startTlsOrH2 } from '../../net/connect.js';
 import { connectThroughProxy, urlProxy } from '../../net/proxy.js';
 import { loadTls } from '../../net/open-connection.js';
+import { DAY_MS } from '../../core/duration.js';
 import type { Probe } from '../contract.js';
 import type { TlsObservation } from './observation.js';
 
@@ -55,6 +56,7 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
   observation.presented = inspection.presented;
   observation.chain = inspection.chain;
   observation.earliest = earliestExpiring(inspection.chain);
+  if (observation.earliest) observation.earliestDaysLeft = (Date.parse(observation.earliest.validTo) - Date.now()) / DAY_MS;
   // With `tls: false` the facts are still recorded, but a bad certificate does not stop HTTP.
   if (spec.verify) observation.failure = inspection.failure;
   return observation;
