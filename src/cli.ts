@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, OutageError } from './core/errors.js';
 import { GONE_DIRECTORY, isGoneDirectory } from './core/current-directory.js';
 import { safeLines } from './core/safe-text.js';
+import { whyNotWritten } from './core/write-file.js';
 import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
 import { FORMAT_NAMES } from './report/format-names.js';
@@ -162,10 +163,15 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  const nagios = nagiosRequested(argv.slice(2));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
     // The command sets its code before writing, so a gate behind `| head` still fails.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // Any other failed write (a full disk under `> report.json`) lost the output: exit 0 would
+    // hand the next step an empty report as a passed check. EX_IOERR, as sysexits names it.
+    process.stderr.write(`outage: cannot write to standard output: ${whyNotWritten(error, '')}\n`);
+    process.exit(nagios ? ExitCode.unknown : ExitCode.ioError);
   });
   // Read now, while a file can still be opened: a message about running out of them needs it.
   openFileLimit();
@@ -176,7 +182,6 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = ExitCode.usage;
     return;
   }
-  const nagios = nagiosRequested(argv.slice(2));
   endOnUncaught(nagios);
   try {
     await program.parseAsync(argv);

@@ -14,6 +14,8 @@ export const ExitCode = {
   cantCreate: 73,
   /** EX_OSERR: outage itself ran out of open files or memory (a low `ulimit -n`). */
   resources: 71,
+  /** EX_IOERR: standard output could not be written (a full disk), so the report was lost. */
+  ioError: 74,
   interrupted: 130,
   terminated: 143,
 } as const;

@@ -125,4 +125,14 @@ describe('pipes', () => {
     expect(stderr).not.toMatch(/EPIPE|EBADF|at .+:\d+:\d+/);
     expect(statuses).toBe('0');
   });
+
+  it('a stdout that cannot be written (a full disk) is exit 74 saying so, never 0 with the report lost', async () => {
+    for (const args of ['', '--json', '--format junit']) {
+      const { stderr, statuses } = await shell(`node ${BIN} check --no-canaries ${args} ${up.url} > /dev/full`);
+      expect(statuses, args).toBe('74');
+      expect(stderr).toBe('outage: cannot write to standard output: no space left on the device (disk full)');
+    }
+    // A Nagios plugin exits 0-3: a lost output is UNKNOWN.
+    expect((await shell(`node ${BIN} check --no-canaries -f nagios ${up.url} > /dev/full`)).statuses).toBe('3');
+  });
 });
