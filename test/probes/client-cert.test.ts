@@ -6,6 +6,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps, type ServerOptions } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,29 @@ function listen(server: ReturnType<typeof createHttp> | ReturnType<typeof create
     });
   });
 }
+
+/** The same server speaking only HTTP/2 (a gRPC gateway, an Envoy listener): outage asks again offering h2. */
+async function mtlsH2Server(maxVersion: 'TLSv1.2' | 'TLSv1.3') {
+  const server = createSecureServer({ ...pki.valid, ca: clientCa.certPem, requestCert: true, rejectUnauthorized: true, maxVersion, minVersion: maxVersion, allowHTTP1: false }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('hello');
+  });
+  return listen(server as unknown as ReturnType<typeof createHttps>, 'https', 'localhost');
+}
+
+describe.each(['TLSv1.2', 'TLSv1.3'] as const)('client certificates at an HTTP/2-only server under %s', (version) => {
+  it('with the certificate it is up; without one it is tls.client_cert_required, as over HTTP/1.1', async () => {
+    const server = await mtlsH2Server(version);
+    const up = await checkOne({ url: server.url, tls: { ca: pki.rootFile, cert: files.cert, key: files.key } });
+    expect(up).toMatchObject({ status: 'up', code: null });
+    expect(probe(up, 'tls').details.alpn).toBe('h2');
+    for (let i = 0; i < 5; i++) {
+      const result = await checkOne({ url: server.url, tls: { ca: pki.rootFile } });
+      expect(result).toMatchObject({ status: 'down', code: 'tls.client_cert_required' });
+      expect(result.reason).toMatch(/tls\.cert and tls\.key/);
+    }
+  });
+});
 
 describe.each(['TLSv1.2', 'TLSv1.3'] as const)('client certificates under %s', (version) => {
   it('with the certificate the service is up, and the server saw our certificate', async () => {
