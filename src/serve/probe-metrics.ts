@@ -32,7 +32,7 @@ function blackboxMetrics(out: Exposition, service: ServiceResult): void {
   const ipProtocol = out.family('probe_ip_protocol', 'gauge', 'Specifies whether probe ip protocol is IP4 or IP6.');
   const httpStatus = out.family('probe_http_status_code', 'gauge', 'Response HTTP status code (0 when no response arrived).');
   const httpPhases = out.family('probe_http_duration_seconds', 'gauge', 'Duration of http request by phase, summed over all redirects.');
-  const httpVersion = out.family('probe_http_version', 'gauge', 'Returns the version of HTTP of the probe response (1.0, 1.1).');
+  const httpVersion = out.family('probe_http_version', 'gauge', 'Returns the version of HTTP of the probe response (1.0, 1.1, 2).');
   const httpRedirects = out.family('probe_http_redirects', 'gauge', 'The number of redirects.');
   const httpSsl = out.family('probe_http_ssl', 'gauge', 'Indicates if SSL was used for the final redirect.');
   const bodyLength = out.family('probe_http_uncompressed_body_length', 'gauge', 'Length of uncompressed response body (as far as it was read, at most 1 MiB).');

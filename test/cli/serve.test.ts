@@ -3,6 +3,7 @@
  * probe_success 0 and the code), bad queries are 400, the scrape timeout bounds a probe, the
  * exporter's own metrics, health, and a graceful SIGTERM.
  */
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki } from '../helpers/certs.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
@@ -14,6 +15,8 @@ let healthy: TestServer;
 let failing: TestServer;
 let expired: TestServer;
 let hanging: TestServer;
+let h2: Http2SecureServer;
+const h2Sessions = new Set<ServerHttp2Session>();
 let dns: TestDnsServer;
 let serve: RunningServe;
 const probe = (query: string, headers: Record<string, string> = {}) => get(`${serve.url}/probe?${query}`, headers);
@@ -24,6 +27,10 @@ beforeAll(async () => {
   failing = await startHttp(respond(503));
   expired = await startHttps(pki.expired, ok);
   hanging = await startHttp(() => {});
+  // An HTTP/2-only server (node:http2 without allowHTTP1): outage asks again offering h2.
+  h2 = createSecureServer({ ...pki.valid, allowHTTP1: false }, (_req, res) => res.end('h2 ok'));
+  h2.on('session', (session) => h2Sessions.add(session));
+  await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
   dns = await startDns(tableZone({ 'app.test': { A: ['127.0.0.1'] } }));
   const config = writeConfig({
     defaults: { timeout: '3s', retries: 0 },
@@ -31,6 +38,7 @@ beforeAll(async () => {
     modules: {
       named: { resolvers: [dns.address], timeout: '2s', retries: 0 },
       expect503: { http: { expect: { status: 503 } } },
+      trustTestRoot: { tls: { ca: pki.rootFile } },
     },
   });
   serve = await startServe(['-c', config]);
@@ -40,6 +48,11 @@ afterAll(async () => {
   await serve?.stop();
   await Promise.all([healthy, failing, expired, hanging].map((s) => s?.close()));
   await dns?.close();
+  await new Promise<void>((resolve) => {
+    if (!h2) return resolve();
+    h2.close(() => resolve());
+    for (const session of h2Sessions) session.destroy();
+  });
 });
 
 describe('GET /probe', () => {
@@ -55,6 +68,14 @@ describe('GET /probe', () => {
       expect(sample(answer.body, `probe_http_duration_seconds{phase="${phase}"}`)).toBeGreaterThanOrEqual(0);
     }
     expect(sample(answer.body, 'probe_duration_seconds')).toBeGreaterThan(0);
+  });
+
+  it('says probe_http_version 2 for an HTTP/2-only server, as blackbox_exporter does', async () => {
+    const port = (h2.address() as { port: number }).port;
+    const answer = await probe(`target=${encodeURIComponent(`https://localhost:${port}/`)}&module=trustTestRoot`);
+    expect(sample(answer.body, 'probe_success')).toBe(1);
+    expect(sample(answer.body, 'probe_http_version')).toBe(2);
+    expect(answer.body).toContain('# HELP probe_http_version Returns the version of HTTP of the probe response (1.0, 1.1, 2).');
   });
 
   it('answers a failing target 200 with probe_success 0 and the failure code: failure is data', async () => {
@@ -119,7 +140,7 @@ describe('GET /probe', () => {
   it.each([
     ['', /target parameter is missing/],
     ['target=', /target must be/],
-    [`target=${encodeURIComponent('https://x.test/')}&module=nope`, /unknown module "nope" \(modules in the config: named, expect503\)/],
+    [`target=${encodeURIComponent('https://x.test/')}&module=nope`, /unknown module "nope" \(modules in the config: named, expect503, trustTestRoot\)/],
     ['target=not%20a%20target', /neither a configured service/],
     ['target=x&service=y', /not both/],
     ['service=configured&module=named', /module applies to targets/],
