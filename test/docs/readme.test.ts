@@ -150,6 +150,21 @@ describe('README tables match the code', () => {
   });
 });
 
+describe('README programmatic API', () => {
+  it('every name it imports or says is exported is exported by the package', () => {
+    const start = prose.findIndex((line) => line.trim() === '## Programmatic API');
+    const section = prose.slice(start, prose.findIndex((line, i) => i > start && /^## /.test(line))).join('\n');
+    const example = blocks.find((block) => block.lang === 'js' && block.text.includes("from 'outage'"));
+    const imported = /import \{([^}]+)\} from 'outage'/.exec(example?.text ?? '')?.[1]?.split(',') ?? [];
+    const also = /Also exported:([\s\S]*?)\n\n/.exec(section)?.[1] ?? '';
+    const named = [...imported.map((name) => name.trim()), ...[...also.matchAll(/`(\w+)(?:\([^)]*\))?`/g)].map((m) => m[1] ?? '')];
+    expect(named).toEqual(expect.arrayContaining(['check', 'loadConfig', 'validateConfig', 'Report']));
+    const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
+    const exported = new Set([...index.matchAll(/export (?:type )?\{([^}]+)\}/g)].flatMap((m) => (m[1] ?? '').split(',').map((name) => name.replace(/^\s*type\s+/, '').trim())));
+    expect(named.filter((name) => !exported.has(name))).toEqual([]);
+  });
+});
+
 describe('README configs validate as printed', () => {
   const CONFIG_KEYS = new Set(['defaults', 'services', 'canaries', 'vantages', 'modules', '$schema']);
   const SERVICE_KEYS = new Set(['url', 'tcp', 'dns', 'http', 'tls', 'status', 'hosts', 'proxy', 'timeout', 'retries', 'tags', 'critical']);
