@@ -58,7 +58,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--fail-on <status>', 'lowest status that makes the exit code non-zero').choices(['degraded', 'down', 'never']).default('degraded'))
     .option('--timeout <duration>', 'budget for each attempt of a service, e.g. 5s (overrides config)')
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
-    .option('-q, --quiet', 'print only the summary line')
+    .option('-q, --quiet', 'print only the summary line, and under it the diagnosis and warnings when there are any')
     .option('-v, --verbose', 'add per-phase timings, addresses and certificate chains')
     .option('--from <url>', 'also ask this outage serve (another vantage point) about the same services, repeatable', collect, [])
     .action(async (targets: string[], options) => {

@@ -136,6 +136,14 @@ describe('README tables match the code', () => {
     expect([...listed].sort()).toEqual([...flags].sort());
   });
 
+  it('--help says what -q prints, as the README row does: the summary, and the diagnosis and warnings under it', () => {
+    const row = prose.find((line) => line.startsWith('| `-q, --quiet` |')) ?? '';
+    expect(row).toMatch(/diagnosis .* warnings/);
+    const check = buildProgram().commands.find((command) => command.name() === 'check');
+    const quiet = check?.options.find((option) => option.long === '--quiet');
+    expect(quiet?.description).toMatch(/summary line.*diagnosis.*warnings/);
+  });
+
   it("every flag in a command's synopsis is one of that command's options", () => {
     const program = buildProgram();
     const synopses = blocks.filter((block) => block.lang === '' && /^outage [a-z]+ \[/.test(block.text));
