@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
+import { configJsonSchema } from '../../src/commands/config-commands.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ExitCode } from '../../src/core/errors.js';
 import { FAILURE_CODES } from '../../src/core/failure.js';
@@ -204,5 +205,30 @@ describe('README configs validate as printed', () => {
     writeFileSync(file, yaml);
     const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)/g)].map((m) => [m[1] ?? '', 'a-secret-value']));
     await expect(loadConfig({ configPath: file, env })).resolves.toBeDefined();
+  });
+});
+
+describe('.outagerc.example', () => {
+  it('shows every key a service can have in the service that says so (commented out or not)', () => {
+    const file = readFileSync(join(ROOT, '.outagerc.example'), 'utf8');
+    // The service after "Every key a service can have:", up to the blank line that ends it.
+    const example = /# Every key a service can have:\n([\s\S]*?)\n\n/.exec(file)?.[1] ?? '';
+    expect(example).toContain('- name:');
+    // The service keys: the properties of the schema's service object (the one with `url` and `tcp`).
+    const services = (configJsonSchema().properties as Record<string, { items?: unknown }>).services?.items;
+    const keys = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      const props = record.properties as Record<string, unknown> | undefined;
+      if (props && 'url' in props && 'tcp' in props) for (const key of Object.keys(props)) keys.add(key);
+      for (const value of Object.values(record)) walk(value);
+    };
+    walk(services);
+    expect([...keys]).toEqual(expect.arrayContaining(['name', 'url', 'tcp', 'dns', 'http', 'tls', 'proxy']));
+    const shown = (key: string) => new RegExp(`(^|[\\s{,#-])${key.replace('$', '\\$')}:`, 'm').test(example);
+    // name is that service's own; catalog, tcp and a DNS-only dns are shown on the services after it.
+    const alternatives = new Set(['catalog', 'tcp']);
+    expect([...keys].filter((key) => !alternatives.has(key) && !shown(key))).toEqual([]);
   });
 });
