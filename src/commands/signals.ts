@@ -13,12 +13,15 @@ export interface SignalTrap {
   dispose(): void;
 }
 
+/** The real exit, taken before any config loads: a JavaScript config loading has it refused (config/load-bounds.ts). */
+const exitNow = process.exit.bind(process);
+
 export function trapSignals(): SignalTrap {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const code = (name: NodeJS.Signals | undefined) => (name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
   const onSignal = (name: NodeJS.Signals) => {
-    if (received) process.exit(code(name));
+    if (received) exitNow(code(name));
     received = name;
     controller.abort(new Interrupted(name));
   };

@@ -12,8 +12,10 @@ import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '
 import { whyUnreadable } from '../core/file-errors.js';
 import { configCandidates, metaConfigMayApply, NO_PERMISSION, NOT_HERE, type Unsearchable } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
+import { MAX_CONFIG_BYTES, readBounded, readSpecialFile, tooLarge } from './load-bounds.js';
 
 export { SEARCH_PLACES } from './find.js';
+export { MAX_CONFIG_BYTES } from './load-bounds.js';
 
 /** `--config -`: the config comes from standard input, YAML or JSON. */
 export const STDIN = '-';
@@ -47,7 +49,8 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
     const file = resolveFrom(cwd, options.configPath);
     if (file === undefined) throw new ConfigError([{ path: '', message: `not found: ${GONE_DIRECTORY}` }], options.configPath, 'config.not_found');
     try {
-      await checkSize(file);
+      const kind = await fileKind(file);
+      if (kind !== 'file') return await readStream(file, kind === 'fifo');
       const { configExplorer, defaultLoaders, LOADERS } = await import('./reader.js');
       if (!(extname(file) in LOADERS) && extname(file) !== '') {
         // Files such as .outagerc.example: YAML is a superset of JSON, so read them as YAML.
@@ -77,7 +80,6 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
   } catch (error) {
     throw readError(error, result.filepath);
   }
-  await checkSize(result.filepath);
   return { raw: emptyToUndefined(result.isEmpty ? undefined : result.config, result.filepath), file: result.filepath };
 }
 
@@ -105,12 +107,15 @@ async function search(cwd: string, unsearchable: Unsearchable = 'error'): Promis
   for (const file of configCandidates(cwd, unsearchable)) {
     let result: CosmiconfigResult;
     try {
+      // A FIFO or a device under a config's name is read with the bounds; a huge file is refused unread.
+      const kind = await fileKind(file);
+      if (kind !== 'file') return await readStreamAsResult(file, kind === 'fifo');
       explorer ??= (await import('./reader.js')).configExplorer();
       result = await explorer.load(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (NOT_HERE.has(code)) continue;
-      throw NO_PERMISSION.has(code) ? readError(error, file) : error;
+      throw NO_PERMISSION.has(code) || error instanceof ConfigError ? readError(error, file) : error;
     }
     if (result) return result;
   }
@@ -138,23 +143,46 @@ function plainData(value: unknown, copies = new Map<object, unknown>()): unknown
   return copy;
 }
 
-/** YAML is a superset of JSON, so one parser reads either; the size limit holds as for a file. */
+/** YAML is a superset of JSON, so one parser reads either; the size and time limits hold as for a pipe. */
 async function readStdin(stream: NodeJS.ReadableStream): Promise<FoundConfig> {
-  const chunks: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of stream) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buffer.length;
-      if (size > MAX_CONFIG_BYTES) throw tooLarge(size, STDIN_NAME, 'more than');
-      chunks.push(buffer);
-    }
+    const text = await readBounded(stream, STDIN_NAME, 'the input');
     const { defaultLoaders } = await import('./reader.js');
-    const raw = await defaultLoaders['.yaml'](STDIN_NAME, Buffer.concat(chunks).toString('utf8'));
+    const raw = await defaultLoaders['.yaml'](STDIN_NAME, text);
     return { raw: emptyToUndefined(raw, STDIN_NAME), file: STDIN_NAME };
   } catch (error) {
     throw readError(error, STDIN_NAME);
   }
+}
+
+/**
+ * Whether `file` is a regular file cosmiconfig may read whole: one over the size limit is refused
+ * unread. A FIFO, a device or a socket has no size to check: it is read as a stream, within bounds.
+ * A directory or a missing file is left to the reader, which says so.
+ */
+async function fileKind(file: string): Promise<'file' | 'fifo' | 'device'> {
+  let stats;
+  try {
+    stats = await process.getBuiltinModule('node:fs/promises').stat(file);
+  } catch {
+    return 'file';
+  }
+  if (stats.isFile() && stats.size > MAX_CONFIG_BYTES) throw tooLarge(stats.size, file, 'the file');
+  if (stats.isFile() || stats.isDirectory()) return 'file';
+  return stats.isFIFO() || stats.isSocket() ? 'fifo' : 'device';
+}
+
+/** A config that is not a regular file (`-c <(kubectl …)`, a FIFO), read as YAML or JSON. */
+async function readStream(file: string, fifo: boolean): Promise<FoundConfig> {
+  const text = await readSpecialFile(file, fifo);
+  const { defaultLoaders } = await import('./reader.js');
+  const load = extname(file) === '.json' ? defaultLoaders['.json'] : defaultLoaders['.yaml'];
+  return { raw: emptyToUndefined(await load(file, text), file), file };
+}
+
+async function readStreamAsResult(file: string, fifo: boolean): Promise<CosmiconfigResult> {
+  const found = await readStream(file, fifo);
+  return { config: found.raw, filepath: file };
 }
 
 export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig | undefined> {
@@ -173,21 +201,6 @@ function emptyToUndefined(raw: unknown, file: string): unknown {
     throw new ConfigError([{ path: '', message: 'expected a mapping with `defaults` and `services` keys' }], file);
   }
   return raw;
-}
-
-/** A config this large is a mistake (a log or a dump under the wrong name), not a config. */
-export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
-
-async function checkSize(file: string): Promise<void> {
-  // node:fs/promises loads only when there is a file: a run without one does not pay for it.
-  const { size } = await process.getBuiltinModule('node:fs/promises').stat(file);
-  if (size > MAX_CONFIG_BYTES) throw tooLarge(size, file);
-}
-
-function tooLarge(size: number, file: string, prefix = ''): ConfigError {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  const what = file === STDIN_NAME ? 'the input' : 'the file';
-  return new ConfigError([{ path: '', message: `${what} is ${prefix ? `${prefix} ` : ''}${mb(size)}; a config may be at most ${mb(MAX_CONFIG_BYTES)}` }], file, 'config.too_large');
 }
 
 /** Out of files or memory while reading: outage's own limit (the CLI says so, exit 71), not the file's fault. */

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import { SEARCH_PLACES } from './find.js';
 import { compileTypeScript, nodeOnly, typescriptLoader } from './typescript-loader.js';
+import { guardedLoad } from './load-bounds.js';
 
 export { defaultLoaders };
 
@@ -28,7 +29,8 @@ const importConfig: Loader = async (filepath) => ((await import(pathToFileURL(fi
 function throwingErrors(load: Loader): Loader {
   return async (filepath, content) => {
     try {
-      return await load(filepath, content);
+      // Within bounds: it must settle in time, may not exit, and prints to stderr (load-bounds.ts).
+      return await guardedLoad(filepath, async () => load(filepath, content));
     } catch (thrown) {
       // A frozen Error (`throw Object.freeze(new Error(…))`) cannot take `filepath` either.
       if (thrown instanceof Error && Object.isExtensible(thrown)) throw thrown;

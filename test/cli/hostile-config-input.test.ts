@@ -1,0 +1,118 @@
+/**
+ * Config input a careless or hostile user gives, end to end: a JavaScript config that never
+ * settles, ends the process or prints; a config "file" that is a pipe or a device. Each must end
+ * in a clear config error (78) without a stack trace, never hang and never pass as exit 0.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outage-hostile-config-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'package.json'), '{}');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const SERVICES = '{ services: [{ name: "db", tcp: "127.0.0.1:1" }] }';
+/** A short bound, so a test of the bound does not wait the default. */
+const FAST = { OUTAGE_CONFIG_TIMEOUT: '1s' };
+
+describe('a JavaScript config that misbehaves while it loads', () => {
+  it('a promise that never settles is a config error within the bound, never exit 0 with nothing said', async () => {
+    const configs: [string, string][] = [
+      ['outage.config.cjs', 'module.exports = new Promise(() => {});\n'],
+      ['outage.config.mjs', 'export default new Promise(() => { setInterval(() => {}, 1000); });\n'],
+    ];
+    for (const [name, code] of configs) {
+      const dir = project({ [name]: code });
+      for (const args of [['validate'], ['check', '--no-canaries', '--json']]) {
+        const r = await runCli(args, { cwd: dir, env: FAST });
+        expect(r.code, `${name} ${args[0]}: ${r.stderr}`).toBe(78);
+        expect(r.stderr).toContain(`Invalid configuration in ${join(dir, name)}`);
+        expect(r.stderr).toContain('did not finish loading within 1s');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(r.stdout).toBe('');
+      }
+    }
+  });
+
+  it('process.exit(0) is a config error, never a passed check', async () => {
+    const configs: [string, string][] = [
+      ['outage.config.cjs', 'process.exit(0);\n'],
+      ['outage.config.mjs', 'export default new Promise(() => setTimeout(() => process.exit(0), 10));\n'],
+    ];
+    for (const [name, code] of configs) {
+      const dir = project({ [name]: code });
+      for (const args of [['validate'], ['check', '--no-canaries', '--json']]) {
+        const r = await runCli(args, { cwd: dir });
+        expect(r.code, `${name} ${args[0]}: ${r.stderr}`).toBe(78);
+        expect(r.stderr).toContain('called process.exit(0) while loading');
+        expect(r.stdout).toBe('');
+      }
+    }
+  });
+
+  it('what it prints goes to stderr: --json output stays JSON', async () => {
+    const dir = project({ 'outage.config.cjs': `console.log("fetching token"); process.stdout.write("raw"); module.exports = ${SERVICES};\n` });
+    const r = await runCli(['check', '--no-canaries', '--json', '--timeout', '1s'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+    expect(r.stderr).toContain('fetching token');
+  });
+
+  it('a secret in what it passes to process.exit is not printed', async () => {
+    const dir = project({ 'outage.config.cjs': 'process.exit(process.env.API_TOKEN);\n' });
+    const r = await runCli(['validate'], { cwd: dir, env: { API_TOKEN: 'tok-abcdef-123' } });
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).not.toContain('tok-abcdef-123');
+  });
+});
+
+describe('a config that is not a regular file', () => {
+  it('a device that never ends (/dev/zero) is refused at the size limit, named or found', async () => {
+    const dir = project({});
+    symlinkSync('/dev/zero', join(dir, '.outagerc.yaml'));
+    for (const args of [['validate', '-c', '/dev/zero'], ['validate']]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(78);
+      expect(r.stderr).toContain('a config may be at most 5.0 MB');
+    }
+  });
+
+  it('a FIFO nobody writes to is a config error within the bound, never a hang', async () => {
+    const dir = project({});
+    const fifo = join(dir, '.outagerc.yaml');
+    execFileSync('mkfifo', [fifo]);
+    for (const args of [['validate', '-c', fifo], ['validate']]) {
+      const r = await runCli(args, { cwd: dir, env: FAST });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(78);
+      expect(r.stderr).toContain('no config read within 1s');
+      expect(r.durationMs).toBeLessThan(8000);
+    }
+  });
+
+  it('a pipe that delivers a config, as -c <(command) gives it, is read', async () => {
+    const dir = project({});
+    const r = await runCli(['validate', '-c', '/dev/stdin'], { cwd: dir });
+    // stdin of runCli is closed: an empty input, said as one.
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain('is empty');
+  });
+
+  it('a found config larger than the limit is refused before it is read whole', async () => {
+    const dir = project({ '.outagerc.yaml': `# ${'x'.repeat(6 * 1024 * 1024)}\n` });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain('the file is 6.0 MB; a config may be at most 5.0 MB');
+  });
+});
