@@ -66,8 +66,15 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
     return node;
   };
 
-  const substitute = (text: string): string =>
-    text.replace(REFERENCE, (whole, escaped: string | undefined, name: string, fallback: string | undefined) => {
+  const substitute = (text: string): string => {
+    // A `${` that makes no reference (`${TOKEN` with no `}`, `${A${B}}`) was sent as written: a
+    // typo'd variable became the header. The string is left as it is and the problem said.
+    const malformed = malformedReference(text);
+    if (malformed !== undefined) {
+      problems.push({ path: formatPath(path), message: malformed });
+      return text;
+    }
+    return text.replace(REFERENCE, (whole, escaped: string | undefined, name: string, fallback: string | undefined) => {
       if (escaped) return '${';
       const value = env[name];
       if (value !== undefined && value !== '') {
@@ -77,12 +84,15 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
         return value;
       }
       if (fallback !== undefined) return fallback;
+      // Set but empty (`TOKEN= outage …`, a secret file that was empty) is not "not set" to someone who set it.
+      const state = value === '' ? 'is set but empty' : 'is not set';
       problems.push({
         path: formatPath(path),
-        message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)`,
+        message: `environment variable ${name} ${state} (use \${${name}:-default} for a fallback)`,
       });
       return '';
     });
+  };
 
   try {
     return { value: visit(raw), secrets, origins, problems };
@@ -90,4 +100,27 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
     if (!(error instanceof TooLarge)) throw error;
     return { tooLarge: true, value: undefined, secrets, origins, problems: [{ path: '', message: `the document ${error.message}` }] };
   }
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The first `${` in `text` that is neither `$${` nor a whole reference, said without quoting the
+ * text around it (a header value written into the file may be a credential): only a name-like
+ * word after it is quoted, which names a variable, never holds its value.
+ */
+function malformedReference(text: string): string | undefined {
+  const stray = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$\{/g;
+  for (let match = stray.exec(text); match; match = stray.exec(text)) {
+    const whole = match[0];
+    if (whole === '$${' || whole.length > 2) continue;
+    const word = /^[\p{L}\p{N}_.-]{1,64}/u.exec(text.slice(match.index + 2))?.[0];
+    if (word !== undefined) {
+      const next = text[match.index + 2 + word.length];
+      if (next === '}' && !NAME.test(word)) return `"\${${word}}": "${word}" is not a variable name (A-Z, a-z, 0-9 and _, not first a digit)`;
+      if (next === undefined || /\s/.test(next)) return `"\${${word}" has no closing "}" (write $\${ for a literal "\${")`;
+    }
+    return `"\${" at character ${match.index + 1} does not start a reference such as \${NAME} or \${NAME:-fallback} (variables cannot nest; write $\${ for a literal "\${")`;
+  }
+  return undefined;
 }

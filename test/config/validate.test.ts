@@ -136,6 +136,17 @@ describe('invalid configs report every problem with its key path', () => {
     );
   });
 
+  it('a variable set but empty is said as such, not as unset', () => {
+    expect(problemsOf({ services: [{ name: 'a', url: 'https://x.test', http: { headers: { 'X-Api-Key': '${API_KEY}' } } }] }, { API_KEY: '' })).toEqual([
+      'services[0].http.headers["X-Api-Key"]: environment variable API_KEY is set but empty (use ${API_KEY:-default} for a fallback)',
+    ]);
+  });
+
+  it('a value with a line break, from a variable, is substituted once: no reference inside it is read again', () => {
+    const config = validateConfig({ services: [{ name: '${NAME}', url: 'https://x.test' }] }, { env: { NAME: 'line1\n${OTHER}' } });
+    expect(config.services[0]?.name).toBe('line1\n${OTHER}');
+  });
+
   it('never echoes a secret in a problem', () => {
     const problems = problemsOf({ services: [{ name: 'a', url: 'https://x.test', timeout: '${TOKEN}' }] }, { TOKEN: 'sup3r-secret' });
     expect(problems.join('\n')).not.toContain('sup3r-secret');
