@@ -9,6 +9,7 @@
 import { ConfigError, UsageError } from '../core/errors.js';
 import { formatExactDuration, parseDuration } from '../core/duration.js';
 import { redactEnvironmentCredentials } from './code-config.js';
+import { configText } from './config-text.js';
 
 /** A config this large is a mistake (a log or a dump under the wrong name), not a config. */
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
@@ -56,7 +57,7 @@ export async function readBounded(open: Source | (() => Promise<Source>), file: 
       if (size > MAX_CONFIG_BYTES) throw tooLarge(size, file, name, 'more than');
       chunks.push(buffer);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return configText(Buffer.concat(chunks), file);
   })();
   try {
     return await Promise.race([read, late]);

@@ -4,12 +4,38 @@
  * run with no config file does not pay.
  */
 import { pathToFileURL } from 'node:url';
-import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders as cosmiconfigLoaders, type Loader } from 'cosmiconfig';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { checkUtf8, withoutByteOrderMark } from './config-text.js';
 import { SEARCH_PLACES } from './find.js';
+import { STDIN_NAME } from './service.js';
 import { compileTypeScript, nodeOnly, typescriptLoader } from './typescript-loader.js';
 import { guardedLoad } from './load-bounds.js';
 
-export { defaultLoaders };
+/**
+ * cosmiconfig reads a file as UTF-8 whatever it holds: a byte that is not UTF-8 becomes U+FFFD,
+ * and then the file is read again as bytes to say where (config-text.ts). A leading byte order
+ * mark is dropped for JSON as for YAML.
+ */
+function textLoader(load: Loader): Loader {
+  return (filepath, content) => {
+    if (content.includes('\uFFFD') && filepath !== STDIN_NAME) checkUtf8(readFileSync(filepath), content, filepath);
+    // package.json is read as cosmiconfig reads it, mark and all: its own meta-config search reads
+    // it too, with its own loaders, and the search must find what cosmiconfig finds (find.ts).
+    return load(filepath, basename(filepath) === 'package.json' ? content : withoutByteOrderMark(content));
+  };
+}
+
+const TEXT_LOADERS = {
+  '.json': textLoader(cosmiconfigLoaders['.json']),
+  '.yaml': textLoader(cosmiconfigLoaders['.yaml']),
+  '.yml': textLoader(cosmiconfigLoaders['.yml']),
+  noExt: textLoader(cosmiconfigLoaders.noExt),
+};
+
+/** cosmiconfig's loaders for data files, with the checks above. */
+export const defaultLoaders = { ...cosmiconfigLoaders, ...TEXT_LOADERS };
 
 /**
  * An ES module config, imported; its error is Node's own. cosmiconfig's loader then tries
@@ -55,7 +81,7 @@ export const LOADERS: Readonly<Record<string, Loader>> = { ...defaultLoaders, ..
 export function configExplorer() {
   return cosmiconfig('outage', {
     searchPlaces: SEARCH_PLACES,
-    loaders: CODE_LOADERS,
+    loaders: { ...TEXT_LOADERS, ...CODE_LOADERS },
     searchStrategy: 'project',
     // An empty config file someone created is a mistake to report, not a place to skip.
     ignoreEmptySearchPlaces: false,

@@ -116,3 +116,28 @@ describe('a config that is not a regular file', () => {
     expect(r.stderr).toContain('the file is 6.0 MB; a config may be at most 5.0 MB');
   });
 });
+
+describe('text encodings', () => {
+  const json = JSON.stringify({ services: [{ name: 'db', tcp: '127.0.0.1:1' }] });
+  it('a byte order mark at the start (Windows Notepad) is read past, in JSON as in YAML, found or named', async () => {
+    const bom = '\uFEFF';
+    for (const [name, content] of [['.outagerc.json', bom + json], ['.outagerc.yaml', bom + 'services:\r\n  - { name: db, tcp: "127.0.0.1:1" }\r\n']] as const) {
+      const dir = project({ [name]: content });
+      for (const args of [['validate'], ['validate', '-c', join(dir, name)]]) {
+        const r = await runCli(args, { cwd: dir });
+        expect(r.code, `${name} ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      }
+    }
+  });
+
+  it('bytes that are not UTF-8 are a config error from a pipe too, with where they are', async () => {
+    const dir = project({});
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const writer = import('node:fs/promises').then((fs) => fs.writeFile(fifo, Buffer.from('services:\n  - name: caf\xe9\n', 'latin1')));
+    const r = await runCli(['validate', '-c', fifo], { cwd: dir });
+    await writer;
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain('not UTF-8: byte 0xE9 at line 2, column 14');
+  });
+});
