@@ -12,6 +12,7 @@ import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '
 import { whyUnreadable } from '../core/file-errors.js';
 import { configCandidates, metaConfigMayApply, NO_PERMISSION, NOT_HERE, type Unsearchable } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
+import { MAX_CONFIG_DEPTH } from './interpolate.js';
 import { MAX_CONFIG_BYTES, readBounded, readSpecialFile, tooLarge } from './load-bounds.js';
 
 export { SEARCH_PLACES } from './find.js';
@@ -219,6 +220,10 @@ function readError(error: unknown, file: string): Error {
   }
   if (err.code === 'EISDIR' && aboutThisFile) return new ConfigError([{ path: '', message: 'is a directory, not a file' }], file, 'config.not_found');
   if (NO_PERMISSION.has(err.code ?? '') && aboutThisFile) return new ConfigError([{ path: '', message: `cannot be read: ${whyUnreadable(err, file)}` }], file, 'config.not_found');
+  // JSON.parse and the copy of a JavaScript config's value recurse: 100,000 levels overflow the stack.
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return new ConfigError([{ path: '', message: `the document nests too deeply to read (more than ${MAX_CONFIG_DEPTH} levels are refused)` }], file, 'config.too_large');
+  }
   // js-yaml: reason + mark (0-based); parse-json: a code frame around the reason; JS: the thrown message.
   const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
   const message = err.reason ? `${err.reason}${where}` : (jsonError(String(err.message)) ?? firstLines(String(err.message ?? error)));

@@ -180,5 +180,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
+  // A JavaScript config may export anything: JSON.stringify throws on a BigInt, says nothing of a symbol.
+  if (typeof value === 'bigint') return `bigint ${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }

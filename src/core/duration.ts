@@ -79,6 +79,9 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
+  // A JavaScript config may export anything: JSON.stringify throws on a BigInt.
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   return JSON.stringify(value) ?? String(value);
 }
 

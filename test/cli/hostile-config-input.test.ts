@@ -141,3 +141,18 @@ describe('text encodings', () => {
     expect(r.stderr).toContain('not UTF-8: byte 0xE9 at line 2, column 14');
   });
 });
+
+describe('nesting too deep for a parser', () => {
+  it('JSON and a JavaScript config nested 100,000 levels deep say so, not "Maximum call stack size exceeded"', async () => {
+    const dir = project({
+      'deep.json': `{"services": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      'deep.cjs': 'let o = {}; const top = o; for (let i = 0; i < 100000; i++) { o.x = {}; o = o.x; }\nmodule.exports = { services: [], deep: top };\n',
+    });
+    for (const name of ['deep.json', 'deep.cjs']) {
+      const r = await runCli(['validate', '-c', join(dir, name)], { cwd: dir });
+      expect(r.code, `${name}: ${r.stderr}`).toBe(78);
+      expect(r.stderr).toContain('nests too deeply to read (more than 64 levels are refused)');
+      expect(r.stderr).not.toMatch(/call stack/);
+    }
+  });
+});

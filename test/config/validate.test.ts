@@ -147,6 +147,24 @@ describe('invalid configs report every problem with its key path', () => {
     expect(config.services[0]?.name).toBe('line1\n${OTHER}');
   });
 
+  it('any JavaScript value a code config exports, in any key, is a problem at its key path, never an internal error', () => {
+    const values: [string, unknown][] = [['bigint', 5n], ['symbol', Symbol('s')], ['function', () => 1], ['date', new Date(0)], ['regexp', /re/], ['NaN', NaN], ['Infinity', Infinity], ['map', new Map()]];
+    for (const [label, value] of values) {
+      for (const [path, service] of [
+        ['services[0].name', { name: value, tcp: 'x.test:1' }],
+        ['services[0].timeout', { name: 'a', tcp: 'x.test:1', timeout: value }],
+        ['services[0].retries', { name: 'a', tcp: 'x.test:1', retries: value }],
+        ['services[0].url', { name: 'a', url: value }],
+        ['services[0].tls.certificate.degraded', { name: 'a', url: 'https://x.test/', tls: { certificate: { degraded: value } } }],
+        ['services[0].http.expect.status', { name: 'a', url: 'https://x.test/', http: { expect: { status: value } } }],
+      ] as const) {
+        const problems = problemsOf({ services: [service] });
+        expect(problems.length, `${label} at ${path}`).toBeGreaterThan(0);
+        expect(problems.some((p) => p.startsWith(`${path}: `)), `${label} at ${path}: ${problems.join('; ')}`).toBe(true);
+      }
+    }
+  });
+
   it('never echoes a secret in a problem', () => {
     const problems = problemsOf({ services: [{ name: 'a', url: 'https://x.test', timeout: '${TOKEN}' }] }, { TOKEN: 'sup3r-secret' });
     expect(problems.join('\n')).not.toContain('sup3r-secret');
