@@ -11,7 +11,7 @@ import { catalogKeys, expandCatalogItem } from '../catalog/catalog.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { unsendableValues } from './sendable.js';
 import { formatPath } from './path.js';
-import { configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
+import { SWITCH_HINT, SWITCH_WORD, configSchema, KNOWN_KEYS, serviceSchema, type ConfigInput, type DefaultsInput, type ModuleInput, type ServiceInput } from './schema.js';
 
 export interface ParsedConfig {
   /** False when there is no config at all; an empty one is still a config. */
@@ -150,6 +150,12 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
         const fallback = parent === 'services' ? ' (probes are set with url, tcp, dns, tls and http)' : '';
         problems.push({ path: formatPath([...path, key]), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : fallback}` });
       }
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0 && issue.errors.every((branch) => branch.every(isTypeMismatchHere))) {
+      // Every branch refused the value's type (`tls: off`): say what the key takes, not zod's "expected false".
+      const wanted = [...new Set(issue.errors.flat().flatMap(expectedOf))];
+      const input = (issue.errors.flat()[0] as { input?: unknown } | undefined)?.input;
+      const fix = typeof input === 'string' && SWITCH_WORD.test(input.trim()) && wanted.includes('false') ? ` ${SWITCH_HINT}: write false` : '';
+      problems.push({ path: formatPath(path), message: `expected ${wanted.join(' or ')}, got ${describe(input)}${fix}` });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest rather than zod's generic "invalid input".
       const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
@@ -165,13 +171,24 @@ function zodProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Co
   return problems;
 }
 
+function isTypeMismatchHere(issue: z.core.$ZodIssue): boolean {
+  return issue.path.length === 0 && (issue.code === 'invalid_type' || (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'boolean')));
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'invalid_value') return issue.values.map(String);
+  if (issue.code !== 'invalid_type') return [];
+  return [issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : issue.expected];
+}
+
 function deepest(issues: z.core.$ZodIssue[]): number {
   return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
 }
 
 function friendlyMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+    const fix = issue.expected === 'boolean' && typeof issue.input === 'string' && SWITCH_WORD.test(issue.input.trim()) ? ` ${SWITCH_HINT}: write true or false` : '';
+    return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}${fix}`;
   }
   return issue.message;
 }

@@ -139,10 +139,24 @@ const tlsSchema = z.strictObject({
 function proxySetting() {
   return {
     proxy: z
-      .union([target(parseProxyUrl), z.literal(false)])
+      .union([notASwitch('write false to connect directly, or the proxy\'s URL').pipe(target(parseProxyUrl)), z.literal(false)])
       .optional()
       .describe('HTTP proxy for this service, http://[user:pass@]host:port; false: connect directly. Default: HTTPS_PROXY, http_proxy, ALL_PROXY and NO_PROXY, as curl reads them.'),
   };
+}
+
+/**
+ * YAML 1.1 read yes, no, on and off as booleans; YAML 1.2, which outage reads, as text. Where
+ * text is valid too (`proxy: off`, once a proxy host named "off": every service down), such a
+ * word is refused with the fix.
+ */
+export const SWITCH_WORD = /^(y|yes|n|no|on|off|true|false)$/i;
+export const SWITCH_HINT = '(YAML 1.2 reads yes, no, on and off as text)';
+
+function notASwitch(fix: string) {
+  return z.string().superRefine((text, ctx) => {
+    if (SWITCH_WORD.test(text.trim())) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is text, not a switch ${SWITCH_HINT}: ${fix}`, abort: true });
+  });
 }
 
 /** A string checked by a target parser that returns an error message or a parsed value. */

@@ -117,7 +117,7 @@ describe('invalid configs report every problem with its key path', () => {
     ['bad resolver', { defaults: { resolvers: ['dns.google'] } }, ['defaults.resolvers[0]: must be an IP address with an optional port, such as "1.1.1.1", "127.0.0.1:5353" or "[::1]:53"']],
     ['unset variable', { services: [{ name: 'a', url: 'https://x.test', http: { headers: { 'X-Api-Key': '${API_KEY}' } } }] }, ['services[0].http.headers["X-Api-Key"]: environment variable API_KEY is not set (use ${API_KEY:-default} for a fallback)']],
     ['unknown dns type', { services: [{ name: 'a', dns: { name: 'x.test', type: 'PTR' } }] }, ['services[0].dns.type: Invalid option: expected one of "A"|"AAAA"|"CNAME"|"MX"|"TXT"|"NS"|"SOA"|"CAA"']],
-    ['wrong type', { services: [{ name: 'a', tcp: 'x.test:1', critical: 'yes' }] }, ['services[0].critical: expected boolean, got string "yes"']],
+    ['wrong type', { services: [{ name: 'a', tcp: 'x.test:1', critical: 'yes' }] }, ['services[0].critical: expected boolean, got string "yes" (YAML 1.2 reads yes, no, on and off as text): write true or false']],
     ['http on a tcp service', { services: [{ name: 'a', tcp: 'x.test:1', http: { method: 'GET' } }] }, ['services[0].http: http options need a url target (https://… or http://…)']],
   ];
 
