@@ -8,6 +8,7 @@ import { cosmiconfig, defaultLoaders as cosmiconfigLoaders, type Loader } from '
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkUtf8, withoutByteOrderMark } from './config-text.js';
+import { checkImports } from './imports.js';
 import { SEARCH_PLACES } from './find.js';
 import { STDIN_NAME } from './service.js';
 import { compileTypeScript, nodeOnly, typescriptLoader } from './typescript-loader.js';
@@ -23,7 +24,9 @@ function textLoader(load: Loader): Loader {
     if (content.includes('\uFFFD') && filepath !== STDIN_NAME) checkUtf8(readFileSync(filepath), content, filepath);
     // package.json is read as cosmiconfig reads it, mark and all: its own meta-config search reads
     // it too, with its own loaders, and the search must find what cosmiconfig finds (find.ts).
-    return load(filepath, basename(filepath) === 'package.json' ? content : withoutByteOrderMark(content));
+    const loaded = load(filepath, basename(filepath) === 'package.json' ? content : withoutByteOrderMark(content));
+    checkImports(filepath, loaded);
+    return loaded;
   };
 }
 
@@ -56,7 +59,9 @@ function throwingErrors(load: Loader): Loader {
   return async (filepath, content) => {
     try {
       // Within bounds: it must settle in time, may not exit, and prints to stderr (load-bounds.ts).
-      return await guardedLoad(filepath, async () => load(filepath, content));
+      const loaded = await guardedLoad(filepath, async () => load(filepath, content));
+      checkImports(filepath, loaded);
+      return loaded;
     } catch (thrown) {
       // A frozen Error (`throw Object.freeze(new Error(…))`) cannot take `filepath` either.
       if (thrown instanceof Error && Object.isExtensible(thrown)) throw thrown;

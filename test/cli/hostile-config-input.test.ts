@@ -156,3 +156,32 @@ describe('nesting too deep for a parser', () => {
     }
   });
 });
+
+describe("cosmiconfig's $import", () => {
+  it('an import of a FIFO nobody writes to is refused at once, found or named, never a hang', async () => {
+    const dir = project({ '.outagerc.yaml': '$import: ./pipe\nservices: []\n' });
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    for (const args of [['validate'], ['validate', '-c', join(dir, '.outagerc.yaml')]]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(78);
+      expect(r.stderr).toContain('$import: "./pipe": is not a regular file');
+    }
+  });
+
+  it('an import over the size limit is refused before it is read', async () => {
+    const dir = project({ '.outagerc.yaml': '$import: ./huge.yaml\nservices: []\n', 'huge.yaml': `# ${'x'.repeat(6 * 1024 * 1024)}\n` });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain('$import: "./huge.yaml": the file is 6.0 MB; a config may be at most 5.0 MB');
+  });
+
+  it('a JavaScript config may import too, with the same checks; a good import is merged', async () => {
+    const dir = project({ 'outage.config.cjs': 'module.exports = { $import: "./base.yaml", services: [{ name: "db", tcp: "127.0.0.1:1" }] };\n', 'base.yaml': 'defaults:\n  retries: 2\n' });
+    const good = await runCli(['validate'], { cwd: dir });
+    expect(good.code, good.stderr).toBe(0);
+    writeFileSync(join(dir, 'outage.config.cjs'), 'module.exports = { $import: "/dev/zero", services: [] };\n');
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toContain('$import: "/dev/zero": is not a regular file');
+  });
+});
