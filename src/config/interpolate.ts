@@ -58,7 +58,11 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
         path.push(key);
-        out[key] = visit(value);
+        // Defined, not assigned: `out.__proto__ = …` would set the prototype, whose keys the
+        // schema then read as settings instead of refusing an unknown key.
+        const result = visit(value);
+        if (key === '__proto__') Object.defineProperty(out, key, { value: result, enumerable: true, writable: true, configurable: true });
+        else out[key] = result;
         path.pop();
       }
       return out;

@@ -76,6 +76,8 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
     throw readError(error, (error as { filepath?: string }).filepath ?? cwd);
   }
   if (!result) return undefined;
+  // Candidates were checked before they were read; one found by cosmiconfig's meta config is checked after.
+  await fileKind(result.filepath);
   try {
     if (!result.isEmpty) result = { ...result, config: plainData(result.config) };
   } catch (error) {
@@ -140,7 +142,12 @@ function plainData(value: unknown, copies = new Map<object, unknown>()): unknown
   }
   const copy: Record<string, unknown> = {};
   copies.set(value, copy);
-  for (const key of Object.keys(value)) copy[key] = plainData((value as Record<string, unknown>)[key], copies);
+  // Defined, not assigned: a `__proto__` key stays a key (interpolate.ts).
+  for (const key of Object.keys(value)) {
+    const item = plainData((value as Record<string, unknown>)[key], copies);
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
   return copy;
 }
 
