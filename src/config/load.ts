@@ -215,7 +215,7 @@ function emptyToUndefined(raw: unknown, file: string): unknown {
 const OWN_LIMITS = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
 
 function readError(error: unknown, file: string): Error {
-  if (error instanceof ConfigError) return error;
+  if (error instanceof ConfigError || error instanceof UsageError) return error;
   const err = error as NodeJS.ErrnoException & { mark?: { line: number; column: number }; reason?: string };
   if (OWN_LIMITS.has(err.code ?? '')) return err;
   // cosmiconfig looks for its own settings in the working directory, even to read a file named in full.

@@ -46,6 +46,13 @@ describe('a JavaScript config that misbehaves while it loads', () => {
     }
   });
 
+  it('a bound that is not a duration is a usage error naming the variable', async () => {
+    const dir = project({ 'outage.config.cjs': 'module.exports = new Promise(() => {});\n' });
+    const r = await runCli(['validate'], { cwd: dir, env: { OUTAGE_CONFIG_TIMEOUT: 'soon' } });
+    expect(r.code, r.stderr).toBe(64);
+    expect(r.stderr).toBe('outage: OUTAGE_CONFIG_TIMEOUT="soon": not a duration such as 30s or 2m\n');
+  });
+
   it('process.exit(0) is a config error, never a passed check', async () => {
     const configs: [string, string][] = [
       ['outage.config.cjs', 'process.exit(0);\n'],
