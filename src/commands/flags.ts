@@ -1,14 +1,13 @@
 /** Parsing of flags that several commands share; each bad value is a usage error (exit 64). */
 import { isResolverAddress } from '../config/targets.js';
 import { UsageError } from '../core/errors.js';
-import { readDuration } from '../core/duration.js';
+import { readPositiveDuration } from '../core/duration.js';
 
 /** `--timeout 5s` → 5000; `--timeout 5` is refused with the fix: `--timeout 5: add a unit, 5s or 5000ms`. */
 export function durationFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = readDuration(value);
+  const ms = readPositiveDuration(value);
   if (typeof ms === 'string') throw new UsageError(`${name} ${ms}`);
-  if (ms <= 0) throw new UsageError(`${name} must be more than 0`);
   return ms;
 }
 

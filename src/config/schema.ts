@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DNS_RECORD_TYPES } from '../core/dns-record.js';
-import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuration } from '../core/duration.js';
+import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuration, readPositiveDuration } from '../core/duration.js';
 import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseProxyUrl } from './proxy.js';
@@ -17,18 +17,22 @@ import { isResolverAddress, parseHostPort, parseUrlTarget } from './targets.js';
  * YAML number gets the fix (`5: add a unit, 5s or 5000ms`) rather than zod's "expected string";
  * editors see the string pattern the JSON Schema declares.
  */
-export const duration = z
-  .unknown()
-  .meta({ type: 'string', pattern: DURATION_PATTERN })
-  .describe(`A duration with its unit: 500ms, 10s, 5m, 1h (at most ${MAX_DURATION_TEXT}); a bare number is refused.`)
-  .transform((value, ctx) => {
-    const ms = readDuration(value);
-    if (typeof ms === 'string') {
-      ctx.addIssue({ code: 'custom', message: ms });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const durationRead = (read: (value: unknown) => number | string) =>
+  z
+    .unknown()
+    .meta({ type: 'string', pattern: DURATION_PATTERN })
+    .describe(`A duration with its unit: 500ms, 10s, 5m, 1h (at most ${MAX_DURATION_TEXT}); a bare number is refused.`)
+    .transform((value, ctx) => {
+      const ms = read(value);
+      if (typeof ms === 'string') {
+        ctx.addIssue({ code: 'custom', message: ms });
+        return z.NEVER;
+      }
+      return ms;
+    });
+export const duration = durationRead(readDuration);
+/** A timeout: `0` is told it must be more than 0, not to add a unit that is refused next. */
+const positiveDuration = durationRead(readPositiveDuration);
 
 /** Certificate thresholds are days: `14d`, `2w` is not accepted, a bare number means days. */
 const days = z
@@ -56,7 +60,7 @@ const certificateThresholds = z.strictObject({
 
 /** Settings that `defaults` sets for every service and any service may override. */
 const settingsShape = {
-  timeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional().describe(`Budget for one attempt of a service: DNS, TCP, TLS and HTTP together, with its unit: 10s, 500ms, at most ${MAX_DURATION_TEXT} (default 10s).`),
+  timeout: positiveDuration.optional().describe(`Budget for one attempt of a service: DNS, TCP, TLS and HTTP together, with its unit: 10s, 500ms, at most ${MAX_DURATION_TEXT} (default 10s).`),
   retries: z.number().int().min(0).max(10).optional().describe('Extra attempts after a failure (default 1).'),
   resolvers: z.array(resolverAddress).optional().describe('DNS servers: "1.1.1.1", "127.0.0.1:5353", "[::1]:53". Empty: the system resolver.'),
   latency: z.strictObject({ degraded: duration.optional().describe('HTTP total time above this is degraded, with its unit: 2s, 800ms (default 2s).') }).optional(),

@@ -62,6 +62,17 @@ export function readDuration(input: unknown): number | string {
 }
 
 /**
+ * A duration that must be more than zero (a timeout, an interval), or the problem. A bare 0 is
+ * told what is wrong with it: "add a unit, 0s or 0ms" sent the user to a value refused next.
+ */
+export function readPositiveDuration(input: unknown): number | string {
+  const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
+  if (BARE_NUMBER.test(text) && Number(text) === 0) return `${text}: must be more than 0`;
+  const ms = readDuration(input);
+  return typeof ms === 'number' && ms <= 0 ? `${quote(String(input).trim())}: must be more than 0` : ms;
+}
+
+/**
  * The two ways to write what a bare number most likely meant: small numbers read as seconds
  * (`5` → `5s or 5000ms`, as curl reads them), large ones as the milliseconds they used to be
  * here (`5000` → `5000ms or 5s`).

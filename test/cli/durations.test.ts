@@ -25,6 +25,10 @@ describe('duration flags', () => {
     [['wait', '--probe-timeout', '1.5'], '--probe-timeout 1.5: add a unit, 1.5s or 1500ms'],
     [['watch', '--interval', '30d'], '--interval 30d: more than 24h, the longest duration outage accepts'],
     [['watch', '--probe-timeout', '500'], '--probe-timeout 500: add a unit, 500ms or 0.5s'],
+    // zero is told what is wrong with it, not sent to `0s`, refused next
+    [['check', '--timeout', '0'], '--timeout 0: must be more than 0'],
+    [['check', '--timeout', '0s'], '--timeout 0s: must be more than 0'],
+    [['wait', '--interval', '0.0'], '--interval 0.0: must be more than 0'],
   ])('%j is a usage error with the fix, before anything is probed', async (args, message) => {
     const before = web.connections;
     const r = await runCli([...args, `${web.url}/`]);
@@ -62,6 +66,14 @@ describe('durations in the config', () => {
     const r = await runCli(['validate', '--config', configFile({ defaults: { timeout: 10000 }, services: [] })]);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('defaults.timeout: 10000: add a unit, 10000ms or 10s');
+  });
+
+  it('a timeout of zero says it must be more than 0, written bare or with its unit; a latency of 0s is taken', async () => {
+    const r = await runCli(['validate', '--config', configFile({ defaults: { timeout: 0, latency: { degraded: '0s' } }, services: [{ name: 'web', url: `${web.url}/`, timeout: '0ms' }] })]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('  defaults.timeout: 0: must be more than 0\n');
+    expect(r.stderr).toContain('  services[0].timeout: 0ms: must be more than 0\n');
+    expect(r.stderr).not.toContain('latency');
   });
 
   it('certificate thresholds keep their bare number of days', async () => {
