@@ -97,20 +97,29 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   // Files never get color or terminal wrapping, whatever stdout is.
   const file: RenderOptions = { ...terminal, chalk: makeChalk(0), columns: undefined, quiet: false };
 
+  // A file that cannot be written still leaves the results on stdout (a CI log shows which
+  // services failed, beside the error, exit 73), and the other files written. A Nagios plugin's
+  // first line is its status, so there the error alone is printed (cli.ts), as UNKNOWN.
+  let failed: OutageError | undefined;
+  const fail = (error: OutageError) => {
+    if (plan.format === 'nagios') throw error;
+    failed ??= error;
+  };
   for (const { format, path } of plan.files) {
     const text = redact(FORMATS[format](report, { ...file, reportFile: path }));
     const fd = heldDescriptor(path);
-    await (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).catch((error: unknown) => {
-      throw new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate);
-    });
+    await (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).catch((error: unknown) =>
+      fail(new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate)),
+    );
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await process.getBuiltinModule('node:fs/promises').appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) => {
-      throw new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate);
-    });
+    await process.getBuiltinModule('node:fs/promises').appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) =>
+      fail(new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate)),
+    );
   }
   await writeStdout(redact(FORMATS[plan.format](report, terminal)));
+  if (failed) throw failed;
 }
 
 /**

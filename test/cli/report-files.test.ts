@@ -73,6 +73,16 @@ describe('--report files that cannot be written', () => {
     expectWords(r);
   });
 
+  it('the results still reach stdout and the other reports are written: a CI log shows which services failed beside the error', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'missing', 'report.xml');
+    const r = await runCli(['check', up.url, '--no-canaries', '--json', '--report', `junit=${bad}`, '--report', `tap=${join(dir, 'report.tap')}`]);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe(`outage: cannot write the junit report to ${bad}: the directory ${join(dir, 'missing')} does not exist\n`);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'up', services: [{ status: 'up' }] });
+    expect(readFileSync(join(dir, 'report.tap'), 'utf8')).toMatch(/^ok 1 - http:/m);
+  });
+
   it.each([['a new name', 'reports/'], ['an existing directory', 'existing/']])('a path ending in / (%s): it names a directory, said so', async (_what, path) => {
     const dir = tempDir();
     mkdirSync(join(dir, 'existing'));
