@@ -7,7 +7,7 @@
  * corrupt `--json` on stdout.
  */
 import { ConfigError, UsageError } from '../core/errors.js';
-import { formatExactDuration, parseDuration } from '../core/duration.js';
+import { formatExactDuration, MAX_DURATION_MS, parseDuration } from '../core/duration.js';
 import { redactEnvironmentCredentials } from './code-config.js';
 import { configText } from './config-text.js';
 
@@ -22,7 +22,7 @@ export function configTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.OUTAGE_CONFIG_TIMEOUT;
   if (text === undefined || text === '') return DEFAULT_CONFIG_TIMEOUT_MS;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0 || ms > 24 * 3600_000) throw new UsageError(`OUTAGE_CONFIG_TIMEOUT=${JSON.stringify(text)}: not a duration such as 30s or 2m`);
+  if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) throw new UsageError(`OUTAGE_CONFIG_TIMEOUT=${JSON.stringify(text)}: not a duration such as 30s or 2m`);
   return ms;
 }
 

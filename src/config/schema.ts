@@ -12,6 +12,16 @@ import { parseProxyUrl } from './proxy.js';
 import { isResolverAddress, parseHostPort, parseUrlTarget } from './targets.js';
 
 
+/** A zod transform from a reader that returns the value, or the problem in words (a string). */
+function valueOrProblem<In, Out>(read: (value: In) => Out | string) {
+  return (value: In, ctx: z.RefinementCtx): Out => {
+    const result = read(value);
+    if (typeof result !== 'string') return result;
+    ctx.addIssue({ code: 'custom', message: result });
+    return z.NEVER;
+  };
+}
+
 /**
  * A duration with its unit, at most a day (src/core/duration.ts). Any value is taken so that a
  * YAML number gets the fix (`5: add a unit, 5s or 5000ms`) rather than zod's "expected string";
@@ -22,14 +32,7 @@ const durationRead = (read: (value: unknown) => number | string) =>
     .unknown()
     .meta({ type: 'string', pattern: DURATION_PATTERN })
     .describe(`A duration with its unit: 500ms, 10s, 5m, 1h (at most ${MAX_DURATION_TEXT}); a bare number is refused.`)
-    .transform((value, ctx) => {
-      const ms = read(value);
-      if (typeof ms === 'string') {
-        ctx.addIssue({ code: 'custom', message: ms });
-        return z.NEVER;
-      }
-      return ms;
-    });
+    .transform(valueOrProblem(read));
 export const duration = durationRead(readDuration);
 /** A timeout: `0` is told it must be more than 0, not to add a unit that is refused next. */
 const positiveDuration = durationRead(readPositiveDuration);
@@ -73,16 +76,7 @@ const defaultsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(100_000).optional().describe('Services probed at once (default 64).'),
 });
 
-const statusExpectation = z
-  .union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))])
-  .transform((value, ctx) => {
-    const ranges = parseStatusExpectation(value);
-    if (typeof ranges === 'string') {
-      ctx.addIssue({ code: 'custom', message: ranges });
-      return z.NEVER;
-    }
-    return ranges;
-  });
+const statusExpectation = z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))]).transform(valueOrProblem(parseStatusExpectation));
 
 const regex = z.string().transform((source, ctx) => {
   try {
