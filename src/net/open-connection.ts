@@ -9,7 +9,7 @@ import type { ProxyServer } from '../config/proxy.js';
 import type { ClientCertificate } from '../config/service.js';
 import { fixedAddresses } from './address-feed.js';
 import { resolveForConnect } from './address-resolution.js';
-import { connectTcp, sameAddress, startTlsOrH2 } from './connect.js';
+import { connectTcp, sameAddress, startTlsOrH2, type Reconnect } from './connect.js';
 import type { NameResolver } from './dns-resolver.js';
 import { connectThroughProxy } from './proxy.js';
 import { refusedThroughProxy } from './proxy-guard.js';
@@ -47,6 +47,14 @@ export interface OpenOptions {
 }
 
 /**
+ * How startTlsOrH2 reaches the same server again to offer h2: through a proxy a new tunnel (the
+ * guard has already allowed this host), else the address the first connection reached.
+ */
+export function reconnectTo(socket: Socket, host: string, port: number, proxy: ProxyServer | undefined, signal: AbortSignal, guard?: AddressGuard): Reconnect | undefined {
+  return proxy ? () => connectThroughProxy(proxy, host, port, true, signal) : sameAddress(socket, signal, guard);
+}
+
+/**
  * What TLS connections need (certificates.ts, and with it node:tls and node:crypto, ~6 ms), loaded
  * at the first one: a plain-HTTP run never loads it. Callers that time a connection load it before
  * their clock starts, so the loading is never counted as the server's time.
@@ -62,10 +70,7 @@ export async function openConnection(options: OpenOptions): Promise<{ ok: true; 
   const { clientContext, inspectCertificates } = await loadTls();
   const tlsOptions = { host, servername: ipVersion(host) ? undefined : host, secureContext: clientContext(options.ca, options.client), clientCertificate: options.client !== undefined };
   // An HTTP/2-only origin a redirect leads to is asked again offering h2, as the first hop's is (tls/probe.ts).
-  const { proxy } = options;
-  // Through a proxy a new tunnel: the guard has already allowed this host (connectProxied).
-  const reconnect = proxy ? () => connectThroughProxy(proxy, host, options.port, true, options.signal) : sameAddress(tcp.socket, options.signal, options.guard);
-  const tls = await startTlsOrH2(tcp.socket, tlsOptions, options.signal, reconnect);
+  const tls = await startTlsOrH2(tcp.socket, tlsOptions, options.signal, reconnectTo(tcp.socket, host, options.port, options.proxy, options.signal, options.guard));
   if (options.guardTime && tls.ok && tls.ownMs) options.guardTime.ms += tls.ownMs;
   if (!tls.ok || !options.verify) return tls.ok ? { ok: true, socket: tls.tlsSocket } : tls;
   const { failure } = inspectCertificates(tls.tlsSocket, host, options.ca);

@@ -3,9 +3,9 @@
  * presented chain and the verified chain; the HTTP probe then sends its request over this same
  * TLS socket, so the certificate reported is the one HTTP actually saw.
  */
-import { sameAddress, startTlsOrH2 } from '../../net/connect.js';
-import { connectThroughProxy, urlProxy } from '../../net/proxy.js';
-import { loadTls } from '../../net/open-connection.js';
+import { startTlsOrH2 } from '../../net/connect.js';
+import { urlProxy } from '../../net/proxy.js';
+import { loadTls, reconnectTo } from '../../net/open-connection.js';
 import { DAY_MS } from '../../core/duration.js';
 import type { Probe } from '../contract.js';
 import type { TlsObservation } from './observation.js';
@@ -34,9 +34,8 @@ export const probeTls: Probe<TlsObservation> = async (service, context) => {
   };
   // An HTTP/2-only server is asked again offering h2 (startTlsOrH2): at the same address, or through
   // a new tunnel when a proxy's address is the one connected to.
-  const proxy = endpoint.url && urlProxy(service.proxy, endpoint.url);
-  const reconnect = proxy ? () => connectThroughProxy(proxy, endpoint.host, endpoint.port, true, context.signal) : sameAddress(socket, context.signal, service.addressGuard);
-  const result = await startTlsOrH2(socket, options, context.signal, reconnect);
+  const proxy = endpoint.url ? urlProxy(service.proxy, endpoint.url) : undefined;
+  const result = await startTlsOrH2(socket, options, context.signal, reconnectTo(socket, endpoint.host, endpoint.port, proxy, context.signal, service.addressGuard));
   observation.durationMs = performance.now() - started;
   // Without the handshake an HTTP/2-only server refused (startTlsOrH2): a client offering h2 never waits for it.
   context.state.timings.tls = observation.durationMs - (result.ok ? (result.ownMs ?? 0) : 0);
