@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ExitCode, OutageError } from './core/errors.js';
+import { ConfigError, ExitCode, exitProcess, OutageError } from './core/errors.js';
 import { GONE_DIRECTORY, isGoneDirectory } from './core/current-directory.js';
 import { safeLines } from './core/safe-text.js';
 import { whyNotWritten } from './core/write-file.js';
@@ -246,14 +246,13 @@ function ownLimit(error: unknown): OutageError | undefined {
  * credentials are hidden too, since it may be the config's own error (config/code-config.ts).
  */
 function endOnUncaught(nagios: boolean): void {
-  // Taken now: while a JavaScript config loads, process.exit is refused (config/load-bounds.ts),
-  // and its refusal thrown from the config's timer ends up here.
-  const exit = process.exit.bind(process);
+  // While a JavaScript config loads, process.exit is refused (config/load-bounds.ts), and its
+  // refusal thrown from the config's timer ends up here: exitProcess is the real one.
   const end = (thrown: unknown) => {
     const error = thrown instanceof ConfigError ? thrown : (ownLimit(thrown) ?? goneDirectory(thrown) ?? uncaughtError(thrown));
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
     if (process.env.OUTAGE_DEBUG && thrown instanceof Error) process.stderr.write(`${redactEnvironmentCredentials(redactError(thrown.stack ?? ''))}\n`);
-    exit();
+    exitProcess();
   };
   process.on('uncaughtException', end);
   process.on('unhandledRejection', end);

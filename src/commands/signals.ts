@@ -2,7 +2,7 @@
  * SIGINT/SIGTERM for long-running commands: the first stops the work gracefully (in-flight probes
  * abort, partial results are printed); a second exits at once.
  */
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, exitProcess } from '../core/errors.js';
 import { Interrupted } from '../core/budget.js';
 
 export interface SignalTrap {
@@ -13,15 +13,13 @@ export interface SignalTrap {
   dispose(): void;
 }
 
-/** The real exit, taken before any config loads: a JavaScript config loading has it refused (config/load-bounds.ts). */
-const exitNow = process.exit.bind(process);
-
 export function trapSignals(): SignalTrap {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const code = (name: NodeJS.Signals | undefined) => (name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
   const onSignal = (name: NodeJS.Signals) => {
-    if (received) exitNow(code(name));
+    // The real exit: a JavaScript config still loading has process.exit refused (core/errors.ts).
+    if (received) exitProcess(code(name));
     received = name;
     controller.abort(new Interrupted(name));
   };

@@ -20,6 +20,13 @@ export const ExitCode = {
   terminated: 143,
 } as const;
 
+/**
+ * Node's process.exit as it was when outage started. While a JavaScript config loads, process.exit
+ * is replaced by a refusal (config/load-bounds.ts); outage's own exits (a second Ctrl-C, an error
+ * nothing caught, which may be that refusal thrown from the config's timer) must still end the run.
+ */
+export const exitProcess: (code?: number) => never = process.exit.bind(process);
+
 export class OutageError extends Error {
   constructor(
     readonly code: string,
