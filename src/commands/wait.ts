@@ -83,8 +83,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // awaited — unless nothing critical was selected, when it is what the user asked to wait for.
   // (Told by the results' own flag: their names are redacted, the specs' are not.)
   const anyCritical = prepared.services.some((s) => s.critical);
-  const isAwaited = (service: ServiceResult | undefined) => service !== undefined && (service.critical || !anyCritical);
-  const awaitedCount = prepared.services.filter((s) => s.critical || !anyCritical).length;
+  const awaits = (service: { critical: boolean }) => service.critical || !anyCritical;
+  const isAwaited = (service: ServiceResult | undefined) => service !== undefined && awaits(service);
+  const awaitedCount = prepared.services.filter(awaits).length;
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
   // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
   const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
