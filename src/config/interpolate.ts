@@ -16,6 +16,15 @@ const REFERENCE = /\$(\$)\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 export const MAX_CONFIG_VALUES = 1_000_000;
 export const MAX_CONFIG_DEPTH = 64;
 
+/**
+ * `object[key] = value`, except that a `__proto__` key is defined as a key: assigned, it would set
+ * the prototype, whose keys the schema then read as settings instead of refusing an unknown key.
+ */
+export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 class TooLarge extends Error {}
 
 export interface Interpolated {
@@ -58,11 +67,7 @@ export function interpolateEnv(raw: unknown, env: NodeJS.ProcessEnv): Interpolat
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
         path.push(key);
-        // Defined, not assigned: `out.__proto__ = …` would set the prototype, whose keys the
-        // schema then read as settings instead of refusing an unknown key.
-        const result = visit(value);
-        if (key === '__proto__') Object.defineProperty(out, key, { value: result, enumerable: true, writable: true, configurable: true });
-        else out[key] = result;
+        setKey(out, key, visit(value));
         path.pop();
       }
       return out;

@@ -12,7 +12,7 @@ import { currentDirectory, GONE_DIRECTORY, isGoneDirectory, resolveFrom } from '
 import { whyUnreadable } from '../core/file-errors.js';
 import { configCandidates, metaConfigMayApply, NO_PERMISSION, NOT_HERE, type Unsearchable } from './find.js';
 import { STDIN_NAME, type ResolvedConfig } from './service.js';
-import { MAX_CONFIG_DEPTH } from './interpolate.js';
+import { MAX_CONFIG_DEPTH, setKey } from './interpolate.js';
 import { MAX_CONFIG_BYTES, readBounded, readSpecialFile, tooLarge } from './load-bounds.js';
 
 export { SEARCH_PLACES } from './find.js';
@@ -142,12 +142,7 @@ function plainData(value: unknown, copies = new Map<object, unknown>()): unknown
   }
   const copy: Record<string, unknown> = {};
   copies.set(value, copy);
-  // Defined, not assigned: a `__proto__` key stays a key (interpolate.ts).
-  for (const key of Object.keys(value)) {
-    const item = plainData((value as Record<string, unknown>)[key], copies);
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
-  }
+  for (const key of Object.keys(value)) setKey(copy, key, plainData((value as Record<string, unknown>)[key], copies));
   return copy;
 }
 
