@@ -55,10 +55,9 @@ export function planOutput(flags: OutputFlags): OutputPlan {
  * The same format twice is written once (a script that adds a flag it already had).
  */
 function distinctFiles(files: { format: FormatName; path: string; spec: string }[]): OutputPlan['files'] {
-  const cwd = currentDirectory();
   const byPath = new Map<string, { format: FormatName; path: string; spec: string }>();
   for (const file of files) {
-    const key = cwd === undefined ? file.path : resolve(cwd, file.path);
+    const key = fromWorkingDirectory(file.path);
     const earlier = byPath.get(key);
     if (earlier === undefined) byPath.set(key, file);
     else if (earlier.format !== file.format) throw new UsageError(`--report ${earlier.spec} and --report ${file.spec} both write ${key}: one would overwrite the other`);
@@ -129,8 +128,7 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
  * (renamed over) or truncated, losing the log's earlier lines and this run's other output.
  */
 function heldDescriptor(path: string): number | undefined {
-  const cwd = currentDirectory();
-  const match = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(normalize(cwd === undefined ? path : resolve(cwd, path)));
+  const match = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(normalize(fromWorkingDirectory(path)));
   if (!match) return undefined;
   if (match[1] === 'stdout') return 1;
   if (match[1] === 'stderr') return 2;
@@ -182,4 +180,10 @@ const SLICE = 64 * 1024;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** A report path made absolute and normalised from the working directory; as written when that directory is gone. */
+function fromWorkingDirectory(path: string): string {
+  const cwd = currentDirectory();
+  return cwd === undefined ? path : resolve(cwd, path);
 }
