@@ -61,7 +61,7 @@ export async function findConfig(options: LoadOptions = {}): Promise<FoundConfig
       // cosmiconfig looks for its own settings in the working directory even to read a file named
       // in full; with that directory gone, the file is read as cosmiconfig would read it, without.
       if (cwd === undefined) return { raw: emptyToUndefined(plainData(await readWithoutMetaConfig(file)), file), file };
-      const result = await configExplorer().load(file);
+      const result = await configExplorer({ metaConfig: metaConfigMayApply(currentDirectory() ?? cwd, 'skip') }).load(file);
       return { raw: emptyToUndefined(result?.isEmpty ? undefined : plainData(result?.config), file), file };
     } catch (error) {
       throw readError(error, file);
@@ -105,7 +105,7 @@ async function readWithoutMetaConfig(file: string): Promise<unknown> {
  * config (rare) gets its own search.
  */
 async function search(cwd: string, unsearchable: Unsearchable = 'error'): Promise<CosmiconfigResult> {
-  if (metaConfigMayApply(currentDirectory() ?? cwd, unsearchable)) return (await import('./reader.js')).configExplorer().search(cwd);
+  if (metaConfigMayApply(currentDirectory() ?? cwd, unsearchable)) return (await import('./reader.js')).configExplorer({ metaConfig: true }).search(cwd);
   let explorer: { load(file: string): Promise<CosmiconfigResult> } | undefined;
   for (const file of configCandidates(cwd, unsearchable)) {
     let result: CosmiconfigResult;
@@ -113,7 +113,7 @@ async function search(cwd: string, unsearchable: Unsearchable = 'error'): Promis
       // A FIFO or a device under a config's name is read with the bounds; a huge file is refused unread.
       const kind = await fileKind(file);
       if (kind !== 'file') return await readStreamAsResult(file, kind === 'fifo');
-      explorer ??= (await import('./reader.js')).configExplorer();
+      explorer ??= (await import('./reader.js')).configExplorer({ metaConfig: false });
       result = await explorer.load(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';

@@ -4,9 +4,9 @@
  * run with no config file does not pay.
  */
 import { pathToFileURL } from 'node:url';
-import { cosmiconfig, defaultLoaders as cosmiconfigLoaders, type Loader } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders as cosmiconfigLoaders, type Loader, type PublicExplorer } from 'cosmiconfig';
+import * as cosmiconfigExplorer from 'cosmiconfig/dist/Explorer.js';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { checkUtf8, withoutByteOrderMark } from './config-text.js';
 import { checkImports } from './imports.js';
 import { SEARCH_PLACES } from './find.js';
@@ -22,9 +22,7 @@ import { guardedLoad } from './load-bounds.js';
 function textLoader(load: Loader): Loader {
   return (filepath, content) => {
     if (content.includes('\uFFFD') && filepath !== STDIN_NAME) checkUtf8(readFileSync(filepath), content, filepath);
-    // package.json is read as cosmiconfig reads it, mark and all: its own meta-config search reads
-    // it too, with its own loaders, and the search must find what cosmiconfig finds (find.ts).
-    const loaded = load(filepath, basename(filepath) === 'package.json' ? content : withoutByteOrderMark(content));
+    const loaded = load(filepath, withoutByteOrderMark(content));
     checkImports(filepath, loaded);
     return loaded;
   };
@@ -83,13 +81,34 @@ const CODE_LOADERS = {
 /** The loader for each extension, as outage reads config files with cosmiconfig or without it. */
 export const LOADERS: Readonly<Record<string, Loader>> = { ...defaultLoaders, ...CODE_LOADERS };
 
-export function configExplorer() {
-  return cosmiconfig('outage', {
-    searchPlaces: SEARCH_PLACES,
-    loaders: { ...TEXT_LOADERS, ...CODE_LOADERS },
-    searchStrategy: 'project',
-    // An empty config file someone created is a mistake to report, not a place to skip.
-    ignoreEmptySearchPlaces: false,
-    cache: false,
+const EXPLORER_OPTIONS = {
+  searchPlaces: SEARCH_PLACES,
+  loaders: { ...TEXT_LOADERS, ...CODE_LOADERS },
+  searchStrategy: 'project',
+  // An empty config file someone created is a mistake to report, not a place to skip.
+  ignoreEmptySearchPlaces: false,
+  cache: false,
+} as const;
+
+/**
+ * cosmiconfig's explorer for outage's files. `cosmiconfig()` first searches the working directory
+ * for its own meta config, with its own JSON parser, which fails on a package.json starting with a
+ * byte order mark (as Windows editors save it) that npm and Node read: no config could be read at
+ * all in such a project. Where no meta config can apply (find.ts says so), the explorer is built
+ * with the options `cosmiconfig()` would have settled on, without that search.
+ */
+export function configExplorer({ metaConfig }: { metaConfig: boolean }): PublicExplorer {
+  if (metaConfig) return cosmiconfig('outage', EXPLORER_OPTIONS);
+  return new Explorer({
+    ...EXPLORER_OPTIONS,
+    moduleName: 'outage',
+    loaders: { ...cosmiconfigLoaders, ...EXPLORER_OPTIONS.loaders },
+    transform: (result: unknown) => result,
+    metaConfigFilePath: null,
+    mergeImportArrays: true,
+    mergeSearchPlaces: true,
   });
 }
+
+/** cosmiconfig's Explorer class, which its types keep internal (test/config/byte-order-mark.test.ts reads through it). */
+const { Explorer } = cosmiconfigExplorer as unknown as { Explorer: new (options: object) => PublicExplorer };

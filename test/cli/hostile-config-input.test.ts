@@ -137,6 +137,26 @@ describe('text encodings', () => {
     }
   });
 
+  it('a package.json with a byte order mark, which npm and Node read, is read too: its outage key, or past it to the config', async () => {
+    const bom = '\uFEFF';
+    const withKey = project({});
+    writeFileSync(join(withKey, 'package.json'), bom + JSON.stringify({ name: 'x', outage: { services: [{ name: 'from-package', tcp: '127.0.0.1:1' }] } }));
+    const withoutKey = project({ '.outagerc.json': json });
+    writeFileSync(join(withoutKey, 'package.json'), bom + JSON.stringify({ name: 'x' }));
+    const cases: [string, string[], string][] = [
+      [withKey, ['validate'], 'valid, 1 service'],
+      [withKey, ['list', '--json'], 'from-package'],
+      [withoutKey, ['validate'], '.outagerc.json: valid, 1 service'],
+      [withoutKey, ['validate', '-c', '.outagerc.json'], 'valid, 1 service'],
+      [withoutKey, ['list', '--json'], '"db"'],
+    ];
+    for (const [dir, args, expected] of cases) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout + r.stderr).toContain(expected);
+    }
+  });
+
   it('bytes that are not UTF-8 are a config error from a pipe too, with where they are', async () => {
     const dir = project({});
     const fifo = join(dir, 'pipe');

@@ -85,7 +85,6 @@ const layouts: [string, Record<string, string>, string, string | null][] = [
   ['a package.json without outage is passed over', { 'package.json': pkg(), '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
   ['outage: null is passed over', { 'package.json': pkg({ outage: null }), '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
   ['a package.json that is a list is passed over', { 'package.json': '[1, 2]', '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
-  ['a package.json with a byte-order mark', { 'package.json': `\uFEFF${pkg({ outage: service('bom') })}`, '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', 'package.json'],
   ['an empty .outagerc is found, empty', { 'package.json': pkg(), '.outagerc': '', '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', '.outagerc'],
   ['a blank package.json is an empty config', { 'package.json': '  \n', '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', 'package.json'],
   ['a package.json that is not JSON is an error', { 'package.json': '{ name: x', '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', 'package.json'],
@@ -112,5 +111,21 @@ describe('finding the config file finds what cosmiconfig finds', () => {
     expect(outage).toEqual(reference);
     if (expected === null) expect(outage).toBeNull();
     else expect(outage && ('file' in outage ? outage.file : outage.error)).toBe(join(root, expected));
+  });
+});
+
+// cosmiconfig's JSON parser fails on a byte order mark that npm and Node read past: where no meta
+// config applies, outage reads such a package.json as npm does (the one place it differs).
+describe('a package.json with a byte order mark is read as npm reads it', () => {
+  const bom = (extra: object = {}) => `\uFEFF${pkg(extra)}`;
+  it.each([
+    ['its outage key, searched from below', { 'package.json': bom({ outage: service('bom') }), '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', 'package.json', 'bom'],
+    ['without outage, passed over', { 'package.json': bom(), '.outagerc.yaml': yaml('rc'), 'sub/': '' }, 'sub', '.outagerc.yaml', 'rc'],
+    ['in the working directory, where cosmiconfig looks for its meta config', { 'package.json': bom(), '.outagerc.yaml': yaml('rc') }, '', '.outagerc.yaml', 'rc'],
+  ])('%s', async (_what, files, cwd, expected, name) => {
+    const root = layout(files);
+    const [outage, reference] = await both(root, cwd);
+    expect(reference).toHaveProperty('error');
+    expect(outage).toEqual({ file: join(root, expected), empty: false, config: service(name) });
   });
 });
