@@ -29,10 +29,10 @@ function whyNotImported(path: string): string | undefined {
   try {
     stats = statSync(path);
   } catch (error) {
-    // A missing import is cosmiconfig's to say; its search passes such a config over, and outage's
-    // finds what cosmiconfig's finds (find.ts).
+    // cosmiconfig's search took a missing import's ENOENT for a config that is not there and looked
+    // on: a renamed base file had outage check another config, or the public catalog, and pass.
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `cannot be read: ${whyUnreadable(error as NodeJS.ErrnoException, path)}`;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'not found' : `cannot be read: ${whyUnreadable(error as NodeJS.ErrnoException, path)}`;
   }
   if (stats.isDirectory()) return 'is a directory, not a file';
   if (!stats.isFile()) return 'is not a regular file (a FIFO, a device or a socket): only files can be imported';

@@ -195,6 +195,16 @@ describe("cosmiconfig's $import", () => {
     }
   });
 
+  it('a missing import is a config error about that config, never the catalog or another config checked instead', async () => {
+    const dir = project({ '.outagerc.yaml': '$import: ./base.yaml\nservices: [{ name: db, tcp: "127.0.0.1:1" }]\n' });
+    for (const args of [['check', '--no-canaries', '--json'], ['list', '--json'], ['validate'], ['validate', '-c', join(dir, '.outagerc.yaml')]]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(78);
+      expect(r.stderr).toContain('$import: "./base.yaml": not found');
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('an import over the size limit is refused before it is read', async () => {
     const dir = project({ '.outagerc.yaml': '$import: ./huge.yaml\nservices: []\n', 'huge.yaml': `# ${'x'.repeat(6 * 1024 * 1024)}\n` });
     const r = await runCli(['validate'], { cwd: dir });

@@ -92,7 +92,6 @@ const layouts: [string, Record<string, string>, string, string | null][] = [
   ['a search place that is a directory is passed over', { 'package.json': pkg(), '.outagerc/': '', '.outagerc.yml': yaml('yml'), 'sub/': '' }, 'sub', '.outagerc.yml'],
   ['a .config that is a file is passed over', { 'package.json': pkg(), '.config': 'not a directory', 'outage.config.cjs': `module.exports = ${JSON.stringify(service('cjs'))};`, 'sub/': '' }, 'sub', 'outage.config.cjs'],
   ['a file holding null is passed over', { 'package.json': pkg(), '.outagerc.json': 'null', '.outagerc.yaml': yaml('yaml'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
-  ['a missing $import is passed over', { 'package.json': pkg(), '.outagerc.json': JSON.stringify({ $import: 'missing.json' }), '.outagerc.yaml': yaml('yaml'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
   ['a dangling symlink is passed over', { 'package.json': pkg(), '.outagerc': '->nowhere', '.outagerc.yaml': yaml('yaml'), 'sub/': '' }, 'sub', '.outagerc.yaml'],
   // cosmiconfig's read error names no file: the message names the directory searched.
   ['a symlink loop is an error', { 'package.json': pkg(), '.outagerc': '->.outagerc', '.outagerc.yaml': yaml('yaml') }, '', ''],
@@ -127,5 +126,20 @@ describe('a package.json with a byte order mark is read as npm reads it', () => 
     const [outage, reference] = await both(root, cwd);
     expect(reference).toHaveProperty('error');
     expect(outage).toEqual({ file: join(root, expected), empty: false, config: service(name) });
+  });
+});
+
+// cosmiconfig's search takes an imported file's ENOENT for the config not being there and looks on:
+// a renamed base file would have outage check another config, or the public catalog, and pass.
+describe('a config whose $import is missing is an error about that config, not passed over', () => {
+  it.each([
+    ['searched', { 'package.json': pkg(), '.outagerc.json': JSON.stringify({ $import: 'missing.json' }), '.outagerc.yaml': yaml('yaml'), 'sub/': '' }, 'sub'],
+    ['with no other config', { 'package.json': pkg(), '.outagerc.yml': `$import: [base.yml]\n${yaml('rc')}` }, ''],
+  ])('%s', async (_what, files, cwd) => {
+    const root = layout(files);
+    const [outage, reference] = await both(root, cwd);
+    expect(reference && 'error' in reference, 'cosmiconfig passes it over').toBeFalsy();
+    const config = Object.keys(files).find((name) => name.startsWith('.outagerc.'))!;
+    expect(outage).toEqual({ error: join(root, config) });
   });
 });
