@@ -11,7 +11,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
-import { peerX509 } from './server-identity.js';
+import { peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -140,12 +140,11 @@ function verificationFailure(
   leaf?: X509Certificate,
 ): Failure | undefined {
   const leafAltNames = leaf?.subjectAltName;
-  // Node still accepts a name found only in the subject's CN; browsers and Go have not for years
-  // (RFC 6125 §6.4.4: a client must not look at the CN when the certificate has subjectAltNames,
-  // and public CAs have issued them since 2017). A CN-only certificate fails as a name mismatch.
-  if (!authorizationError && presented[0] && !/\b(DNS|IP Address):/.test(leafAltNames ?? '')) {
-    return { code: 'tls.hostname_mismatch', reason: `certificate names ${host} only in its subject CN, with no subjectAltName: browsers and Go reject it` };
-  }
+  // Node still accepts a name found only in the subject's CN, and a partial wildcard; browsers and
+  // Go have not for years (RFC 6125 §6.4.4: a client must not look at the CN when the certificate
+  // has subjectAltNames, and public CAs have issued them since 2017). Either fails as a name mismatch.
+  const stricter = !authorizationError && presented[0] ? stricterNameFailure(host, leafAltNames) : undefined;
+  if (stricter) return { code: 'tls.hostname_mismatch', reason: stricter };
   if (!authorizationError) return undefined;
   const all = [...chain, ...presented];
   const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import type { SecureContext } from 'node:tls';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,8 @@ export async function issue(options: IssueOptions): Promise<Issued> {
 export interface ServerIdentity {
   key: string;
   cert: string;
+  /** Picks the certificate by the name the client sent (SNI), as nginx's and load balancers' virtual hosts do. */
+  SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
 }
 
 export function identity(leaf: Issued, ...chain: Issued[]): ServerIdentity {
