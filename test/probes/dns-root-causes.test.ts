@@ -36,6 +36,7 @@ beforeAll(async () => {
     'www.dangling.test': { CNAME: 'nowhere.dangling.test' },
     'ads.test': { A: ['0.0.0.0'], AAAA: ['::'] },
     'half-blocked.test': { A: ['0.0.0.0'], AAAA: ['::1'] },
+    'mapped-blocked.test': { A: ['0.0.0.0'], AAAA: ['::ffff:0.0.0.0'] },
     'dual.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
   });
   dns = await startDns((name, type, query) => {
@@ -115,6 +116,12 @@ describe('block lists', () => {
     expect(result.reason).toBe('ads.test resolves to 0.0.0.0 and ::: blocked by a DNS filter (Pi-hole, corporate DNS)');
     expect(probe(result, 'tcp').status).toBe('skipped');
     expect(web.connections + web6.connections).toBe(before);
+  });
+
+  it('an IPv4-mapped ::ffff:0.0.0.0 is blocked too (decoded as ::ffff:0:0), never connected to', async () => {
+    const result = await checkOne({ url: `http://mapped-blocked.test:${web.port}/`, ...viaTestDns() });
+    expect(result).toMatchObject({ status: 'down', code: 'dns.blocked' });
+    expect(probe(result, 'tcp').status).toBe('skipped');
   });
 
   it('a real address beside a blocked one is used, and the blocked one is not tried', async () => {
