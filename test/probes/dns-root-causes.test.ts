@@ -181,6 +181,18 @@ describe('RFC 8305 timing across families', () => {
 });
 
 describe('EDNS', () => {
+  it('a truncated answer with DNS over TCP refused says so: dns.refused, not "nothing listening"', async () => {
+    const udpOnly = await startDns(() => ({ rcode: 'NOERROR', truncateUdp: true, answers: [a('big.test', '127.0.0.1')] }), { tcp: false });
+    try {
+      const result = await checkOne({ url: `http://big.test:${web.port}/`, resolvers: [udpOnly.address] });
+      expect(result).toMatchObject({ status: 'down', code: 'dns.refused' });
+      expect(result.reason).toContain(`resolver ${udpOnly.address} answered over UDP that the answer is truncated, and refused DNS over TCP`);
+      expect(result.reason).not.toContain('nothing listening');
+    } finally {
+      await udpOnly.close();
+    }
+  });
+
   it('answers up to 1232 bytes come over UDP: no TCP needed, which some networks block', async () => {
     const result = await checkOne({ url: `http://big.test:${web.port}/`, ...viaTestDns() });
     expect(result.status).toBe('up');
