@@ -42,8 +42,22 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const presented = presentedX509.map((c) => certificateInfo(c, now));
   const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]);
+  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, presentedX509[0]);
   return { authorizationError, presented, chain, failure };
+}
+
+/**
+ * OpenSSL's own words for a verification error Node has no code for, which it reports as
+ * `UNSPECIFIED`: a SHA-1 or MD5 signature ("CA signature digest algorithm too weak"), a key too
+ * small, an unsuitable purpose. Node keeps the message on the socket's native handle.
+ */
+function opensslReason(socket: TLSSocket): string | undefined {
+  try {
+    const handle = (socket as unknown as { ssl?: { verifyError?: () => Error | null } }).ssl;
+    return handle?.verifyError?.()?.message || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */

@@ -75,6 +75,15 @@ describe('hostile certificates', () => {
     expect(seen).toEqual(['a.localhost']);
   });
 
+  it('a certificate signed with SHA-1 is tls.untrusted, saying why rather than "UNSPECIFIED"', async () => {
+    const weak = await issue({ name: 'localhost', hosts: ['localhost'], issuer: pki.root, hash: 'SHA-1' });
+    const server = own(await startHttps({ ...identity(weak), ciphers: 'DEFAULT:@SECLEVEL=0' }, ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toMatch(/digest algorithm too weak/);
+    expect(result.reason).not.toContain('UNSPECIFIED');
+  });
+
   it('a chain fourteen intermediates deep is judged on its earliest expiry, at any depth', async () => {
     // root → i1 (expires in 3 days) → i2 → … → i14 → leaf
     const intermediates = [await issue({ name: 'Deep 1', ca: true, issuer: pki.root, validToDays: 3.5 })];
