@@ -143,11 +143,14 @@ function fromSystem(type: AddressType, found: SystemLookup): FamilyAnswer {
   return { type, records: found.addresses.filter((a) => a.includes(':') === v6).map((value) => ({ type, value })), chain: [] };
 }
 
-/** 0.0.0.0 and :: — what DNS filters answer for a blocked name. Connecting there reaches this machine. */
+/**
+ * 0.0.0.0 and :: — what DNS filters answer for a blocked name. Connecting there reaches this
+ * machine. IPv4-mapped too, however written: `::ffff:0.0.0.0`, or `::ffff:0:0` as URLs serialize it.
+ */
 export function isUnspecifiedAddress(address: string): boolean {
   if (!address.includes(':')) return address === '0.0.0.0';
   const lower = address.toLowerCase();
-  return (/^[0:]*:ffff:0\.0\.0\.0$/.test(lower) || /^[0:]*$/.test(lower)) && isIPv6(address);
+  return (/^[0:]*:ffff:(?:0\.0\.0\.0|0{1,4}:0{1,4})$/.test(lower) || /^[0:]*$/.test(lower)) && isIPv6(address);
 }
 
 /**

@@ -11,7 +11,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
-import { peerX509 } from './server-identity.js';
+import { peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
@@ -42,8 +42,22 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const presented = presentedX509.map((c) => certificateInfo(c, now));
   const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const failure = verificationFailure(authorizationError, chain, presented, host, presentedX509[0]);
+  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, presentedX509[0]);
   return { authorizationError, presented, chain, failure };
+}
+
+/**
+ * OpenSSL's own words for a verification error Node has no code for, which it reports as
+ * `UNSPECIFIED`: a SHA-1 or MD5 signature ("CA signature digest algorithm too weak"), a key too
+ * small, an unsuitable purpose. Node keeps the message on the socket's native handle.
+ */
+function opensslReason(socket: TLSSocket): string | undefined {
+  try {
+    const handle = (socket as unknown as { ssl?: { verifyError?: () => Error | null } }).ssl;
+    return handle?.verifyError?.()?.message || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */
@@ -140,12 +154,11 @@ function verificationFailure(
   leaf?: X509Certificate,
 ): Failure | undefined {
   const leafAltNames = leaf?.subjectAltName;
-  // Node still accepts a name found only in the subject's CN; browsers and Go have not for years
-  // (RFC 6125 §6.4.4: a client must not look at the CN when the certificate has subjectAltNames,
-  // and public CAs have issued them since 2017). A CN-only certificate fails as a name mismatch.
-  if (!authorizationError && presented[0] && !/\b(DNS|IP Address):/.test(leafAltNames ?? '')) {
-    return { code: 'tls.hostname_mismatch', reason: `certificate names ${host} only in its subject CN, with no subjectAltName: browsers and Go reject it` };
-  }
+  // Node still accepts a name found only in the subject's CN, and a partial wildcard; browsers and
+  // Go have not for years (RFC 6125 §6.4.4: a client must not look at the CN when the certificate
+  // has subjectAltNames, and public CAs have issued them since 2017). Either fails as a name mismatch.
+  const stricter = !authorizationError && presented[0] ? stricterNameFailure(host, leafAltNames) : undefined;
+  if (stricter) return { code: 'tls.hostname_mismatch', reason: stricter };
   if (!authorizationError) return undefined;
   const all = [...chain, ...presented];
   const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');

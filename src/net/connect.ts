@@ -241,7 +241,10 @@ export function startTls(socket: Socket, options: TlsOptions, signal: AbortSigna
     const tlsSocket = process.getBuiltinModule('node:tls').connect({
       socket,
       host: options.host,
-      servername: options.servername,
+      // RFC 6066: SNI carries the name without a trailing dot (`example.com.` is sent as
+      // `example.com`, as curl and browsers send it); with the dot, a server choosing its
+      // certificate by SNI finds no match and presents its default one.
+      servername: options.servername?.replace(/\.$/, '') || undefined,
       secureContext: options.secureContext,
       ALPNProtocols: options.alpn ?? ['http/1.1'],
       rejectUnauthorized: false,

@@ -112,7 +112,10 @@ async function ask(
       // Cancelled, or no socket to be had before the end: no other server would change either.
       if (failed.code === 'ECANCELLED' || failed.code === 'ELOCAL') return failed;
       const refusedRecently = (refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS;
-      if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
+      if (failed.afterTruncation) {
+        // Its TCP side refused: asking it again over UDP gets the same truncated answer.
+        unusable.set(server, failed);
+      } else if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
         refusedAt.set(server.label, performance.now());
         unusable.set(server, new DnsTransportError('ECONNREFUSED'));
       } else if (failed.code === 'ENETUNREACH') {
@@ -167,6 +170,9 @@ function transportFailure(error: DnsTransportError, name: string, servers: DnsSe
   const who = `resolver ${servers.map((s) => s.label).join(', ')}${how.system ? ' (system)' : ''}`;
   switch (error.code) {
     case 'ECONNREFUSED':
+      if (error.afterTruncation) {
+        return { code: 'dns.refused', reason: `${name}: ${who} answered over UDP that the answer is truncated, and refused DNS over TCP (its TCP port closed or blocked), where the whole answer is` };
+      }
       return { code: 'dns.refused', reason: `${name}: ${who} refused the connection (nothing listening on its DNS port)` };
     case 'ENETUNREACH':
       return { code: 'dns.timeout', reason: `${name}: ${who} unreachable (no route)` };

@@ -36,6 +36,8 @@ export class DnsTransportError extends Error {
   constructor(
     readonly code: 'ECONNREFUSED' | 'ETIMEOUT' | 'EBADRESP' | 'ECANCELLED' | 'ENETUNREACH' | 'ELOCAL',
     readonly errno?: string,
+    /** Over TCP, after the UDP answer came truncated: the server answers, its TCP side does not. */
+    readonly afterTruncation = false,
   ) {
     super(code);
   }
@@ -65,7 +67,13 @@ export async function exchange(server: DnsServer, name: string, type: RecordType
   const udp = await overUdp(server, query, timeoutMs, signal, (message) => matches(message, id, name, type));
   // TC: the answer did not fit a datagram; ask again over TCP, as every stub resolver does.
   if (!udp.flag_tc) return response(udp);
-  return response(await overTcp(server, query, timeoutMs, signal, (message) => matches(message, id, name, type)));
+  try {
+    return response(await overTcp(server, query, timeoutMs, signal, (message) => matches(message, id, name, type)));
+  } catch (error) {
+    // A refusal here is of DNS over TCP (firewalled, or not served), not of the server: it answered.
+    if (error instanceof DnsTransportError && error.code === 'ECONNREFUSED') throw new DnsTransportError(error.code, error.errno, true);
+    throw error;
+  }
 }
 
 function response(decoded: Decoded): DnsResponse {

@@ -9,6 +9,7 @@
  */
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
+import { ipVersion } from '../core/ip-version.js';
 
 const parsed = new WeakMap<TLSSocket, X509Certificate | undefined>();
 
@@ -77,4 +78,54 @@ export function fastIdentityCheck(): FastIdentityCheck {
       return nodeCheck(host, { subject: x509 ? subjectFields(x509.subject) : {}, subjectaltname: x509?.subjectAltName } as PeerCertificate);
     },
   };
+}
+
+/**
+ * Where Node's hostname check is more lenient than browsers, curl and Go (blackbox_exporter),
+ * the reason their stricter check fails; undefined when it passes. Node falls back to the
+ * subject CN whenever the subjectAltName lists no DNS name (also beside an IP address), and lets
+ * `*` stand for part of a label (`w*.example.com`); browsers, Go and curl match a host name
+ * against DNS names only, and `*` only as the whole leftmost label. Only asked of a certificate
+ * Node accepted, so it can only make the check stricter. IP hosts are Node's: IP SANs only.
+ */
+export function stricterNameFailure(host: string, altNames: string | undefined): string | undefined {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (ipVersion(name) || name.startsWith('[')) return undefined;
+  const entries = splitAltNames(altNames ?? '');
+  const dnsNames = entries.filter((e) => e.kind === 'DNS').map((e) => e.value.toLowerCase().replace(/\.$/, ''));
+  if (dnsNames.length === 0) {
+    return entries.length === 0
+      ? `certificate names ${host} only in its subject CN, with no subjectAltName: browsers and Go reject it`
+      : `certificate names ${host} only in its subject CN; its subjectAltName has no DNS name (${entries.slice(0, 3).map((e) => `${e.kind}:${e.value}`).join(', ')}${entries.length > 3 ? ', …' : ''}): browsers and Go reject it`;
+  }
+  if (dnsNames.some((pattern) => wholeLabelMatch(name, pattern))) return undefined;
+  const partial = dnsNames.find((pattern) => pattern.split('.')[0]!.includes('*'));
+  return `certificate covers ${host} only by the partial wildcard ${partial ?? dnsNames[0]}, which browsers, curl and Go do not accept (a * must be the whole leftmost label)`;
+}
+
+/** An exact name, or `*.rest` for exactly one label before `rest` (which has at least two labels, as Node requires). */
+function wholeLabelMatch(host: string, pattern: string): boolean {
+  if (pattern === host) return true;
+  if (!pattern.startsWith('*.') || pattern.split('.').length < 3) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === pattern.slice(2);
+}
+
+/** `DNS:a.test, IP Address:127.0.0.1, DNS:"odd, name"` as Node writes it (values with a comma or quote are JSON strings). */
+function splitAltNames(text: string): { kind: string; value: string }[] {
+  const entries: { kind: string; value: string }[] = [];
+  const entry = /\s*([^:,]+):("(?:[^"\\]|\\.)*"|[^,]*)\s*(?:,|$)/y;
+  for (let match = entry.exec(text); match && match[0] !== ''; match = entry.exec(text)) {
+    const raw = match[2]!.trim();
+    let value = raw;
+    if (raw.startsWith('"')) {
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        // Not a JSON string after all: kept as written.
+      }
+    }
+    entries.push({ kind: match[1]!.trim(), value });
+  }
+  return entries;
 }

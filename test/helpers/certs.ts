@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import type { SecureContext } from 'node:tls';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ export interface IssueOptions {
   issuer?: Issued;
   /** Where the issuer's certificate can be fetched (Authority Information Access), as public CAs say. */
   caIssuersUrl?: string;
+  /** The issuer's signature hash: SHA-1 makes a certificate OpenSSL, browsers and Go refuse as too weak. */
+  hash?: 'SHA-1' | 'SHA-256';
 }
 
 let serial = 1;
@@ -62,7 +65,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     issuer: options.issuer ? options.issuer.cert.subject : `CN=${options.name}`,
     notBefore: new Date(now + (options.validFromDays ?? -1) * DAY),
     notAfter: new Date(now + (options.validToDays ?? 90) * DAY),
-    signingAlgorithm: ALG,
+    signingAlgorithm: { ...ALG, hash: options.hash ?? ALG.hash },
     publicKey: keys.publicKey,
     signingKey: options.issuer ? options.issuer.keys.privateKey : keys.privateKey,
     extensions,
@@ -76,6 +79,10 @@ export async function issue(options: IssueOptions): Promise<Issued> {
 export interface ServerIdentity {
   key: string;
   cert: string;
+  /** Picks the certificate by the name the client sent (SNI), as nginx's and load balancers' virtual hosts do. */
+  SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
+  /** `DEFAULT:@SECLEVEL=0` lets a server present a certificate its own OpenSSL would call too weak. */
+  ciphers?: string;
 }
 
 export function identity(leaf: Issued, ...chain: Issued[]): ServerIdentity {

@@ -28,8 +28,8 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
-/** UDP and TCP on the same 127.0.0.1 port, as a real resolver listens. */
-export async function startDns(zone: Zone): Promise<TestDnsServer> {
+/** UDP and TCP on the same 127.0.0.1 port, as a real resolver listens; `tcp: false`, UDP only (TCP refused). */
+export async function startDns(zone: Zone, options: { tcp?: boolean } = {}): Promise<TestDnsServer> {
   const queries: TestDnsServer['queries'] = [];
   const respond = (message: Buffer, transport: 'udp' | 'tcp'): { response: Buffer; delayMs: number } | undefined => {
     let query: packet.Packet;
@@ -79,13 +79,15 @@ export async function startDns(zone: Zone): Promise<TestDnsServer> {
       if (tries < 5) continue;
       throw new Error('could not bind a DNS server on UDP and TCP');
     }
+    // Bound first so the port was free on both; closed again, a connection to it is refused.
+    if (options.tcp === false) await new Promise<void>((resolve) => tcp.close(() => resolve()));
     return {
       address: `127.0.0.1:${port}`,
       port,
       queries,
       close: async () => {
         await new Promise<void>((resolve) => udp.close(() => resolve()));
-        await new Promise<void>((resolve) => tcp.close(() => resolve()));
+        if (tcp.listening) await new Promise<void>((resolve) => tcp.close(() => resolve()));
       },
     };
   }

@@ -72,6 +72,9 @@ export const REDIRECTS_UNFOLLOWABLE: Case[] = [
   { name: 'a space in the host', bytes: redirect('http://exa mple.test/'), expect: ['down', 'http.bad_redirect'], reason: /invalid URL "http:\/\/exa mple\.test\/"/ },
   { name: 'a port out of range', bytes: redirect('http://example.test:99999/'), expect: ['down', 'http.bad_redirect'], reason: /invalid URL/ },
   { name: 'two different Locations', bytes: redirect(['/a', '/b']), expect: ['down', 'http.bad_redirect'], reason: /several different Location headers/ },
+  // An app that builds its redirects from its bind address; 0.0.0.0 reaches only the machine it is used on.
+  { name: 'the unspecified address 0.0.0.0', bytes: redirect('http://0.0.0.0:9/login'), expect: ['down', 'http.bad_redirect'], reason: /redirect to "http:\/\/0\.0\.0\.0:9\/login", the unspecified address/ },
+  { name: 'the unspecified address [::]', bytes: redirect('https://[::]/'), expect: ['down', 'http.bad_redirect'], reason: /the unspecified address/ },
   // With redirects not followed, the 302 itself is the answer and the Location is never parsed.
   { name: 'not followed with followRedirects: 0', bytes: redirect('javascript:alert(1)'), service: { http: { followRedirects: 0 } }, expect: ['up', null] },
 ];

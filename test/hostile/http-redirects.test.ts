@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOne, probe } from '../helpers/check.js';
 import { closeAfterAll } from '../helpers/own.js';
+import { redirectTarget } from '../../src/probes/http/redirect.js';
 import { REDIRECTS_UNFOLLOWABLE } from './http-cases.js';
 import { casesRunner, rawHttp, response, type RawRequest } from './raw-http.js';
 
@@ -34,6 +35,26 @@ describe('class 2: a Location outage cannot follow is http.bad_redirect, quoted 
     expect([...result.reason].filter((c) => c < ' ' || c === '\u202e')).toEqual([]);
     expect(result.reason).not.toContain('hunter22');
     expect(result.reason.length).toBeLessThan(200);
+  });
+});
+
+describe('class 2: a redirect to the unspecified address is never followed', () => {
+  it('0.0.0.0 and [::] (which on Linux reach this machine) are http.bad_redirect, with no connection made', async () => {
+    for (const host of ['0.0.0.0', '[::]', '0', '[::ffff:0.0.0.0]']) {
+      let port = 0;
+      const server = await serve((req) => (req.path === '/' ? redirect(`http://${host}:${port}/next`) : response('200 OK', [], 'hello')));
+      port = server.port;
+      const result = await checkOne({ url: `${server.url}/`, http: { expect: { body: 'hello' } } });
+      expect([host, result.status, result.code]).toEqual([host, 'down', 'http.bad_redirect']);
+      expect(result.reason).toMatch(/the unspecified address, which reaches only the machine it is used on/);
+      expect(server.seen.map((r) => r.path)).toEqual(['/']);
+      expect(server.connections).toBe(1);
+    }
+  });
+
+  it('a target configured at 0.0.0.0 still follows its own relative redirects', () => {
+    const next = redirectTarget(['/login'], new URL('http://0.0.0.0:8080/'));
+    expect(next.ok && next.url.toString()).toBe('http://0.0.0.0:8080/login');
   });
 });
 

@@ -39,6 +39,11 @@ describe('block-list answers', () => {
     ['::', true],
     ['0:0:0:0:0:0:0:0', true],
     ['::ffff:0.0.0.0', true],
+    // As dns-packet decodes an AAAA of ::ffff:0.0.0.0, and as URLs serialize it.
+    ['::ffff:0:0', true],
+    ['0:0:0:0:0:ffff:0000:0000', true],
+    ['::ffff:0:1', false],
+    ['::ffff:7f00:1', false],
     ['127.0.0.1', false],
     ['::1', false],
     ['0.0.0.1', false],

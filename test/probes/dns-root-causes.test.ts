@@ -36,6 +36,7 @@ beforeAll(async () => {
     'www.dangling.test': { CNAME: 'nowhere.dangling.test' },
     'ads.test': { A: ['0.0.0.0'], AAAA: ['::'] },
     'half-blocked.test': { A: ['0.0.0.0'], AAAA: ['::1'] },
+    'mapped-blocked.test': { A: ['0.0.0.0'], AAAA: ['::ffff:0.0.0.0'] },
     'dual.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
   });
   dns = await startDns((name, type, query) => {
@@ -117,6 +118,12 @@ describe('block lists', () => {
     expect(web.connections + web6.connections).toBe(before);
   });
 
+  it('an IPv4-mapped ::ffff:0.0.0.0 is blocked too (decoded as ::ffff:0:0), never connected to', async () => {
+    const result = await checkOne({ url: `http://mapped-blocked.test:${web.port}/`, ...viaTestDns() });
+    expect(result).toMatchObject({ status: 'down', code: 'dns.blocked' });
+    expect(probe(result, 'tcp').status).toBe('skipped');
+  });
+
   it('a real address beside a blocked one is used, and the blocked one is not tried', async () => {
     const result = await checkOne({ url: `http://half-blocked.test:${web6.port}/`, ...viaTestDns() });
     expect(result.status).toBe('up');
@@ -174,6 +181,18 @@ describe('RFC 8305 timing across families', () => {
 });
 
 describe('EDNS', () => {
+  it('a truncated answer with DNS over TCP refused says so: dns.refused, not "nothing listening"', async () => {
+    const udpOnly = await startDns(() => ({ rcode: 'NOERROR', truncateUdp: true, answers: [a('big.test', '127.0.0.1')] }), { tcp: false });
+    try {
+      const result = await checkOne({ url: `http://big.test:${web.port}/`, resolvers: [udpOnly.address] });
+      expect(result).toMatchObject({ status: 'down', code: 'dns.refused' });
+      expect(result.reason).toContain(`resolver ${udpOnly.address} answered over UDP that the answer is truncated, and refused DNS over TCP`);
+      expect(result.reason).not.toContain('nothing listening');
+    } finally {
+      await udpOnly.close();
+    }
+  });
+
   it('answers up to 1232 bytes come over UDP: no TCP needed, which some networks block', async () => {
     const result = await checkOne({ url: `http://big.test:${web.port}/`, ...viaTestDns() });
     expect(result.status).toBe('up');

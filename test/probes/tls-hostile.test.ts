@@ -1,7 +1,11 @@
 /**
  * Certificates that Node alone would misjudge: a name only in the CN (browsers and Go reject it),
- * and a chain deeper than ten (an intermediate far up the chain still limits the service's life).
+ * also beside an IP address in the subjectAltName; a partial wildcard (`w*.example.com`: browsers,
+ * curl and Go accept only a whole leftmost `*`); a chain deeper than ten (an intermediate far up
+ * the chain still limits the service's life). And a URL host with a trailing dot, whose SNI is
+ * sent without it (RFC 6066), as curl and browsers send it.
  */
+import { createSecureContext } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { identity, issue, testPki, type TestPki } from '../helpers/certs.js';
 import { checkOne } from '../helpers/check.js';
@@ -21,6 +25,63 @@ describe('hostile certificates', () => {
     const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
     expect(result).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
     expect(result.reason).toMatch(/only in its subject CN, with no subjectAltName/);
+  });
+
+  it('a name only in the CN beside an IP address in the subjectAltName is tls.hostname_mismatch by name, up by the address', async () => {
+    // curl, browsers and Go look at DNS names only once a subjectAltName lists any name; Node falls back to the CN.
+    const cnAndIp = await issue({ name: 'localhost', hosts: ['127.0.0.1'], issuer: pki.root });
+    const server = own(await startHttps(identity(cnAndIp), ok));
+    const byName = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(byName).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
+    expect(byName.reason).toMatch(/names localhost only in its subject CN; its subjectAltName has no DNS name \(IP Address:127\.0\.0\.1\)/);
+    const byAddress = await checkOne({ url: `https://127.0.0.1:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(byAddress).toMatchObject({ status: 'up', code: null });
+  });
+
+  it.each([
+    ['w*.a.localhost', 'down'],
+    ['*w.a.localhost', 'down'],
+    ['w*w.a.localhost', 'down'],
+    ['*.a.localhost', 'up'],
+  ])('a certificate for %s, asked for www.a.localhost, is %s (only a whole leftmost * is a wildcard)', async (pattern, status) => {
+    const cert = await issue({ name: 'wildcard', hosts: [pattern], issuer: pki.root });
+    const server = own(await startHttps(identity(cert), ok));
+    const result = await checkOne({ url: `https://www.a.localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result.status).toBe(status);
+    if (status === 'down') {
+      expect(result.code).toBe('tls.hostname_mismatch');
+      expect(result.reason).toContain(`only by the partial wildcard ${pattern}`);
+    }
+  });
+
+  it('a host with a trailing dot sends its SNI without the dot, and a virtual host picked by SNI is up', async () => {
+    const right = await issue({ name: 'a.localhost', hosts: ['a.localhost'], issuer: pki.root });
+    const fallback = await issue({ name: 'default', hosts: ['default.test'], issuer: pki.root });
+    const seen: string[] = [];
+    const server = own(
+      await startHttps(
+        {
+          ...identity(fallback),
+          SNICallback: (name, callback) => {
+            seen.push(name);
+            callback(null, createSecureContext(identity(name === 'a.localhost' ? right : fallback)));
+          },
+        },
+        ok,
+      ),
+    );
+    const result = await checkOne({ url: `https://a.localhost.:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(seen).toEqual(['a.localhost']);
+  });
+
+  it('a certificate signed with SHA-1 is tls.untrusted, saying why rather than "UNSPECIFIED"', async () => {
+    const weak = await issue({ name: 'localhost', hosts: ['localhost'], issuer: pki.root, hash: 'SHA-1' });
+    const server = own(await startHttps({ ...identity(weak), ciphers: 'DEFAULT:@SECLEVEL=0' }, ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toMatch(/digest algorithm too weak/);
+    expect(result.reason).not.toContain('UNSPECIFIED');
   });
 
   it('a chain fourteen intermediates deep is judged on its earliest expiry, at any depth', async () => {

@@ -1,10 +1,13 @@
 /**
  * Where a redirect leads, by the URL standard: the `Location` bytes are UTF-8 (a non-UTF-8 byte is
  * sent on percent-encoded, as browsers and curl send it), resolved against the current URL. A
- * target outage cannot follow — not http(s), or not a URL at all — is `http.bad_redirect`, the
+ * target outage cannot follow — not http(s), not a URL at all, or the unspecified address 0.0.0.0
+ * — is `http.bad_redirect`, the
  * value quoted safely, never a crash.
  */
+import { unbracket } from '../../core/domain.js';
 import type { Failure } from '../../core/failure.js';
+import { isUnspecifiedAddress } from '../../net/address-resolution.js';
 import { quoteText } from './remote-text.js';
 
 export type RedirectTarget = { ok: true; url: URL } | { ok: false; failure: Failure };
@@ -23,6 +26,14 @@ export function redirectTarget(locations: string[], base: URL): RedirectTarget {
     return bad(`redirect to an invalid URL ${quoteLocation(location)}`);
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') return bad(`redirect to a non-HTTP URL ${quoteLocation(location)}`);
+  // `http://0.0.0.0:8080/login` — an app building its redirects from its bind address — reaches
+  // only the machine it is used on (on Linux, this one, where the app may well answer: a false
+  // "up"); Chrome and Safari refuse it, and outage never connects to it from DNS either. A target
+  // configured at such an address keeps following its own redirects.
+  const host = unbracket(next.hostname);
+  if (isUnspecifiedAddress(host) && host !== unbracket(base.hostname)) {
+    return bad(`redirect to ${quoteLocation(location)}, the unspecified address, which reaches only the machine it is used on`);
+  }
   // Credentials in a Location are not used: they would be the redirecting server's to give.
   next.username = '';
   next.password = '';
