@@ -12,6 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
+import { isInterrupted, startBudget } from '../core/budget.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
 import type { VantageResult } from '../core/result.js';
 import { STATUSES, type Status } from '../core/status.js';
@@ -43,7 +44,11 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
   if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
   const budgetMs = service.timeoutMs * (service.retries + 1);
   const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
-  const signal = AbortSignal.any([AbortSignal.timeout(budgetMs + TRANSPORT_MS), ...(interrupt ? [interrupt] : [])]);
+  // A budget held by this call, not AbortSignal.timeout inside AbortSignal.any: Node holds that
+  // timeout signal only weakly, so a garbage collection while the vantage dribbles its answer
+  // removed the deadline and `check --from` waited for ever (nodejs/node#57736).
+  const budget = startBudget(budgetMs + TRANSPORT_MS, interrupt);
+  const signal = budget.signal;
   try {
     const answer = await get(`${vantage.url}/probe?${query}`, {
       Accept: 'application/json',
@@ -56,8 +61,10 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
     if (!remote) return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer with an outage report`);
     return { from: vantage.name, ...remote };
   } catch (error) {
-    const why = signal.aborted ? (interrupt?.aborted ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
+    const why = signal.aborted ? (isInterrupted(signal) ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
     return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer: ${why}`);
+  } finally {
+    budget.dispose();
   }
 }
 
