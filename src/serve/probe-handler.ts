@@ -15,6 +15,7 @@ import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
 import type { ExporterMetrics, Refusal } from './exporter-metrics.js';
 import { renderProbe } from './probe-metrics.js';
 import type { Slots } from './slots.js';
+import { configFor, configuredNames, notConfigured } from './query-config.js';
 import type { TargetAsked, TargetPolicy } from './target-policy.js';
 
 /** blackbox_exporter's default `--timeout-offset`: room for the answer to reach Prometheus. */
@@ -59,19 +60,32 @@ export const text = (status: number, body: string, refusal?: Refusal, headers?: 
 
 export function createProbeHandler(setup: ProbeSetup) {
   const cache = new Map<string, Prepared>();
+  const names = configuredNames(setup.raw, { env: setup.env, file: setup.file });
 
   /** The service a query names, resolved once per distinct query (specs are never mutated). */
   const prepare = (query: { target?: string; service?: string; module?: string }): Prepared | Answer => {
     const key = JSON.stringify([query.service ?? null, query.target ?? null, query.module ?? null]);
     const hit = cache.get(key);
-    if (hit) return hit;
-    const loaded = loadServices(setup.raw, {
-      env: setup.env,
-      file: setup.file,
-      targets: [query.service ?? query.target ?? ''],
-      module: query.module,
-      canaries: false,
-    });
+    if (hit) {
+      // Most recently used last: a job's targets cycle, and the least recent is the one dropped.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    if (query.service !== undefined) {
+      const why = notConfigured(query.service, names);
+      if (why) return text(400, why, 'bad_request');
+    }
+    const name = query.service ?? query.target ?? '';
+    const load = (raw: unknown) => loadServices(raw, { env: setup.env, file: setup.file, targets: [name], module: query.module, canaries: false });
+    let loaded: ReturnType<typeof loadServices>;
+    try {
+      loaded = load(configFor(setup.raw, name));
+    } catch (error) {
+      if (!(error instanceof OutageError)) throw error;
+      // A query that cannot be answered is said as the whole config says it ("did you mean" a service).
+      loaded = load(setup.raw);
+    }
     const spec = loaded.services[0];
     if (!spec) return text(400, 'the query names no service', 'bad_request');
     const configured = query.service !== undefined;

@@ -3,6 +3,8 @@
  * probe_success 0 and the code), bad queries are 400, the scrape timeout bounds a probe, the
  * exporter's own metrics, health, and a graceful SIGTERM.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki } from '../helpers/certs.js';
@@ -175,6 +177,24 @@ describe('the exporter itself', () => {
     expect((await get(`${serve.url}/-/healthy`)).status).toBe(200);
     expect((await get(`${serve.url}/-/ready`)).status).toBe(200);
     expect((await get(`${serve.url}/nothing-here`)).status).toBe(404);
+  });
+});
+
+describe('the config, read once', () => {
+  it("a target's scrape does not depend on other services' files: one that became unreadable after start-up breaks nothing else", async () => {
+    const pki = await testPki();
+    const config = writeConfig({ services: [{ name: 'internal', url: `https://localhost:${expired.port}/`, tls: { ca: './ca.pem' } }] });
+    const ca = join(dirname(config), 'ca.pem');
+    writeFileSync(ca, pki.root.certPem);
+    const own = await startServe(['-c', config]);
+    try {
+      rmSync(ca);
+      const answer = await get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}`);
+      expect(answer.status, answer.body).toBe(200);
+      expect(sample(answer.body, 'probe_success')).toBe(1);
+    } finally {
+      await own.stop();
+    }
   });
 });
 
