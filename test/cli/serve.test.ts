@@ -4,6 +4,7 @@
  * exporter's own metrics, health, and a graceful SIGTERM.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +178,46 @@ describe('the exporter itself', () => {
     expect((await get(`${serve.url}/-/healthy`)).status).toBe(200);
     expect((await get(`${serve.url}/-/ready`)).status).toBe(200);
     expect((await get(`${serve.url}/nothing-here`)).status).toBe(404);
+  });
+});
+
+/** One request written as raw bytes, for request targets no HTTP client would send. */
+function rawGet(base: string, target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+  });
+}
+
+describe('request targets', () => {
+  it('a path is a path: //probe is 404, never the HTML index Prometheus cannot parse', async () => {
+    const query = `?target=${encodeURIComponent(healthy.url)}`;
+    for (const path of ['//probe', '//metrics', '//example.test/', '/probe/', '/metrics/']) {
+      const answer = await rawGet(serve.url, `${path}${query}`);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body, path).toContain('not found');
+    }
+    // The absolute form (as sent to a proxy) still names the path.
+    expect((await rawGet(serve.url, `http://127.0.0.1/metrics`)).status).toBe(200);
+  });
+
+  it('a request target that is no URL is a bad request (400), never a 500 counted as a bug in outage', async () => {
+    const own = await startServe([]);
+    try {
+      for (const target of ['http://[x/', 'http://%zz/', 'http://a:b@c:99999/metrics', 'http://[::1/probe']) {
+        const answer = await rawGet(own.url, target);
+        expect(answer.status, target).toBe(400);
+      }
+      const metrics = await get(`${own.url}/metrics`);
+      expect(sample(metrics.body, 'outage_serve_errors_total')).toBe(0);
+      expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="bad_request"}')).toBe(4);
+    } finally {
+      await own.stop();
+    }
   });
 });
 
