@@ -7,6 +7,7 @@
 import { loadServices } from '../config/pipeline.js';
 import { MODULE_NAME } from '../config/schema.js';
 import type { ServiceSpec } from '../config/service.js';
+import { MAX_DURATION_MS } from '../core/duration.js';
 import { OutageError } from '../core/errors.js';
 import { createRedactor } from '../core/redact.js';
 import { runCheck } from '../check.js';
@@ -160,8 +161,10 @@ export function createProbeHandler(setup: ProbeSetup) {
 export function scrapeBudget(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const seconds = Number(header);
-  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
-  return Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS);
+  if (Number.isNaN(seconds) || seconds <= 0) return undefined;
+  // At most outage's longest duration: a timer past 2^31 ms fires at once (Node's overflow), and
+  // the scrape would be refused as if its wait were over.
+  return Math.min(MAX_DURATION_MS, Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS));
 }
 
 /** Every attempt shares the budget: `timeout × (retries + 1)` must end within it. */

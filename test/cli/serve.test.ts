@@ -154,6 +154,27 @@ describe('GET /probe', () => {
     expect(answer.body).toMatch(message);
   });
 
+  it('takes a scrape timeout too long for a timer as the longest budget, not as none: a scrape waits its turn', async () => {
+    const own = await startServe(['--max-concurrent', '1']);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 300);
+    });
+    try {
+      const first = get(`${own.url}/probe?target=${encodeURIComponent(slow.url)}`);
+      await requested; // the one slot is taken
+      const waiting = await Promise.all(['1e308', '3000000'].map((seconds) => get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': seconds })));
+      expect(waiting.map((a) => a.status)).toEqual([200, 200]);
+      expect((await first).status).toBe(200);
+      expect(own.stderr()).not.toMatch(/Warning/);
+    } finally {
+      await own.stop();
+      await slow.close();
+    }
+  });
+
   it('ends a probe within X-Prometheus-Scrape-Timeout-Seconds minus 0.5 s', async () => {
     const answer = await probe(`target=${encodeURIComponent(hanging.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
     expect(answer.status).toBe(200);
