@@ -143,8 +143,9 @@ export function createProbeHandler(setup: ProbeSetup) {
       const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure });
       const result = report.services[0];
       if (report.interrupted || !result) {
-        const why = setup.stop.aborted ? 'outage serve is shutting down' : 'the client went away';
-        return text(503, `probe interrupted: ${why}`, 'shutting_down');
+        // A scraper that hung up is no refusal: nobody reads this answer.
+        if (!setup.stop.aborted) return text(503, 'probe interrupted: the client went away');
+        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down');
       }
       setup.metrics.probeDone(result.status, result.durationMs / 1000);
       return format === 'json'

@@ -4,6 +4,7 @@
  * exporter's own metrics, health, and a graceful SIGTERM.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
@@ -238,6 +239,40 @@ describe('request targets', () => {
       expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="bad_request"}')).toBe(4);
     } finally {
       await own.stop();
+    }
+  });
+});
+
+describe('a scraper that hangs up', () => {
+  it('stops its probe, and is no refusal: outage_serve_requests_refused_total{reason="shutting_down"} stays 0', async () => {
+    const own = await startServe([]);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    let closed: () => void = () => {};
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    const stuck = await startHttp((req) => {
+      arrived();
+      req.socket.on('close', closed);
+    });
+    try {
+      const scrape = request(`${own.url}/probe?target=${encodeURIComponent(stuck.url)}`, { agent: false });
+      scrape.on('error', () => {});
+      scrape.end();
+      await requested;
+      scrape.destroy();
+      await hungUp; // the probe was stopped: its connection to the target closed
+      let metrics = await get(`${own.url}/metrics`);
+      // It winds down a moment after its connection closes.
+      for (let i = 0; i < 100 && sample(metrics.body, 'outage_serve_probes_in_flight') !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        metrics = await get(`${own.url}/metrics`);
+      }
+      expect(sample(metrics.body, 'outage_serve_probes_in_flight')).toBe(0);
+      expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="shutting_down"}')).toBe(0);
+      expect((await get(`${own.url}/-/ready`)).status).toBe(200);
+    } finally {
+      await own.stop();
+      await stuck.close();
     }
   });
 });
