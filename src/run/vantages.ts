@@ -7,7 +7,8 @@
  * The remote checks the same target (the URL or host:port; a catalog entry by its name) with its
  * own defaults and, when the vantage names one, its module. Nothing secret is sent: a service
  * whose check carries credentials (auth headers, cookies, URL user-info, a client certificate) is
- * not asked about, since the remote would need them to judge it fairly.
+ * not asked about, since the remote would need them to judge it fairly; nor is a DNS-only check,
+ * which has no target /probe takes.
  */
 import type { IncomingMessage } from 'node:http';
 import type { ServiceSpec } from '../config/service.js';
@@ -42,6 +43,8 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
   const started = performance.now();
   const result = (status: Status, code: VantageResult['code'], reason: string): VantageResult => ({ from: vantage.name, status, code, reason, durationMs: Math.round(performance.now() - started) });
   if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
+  // /probe takes a URL, host:port or catalog name; a bare DNS name would be a 400, not the vantage's silence.
+  if (!service.endpoint && !service.catalog) return result('unknown', null, 'not asked: a DNS check has no URL or host:port, which is what a vantage takes');
   const budgetMs = service.timeoutMs * (service.retries + 1);
   const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
   // A budget held by this call, not AbortSignal.timeout inside AbortSignal.any: Node holds that

@@ -79,6 +79,15 @@ describe('check --from', () => {
     expect(service.vantageVerdict).toBe(`down only here, up from ${hostOf(sees.url)}: your path or network`);
   });
 
+  it('does not ask about a DNS-only check, which /probe cannot take: never "the vantage answered HTTP 400"', async () => {
+    const config = writeConfig({ vantages: [{ url: sees.url, name: 'eu-west' }], services: [{ name: 'zone', dns: { name: 'app.test' }, resolvers: [deadResolver], retries: 0 }], canaries: [] });
+    const result = await runCli(['check', '-c', config, '--json']);
+    const service = JSON.parse(result.stdout).services[0];
+    expect(service.status).toBe('down');
+    expect(service.vantages[1]).toMatchObject({ from: 'eu-west', status: 'unknown', code: null });
+    expect(service.vantages[1].reason).toMatch(/^not asked: a DNS check/);
+  });
+
   it('refuses a --from that is not a URL with exit 64', async () => {
     const result = await runCli(['check', target, '--from', 'not a url']);
     expect(result.code).toBe(64);
