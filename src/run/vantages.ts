@@ -11,7 +11,7 @@
  * which has no target /probe takes.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ServiceSpec } from '../config/service.js';
+import { DEFAULTS, type ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
 import { isInterrupted, startBudget } from '../core/budget.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
@@ -45,6 +45,13 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
   if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
   // /probe takes a URL, host:port or catalog name; a bare DNS name would be a 400, not the vantage's silence.
   if (!service.endpoint && !service.catalog) return result('unknown', null, 'not asked: a DNS check has no URL or host:port, which is what a vantage takes');
+  // Judged by outage's defaults there, an answer these options call up (a 503 expected in
+  // maintenance) would be "down only from <vantage>: its path", a false verdict. A vantage named
+  // with a module is taken to carry them.
+  const judging = vantage.module ? [] : untravelled(service);
+  if (judging.length > 0) {
+    return result('unknown', null, `not asked: ${judging.join(', ')} ${judging.length === 1 ? 'decides' : 'decide'} this check and does not travel with the target; name the vantage with a module that has ${judging.length === 1 ? 'it' : 'them'}`);
+  }
   const budgetMs = service.timeoutMs * (service.retries + 1);
   const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
   // A budget held by this call, not AbortSignal.timeout inside AbortSignal.any: Node holds that
@@ -74,6 +81,29 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
 function carriesCredentials(service: ServiceSpec): boolean {
   const headers = Object.keys(service.http?.headers ?? {}).some((h) => CREDENTIAL_HEADERS.has(h.toLowerCase()));
   return headers || service.tls?.client !== undefined;
+}
+
+/**
+ * The options of a check, beyond its target, that can turn an answer up or down: the remote would
+ * judge without them. A catalog entry travels by its name, with its options.
+ */
+function untravelled(service: ServiceSpec): string[] {
+  if (service.catalog) return [];
+  const http = service.http;
+  const found: string[] = [];
+  if (http) {
+    if (http.method !== DEFAULTS.method) found.push('http.method');
+    if (http.body !== undefined) found.push('http.body');
+    if (Object.keys(http.headers).length > 0) found.push('http.headers');
+    if (JSON.stringify(http.expectStatus) !== JSON.stringify(DEFAULTS.expectStatus)) found.push('http.expect.status');
+    if (http.expectBody !== undefined || http.expectBodyRegex !== undefined) found.push('http.expect.body');
+    if (http.followRedirects !== DEFAULTS.followRedirects) found.push('http.followRedirects');
+  }
+  if (service.tls?.ca !== undefined) found.push('tls.ca');
+  if (service.tls && !service.tls.verify) found.push('tls: false');
+  if (service.tls && service.tls.certificate.downDays !== DEFAULTS.certificateDownDays) found.push('certificate.down');
+  if (service.dns && service.dns.expect) found.push('dns.expect');
+  return found;
 }
 
 /** The remote report's one service, checked field by field: a vantage is another machine. */
