@@ -7,11 +7,13 @@
  * The remote checks the same target (the URL or host:port; a catalog entry by its name) with its
  * own defaults and, when the vantage names one, its module. Nothing secret is sent: a service
  * whose check carries credentials (auth headers, cookies, URL user-info, a client certificate) is
- * not asked about, since the remote would need them to judge it fairly.
+ * not asked about, since the remote would need them to judge it fairly; nor is a DNS-only check,
+ * which has no target /probe takes.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ServiceSpec } from '../config/service.js';
+import { DEFAULTS, type ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
+import { isInterrupted, startBudget } from '../core/budget.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
 import type { VantageResult } from '../core/result.js';
 import { STATUSES, type Status } from '../core/status.js';
@@ -41,9 +43,22 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
   const started = performance.now();
   const result = (status: Status, code: VantageResult['code'], reason: string): VantageResult => ({ from: vantage.name, status, code, reason, durationMs: Math.round(performance.now() - started) });
   if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
+  // /probe takes a URL, host:port or catalog name; a bare DNS name would be a 400, not the vantage's silence.
+  if (!service.endpoint && !service.catalog) return result('unknown', null, 'not asked: a DNS check has no URL or host:port, which is what a vantage takes');
+  // Judged by outage's defaults there, an answer these options call up (a 503 expected in
+  // maintenance) would be "down only from <vantage>: its path", a false verdict. A vantage named
+  // with a module is taken to carry them.
+  const judging = vantage.module ? [] : untravelled(service);
+  if (judging.length > 0) {
+    return result('unknown', null, `not asked: ${judging.join(', ')} ${judging.length === 1 ? 'decides' : 'decide'} this check and does not travel with the target; name the vantage with a module that has ${judging.length === 1 ? 'it' : 'them'}`);
+  }
   const budgetMs = service.timeoutMs * (service.retries + 1);
   const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
-  const signal = AbortSignal.any([AbortSignal.timeout(budgetMs + TRANSPORT_MS), ...(interrupt ? [interrupt] : [])]);
+  // A budget held by this call, not AbortSignal.timeout inside AbortSignal.any: Node holds that
+  // timeout signal only weakly, so a garbage collection while the vantage dribbles its answer
+  // removed the deadline and `check --from` waited for ever (nodejs/node#57736).
+  const budget = startBudget(budgetMs + TRANSPORT_MS, interrupt);
+  const signal = budget.signal;
   try {
     const answer = await get(`${vantage.url}/probe?${query}`, {
       Accept: 'application/json',
@@ -56,14 +71,39 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
     if (!remote) return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer with an outage report`);
     return { from: vantage.name, ...remote };
   } catch (error) {
-    const why = signal.aborted ? (interrupt?.aborted ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
+    const why = signal.aborted ? (isInterrupted(signal) ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
     return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer: ${why}`);
+  } finally {
+    budget.dispose();
   }
 }
 
 function carriesCredentials(service: ServiceSpec): boolean {
   const headers = Object.keys(service.http?.headers ?? {}).some((h) => CREDENTIAL_HEADERS.has(h.toLowerCase()));
   return headers || service.tls?.client !== undefined;
+}
+
+/**
+ * The options of a check, beyond its target, that can turn an answer up or down: the remote would
+ * judge without them. A catalog entry travels by its name, with its options.
+ */
+function untravelled(service: ServiceSpec): string[] {
+  if (service.catalog) return [];
+  const http = service.http;
+  const found: string[] = [];
+  if (http) {
+    if (http.method !== DEFAULTS.method) found.push('http.method');
+    if (http.body !== undefined) found.push('http.body');
+    if (Object.keys(http.headers).length > 0) found.push('http.headers');
+    if (JSON.stringify(http.expectStatus) !== JSON.stringify(DEFAULTS.expectStatus)) found.push('http.expect.status');
+    if (http.expectBody !== undefined || http.expectBodyRegex !== undefined) found.push('http.expect.body');
+    if (http.followRedirects !== DEFAULTS.followRedirects) found.push('http.followRedirects');
+  }
+  if (service.tls?.ca !== undefined) found.push('tls.ca');
+  if (service.tls && !service.tls.verify) found.push('tls: false');
+  if (service.tls && service.tls.certificate.downDays !== DEFAULTS.certificateDownDays) found.push('certificate.down');
+  if (service.dns && service.dns.expect) found.push('dns.expect');
+  return found;
 }
 
 /** The remote report's one service, checked field by field: a vantage is another machine. */

@@ -7,6 +7,7 @@
 import { loadServices } from '../config/pipeline.js';
 import { MODULE_NAME } from '../config/schema.js';
 import type { ServiceSpec } from '../config/service.js';
+import { MAX_DURATION_MS } from '../core/duration.js';
 import { OutageError } from '../core/errors.js';
 import { createRedactor } from '../core/redact.js';
 import { runCheck } from '../check.js';
@@ -15,6 +16,7 @@ import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
 import type { ExporterMetrics, Refusal } from './exporter-metrics.js';
 import { renderProbe } from './probe-metrics.js';
 import type { Slots } from './slots.js';
+import { configFor, configuredNames, notConfigured } from './query-config.js';
 import type { TargetAsked, TargetPolicy } from './target-policy.js';
 
 /** blackbox_exporter's default `--timeout-offset`: room for the answer to reach Prometheus. */
@@ -59,19 +61,32 @@ export const text = (status: number, body: string, refusal?: Refusal, headers?: 
 
 export function createProbeHandler(setup: ProbeSetup) {
   const cache = new Map<string, Prepared>();
+  const names = configuredNames(setup.raw, { env: setup.env, file: setup.file });
 
   /** The service a query names, resolved once per distinct query (specs are never mutated). */
   const prepare = (query: { target?: string; service?: string; module?: string }): Prepared | Answer => {
     const key = JSON.stringify([query.service ?? null, query.target ?? null, query.module ?? null]);
     const hit = cache.get(key);
-    if (hit) return hit;
-    const loaded = loadServices(setup.raw, {
-      env: setup.env,
-      file: setup.file,
-      targets: [query.service ?? query.target ?? ''],
-      module: query.module,
-      canaries: false,
-    });
+    if (hit) {
+      // Most recently used last: a job's targets cycle, and the least recent is the one dropped.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    if (query.service !== undefined) {
+      const why = notConfigured(query.service, names);
+      if (why) return text(400, why, 'bad_request');
+    }
+    const name = query.service ?? query.target ?? '';
+    const load = (raw: unknown) => loadServices(raw, { env: setup.env, file: setup.file, targets: [name], module: query.module, canaries: false });
+    let loaded: ReturnType<typeof loadServices>;
+    try {
+      loaded = load(configFor(setup.raw, name));
+    } catch (error) {
+      if (!(error instanceof OutageError)) throw error;
+      // A query that cannot be answered is said as the whole config says it ("did you mean" a service).
+      loaded = load(setup.raw);
+    }
     const spec = loaded.services[0];
     if (!spec) return text(400, 'the query names no service', 'bad_request');
     const configured = query.service !== undefined;
@@ -128,8 +143,9 @@ export function createProbeHandler(setup: ProbeSetup) {
       const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure });
       const result = report.services[0];
       if (report.interrupted || !result) {
-        const why = setup.stop.aborted ? 'outage serve is shutting down' : 'the client went away';
-        return text(503, `probe interrupted: ${why}`, 'shutting_down');
+        // A scraper that hung up is no refusal: nobody reads this answer.
+        if (!setup.stop.aborted) return text(503, 'probe interrupted: the client went away');
+        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down');
       }
       setup.metrics.probeDone(result.status, result.durationMs / 1000);
       return format === 'json'
@@ -146,8 +162,10 @@ export function createProbeHandler(setup: ProbeSetup) {
 export function scrapeBudget(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const seconds = Number(header);
-  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
-  return Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS);
+  if (Number.isNaN(seconds) || seconds <= 0) return undefined;
+  // At most outage's longest duration: a timer past 2^31 ms fires at once (Node's overflow), and
+  // the scrape would be refused as if its wait were over.
+  return Math.min(MAX_DURATION_MS, Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS));
 }
 
 /** Every attempt shares the budget: `timeout × (retries + 1)` must end within it. */

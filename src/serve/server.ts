@@ -51,8 +51,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const extraHeaders = options.web?.headers ?? {};
 
   const answer = async (request: IncomingMessage, gone: AbortSignal): Promise<Answer> => {
-    const url = new URL(request.url ?? '/', 'http://outage.invalid');
+    const url = requestUrl(request.url ?? '/');
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'only GET', 'bad_request', { Allow: 'GET, HEAD' });
+    if (!url) return plain(400, 'the request target is not a path or URL', 'bad_request');
     if (url.pathname === '/-/healthy') return plain(200, 'OK');
     if (url.pathname === '/-/ready') return stopping ? plain(503, 'shutting down', 'shutting_down') : plain(200, 'OK');
     if (!limiter.take(request.socket.remoteAddress ?? 'unknown')) return plain(429, 'too many requests from this address; slow down', 'rate_limited', { 'Retry-After': '1' });
@@ -127,6 +128,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return finished;
     },
   };
+}
+
+/**
+ * The request target as a URL, or undefined when it is none (a client's mistake, not a bug here).
+ * A path is read as a path: resolved against a base, `//probe` would be a URL naming host "probe".
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://outage.invalid${target}`) : new URL(target, 'http://outage.invalid');
+  } catch {
+    return undefined;
+  }
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

@@ -163,6 +163,25 @@ describe('the target policy', () => {
     expect(sample(answer.body, 'outage_probe_attempts')).toBe(3);
   });
 
+  it('service= names a configured service only: a URL or host:port there is 400, never probed around the policy', async () => {
+    const serve = await serveWith(['--allow-target', 'https://*.example.com']);
+    let connections = 0;
+    const counted = await startHttp((req, res) => {
+      connections++;
+      ok(req, res);
+    });
+    try {
+      for (const service of [counted.url, `127.0.0.1:${counted.port}`, `http://[::ffff:127.0.0.1]:${counted.port}/`]) {
+        const answer = await get(`${serve.url}/probe?service=${encodeURIComponent(service)}`);
+        expect(answer.status, service).toBe(400);
+        expect(answer.body, service).toMatch(/service= names a service of outage's config[\s\S]*target=/);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await counted.close();
+    }
+  });
+
   it('refuses a bad --allow-target pattern at start-up with exit 64', async () => {
     await expect(startServe(['--allow-target', 'ftp://x'])).rejects.toThrow(/exited \(64\)[\s\S]*scheme must be/);
   });

@@ -3,6 +3,10 @@
  * probe_success 0 and the code), bad queries are 400, the scrape timeout bounds a probe, the
  * exporter's own metrics, health, and a graceful SIGTERM.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki } from '../helpers/certs.js';
@@ -151,6 +155,27 @@ describe('GET /probe', () => {
     expect(answer.body).toMatch(message);
   });
 
+  it('takes a scrape timeout too long for a timer as the longest budget, not as none: a scrape waits its turn', async () => {
+    const own = await startServe(['--max-concurrent', '1']);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 300);
+    });
+    try {
+      const first = get(`${own.url}/probe?target=${encodeURIComponent(slow.url)}`);
+      await requested; // the one slot is taken
+      const waiting = await Promise.all(['1e308', '3000000'].map((seconds) => get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': seconds })));
+      expect(waiting.map((a) => a.status)).toEqual([200, 200]);
+      expect((await first).status).toBe(200);
+      expect(own.stderr()).not.toMatch(/Warning/);
+    } finally {
+      await own.stop();
+      await slow.close();
+    }
+  });
+
   it('ends a probe within X-Prometheus-Scrape-Timeout-Seconds minus 0.5 s', async () => {
     const answer = await probe(`target=${encodeURIComponent(hanging.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
     expect(answer.status).toBe(200);
@@ -175,6 +200,98 @@ describe('the exporter itself', () => {
     expect((await get(`${serve.url}/-/healthy`)).status).toBe(200);
     expect((await get(`${serve.url}/-/ready`)).status).toBe(200);
     expect((await get(`${serve.url}/nothing-here`)).status).toBe(404);
+  });
+});
+
+/** One request written as raw bytes, for request targets no HTTP client would send. */
+function rawGet(base: string, target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+  });
+}
+
+describe('request targets', () => {
+  it('a path is a path: //probe is 404, never the HTML index Prometheus cannot parse', async () => {
+    const query = `?target=${encodeURIComponent(healthy.url)}`;
+    for (const path of ['//probe', '//metrics', '//example.test/', '/probe/', '/metrics/']) {
+      const answer = await rawGet(serve.url, `${path}${query}`);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body, path).toContain('not found');
+    }
+    // The absolute form (as sent to a proxy) still names the path.
+    expect((await rawGet(serve.url, `http://127.0.0.1/metrics`)).status).toBe(200);
+  });
+
+  it('a request target that is no URL is a bad request (400), never a 500 counted as a bug in outage', async () => {
+    const own = await startServe([]);
+    try {
+      for (const target of ['http://[x/', 'http://%zz/', 'http://a:b@c:99999/metrics', 'http://[::1/probe']) {
+        const answer = await rawGet(own.url, target);
+        expect(answer.status, target).toBe(400);
+      }
+      const metrics = await get(`${own.url}/metrics`);
+      expect(sample(metrics.body, 'outage_serve_errors_total')).toBe(0);
+      expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="bad_request"}')).toBe(4);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
+describe('a scraper that hangs up', () => {
+  it('stops its probe, and is no refusal: outage_serve_requests_refused_total{reason="shutting_down"} stays 0', async () => {
+    const own = await startServe([]);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    let closed: () => void = () => {};
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    const stuck = await startHttp((req) => {
+      arrived();
+      req.socket.on('close', closed);
+    });
+    try {
+      const scrape = request(`${own.url}/probe?target=${encodeURIComponent(stuck.url)}`, { agent: false });
+      scrape.on('error', () => {});
+      scrape.end();
+      await requested;
+      scrape.destroy();
+      await hungUp; // the probe was stopped: its connection to the target closed
+      let metrics = await get(`${own.url}/metrics`);
+      // It winds down a moment after its connection closes.
+      for (let i = 0; i < 100 && sample(metrics.body, 'outage_serve_probes_in_flight') !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        metrics = await get(`${own.url}/metrics`);
+      }
+      expect(sample(metrics.body, 'outage_serve_probes_in_flight')).toBe(0);
+      expect(sample(metrics.body, 'outage_serve_requests_refused_total{reason="shutting_down"}')).toBe(0);
+      expect((await get(`${own.url}/-/ready`)).status).toBe(200);
+    } finally {
+      await own.stop();
+      await stuck.close();
+    }
+  });
+});
+
+describe('the config, read once', () => {
+  it("a target's scrape does not depend on other services' files: one that became unreadable after start-up breaks nothing else", async () => {
+    const pki = await testPki();
+    const config = writeConfig({ services: [{ name: 'internal', url: `https://localhost:${expired.port}/`, tls: { ca: './ca.pem' } }] });
+    const ca = join(dirname(config), 'ca.pem');
+    writeFileSync(ca, pki.root.certPem);
+    const own = await startServe(['-c', config]);
+    try {
+      rmSync(ca);
+      const answer = await get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}`);
+      expect(answer.status, answer.body).toBe(200);
+      expect(sample(answer.body, 'probe_success')).toBe(1);
+    } finally {
+      await own.stop();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
-import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { closedPort, ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
 
 let web: TestServer;
 let dns: TestDnsServer;
@@ -77,6 +77,35 @@ describe('check --from', () => {
     expect(service.vantages[1].reason).toMatch(/did not answer: connection refused/);
     expect(service.vantages[2]).toMatchObject({ from: hostOf(sees.url), status: 'up' });
     expect(service.vantageVerdict).toBe(`down only here, up from ${hostOf(sees.url)}: your path or network`);
+  });
+
+  it('does not ask about a DNS-only check, which /probe cannot take: never "the vantage answered HTTP 400"', async () => {
+    const config = writeConfig({ vantages: [{ url: sees.url, name: 'eu-west' }], services: [{ name: 'zone', dns: { name: 'app.test' }, resolvers: [deadResolver], retries: 0 }], canaries: [] });
+    const result = await runCli(['check', '-c', config, '--json']);
+    const service = JSON.parse(result.stdout).services[0];
+    expect(service.status).toBe('down');
+    expect(service.vantages[1]).toMatchObject({ from: 'eu-west', status: 'unknown', code: null });
+    expect(service.vantages[1].reason).toMatch(/^not asked: a DNS check/);
+  });
+
+  it("does not ask with only the target what this check's own expectations judge: a vantage named with a module is asked", async () => {
+    const maintenance = await startHttp(respond(503));
+    const withModule = await startServe(['-c', writeConfig({ modules: { maintenance_ok: { http: { expect: { status: 503 } } } } })]);
+    try {
+      const service = { name: 'app', url: maintenance.url, http: { expect: { status: 503 } }, retries: 0 };
+      const plain = await runCli(['check', '-c', writeConfig({ vantages: [{ url: sees.url, name: 'eu-west' }], services: [service], canaries: [] }), '--json']);
+      const seen = JSON.parse(plain.stdout).services[0];
+      expect(seen.status).toBe('up');
+      // Asked for the URL alone, eu-west would judge the 503 down: "eu-west's path", which is false.
+      expect(seen.vantages[1]).toMatchObject({ from: 'eu-west', status: 'unknown', code: null });
+      expect(seen.vantages[1].reason).toMatch(/^not asked: http\.expect\.status decides this check and does not travel/);
+      expect(seen.vantageVerdict).toBeUndefined();
+      const moduled = await runCli(['check', '-c', writeConfig({ vantages: [{ url: withModule.url, name: 'eu-west', module: 'maintenance_ok' }], services: [service], canaries: [] }), '--json']);
+      expect(JSON.parse(moduled.stdout).services[0].vantages[1]).toMatchObject({ from: 'eu-west', status: 'up' });
+    } finally {
+      await withModule.stop();
+      await maintenance.close();
+    }
   });
 
   it('refuses a --from that is not a URL with exit 64', async () => {
