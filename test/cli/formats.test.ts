@@ -84,6 +84,19 @@ describe('--format and --report', () => {
     expect(up.requests).toBe(before);
   });
 
+  it('two targets that differ only in their password stay two services in every format, two series in prometheus', async () => {
+    const first = down.url.replace('//', '//u:first-secret@');
+    const second = down.url.replace('//', '//u:second-secret@');
+    const prom = await runCli(['check', first, second, '--no-canaries', '--format', 'prometheus']);
+    expect(prom.code).toBe(2);
+    const successes = prom.stdout.split('\n').filter((l) => l.startsWith('probe_success{'));
+    expect(successes).toHaveLength(2);
+    expect(new Set(successes).size).toBe(2);
+    expect(prom.stdout).not.toMatch(/first-secret|second-secret/);
+    const tap = await runCli(['check', first, second, '--no-canaries', '--format', 'tap']);
+    expect(tap.stdout).toMatch(new RegExp(`^not ok 2 - http://\\*\\*\\*@127\\.0\\.0\\.1:${down.port}/? \\(2\\)$`, 'm'));
+  });
+
   it('a report path that cannot be written is a clear error, exit 73', async () => {
     const r = await runCli(['check', up.url, '--report', 'junit=/nonexistent/dir/report.xml']);
     expect(r.code).toBe(73);
