@@ -72,7 +72,7 @@ export function safeReport(report: Report, redact: Redact = none): Report {
  * textfile two services with one `service` label are one series twice, which node_exporter rejects
  * and Prometheus drops. Names already distinct come back as they are (so this is idempotent).
  */
-function distinctNames(report: Report): Report {
+export function distinctNames(report: Report): Report {
   const taken = new Set(report.services.map((s) => s.name));
   if (taken.size === report.services.length) return report;
   const seen = new Set<string>();
