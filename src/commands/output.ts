@@ -113,7 +113,12 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await process.getBuiltinModule('node:fs/promises').appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) =>
+    const fs = process.getBuiltinModule('node:fs/promises');
+    // GitHub drops a step's whole summary past 1 MiB (with an error in the job): what this step
+    // wrote before counts, and the table keeps within what is left (failing services first).
+    const before = await fs.stat(summaryFile).then((stats) => stats.size, () => 0);
+    const maxBytes = Math.max(0, STEP_SUMMARY_LIMIT - before);
+    await fs.appendFile(summaryFile, redact(FORMATS.markdown(report, { ...file, maxBytes }))).catch((error: unknown) =>
       fail(new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate)),
     );
   }
@@ -177,6 +182,9 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 const SLICE = 64 * 1024;
+
+/** GitHub's limit for one step's summary, 1 MiB, less a little: the runner rejects 1 MiB exactly. */
+const STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;

@@ -116,4 +116,18 @@ describe('GitHub Actions', () => {
     expect(written).toMatch(/\| Service \| Status \| DNS \| TLS \| HTTP \| Reason \|/);
     expect(written).toMatch(/\| 🔴 down \|/);
   });
+
+  it('keeps the step summary within GitHub\'s 1 MiB, which drops a larger one whole: the failing service first', async () => {
+    const summary = join(dir, 'full-step-summary.md');
+    // What this step wrote before outage: the summary is the step's, not outage's alone.
+    writeFileSync(summary, `${'x'.repeat(1024 * 1024 - 4096)}\n`);
+    const targets = Array.from({ length: 40 }, (_, i) => `${up.url}/${'long-path-'.repeat(10)}${i}`);
+    const r = await runCli(['check', ...targets, down.url, '--no-canaries', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(2);
+    const written = readFileSync(summary, 'utf8');
+    expect(Buffer.byteLength(written)).toBeLessThan(1024 * 1024);
+    expect(written).toMatch(/\| 🔴 down \|/);
+    expect(written).toMatch(/\n> \d+ services not shown \(all up\): GitHub keeps at most 1 MiB of step summary/);
+    expect(written).toMatch(/exit code 2<\/sub>\n$/);
+  });
 });
