@@ -101,11 +101,11 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   // first line is its status, so there the error alone is printed (cli.ts), as UNKNOWN.
   let failed: OutageError | undefined;
   const fail = (error: OutageError) => {
-    if (plan.format === 'nagios') throw error;
     failed ??= error;
   };
-  // Every report states the code the process exits with: once a file could not be written, 73.
-  const stated = (): Report => (failed ? { ...report, exitCode: failed.exitCode } : report);
+  // Every report states the code the process exits with: once a file could not be written, 73
+  // (3, UNKNOWN, for a Nagios plugin, whose codes stop at 3).
+  const stated = (): Report => (failed ? { ...report, exitCode: plan.format === 'nagios' ? ExitCode.unknown : failed.exitCode } : report);
   const writeReport = async (format: FormatName, path: string): Promise<boolean> => {
     const text = redact(FORMATS[format](stated(), { ...file, reportFile: path }));
     const fd = heldDescriptor(path);
@@ -136,6 +136,7 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   // Files written before one failed stated the check's own code: written again with 73, when they
   // are files (a stream or a pipe would get the report twice). Should that fail, the first stands.
   if (failed) for (const { format, path } of early.filter((f) => heldDescriptor(f.path) === undefined && isFile(f.path))) await writeReport(format, path);
+  if (failed && plan.format === 'nagios') throw failed;
   // A reader that stops early (`| head`) ends the process on EPIPE with the code set so far.
   if (failed) process.exitCode = failed.exitCode;
   await writeStdout(redact(FORMATS[plan.format](stated(), terminal)));

@@ -96,6 +96,17 @@ describe('--report files that cannot be written', () => {
     expect(readFileSync(tap, 'utf8')).toMatch(/^# up: 1 service, exit code 73\n$/m);
   });
 
+  it('under --format nagios the plugin code, 3: the UNKNOWN line alone on stdout, and the other reports state 3 too', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'missing', 'report.xml');
+    const [before, after] = [join(dir, 'before.json'), join(dir, 'after.tap')];
+    const r = await runCli(['check', up.url, '--no-canaries', '--format', 'nagios', '--report', `json=${before}`, '--report', `junit=${bad}`, '--report', `tap=${after}`]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(`OUTAGE UNKNOWN - cannot write the junit report to ${bad}: the directory ${join(dir, 'missing')} does not exist\n`);
+    expect(JSON.parse(readFileSync(before, 'utf8'))).toMatchObject({ status: 'up', exitCode: 3 });
+    expect(readFileSync(after, 'utf8')).toMatch(/^# up: 1 service, exit code 3\n$/m);
+  });
+
   it.each([['a new name', 'reports/'], ['an existing directory', 'existing/']])('a path ending in / (%s): it names a directory, said so', async (_what, path) => {
     const dir = tempDir();
     mkdirSync(join(dir, 'existing'));
