@@ -8,6 +8,7 @@ import { assembleServices, needsNoSchema, NO_CONFIG, type LoadServicesOptions } 
 import type { ServiceSpec } from './config/service.js';
 import type { Overrides } from './config/specs.js';
 import { buildReport } from './report/report.js';
+import { distinctNames } from './report/safe-report.js';
 import type { Report, ServiceResult } from './probes/result.js';
 import type { VantageResult } from './core/result.js';
 import type { VantageSpec } from './config/vantages.js';
@@ -143,8 +144,9 @@ export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions
     concurrency: Math.min(concurrencyWithinLimit(prepared.concurrency), prepared.services.length),
     localNetwork: probed.localNetwork,
   });
-  // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts).
-  return prepared.secrets.length === 0 ? report : redactDeep(report, redactorFor(prepared.secrets));
+  // Redacted before any renderer escapes a secret out of the redactor's sight (see core/redact.ts);
+  // two names that are one once redacted (one URL, two passwords) are told apart, as --json does.
+  return prepared.secrets.length === 0 ? report : distinctNames(redactDeep(report, redactorFor(prepared.secrets)));
 }
 
 const redactors = new WeakMap<string[], Redact>();

@@ -28,6 +28,16 @@ describe('programmatic API', () => {
     expect(report).toMatchObject({ schemaVersion: 1, status: 'up', failOn: 'down', services: [{ name: `${server.url}/`, status: 'up' }] });
   });
 
+  it('check() names two targets that differ only in their password apart, as --json does', async () => {
+    const [first, second] = ['pw-one-111', 'pw-two-222'].map((pw) => server.url.replace('//', `//u:${pw}@`));
+    const report = (await runModule(`
+      import { check } from 'outage';
+      console.log(JSON.stringify(await check({ targets: ['${first}/', '${second}/'], canaries: false })));
+    `)) as { services: { name: string }[] };
+    const base = `${server.url.replace('//', '//***@')}/`;
+    expect(report.services.map((s) => s.name)).toEqual([base, `${base} (2)`]);
+  });
+
   it('loadConfig() validates and fills defaults; ConfigError carries key paths', async () => {
     const result = await runModule(`
       import { loadConfig, validateConfig, ConfigError } from 'outage';

@@ -4,7 +4,7 @@
  * replaced atomically (a reader never sees half of one); a missing directory is not created,
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { normalize, resolve } from 'node:path';
 import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
@@ -101,23 +101,45 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   // first line is its status, so there the error alone is printed (cli.ts), as UNKNOWN.
   let failed: OutageError | undefined;
   const fail = (error: OutageError) => {
-    if (plan.format === 'nagios') throw error;
     failed ??= error;
   };
-  for (const { format, path } of plan.files) {
-    const text = redact(FORMATS[format](report, { ...file, reportFile: path }));
+  // Every report states the code the process exits with: once a file could not be written, 73
+  // (3, UNKNOWN, for a Nagios plugin, whose codes stop at 3).
+  const stated = (): Report => (failed ? { ...report, exitCode: plan.format === 'nagios' ? ExitCode.unknown : failed.exitCode } : report);
+  const writeReport = async (format: FormatName, path: string): Promise<boolean> => {
+    const text = redact(FORMATS[format](stated(), { ...file, reportFile: path }));
     const fd = heldDescriptor(path);
-    await (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).catch((error: unknown) =>
-      fail(new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate)),
+    return (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).then(
+      () => true,
+      (error: unknown) => {
+        fail(new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate));
+        return false;
+      },
     );
+  };
+  const early: OutputPlan['files'] = [];
+  for (const { format, path } of plan.files) {
+    const before = failed;
+    if ((await writeReport(format, path)) && before === undefined) early.push({ format, path });
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
-    await process.getBuiltinModule('node:fs/promises').appendFile(summaryFile, redact(FORMATS.markdown(report, file))).catch((error: unknown) =>
+    const fs = process.getBuiltinModule('node:fs/promises');
+    // GitHub drops a step's whole summary past 1 MiB (with an error in the job): what this step
+    // wrote before counts, and the table keeps within what is left (failing services first).
+    const before = await fs.stat(summaryFile).then((stats) => stats.size, () => 0);
+    const maxBytes = Math.max(0, STEP_SUMMARY_LIMIT - before);
+    await fs.appendFile(summaryFile, redact(FORMATS.markdown(stated(), { ...file, maxBytes }))).catch((error: unknown) =>
       fail(new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate)),
     );
   }
-  await writeStdout(redact(FORMATS[plan.format](report, terminal)));
+  // Files written before one failed stated the check's own code: written again with 73, when they
+  // are files (a stream or a pipe would get the report twice). Should that fail, the first stands.
+  if (failed) for (const { format, path } of early.filter((f) => heldDescriptor(f.path) === undefined && isFile(f.path))) await writeReport(format, path);
+  if (failed && plan.format === 'nagios') throw failed;
+  // A reader that stops early (`| head`) ends the process on EPIPE with the code set so far.
+  if (failed) process.exitCode = failed.exitCode;
+  await writeStdout(redact(FORMATS[plan.format](stated(), terminal)));
   if (failed) throw failed;
 }
 
@@ -178,8 +200,19 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 
 const SLICE = 64 * 1024;
 
+/** GitHub's limit for one step's summary, 1 MiB, less a little: the runner rejects 1 MiB exactly. */
+const STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024;
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A report path made absolute and normalised from the working directory; as written when that directory is gone. */

@@ -97,8 +97,10 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const spinner = startSpinner(`waiting for ${serviceCount(prepared.services.length)}`, { color: flags.color });
   // The whole wait is one budget; each round's checks get at most what is left of it.
   const budget = startBudget(timeoutMs, trap.signal);
-  const passes = new Map<string, number>();
-  const lastState = new Map<string, string>();
+  // Kept by position, as the services are run in the same order every round: names can be one
+  // once redacted (one URL with two passwords), and two services must never share a count.
+  const passes: number[] = [];
+  const lastState: string[] = [];
   // The last round that completed: an interrupted one is never the wait's last word.
   let report: Report | undefined;
   // An interrupted round, said only when no round completed: each service unknown (interrupted), not a bare count.
@@ -106,8 +108,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   let failedRounds = 0;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
   const minimumMs = () => {
-    const took = new Map(report?.services.map((s) => [s.name, s.durationMs]));
-    return Math.max(...prepared.services.map((s) => minimumCheckMs(s.timeoutMs, took.get(s.name) ?? s.timeoutMs)));
+    return Math.max(...prepared.services.map((s, i) => minimumCheckMs(s.timeoutMs, report?.services[i]?.durationMs ?? s.timeoutMs)));
   };
 
   try {
@@ -128,13 +129,13 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       report = round;
       const shown = safeReport(round, redact).services;
       round.services.forEach((service, i) => {
-        const ok = reached(service.status, flags.until);
-        passes.set(service.name, ok ? (passes.get(service.name) ?? 0) + 1 : 0);
+        passes[i] = reached(service.status, flags.until) ? (passes[i] ?? 0) + 1 : 0;
         const state = describe(service);
-        if (!spinner.active && lastState.get(service.name) !== state) say(`${clock()} ${shown[i]?.name} ${state}`);
-        lastState.set(service.name, state);
+        if (!spinner.active && lastState[i] !== state) say(`${clock()} ${shown[i]?.name} ${state}`);
+        lastState[i] = state;
       });
-      const pending = round.services.filter((s) => isAwaited(s) && (passes.get(s.name) ?? 0) < stable);
+      const isPending = (s: ServiceResult | undefined, i: number) => isAwaited(s) && (passes[i] ?? 0) < stable;
+      const pending = round.services.filter(isPending);
       if (pending.length === 0) {
         await spinner.stop();
         const ready = shown.filter(isAwaited);
@@ -144,9 +145,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         if (flags.json) await writeStdout(redact(renderJson({ ...round, exitCode: 0 }, redact)));
         return 0;
       }
-      const names = shown.filter((_, i) => isAwaited(round.services[i]) && (passes.get(round.services[i]?.name ?? '') ?? 0) < stable);
+      const names = shown.filter((_, i) => isPending(round.services[i], i));
       spinner.text(redact(`waiting for ${names.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
-      const counting = pending.every((s) => (passes.get(s.name) ?? 0) > 0);
+      const counting = round.services.every((s, i) => !isPending(s, i) || (passes[i] ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
       const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
       const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
@@ -161,8 +162,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
 
   const last = report ?? interruptedRound;
   // In an interrupted round, a service that did finish was measured: counted as it would have been.
-  const passesOf = (s: ServiceResult) => (report ? (passes.get(s.name) ?? 0) : reached(s.status, flags.until) ? 1 : 0);
-  const notReady = last ? safeReport(last, redact).services.filter((_, i) => isAwaited(last.services[i]) && passesOf(last.services[i] as ServiceResult) < stable) : [];
+  const passesOf = (s: ServiceResult, i: number) => (report ? (passes[i] ?? 0) : reached(s.status, flags.until) ? 1 : 0);
+  const notReady = last ? safeReport(last, redact).services.filter((_, i) => isAwaited(last.services[i]) && passesOf(last.services[i] as ServiceResult, i) < stable) : [];
   const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
   say(`${why}: ${last ? notReady.length : awaitedCount} of ${awaitedCount} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);

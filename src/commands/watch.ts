@@ -26,8 +26,8 @@ export interface WatchFlags extends SelectionFlags {
 }
 
 interface Incident {
-  /** The service's name as configured, and as printed. */
-  key: string;
+  /** The service's position in the run, and its name as printed. */
+  key: number;
   service: string;
   status: Status;
   detail: string;
@@ -58,7 +58,9 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   const tty = canDraw(process.stdout, process.env);
   const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: Boolean(process.stdout.isTTY) }));
   const trap = trapSignals();
-  const states = new Map<string, State>();
+  // Kept by position, as every round runs the services in the same order: names can be one once
+  // redacted (one URL with two passwords), and two services sharing a state flip it every round.
+  const states = new Map<number, State>();
   const incidents: Incident[] = [];
 
   try {
@@ -68,13 +70,13 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
       const now = Date.now();
       const shown = safeReport(report, redact).services;
       report.services.forEach((service, i) => {
-        const line = transition(service, shown[i]?.name ?? '', states, now, incidents);
+        const line = transition(service, i, shown[i]?.name ?? '', states, now, incidents);
         if (line && !tty) out(`${clock(new Date(now))} ${line}\n`);
       });
       if (tty) {
-        // The table renders the safe report (the same objects as `shown`): back to the names states are kept by.
-        const configured = new Map(shown.map((s, i) => [s, report.services[i]?.name ?? s.name]));
-        const since = (s: ServiceResult) => formatDuration(now - (states.get(configured.get(s) ?? s.name)?.since ?? now));
+        // The table renders the safe report (the same objects as `shown`): back to the positions states are kept by.
+        const position = new Map(shown.map((s, i) => [s, i]));
+        const since = (s: ServiceResult) => formatDuration(now - (states.get(position.get(s) ?? -1)?.since ?? now));
         const table = renderTable(report, { chalk, columns: outputColumns(), since, redact });
         // Home the cursor and clear: the table replaces itself instead of scrolling.
         out(`\u001b[H\u001b[2J${table}${chalk.dim(`Updated ${clock(new Date(now))} · every ${formatDuration(intervalMs)} · Ctrl-C to stop`)}\n`);
@@ -90,16 +92,16 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
 
 /**
  * Update a service's state and incidents; returns the line to print, if anything changed. States
- * are kept by the service's name; `shown` is that name as printed (made safe).
+ * are kept by the service's position `key`; `shown` is its name as printed (made safe, distinct).
  */
-function transition(service: ServiceResult, shown: string, states: Map<string, State>, now: number, incidents: Incident[]): string | undefined {
-  const previous = states.get(service.name);
+function transition(service: ServiceResult, key: number, shown: string, states: Map<number, State>, now: number, incidents: Incident[]): string | undefined {
+  const previous = states.get(key);
   if (previous && previous.status === service.status) return undefined;
   const detail = codeDetail(service);
-  states.set(service.name, { status: service.status, detail, since: now });
-  const open = incidents.find((i) => i.key === service.name && i.end === undefined);
+  states.set(key, { status: service.status, detail, since: now });
+  const open = incidents.find((i) => i.key === key && i.end === undefined);
   if (open) open.end = now;
-  if (service.status !== 'up') incidents.push({ key: service.name, service: shown, status: service.status, detail, start: now });
+  if (service.status !== 'up') incidents.push({ key, service: shown, status: service.status, detail, start: now });
   const what = service.status === 'up' ? '' : ` (${detail})`;
   if (!previous) return `${shown} ${service.status}${what}`;
   const after = service.status === 'up' ? ` after ${formatDuration(now - previous.since)}` : '';

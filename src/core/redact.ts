@@ -174,8 +174,19 @@ class Matcher {
     const folded = foldHex(text);
     let out = '';
     let copied = 0;
+    let cut = folded.indexOf(CUT);
     for (let i = 0; i + MIN_SECRET_LENGTH <= folded.length; ) {
-      const match = this.byPrefix.get(prefixKey(folded, i))?.find((p) => folded.startsWith(p.text, i));
+      const candidates = this.byPrefix.get(prefixKey(folded, i));
+      let match = candidates?.find((p) => folded.startsWith(p.text, i));
+      // Secrets cut short: remote text quoted in a reason is cut at 20-100 characters and ends in
+      // `…` (a server on the wrong port that answers `-ERR unknown command '<what it was sent>'`
+      // quotes a token back), so the text from here to the next ellipsis may be a secret's start.
+      if (!match && candidates && cut !== -1) {
+        if (cut < i) cut = folded.indexOf(CUT, i);
+        const piece = cut - i >= MIN_SECRET_LENGTH ? folded.slice(i, cut) : '';
+        const started = piece ? candidates.find((p) => p.text.length > piece.length && p.text.startsWith(piece)) : undefined;
+        if (started) match = { text: piece, base64: started.base64 };
+      }
       if (!match) {
         i++;
         continue;
@@ -195,6 +206,9 @@ class Matcher {
     return copied === 0 ? text : out + text.slice(copied);
   }
 }
+
+/** The ellipsis that ends remote text cut short (probes' quoteText, the Nagios line). */
+const CUT = '\u2026';
 
 /** The first three UTF-16 units at `i` as one number: no string made per position. */
 function prefixKey(text: string, i: number): number {

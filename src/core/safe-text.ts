@@ -69,13 +69,20 @@ export function safeLines(text: string): string {
 // For JSON text: everything JSON.stringify leaves raw that a terminal or log would act on.
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029]|(?![\u200c\u200d])\p{Cf}|#(?=#(?:\[|vso\[))/giu;
 
+// The escape JSON.stringify writes for a lone surrogate (a pair it leaves raw). Escapes are read
+// left to right, `\\` as one, so the letters after an escaped backslash (`\\ud800`) are no escape.
+const ESCAPED_SURROGATE = /\\ud[89a-f]/;
+const ESCAPE_PAIR_OR_SURROGATE = /\\(?:\\|u(d[89a-f][0-9a-f]{2}))/g;
+
 /**
  * JSON text with no raw control, format character or logging command left in it, losslessly:
  * each is written as a `\uXXXX` escape, so parsing gives back exactly the same values.
- * (JSON.stringify already escapes C0 controls and lone surrogates.)
+ * (JSON.stringify already escapes C0 controls.) The one exception is a lone surrogate — half an
+ * emoji, which only a JSON or JavaScript config can write: it becomes U+FFFD, as in every other
+ * format and in UTF-8, because its `\ud800` escape is not I-JSON (RFC 7493) and jq 1.6 rejects
+ * the whole document for it.
  */
 export function safeJson(json: string): string {
-  return json.replace(JSON_UNSAFE, (c) =>
-    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
-  );
+  const whole = ESCAPED_SURROGATE.test(json) ? json.replace(ESCAPE_PAIR_OR_SURROGATE, (escape, surrogate?: string) => (surrogate ? '\\ufffd' : escape)) : json;
+  return whole.replace(JSON_UNSAFE, (c) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
 }

@@ -28,6 +28,8 @@ export interface RenderOptions {
   verbose?: boolean;
   quiet?: boolean;
   emoji?: boolean;
+  /** At most this many bytes, where a reader has a limit (markdown: GitHub's step summary). */
+  maxBytes?: number;
   /** The `--report` path being written; undefined for stdout. */
   reportFile?: string;
 }
@@ -42,7 +44,7 @@ export const FORMATS: Record<FormatName, Renderer> = {
   json: (report, options) => renderJson(report, options.redact),
   junit: (report, options) => renderJunit(safeReport(report, options.redact)),
   tap: (report, options) => renderTap(safeReport(report, options.redact)),
-  markdown: (report, options) => renderMarkdown(safeReport(report, options.redact), { emoji: options.emoji }),
+  markdown: (report, options) => renderMarkdown(safeReport(report, options.redact), { emoji: options.emoji, maxBytes: options.maxBytes }),
   github: (report, options) => renderGithub(safeReport(report, options.redact)),
   prometheus: (report, options) => renderPrometheus(safeReport(report, options.redact), { reportFile: options.reportFile }),
   nagios: (report, options) => renderNagios(safeReport(report, options.redact)),

@@ -49,8 +49,9 @@ type Outcome = 'pass' | 'failure' | 'error' | 'skipped' | 'note';
 
 function outcome(service: ServiceResult, report: Report): Outcome {
   if (service.status === 'up') return 'pass';
-  if (!service.critical) return 'skipped';
+  // Below --fail-on it fails nothing, critical or not (TAP says ok); a non-critical failure is skipped.
   if (exitCodeFor(service.status, report.failOn) === 0) return 'note';
+  if (!service.critical) return 'skipped';
   return service.status === 'unknown' ? 'error' : 'failure';
 }
 

@@ -90,13 +90,16 @@ function firstServices(groups: Group[], count: number): Group[] {
     .filter((g) => g.services.length > 0);
 }
 
-/** One item per measurement, in config order: total time, then certificate days for https. */
+/** One item per measurement, in config order: total time, then certificate days for https; none for a service interrupted before it was judged. */
 function perfdata(services: ServiceResult[]): string[] {
   const used = new Set<string>();
   // The next number to try per base name: thousands of services named alike stay linear.
   const nextNumber = new Map<string, number>();
   const out: string[] = [];
   for (const service of services) {
+    // Cut short by a signal, a service was not measured: the time until the signal is no latency
+    // of its own (the Prometheus format leaves it out for the same reason).
+    if (service.code === 'interrupted') continue;
     const base = service.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'service';
     let label = base;
     let n = nextNumber.get(base) ?? 2;

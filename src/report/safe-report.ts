@@ -62,7 +62,33 @@ function once(made: WeakMap<Report, Map<Redact, Report>>, report: Report, redact
 
 /** The report every human and CI format renders: secrets out, then each string one safe line. */
 export function safeReport(report: Report, redact: Redact = none): Report {
-  return once(safeMade, report, redact, () => mapStrings(report, (text) => safeLine(redact(text)), safeLine) as Report);
+  return once(safeMade, report, redact, () => distinctNames(mapStrings(report, (text) => safeLine(redact(text)), safeLine) as Report));
+}
+
+/**
+ * Configured names are unique, but two can be one once made safe (`a\nb` and `a b`) or redacted
+ * (two URLs that differ only in their password). Each later one gets ` (2)`, ` (3)`… — the first
+ * number no other service's name already has — so every format tells them apart: in a Prometheus
+ * textfile two services with one `service` label are one series twice, which node_exporter rejects
+ * and Prometheus drops. Names already distinct come back as they are (so this is idempotent).
+ */
+export function distinctNames(report: Report): Report {
+  const taken = new Set(report.services.map((s) => s.name));
+  if (taken.size === report.services.length) return report;
+  const seen = new Set<string>();
+  const services = report.services.map((service) => {
+    if (!seen.has(service.name)) {
+      seen.add(service.name);
+      return service;
+    }
+    let n = 2;
+    while (taken.has(`${service.name} (${n})`)) n++;
+    const name = `${service.name} (${n})`;
+    taken.add(name);
+    seen.add(name);
+    return { ...service, name };
+  });
+  return { ...report, services };
 }
 
 /**
@@ -73,5 +99,5 @@ export function safeReport(report: Report, redact: Redact = none): Report {
 export function redactedReport(report: Report, redact: Redact | undefined): Report {
   // With no secrets there is nothing to take out: walking ~100 strings a service only copied keys.
   if (!redact || redact === NO_SECRETS) return report;
-  return once(redactedMade, report, redact, () => mapStrings(report, redact, (text) => text) as Report);
+  return once(redactedMade, report, redact, () => distinctNames(mapStrings(report, redact, (text) => text) as Report));
 }

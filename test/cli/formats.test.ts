@@ -84,6 +84,19 @@ describe('--format and --report', () => {
     expect(up.requests).toBe(before);
   });
 
+  it('two targets that differ only in their password stay two services in every format, two series in prometheus', async () => {
+    const first = down.url.replace('//', '//u:first-secret@');
+    const second = down.url.replace('//', '//u:second-secret@');
+    const prom = await runCli(['check', first, second, '--no-canaries', '--format', 'prometheus']);
+    expect(prom.code).toBe(2);
+    const successes = prom.stdout.split('\n').filter((l) => l.startsWith('probe_success{'));
+    expect(successes).toHaveLength(2);
+    expect(new Set(successes).size).toBe(2);
+    expect(prom.stdout).not.toMatch(/first-secret|second-secret/);
+    const tap = await runCli(['check', first, second, '--no-canaries', '--format', 'tap']);
+    expect(tap.stdout).toMatch(new RegExp(`^not ok 2 - http://\\*\\*\\*@127\\.0\\.0\\.1:${down.port}/? \\(2\\)$`, 'm'));
+  });
+
   it('a report path that cannot be written is a clear error, exit 73', async () => {
     const r = await runCli(['check', up.url, '--report', 'junit=/nonexistent/dir/report.xml']);
     expect(r.code).toBe(73);
@@ -102,5 +115,19 @@ describe('GitHub Actions', () => {
     expect(written.startsWith('# earlier step\n')).toBe(true);
     expect(written).toMatch(/\| Service \| Status \| DNS \| TLS \| HTTP \| Reason \|/);
     expect(written).toMatch(/\| 🔴 down \|/);
+  });
+
+  it('keeps the step summary within GitHub\'s 1 MiB, which drops a larger one whole: the failing service first', async () => {
+    const summary = join(dir, 'full-step-summary.md');
+    // What this step wrote before outage: the summary is the step's, not outage's alone.
+    writeFileSync(summary, `${'x'.repeat(1024 * 1024 - 4096)}\n`);
+    const targets = Array.from({ length: 40 }, (_, i) => `${up.url}/${'long-path-'.repeat(10)}${i}`);
+    const r = await runCli(['check', ...targets, down.url, '--no-canaries', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(2);
+    const written = readFileSync(summary, 'utf8');
+    expect(Buffer.byteLength(written)).toBeLessThan(1024 * 1024);
+    expect(written).toMatch(/\| 🔴 down \|/);
+    expect(written).toMatch(/\n> \d+ services not shown \(all up\): GitHub keeps at most 1 MiB of step summary/);
+    expect(written).toMatch(/exit code 2<\/sub>\n$/);
   });
 });

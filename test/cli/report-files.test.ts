@@ -83,6 +83,30 @@ describe('--report files that cannot be written', () => {
     expect(readFileSync(join(dir, 'report.tap'), 'utf8')).toMatch(/^ok 1 - http:/m);
   });
 
+  it('every report states the code the process exits with, 73, whichever file failed and whenever it was written', async () => {
+    // A script reads `exitCode` from the JSON it redirected, or a JUnit/TAP file, after the run:
+    // it must not see 0 (or 2) where its shell saw 73. Files written before the failing one too.
+    const dir = tempDir();
+    const bad = join(dir, 'missing', 'report.xml');
+    const [tap, json] = [join(dir, 'before.tap'), join(dir, 'after.json')];
+    const r = await runCli(['check', up.url, '--no-canaries', '--json', '--report', `tap=${tap}`, '--report', `junit=${bad}`, '--report', `json=${json}`]);
+    expect(r.code).toBe(73);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'up', exitCode: 73 });
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ status: 'up', exitCode: 73 });
+    expect(readFileSync(tap, 'utf8')).toMatch(/^# up: 1 service, exit code 73\n$/m);
+  });
+
+  it('under --format nagios the plugin code, 3: the UNKNOWN line alone on stdout, and the other reports state 3 too', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'missing', 'report.xml');
+    const [before, after] = [join(dir, 'before.json'), join(dir, 'after.tap')];
+    const r = await runCli(['check', up.url, '--no-canaries', '--format', 'nagios', '--report', `json=${before}`, '--report', `junit=${bad}`, '--report', `tap=${after}`]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(`OUTAGE UNKNOWN - cannot write the junit report to ${bad}: the directory ${join(dir, 'missing')} does not exist\n`);
+    expect(JSON.parse(readFileSync(before, 'utf8'))).toMatchObject({ status: 'up', exitCode: 3 });
+    expect(readFileSync(after, 'utf8')).toMatch(/^# up: 1 service, exit code 3\n$/m);
+  });
+
   it.each([['a new name', 'reports/'], ['an existing directory', 'existing/']])('a path ending in / (%s): it names a directory, said so', async (_what, path) => {
     const dir = tempDir();
     mkdirSync(join(dir, 'existing'));

@@ -31,6 +31,17 @@ describe('createRedactor', () => {
     expect(createRedactor([secret])(text)).toBe(expected);
   });
 
+  it('redacts the start of a secret that remote text quoted and cut short with …', () => {
+    const redact = createRedactor(['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'pw-Zq81-Kx7v', 'pw Zq81/Kx7v']);
+    expect(redact(`answered "-ERR 'Bearer sk_live_4eC39HqLyjWD…"`)).toBe(`answered "-ERR 'Bearer ***…"`);
+    // Percent-encoded and base64 spellings, cut too.
+    expect(redact('next?p=pw%20Zq81%2FK…')).toBe('next?p=***…');
+    const basic = Buffer.from('admin:pw-Zq81-Kx7v').toString('base64');
+    expect(redact(`Basic ${basic.slice(0, 16)}…`)).toBe('Basic ***…');
+    // Only right before the ellipsis, and not text that merely shares the secret's start.
+    expect(redact('sk_live_ keys… and pw-Zq81 alone')).toBe('sk_live_ keys… and pw-Zq81 alone');
+  });
+
   it('leaves short values and unrelated text alone', () => {
     expect(createRedactor(['ab', 'xyz-secret'])('ab abc xyz-secre')).toBe('ab abc xyz-secre');
   });

@@ -65,3 +65,12 @@ export function everyStatusReport(failOn: FailOn = 'degraded'): Report {
     { startedAt: new Date('2026-11-20T10:00:00.000Z'), durationMs: 1234, failOn, interrupted: false },
   );
 }
+
+/**
+ * What `--json` should parse back to: the value exactly, but with a lone surrogate as U+FFFD
+ * (its `\ud800` escape is not I-JSON and jq 1.6 rejects the whole document: see safeJson).
+ */
+export function asJsonReads(value: unknown): unknown {
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(lone, '\ufffd') : v)));
+}

@@ -29,6 +29,22 @@ describe('junit', () => {
     expect(relaxed).toMatch(/<system-out>degraded \(tls\.expiring\)/);
   });
 
+  it('a non-critical service below --fail-on is a note, as TAP says ok: only a failure of one is <skipped>', () => {
+    const report = (failOn: 'down' | 'never') =>
+      buildReport([service('api', 'up'), service('Optional slow', 'degraded', { critical: false }), service('Optional gone', 'down', { critical: false })], {
+        startedAt: new Date('2026-11-20T10:00:00.000Z'),
+        durationMs: 10,
+        failOn,
+        interrupted: false,
+      });
+    const xml = renderJunit(report('down'));
+    expect(xml).toMatch(/<testsuite name="outage" tests="3" failures="0" errors="0" skipped="1" /);
+    expect(xml).toMatch(/<testcase name="Optional slow" [^>]*>\n {4}<system-out>degraded \(tls\.expiring\)/);
+    expect(xml).toMatch(/<testcase name="Optional gone" [^>]*>\n {4}<skipped>/);
+    expect(renderTap(report('down'))).toMatch(/^ok 2 - Optional slow$/m);
+    expect(renderJunit(report('never'))).toMatch(/ skipped="0" /);
+  });
+
   it('reads back hostile names through an XML parser as the one safe line every format shows', () => {
     const name = xpathString(renderJunit(everyStatusReport()), '//testcase[2]/@name');
     expect(name).toBe(`Slow ${SHOWN}`);

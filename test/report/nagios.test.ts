@@ -80,6 +80,15 @@ describe('nagios status line', () => {
     expect(perf.filter((p) => p.includes('_total=')).map((p) => p.split('=')[0])).toEqual(['api_total', 'api_2_total', 'api_3_total', 'api_2_2_total', 'api_4_total']);
   });
 
+  it('graphs no time for a service the run was interrupted before judging: it was not measured', () => {
+    // `timeout 50s outage check --format nagios` cut short: the time until the signal is no latency
+    // of the service, and above the warning threshold it would draw a spike that never happened.
+    const cut = service('slow', 'unknown', { code: 'interrupted', reason: 'stopped before it finished', durationMs: 48_000 });
+    const { word, perf } = parsePlugin(renderNagios(report([service('api', 'up'), cut])));
+    expect(word).toBe('UNKNOWN');
+    expect(perf.map((p) => p.split('=')[0])).toEqual(['api_total', 'api_cert_days']);
+  });
+
   it('never splits a multi-byte character when cutting', () => {
     const out = renderNagios(report(manyDown(40, '🚨'.repeat(100), (i) => `ünïcødé-${i}-${'é'.repeat(50)}`)));
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(1024);
