@@ -19,6 +19,7 @@ import { FORMAT_NAMES } from './report/format-names.js';
 import { shareIpTestWithNode } from './commands/node-ip-test.js';
 import { redactEnvironmentCredentials } from './config/code-config.js';
 import { unknownOutput } from './report/nagios-line.js';
+import { terminalText } from './commands/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -44,7 +45,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride()
     // Usage errors quote the command line back: made safe like every other message.
-    .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(terminalText(safeLines(text))) });
 
   const check = program
     .command('check')
@@ -276,11 +277,11 @@ function exitCodeFor(error: unknown): number {
   }
   if (error instanceof OutageError) {
     // Messages may quote what a server or a file said: each line made safe (core/safe-text.ts).
-    process.stderr.write(`outage: ${safeLines(redactError(error.message))}\n`);
+    process.stderr.write(terminalText(`outage: ${safeLines(redactError(error.message))}\n`));
     return error.exitCode;
   }
   const message = redactError(error instanceof Error ? error.message : String(error));
-  process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
+  process.stderr.write(terminalText(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`));
   if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
 }

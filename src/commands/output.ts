@@ -14,7 +14,7 @@ import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
 import type { Redact } from '../core/redact.js';
 import type { Report } from '../probes/result.js';
-import { outputColumns } from './terminal.js';
+import { outputColumns, terminalText } from './terminal.js';
 
 export interface OutputFlags {
   format?: FormatName;
@@ -117,7 +117,9 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
       fail(new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate)),
     );
   }
-  await writeStdout(redact(FORMATS[plan.format](report, terminal)));
+  const text = redact(FORMATS[plan.format](report, terminal));
+  // The table is for people, in the locale's character set; the other formats are UTF-8 by definition.
+  await writeStdout(plan.format === 'table' ? terminalText(text) : text);
   if (failed) throw failed;
 }
 
