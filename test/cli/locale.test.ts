@@ -73,6 +73,16 @@ describe('a locale that is not UTF-8', () => {
   });
 });
 
+describe('help', () => {
+  it('is ASCII in every locale (answered before any locale is read, from texts made at build time)', async () => {
+    for (const command of [[], ['check'], ['wait'], ['watch'], ['list'], ['validate'], ['init'], ['schema'], ['catalog'], ['serve']]) {
+      const r = await runCli([...command, '--help'], { env: { LANG: 'C' } });
+      expect(r.code, command.join(' ')).toBe(0);
+      expect(r.stdout, command.join(' ')).toMatch(ASCII_ONLY);
+    }
+  });
+});
+
 describe('a UTF-8 locale, or none at all', () => {
   for (const env of [{ LANG: 'C.UTF-8' }, { LANG: 'C', LC_ALL: 'en_US.utf8' }, {}, { LANG: '', LC_ALL: '' }]) {
     it(`keeps the Unicode table (${JSON.stringify(env)})`, async () => {
