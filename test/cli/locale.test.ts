@@ -9,6 +9,7 @@ import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.j
 import { configFile, runCli } from '../helpers/cli.js';
 import { startInPty } from '../helpers/pty.js';
 import { requires } from '../helpers/requires.js';
+import { startServe } from '../helpers/serve.js';
 
 const inPty = requires({ tools: [{ name: 'script', install: 'apt-get install util-linux' }] });
 // eslint-disable-next-line no-control-regex
@@ -79,6 +80,26 @@ describe('help', () => {
       const r = await runCli([...command, '--help'], { env: { LANG: 'C' } });
       expect(r.code, command.join(' ')).toBe(0);
       expect(r.stdout, command.join(' ')).toMatch(ASCII_ONLY);
+    }
+  });
+});
+
+describe('outage serve', () => {
+  it('says where it listens in ASCII, and stops cleanly', async () => {
+    const serve = await startServe([], { LANG: 'C' });
+    const stopped = await serve.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(probe: \S+\/probe\?target=URL\)/);
+    expect(stopped.stderr).toMatch(ASCII_ONLY);
+  });
+});
+
+describe('outage serve stopped the moment it says it listens', () => {
+  it('stops gracefully (exit 0), never by the signal: its handlers are in place before that line', async () => {
+    // The line is what a supervisor or a script waits for before it may stop the exporter again.
+    for (let i = 0; i < 8; i++) {
+      const stopped = await (await startServe([])).stop();
+      expect([stopped.code, stopped.signal]).toEqual([0, null]);
     }
   });
 });
