@@ -69,13 +69,18 @@ let segmenter: Intl.Segmenter | undefined;
  * the other machine formats are UTF-8 by their own definition, whatever the locale.
  */
 export function terminalText(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (localeIsUtf8(env)) return text;
+  // Only the runs of non-ASCII characters are looked at: a table of 10,000 rows is mostly ASCII.
   // eslint-disable-next-line no-control-regex
-  if (localeIsUtf8(env) || /^[\u0000-\u007f]*$/.test(text)) return text;
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  let out = '';
-  for (const { segment } of segmenter.segment(text)) {
-    // eslint-disable-next-line no-control-regex
-    out += /^[\u0000-\u007f]+$/.test(segment) ? segment : (ASCII[segment] ?? '?'.repeat(displayWidth(segment)));
-  }
-  return out;
+  return text.replace(/[^\u0000-\u007f]+/g, (run) => {
+    // outage's own symbols (the box's long rules among them) are each one character and one cell.
+    let mapped = '';
+    for (const char of run) mapped += ASCII[char] ?? '\u0000';
+    if (!mapped.includes('\u0000')) return mapped;
+    // Anything else by grapheme cluster (an emoji with its joiners is one), a ? for each cell.
+    segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    let out = '';
+    for (const { segment } of segmenter.segment(run)) out += ASCII[segment] ?? '?'.repeat(displayWidth(segment));
+    return out;
+  });
 }
