@@ -21,7 +21,8 @@ import { prewarmTlsFor } from './run/schedule.js';
 import { concurrencyWithinLimit } from './net/open-file-limit.js';
 import type { FailOn } from './core/status.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT } from './core/duration.js';
-import { UsageError } from './core/errors.js';
+import { ConfigError, UsageError } from './core/errors.js';
+import { environmentStoreProblem } from './net/trust-store.js';
 import { createRedactor, redactDeep, useForErrors, type Redact } from './core/redact.js';
 
 export interface CheckOptions extends Overrides {
@@ -84,6 +85,7 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
   };
   // URLs checked with no config file need no schema: loading it (zod) cost more than the check.
   const loaded = needsNoSchema(raw, options.targets) ? assembleServices(NO_CONFIG, load) : (await import('./config/pipeline.js')).loadServices(raw, load);
+  untrustedEverything(loaded.services);
   return {
     services: loaded.services,
     canaries: loaded.canaries,
@@ -92,6 +94,16 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     vantages: loaded.vantages,
     ...(file !== undefined ? { configFile: file } : {}),
   };
+}
+
+/**
+ * SSL_CERT_FILE/SSL_CERT_DIR naming no certificate would make every https service tls.untrusted:
+ * a configuration error naming the variable (exit 78), when some service speaks HTTP or TLS.
+ */
+function untrustedEverything(services: readonly ServiceSpec[]): void {
+  if (!services.some((s) => s.tls !== undefined || s.http !== undefined || s.status !== undefined || s.hosts !== undefined)) return;
+  const problem = environmentStoreProblem();
+  if (problem) throw new ConfigError([{ path: '', message: problem }], undefined, 'config.trust_store');
 }
 
 /** The API's `timeoutMs` is typed milliseconds; it gets the same limits as `--timeout`. */

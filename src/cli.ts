@@ -19,6 +19,7 @@ import { FORMAT_NAMES } from './report/format-names.js';
 import { shareIpTestWithNode } from './commands/node-ip-test.js';
 import { redactEnvironmentCredentials } from './config/code-config.js';
 import { unknownOutput } from './report/nagios-line.js';
+import { terminalText } from './commands/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -44,12 +45,12 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride()
     // Usage errors quote the command line back: made safe like every other message.
-    .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(terminalText(safeLines(text))) });
 
   const check = program
     .command('check')
     .description('probe services and report their health (exit 0 up, 1 degraded, 2 down, 3 unknown)')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets: https://…, http://…, host:port');
+    .argument('[targets...]', 'configured service names, or ad-hoc targets: https://..., http://..., host:port');
   selectionOptions(check)
     .addOption(new Option('-f, --format <format>', 'output format on stdout').choices(FORMAT_NAMES))
     .option('--json', 'short for --format json')
@@ -97,13 +98,13 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('a Prometheus exporter: GET /probe?target=… checks one target (blackbox_exporter\'s multi-target pattern)')
+    .description('a Prometheus exporter: GET /probe?target=... checks one target (blackbox_exporter\'s multi-target pattern)')
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free one (printed on stderr)', '127.0.0.1:19115')
     .option('-c, --config <path>', 'config file to use instead of searching for one (services, modules:)')
     .option('--web.config.file <path>', 'TLS and basic/bearer auth, in the exporter-toolkit web-config format')
     .option('--allow-target <pattern>', 'only targets matching: host glob (*.example.com), CIDR (10.0.0.0/8), scheme (https://*), port (*:443); repeatable', collect, [])
     .option('--max-concurrent <n>', 'probes run at once; more wait their turn (default 32)')
-    .option('--max-waiting <n>', 'probe requests that may wait for a turn before 503 (default 8 × --max-concurrent)')
+    .option('--max-waiting <n>', 'probe requests that may wait for a turn before 503 (default 8 x --max-concurrent)')
     .option('--rate-limit <n>', 'requests per second per client address, 0 for no limit (default 50)')
     .option('--rate-burst <n>', 'requests a client may make at once (default 200)')
     .option('--shutdown-grace <duration>', 'on SIGTERM/SIGINT, how long probes in flight may finish (default 5s)')
@@ -276,11 +277,11 @@ function exitCodeFor(error: unknown): number {
   }
   if (error instanceof OutageError) {
     // Messages may quote what a server or a file said: each line made safe (core/safe-text.ts).
-    process.stderr.write(`outage: ${safeLines(redactError(error.message))}\n`);
+    process.stderr.write(terminalText(`outage: ${safeLines(redactError(error.message))}\n`));
     return error.exitCode;
   }
   const message = redactError(error instanceof Error ? error.message : String(error));
-  process.stderr.write(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`);
+  process.stderr.write(terminalText(`outage: internal error: ${safeLines(message)}\nThis is a bug in outage; please report it with the command you ran.\n`));
   if (process.env.OUTAGE_DEBUG && error instanceof Error) process.stderr.write(`${redactError(error.stack ?? '')}\n`);
   return ExitCode.unknown;
 }

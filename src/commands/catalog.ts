@@ -4,7 +4,7 @@ import { makeChalk } from '../report/colors.js';
 import { renderFitted, type Column } from '../report/fit.js';
 import { fitParagraph } from '../report/wrap.js';
 import { writeStdout } from './output.js';
-import { outputColumns } from './terminal.js';
+import { outputColumns, terminalText } from './terminal.js';
 
 /** URLs and host lists wrap at their separators; names and aliases at their commas. */
 const CATALOG_COLUMNS: Column[] = [
@@ -27,6 +27,6 @@ export async function runCatalogCommand(flags: { json?: boolean }): Promise<numb
   });
   const width = outputColumns();
   const table = renderFitted(CATALOG_COLUMNS, rows, { chalk: makeChalk(0), width });
-  await writeStdout(`${table}${fitParagraph('* checked by `outage check` with no config and no target. Check any: outage check slack github', width)}`);
+  await writeStdout(terminalText(`${table}${fitParagraph('* checked by `outage check` with no config and no target. Check any: outage check slack github', width)}`));
   return 0;
 }

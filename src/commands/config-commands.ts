@@ -21,7 +21,7 @@ import { fitParagraph } from '../report/wrap.js';
 import { formatDuration } from '../core/duration.js';
 import { STARTER_CONFIG } from './starter-config.js';
 import { writeStdout } from './output.js';
-import { outputColumns } from './terminal.js';
+import { outputColumns, terminalText } from './terminal.js';
 
 /** Names and targets wrap (never cut into look-alike stubs); the short columns keep their width. */
 const LIST_COLUMNS: Column[] = [
@@ -59,7 +59,7 @@ export async function runListCommand(targets: string[], flags: { config?: string
   );
   const width = outputColumns();
   const table = renderFitted(LIST_COLUMNS, rows, { chalk: makeChalk(0), width, redact });
-  await writeStdout(redact(guardLines(`${table}${fitParagraph(`${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once`, width)}`)));
+  await writeStdout(terminalText(redact(guardLines(`${table}${fitParagraph(`${services.length} service${services.length === 1 ? '' : 's'}, ${prepared.concurrency} at once`, width)}`))));
   return 0;
 }
 
@@ -72,7 +72,7 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
   }
   // Only the config is judged here: no targets, and no canaries to choose for a run.
   const count = loadServices(found.raw, { file: found.file, canaries: false }).config.services.length;
-  await writeStdout(`✔ ${found.file}: valid, ${count} service${count === 1 ? '' : 's'}\n`);
+  await writeStdout(terminalText(`✔ ${found.file}: valid, ${count} service${count === 1 ? '' : 's'}\n`));
   return 0;
 }
 

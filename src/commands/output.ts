@@ -14,7 +14,7 @@ import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
 import type { Redact } from '../core/redact.js';
 import type { Report } from '../probes/result.js';
-import { outputColumns } from './terminal.js';
+import { outputColumns, terminalText } from './terminal.js';
 
 export interface OutputFlags {
   format?: FormatName;
@@ -139,7 +139,9 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   if (failed && plan.format === 'nagios') throw failed;
   // A reader that stops early (`| head`) ends the process on EPIPE with the code set so far.
   if (failed) process.exitCode = failed.exitCode;
-  await writeStdout(redact(FORMATS[plan.format](stated(), terminal)));
+  const text = redact(FORMATS[plan.format](stated(), terminal));
+  // The table is for people, in the locale's character set; the other formats are UTF-8 by definition.
+  await writeStdout(plan.format === 'table' ? terminalText(text) : text);
   if (failed) throw failed;
 }
 

@@ -61,15 +61,18 @@ export async function runServeCommand(flags: ServeFlags): Promise<number> {
   // An exporter probes without end: its garbage is a large run's (run/heap.ts).
   boundHeapGrowth();
   const loopback = /^(127\.|\[::1\]|localhost)/.test(server.address);
-  process.stderr.write(`outage serve: listening on ${server.url} (probe: ${server.url}/probe?target=…)\n`);
+  // Trapped before the line that says it listens: a supervisor (or a test) that stops it as soon
+  // as it reads that line must get the graceful stop, not Node's default death by the signal.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  process.stderr.write(`outage serve: listening on ${server.url} (probe: ${server.url}/probe?target=URL)\n`);
   if (!loopback && !web?.tls && !(web && (web.basicUsers.size > 0 || web.bearerHashes.length > 0))) {
     process.stderr.write('outage serve: warning: listening beyond loopback with no authentication: anyone who reaches the port can make it probe (see --web.config.file and --allow-target)\n');
   }
 
-  const signalName = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signalName = await stopSignal;
   process.stderr.write(`outage serve: ${signalName}: stopping (probes in flight get ${graceMs} ms)\n`);
   // A second signal exits at once.
   const now = (name: NodeJS.Signals) => process.exit(name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);

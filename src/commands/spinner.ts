@@ -15,6 +15,7 @@ import { write } from 'node:fs';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { safeLine } from '../core/safe-text.js';
 import { displayWidth, fitPrefix } from '../report/wrap.js';
+import { localeIsUtf8, terminalText } from './terminal.js';
 
 export interface Spinner {
   /** Whether it draws; when false the caller is on its own to show progress. */
@@ -32,7 +33,7 @@ export interface SpinnerOptions {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-// The Linux console's font has no braille.
+// The Linux console's font has no braille, and a locale that is not UTF-8 cannot name it.
 const ASCII_FRAMES = ['-', '\\', '|', '/'];
 const FRAME_MS = 100;
 
@@ -47,7 +48,7 @@ export function startSpinner(initial: string, options: SpinnerOptions = {}): Spi
   if (!canDraw(stream, env)) return { active: false, text: () => {}, stop: () => Promise.resolve() };
 
   const chalk = makeChalk(colorLevel({ color: options.color, env, isTTY: true }));
-  const frames = env.TERM === 'linux' ? ASCII_FRAMES : FRAMES;
+  const frames = env.TERM === 'linux' || !localeIsUtf8(env) ? ASCII_FRAMES : FRAMES;
   let text = initial;
   let frame = 0;
   let shown = 0; // width of what is on the line now
@@ -74,7 +75,7 @@ export function startSpinner(initial: string, options: SpinnerOptions = {}): Spi
     if (writing || broken || columns < 4) return;
     const symbol = frames[frame++ % frames.length] as string;
     // One cell short of the width: writing the last column would wrap on some terminals.
-    const line = fitPrefix(`${symbol} ${safeLine(text)}`, columns - 1);
+    const line = fitPrefix(terminalText(`${symbol} ${safeLine(text)}`, env), columns - 1);
     const width = displayWidth(line);
     const painted = `${chalk.cyan(symbol)}${line.slice(symbol.length)}`;
     void put(`\r${painted}${' '.repeat(Math.max(0, shown - width))}\r`, width);

@@ -18,6 +18,7 @@ import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
 import { writeStdout } from './output.js';
+import { terminalText } from './terminal.js';
 import { sleep, trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
 
@@ -88,7 +89,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   const awaitedCount = prepared.services.filter(awaits).length;
   // With --json, stdout holds only the JSON document; progress goes to stderr. Lines are made from
   // the safe report (safe-report.ts) and guarded whole: a reason may quote anything a server said.
-  const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(guardLines(redact(`${line}\n`)));
+  const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(guardLines(redact(`${line}\n`))));
   // Not ready until it is: a reader that stops early (`outage wait … | head -1`) ends the process
   // on EPIPE with the code set so far (cli.ts), which must not be 0 before the services are ready.
   process.exitCode = ExitCode.down;

@@ -17,7 +17,7 @@ import { noteOpenFileLimit } from './open-files.js';
 import { sleep, trapSignals } from './signals.js';
 import { canDraw } from './spinner.js';
 import { clock } from './wait.js';
-import { outputColumns } from './terminal.js';
+import { outputColumns, terminalText } from './terminal.js';
 
 export interface WatchFlags extends SelectionFlags {
   interval: string;
@@ -52,7 +52,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
   // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.
-  const out = (text: string) => process.stdout.write(guardLines(redact(text)));
+  const out = (text: string) => process.stdout.write(terminalText(guardLines(redact(text))));
   // Redrawn in place only where the spinner would draw: a terminal that reports its width, TERM
   // not dumb. Elsewhere (an editor's shell, a CI pty of 0 columns) the escapes were garbage; lines instead.
   const tty = canDraw(process.stdout, process.env);

@@ -16,6 +16,8 @@ export const ExitCode = {
   resources: 71,
   /** EX_IOERR: standard output could not be written (a full disk), so the report was lost. */
   ioError: 74,
+  /** SIGHUP: the terminal closed (an SSH session dropped, a terminal window shut). */
+  hungUp: 129,
   interrupted: 130,
   terminated: 143,
 } as const;

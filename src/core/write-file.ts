@@ -44,6 +44,11 @@ export function whyNotWritten(error: unknown, path: string): string {
       return 'too many open files';
     case 'EIO':
       return 'input/output error';
+    case 'EPIPE':
+      return 'the process reading the named pipe closed it before the report was written';
+    case 'ENXIO':
+      // Only opened so (see writeFileAtomic): a named pipe with no reader, or a device not there.
+      return 'it is a named pipe that no process is reading';
   }
   // Node's message without the `ECODE: ` prefix and the `, open '/path'` suffix.
   const message = error instanceof Error ? error.message : String(error);
@@ -77,7 +82,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   const { randomBytes } = process.getBuiltinModule('node:crypto');
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
-    await writeFile(path, data);
+    await (existing.isFIFO() ? writePipe(path, data) : writeFile(path, data));
     return;
   }
   const target = existing ? await realpath(path) : path;
@@ -96,6 +101,27 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A named pipe: opening one for writing waits until some process opens it for reading — forever
+ * when its reader is gone, with the results not yet printed. Opened without waiting, which fails
+ * at once (ENXIO) when nobody reads it, and written through a stream that waits for the reader to
+ * take each part (the descriptor is non-blocking), as stdout into a pipe is written.
+ */
+async function writePipe(path: string, data: string): Promise<void> {
+  const { constants, openSync } = process.getBuiltinModule('node:fs');
+  const { Socket } = process.getBuiltinModule('node:net');
+  // O_NONBLOCK: this open never waits, so the synchronous call costs nothing.
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  await new Promise<void>((resolve, reject) => {
+    const pipe = new Socket({ fd, readable: false, writable: true });
+    pipe.once('error', (error) => {
+      pipe.destroy();
+      reject(error);
+    });
+    pipe.end(data, (error?: Error | null) => (error ? reject(error) : resolve()));
+  });
 }
 
 /**

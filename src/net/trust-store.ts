@@ -65,6 +65,8 @@ export interface TrustStore {
   fromEnvironment: boolean;
   /** NODE_EXTRA_CA_CERTS's certificates (also in `roots`). */
   extra: readonly string[];
+  /** SSL_CERT_FILE/SSL_CERT_DIR are set and hold not one certificate between them. */
+  environmentEmpty: boolean;
 }
 
 let store: TrustStore | undefined;
@@ -81,8 +83,38 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
   const extra = extraPath ? readPem(extraPath) : [];
-  store = { roots: unique([...base, ...extra]), fromEnvironment, extra };
+  store = { roots: unique([...base, ...extra]), fromEnvironment, extra, environmentEmpty: fromEnvironment && base.length === 0 };
   return store;
+}
+
+/**
+ * What is wrong when SSL_CERT_FILE/SSL_CERT_DIR are set and hold no certificate at all (a typo in
+ * the path, a bundle not installed in this image, a directory given as the file): they replace the
+ * default roots, so every certificate would be judged untrusted and every healthy https service
+ * reported down — the local set-up's fault, said as such before anything runs. Undefined when
+ * they are unset or hold at least one root (one of the two unusable is fine, as for OpenSSL).
+ */
+export function environmentStoreProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.SSL_CERT_FILE && !env.SSL_CERT_DIR) return undefined;
+  if (!trustStore(env).environmentEmpty) return undefined;
+  const why = [
+    ...(env.SSL_CERT_FILE ? [`SSL_CERT_FILE=${env.SSL_CERT_FILE} ${whyNoCertificates(env.SSL_CERT_FILE, 'file')}`] : []),
+    ...(env.SSL_CERT_DIR ? env.SSL_CERT_DIR.split(':').map((dir) => `SSL_CERT_DIR=${dir} ${whyNoCertificates(dir, 'directory')}`) : []),
+  ];
+  return `${why.join('; ')}. Set, SSL_CERT_FILE and SSL_CERT_DIR replace the system's trusted CAs, so every certificate would be untrusted and every https service down: point them at PEM certificates, or unset them`;
+}
+
+function whyNoCertificates(path: string, expected: 'file' | 'directory'): string {
+  let info;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code})`;
+  }
+  if (expected === 'file' && info.isDirectory()) return 'is a directory (a directory of certificates goes in SSL_CERT_DIR)';
+  if (expected === 'directory' && !info.isDirectory()) return 'is not a directory (a bundle file goes in SSL_CERT_FILE)';
+  return expected === 'file' ? 'holds no PEM certificate' : 'holds no file of PEM certificates';
 }
 
 /**

@@ -112,8 +112,11 @@ describe('the trust store', () => {
   });
 
   it('SSL_CERT_FILE replaces the default roots: a file without this root leaves it untrusted', async () => {
-    const dir = tempDir();
-    const { code, service } = await check({ SSL_CERT_FILE: join(dir, 'missing.pem') });
+    // A store holding another root (a public one): not this one, and not Node's defaults added to it.
+    // (A file holding no certificate at all is a configuration error: test/cli/trust-store-env.test.ts.)
+    const other = join(tempDir(), 'other.pem');
+    writeFileSync(other, rootCertificates[0] as string);
+    const { code, service } = await check({ SSL_CERT_FILE: other });
     expect(code).toBe(2);
     expect(service.code).toBe('tls.untrusted');
   });

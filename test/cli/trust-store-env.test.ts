@@ -1,0 +1,77 @@
+/**
+ * SSL_CERT_FILE / SSL_CERT_DIR replace the default roots. Pointing them at nothing usable (a typo,
+ * a bundle this image lacks, a directory as the file) made every certificate untrusted: every
+ * healthy https service `tls.untrusted`, down — a false alarm caused by the local set-up. It is a
+ * configuration error naming the variable and why, before anything runs.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPki, type TestPki } from '../helpers/certs.js';
+import { runCli } from '../helpers/cli.js';
+import { ok, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
+
+let pki: TestPki;
+let secure: TestServer;
+let tcp: TestServer;
+let dir: string;
+beforeAll(async () => {
+  pki = await testPki();
+  [secure, tcp] = await Promise.all([startHttps(pki.valid, ok), startTcp((socket) => socket.end())]);
+  dir = mkdtempSync(join(tmpdir(), 'outage-trust-env-'));
+});
+afterAll(async () => {
+  await Promise.all([secure.close(), tcp.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const target = () => `https://localhost:${secure.port}/`;
+const noStack = /\n\s+at .+:\d+:\d+/;
+
+describe('SSL_CERT_FILE / SSL_CERT_DIR holding no certificate', () => {
+  it.each([
+    ['a file that does not exist', () => ({ SSL_CERT_FILE: join(dir, 'missing.pem') }), /SSL_CERT_FILE=\S+missing\.pem does not exist/],
+    ['a directory as the file', () => ({ SSL_CERT_FILE: dir }), /SSL_CERT_FILE=\S+ is a directory \(a directory of certificates goes in SSL_CERT_DIR\)/],
+    ['a file of no certificate', () => ({ SSL_CERT_FILE: writeText('notes.txt', 'not a certificate\n') }), /SSL_CERT_FILE=\S+notes\.txt holds no PEM certificate/],
+    ['a directory that does not exist', () => ({ SSL_CERT_DIR: join(dir, 'no-such-dir') }), /SSL_CERT_DIR=\S+no-such-dir does not exist/],
+  ])('%s: exit 78 naming the variable, not every https service down', async (_what, env, message) => {
+    const r = await runCli(['check', '--no-canaries', target()], { env: env() });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/replace the system's trusted CAs, so every certificate would be untrusted/);
+    expect(r.stderr).not.toMatch(noStack);
+    expect(r.stdout).toBe('');
+  });
+
+  it('wait says so at once too, rather than wait its whole timeout on a false tls.untrusted', async () => {
+    const r = await runCli(['wait', '--no-canaries', '--timeout', '30s', target()], { env: { SSL_CERT_FILE: join(dir, 'missing.pem') } });
+    expect(r.code).toBe(78);
+    expect(r.durationMs).toBeLessThan(5_000);
+  });
+
+  it('is a plugin UNKNOWN under --format nagios', async () => {
+    const r = await runCli(['check', '--no-canaries', '-f', 'nagios', target()], { env: { SSL_CERT_FILE: join(dir, 'missing.pem') } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^OUTAGE UNKNOWN - .*SSL_CERT_FILE=\S+ does not exist/);
+  });
+
+  it('one of the two holding the root is enough, as for OpenSSL: the service is up', async () => {
+    const certs = join(dir, 'certs');
+    mkdirSync(certs, { recursive: true });
+    copyFileSync(pki.rootFile, join(certs, 'root.pem'));
+    const r = await runCli(['check', '--no-canaries', target()], { env: { SSL_CERT_FILE: join(dir, 'missing.pem'), SSL_CERT_DIR: certs } });
+    expect(r.code).toBe(0);
+  });
+
+  it('a check with no HTTP or TLS in it does not need them', async () => {
+    const r = await runCli(['check', '--no-canaries', `127.0.0.1:${tcp.port}`], { env: { SSL_CERT_FILE: join(dir, 'missing.pem') } });
+    expect(r.code).toBe(0);
+  });
+});
+
+function writeText(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
