@@ -52,5 +52,7 @@ export function vendorWords(status: VendorStatus): string {
   if (first) return `${LABELS[status.indicator]} — ${first.name}${more}`;
   const component = status.components[0];
   if (component) return `${LABELS[status.indicator]} — ${component.name}: ${component.status.replace(/_/g, ' ')}`;
+  // Statuspage's status.json has the indicator and the vendor's headline only ("Partial System Outage").
+  if (status.indicator !== 'none' && status.description) return `${LABELS[status.indicator]} — ${status.description}`;
   return LABELS[status.indicator];
 }

@@ -27,7 +27,7 @@ export const parseIncidentIo: VendorParser = (body) => {
   return {
     kind: 'incidentio',
     indicator,
-    description: text(root.page_title),
+    // page_title is the page's name, not a headline about its state: no description.
     incidents,
     components: [...components].map(([name, status]) => ({ name, status })),
   };

@@ -25,5 +25,6 @@ export const parseInstatus: VendorParser = (body) => {
     indicator = worseIndicator(indicator, 'maintenance');
     incidents.push({ name: text(m.name) ?? 'maintenance', impact: 'maintenance', status: text(m.status), url: text(m.url) });
   }
-  return { kind: 'instatus', indicator, description: text(page.name), incidents, components: [] };
+  // page.name is the page's title, not a headline about its state: no description.
+  return { kind: 'instatus', indicator, incidents, components: [] };
 };

@@ -26,8 +26,9 @@ export function kindFromUrl(url: URL): StatusKind | undefined {
   const path = url.pathname.replace(/\/+$/, '');
   if (host === 'slack-status.com' || host === 'status.slack.com' || path.endsWith('/api/v2.0.0/current')) return 'slack';
   if (host === 'health.aws.amazon.com' || path.endsWith('/public/currentevents')) return 'aws';
+  // Statuspage's other v2 endpoints (incidents.json, incidents/unresolved.json) before Google's incidents.json.
+  if (/\/api\/v2\/(summary|status|incidents|incidents\/unresolved)\.json$/.test(path)) return 'statuspage';
   if (host === 'status.cloud.google.com' || path.endsWith('/incidents.json')) return 'gcp';
-  if (path.endsWith('/api/v2/summary.json') || path.endsWith('/api/v2/status.json')) return 'statuspage';
   if (path.endsWith('/api/v1/summary')) return 'incidentio';
   if (path.endsWith('/summary.json')) return 'instatus';
   return undefined;
@@ -37,11 +38,16 @@ export function kindFromUrl(url: URL): StatusKind | undefined {
 export function kindFromBody(body: unknown): StatusKind | undefined {
   const root = obj(body);
   if (Array.isArray(body)) {
+    // An empty list is calm in either product; a list of anything else is no status page at all.
+    if (body.length === 0) return 'aws';
     const first = obj(body[0]);
-    return first && ('external_desc' in first || 'affected_products' in first) ? 'gcp' : 'aws';
+    if (first && ('external_desc' in first || 'affected_products' in first)) return 'gcp';
+    return first && ('event_log' in first || 'service_name' in first || 'region_name' in first) ? 'aws' : undefined;
   }
   if (!root) return undefined;
   if (obj(root.status)?.indicator !== undefined) return 'statuspage';
+  // Statuspage's incidents.json and incidents/unresolved.json: the page and its incidents, no status.
+  if (obj(root.page) && Array.isArray(root.incidents)) return 'statuspage';
   if ('ongoing_incidents' in root) return 'incidentio';
   if (obj(root.page)?.status !== undefined) return 'instatus';
   if (root.status === 'ok' || root.status === 'active') return 'slack';

@@ -17,9 +17,11 @@ const COMPONENT_SEVERITY: Record<string, VendorIndicator> = {
 
 export const parseStatuspage: VendorParser = (body) => {
   const root = obj(body);
-  const declared = text(obj(root?.status)?.indicator) as VendorIndicator | undefined;
-  if (!root || (!declared && !Array.isArray(root.incidents))) return 'not a Statuspage summary (no status.indicator or incidents)';
-  let indicator: VendorIndicator = declared && INDICATORS.has(declared) ? declared : 'none';
+  const raw = obj(root?.status)?.indicator;
+  const declared = text(raw);
+  if (!root || ((raw === undefined || raw === null) && !Array.isArray(root.incidents))) return 'not a Statuspage summary (no status.indicator or incidents)';
+  const known = declared !== undefined && INDICATORS.has(declared as VendorIndicator);
+  let indicator: VendorIndicator = known ? (declared as VendorIndicator) : 'none';
 
   const incidents = objects(root.incidents)
     .filter((i) => text(i.status) !== 'resolved' && text(i.status) !== 'postmortem')
@@ -37,6 +39,11 @@ export const parseStatuspage: VendorParser = (body) => {
   const components = objects(root.components)
     .map((c) => ({ name: text(c.name) ?? '?', status: text(c.status) ?? 'unknown' }))
     .filter((c) => c.status !== 'operational');
-  for (const c of components) indicator = worseIndicator(indicator, COMPONENT_SEVERITY[c.status] ?? 'none');
+  // A component in a status outage cannot rank is still one the vendor says is not operational.
+  for (const c of components) indicator = worseIndicator(indicator, COMPONENT_SEVERITY[c.status] ?? 'minor');
+  // A page-level word outage does not know, with nothing else to read, is not "operational".
+  if (raw !== undefined && raw !== null && !known && incidents.length === 0 && components.length === 0) {
+    return `status.indicator "${declared ?? JSON.stringify(raw)}" is not one outage knows (none, minor, major, critical, maintenance)`;
+  }
   return { kind: 'statuspage', indicator, description: text(obj(root.status)?.description), incidents, components };
 };

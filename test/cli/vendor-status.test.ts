@@ -17,6 +17,14 @@ const ROUTES: Record<string, { file: string; type: string }> = {
   '/custom-status': { file: 'instatus.json', type: 'application/json' },
 };
 
+/** Bodies a status URL can serve that are not what the URL promised: wrong type, shape or words. */
+const HOSTILE: Record<string, string> = {
+  '/unknown/api/v2/summary.json': JSON.stringify({ status: { indicator: 'catastrophic', description: 'Major System Outage' }, components: [], incidents: [] }),
+  '/numbers': '[1,2,3]',
+  '/odd-component/api/v2/summary.json': JSON.stringify({ status: { indicator: 'none' }, components: [{ name: 'API', status: 'offline' }], incidents: [] }),
+  '/indicator-only/api/v2/status.json': JSON.stringify({ page: { id: 'x' }, status: { indicator: 'major', description: 'Partial System Outage' } }),
+};
+
 let status: TestServer;
 let page: TestServer;
 let report: Report;
@@ -28,6 +36,9 @@ beforeAll(async () => {
     const route = ROUTES[req.url ?? ''];
     if (req.url === '/broken') return void res.writeHead(500).end('upstream error');
     if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+    if (req.url === '/hang/api/v2/summary.json') return; // never answers
+    const hostile = HOSTILE[req.url ?? ''];
+    if (hostile !== undefined) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(hostile);
     if (!route) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': route.type }).end(body(route.file));
   });
@@ -42,6 +53,11 @@ beforeAll(async () => {
     { name: 'status 500', url: page.url, status: s('/broken') },
     { name: 'status html', url: page.url, status: s('/html') },
     { name: 'down, vendor calm', url: `http://127.0.0.1:${closed}/`, status: s('/ok/api/v2/summary.json') },
+    { name: 'unknown indicator', url: page.url, status: s('/unknown/api/v2/summary.json') },
+    { name: 'array of numbers', url: page.url, status: s('/numbers') },
+    { name: 'odd component', url: page.url, status: s('/odd-component/api/v2/summary.json') },
+    { name: 'indicator only', url: page.url, status: s('/indicator-only/api/v2/status.json') },
+    { name: 'status hangs', url: page.url, timeout: '1s', status: s('/hang/api/v2/summary.json') },
   ];
   const file = configFile({ defaults: { timeout: '3s', retries: 0 }, services });
   const json = await runCli(['check', '-c', file, '--json']);
@@ -73,7 +89,8 @@ describe('vendor status beside the measured status', () => {
   });
 
   it('AWS Health in UTF-16BE, and a body whose product is recognised by its shape', () => {
-    expect(service('aws').reason).toBe('measured: up · vendor: major outage — [Disruption] Increased API error rates');
+    // AWS Health lists every service in every region: shown beside the measurement, never judged.
+    expect(service('aws')).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: minor incident — [Disruption] Increased API error rates' });
     expect(service('detected').reason).toBe('measured: up · vendor: major outage — Login failures in EU');
   });
 
@@ -88,6 +105,19 @@ describe('vendor status beside the measured status', () => {
   it('a service measured down while the vendor says operational (the status page lags)', () => {
     expect(service('down, vendor calm')).toMatchObject({ status: 'down', code: 'tcp.refused', vendor: { indicator: 'none' } });
     expect(service('down, vendor calm').reason).toMatch(/^measured: down — .*refused.* · vendor: operational$/);
+  });
+
+  it('a body outage cannot read is "status page unreadable", never "operational"', () => {
+    for (const name of ['unknown indicator', 'array of numbers']) {
+      expect(service(name)).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: status page unreadable', vendor: { code: 'status.unrecognized' } });
+    }
+    expect(service('odd component').reason).toBe('measured: up · vendor: minor incident — API: offline');
+    expect(service('indicator only')).toMatchObject({ status: 'degraded', code: 'vendor.incident', reason: 'measured: up · vendor: major outage — Partial System Outage' });
+  });
+
+  it('a status page that never answers leaves the service up, within its own budget', () => {
+    expect(service('status hangs')).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: status page unavailable', vendor: { code: 'status.unavailable' } });
+    expect(service('status hangs').durationMs).toBeLessThan(1500);
   });
 
   it('the exit code follows what was measured (one service down)', () => {
