@@ -5,10 +5,10 @@
  * The feed is every AWS service in every region (see feed.ts): an event ranks minor at most.
  */
 import { regionalFeed } from './feed.js';
-import { list, obj, objects, text } from './json.js';
+import { list, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const SEVERITY: Record<string, VendorIndicator> = { '0': 'none', '1': 'minor', '2': 'minor', '3': 'major' };
+const SEVERITY = words<VendorIndicator>({ '0': 'none', '1': 'minor', '2': 'minor', '3': 'major' });
 
 export const parseAws: VendorParser = (body) => {
   if (!Array.isArray(body)) return 'not an AWS Health event list (expected a JSON array)';

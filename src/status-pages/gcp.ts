@@ -5,11 +5,11 @@
  * ranks minor at most.
  */
 import { regionalFeed } from './feed.js';
-import { list, obj, objects, text } from './json.js';
+import { list, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const IMPACT: Record<string, VendorIndicator> = { SERVICE_OUTAGE: 'major', SERVICE_DISRUPTION: 'minor', SERVICE_INFORMATION: 'none' };
-const SEVERITY: Record<string, VendorIndicator> = { high: 'major', medium: 'minor', low: 'minor' };
+const IMPACT = words<VendorIndicator>({ SERVICE_OUTAGE: 'major', SERVICE_DISRUPTION: 'minor', SERVICE_INFORMATION: 'none' });
+const SEVERITY = words<VendorIndicator>({ high: 'major', medium: 'minor', low: 'minor' });
 
 export const parseGcp: VendorParser = (body) => {
   if (!Array.isArray(body)) return 'not a Google Cloud incidents list (expected a JSON array)';

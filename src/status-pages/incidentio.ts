@@ -2,10 +2,10 @@
  * incident.io status pages (`/api/v1/summary`): ongoing incidents with a current worst impact
  * (degraded_performance, partial_outage, full_outage), and maintenances in progress.
  */
-import { obj, objects, text } from './json.js';
+import { obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const IMPACT: Record<string, VendorIndicator> = { degraded_performance: 'minor', partial_outage: 'minor', full_outage: 'major' };
+const IMPACT = words<VendorIndicator>({ degraded_performance: 'minor', partial_outage: 'minor', full_outage: 'major' });
 
 export const parseIncidentIo: VendorParser = (body) => {
   const root = obj(body);

@@ -2,11 +2,11 @@
  * Instatus (`/summary.json`): `page.status` is UP, HASISSUES or UNDERMAINTENANCE; active incidents
  * carry an impact (PARTIALOUTAGE, MINOROUTAGE, MAJOROUTAGE, …).
  */
-import { obj, objects, text } from './json.js';
+import { obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const PAGE: Record<string, VendorIndicator> = { UP: 'none', HASISSUES: 'minor', UNDERMAINTENANCE: 'maintenance' };
-const IMPACT: Record<string, VendorIndicator> = { OPERATIONAL: 'none', DEGRADEDPERFORMANCE: 'minor', PARTIALOUTAGE: 'minor', MINOROUTAGE: 'minor', MAJOROUTAGE: 'major' };
+const PAGE = words<VendorIndicator>({ UP: 'none', HASISSUES: 'minor', UNDERMAINTENANCE: 'maintenance' });
+const IMPACT = words<VendorIndicator>({ OPERATIONAL: 'none', DEGRADEDPERFORMANCE: 'minor', PARTIALOUTAGE: 'minor', MINOROUTAGE: 'minor', MAJOROUTAGE: 'major' });
 
 export const parseInstatus: VendorParser = (body) => {
   const page = obj(obj(body)?.page);

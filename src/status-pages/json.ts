@@ -22,3 +22,11 @@ export function objects(value: unknown): Json[] {
     return o ? [o] : [];
   });
 }
+
+/**
+ * A table of a product's words: a vendor's word that happens to name an Object property
+ * ("constructor", "toString", "__proto__") is a word outage does not know, not a function.
+ */
+export function words<T>(entries: Record<string, T>): Readonly<Record<string, T | undefined>> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}

@@ -3,10 +3,10 @@
  * incident has a `type` of outage, incident or notice. Quirk: `active_incidents` may be missing
  * altogether when the status is `ok`.
  */
-import { list, obj, objects, text } from './json.js';
+import { list, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const SEVERITY: Record<string, VendorIndicator> = { outage: 'major', incident: 'minor', notice: 'none', maintenance: 'maintenance' };
+const SEVERITY = words<VendorIndicator>({ outage: 'major', incident: 'minor', notice: 'none', maintenance: 'maintenance' });
 /** Items that are over (resolved, completed, cancelled) or not begun (scheduled) are not active. */
 const NOT_ACTIVE = new Set(['resolved', 'completed', 'cancelled', 'scheduled']);
 

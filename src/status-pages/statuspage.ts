@@ -4,16 +4,16 @@
  * Quirk: the page `indicator` can say `none` while an incident is open (it follows components,
  * which the vendor may not have touched yet), so the open incidents' impact raises it.
  */
-import { list, obj, objects, text } from './json.js';
+import { list, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
 const INDICATORS = new Set<VendorIndicator>(['none', 'minor', 'major', 'critical', 'maintenance']);
-const COMPONENT_SEVERITY: Record<string, VendorIndicator> = {
+const COMPONENT_SEVERITY = words<VendorIndicator>({
   degraded_performance: 'minor',
   partial_outage: 'minor',
   major_outage: 'major',
   under_maintenance: 'maintenance',
-};
+});
 
 export const parseStatuspage: VendorParser = (body) => {
   const root = obj(body);

@@ -158,6 +158,17 @@ describe('hostile and odd bodies', () => {
     expect(unresolved).toMatchObject({ kind: 'statuspage', indicator: 'critical' });
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a word that names an Object property ("%s") is an unknown word, ranked minor', (word) => {
+    const ranked = (body: unknown, kind: Parameters<typeof parseVendorStatus>[1]) => (read(body, kind) as Exclude<ReturnType<typeof read>, string>).indicator;
+    expect(ranked({ status: { indicator: 'none' }, components: [{ name: 'API', status: word }] }, 'statuspage')).toBe('minor');
+    expect(ranked({ status: 'active', active_incidents: [{ title: 'x', type: word, status: 'active' }] }, 'slack')).toBe('minor');
+    expect(ranked({ ongoing_incidents: [{ name: 'x', current_worst_impact: word }] }, 'incidentio')).toBe('minor');
+    expect(ranked({ page: { status: 'UP' }, activeIncidents: [{ name: 'x', impact: word }] }, 'instatus')).toBe('minor');
+    expect(ranked([{ status: word, summary: 'x', service_name: 'EC2' }], 'aws')).toBe('minor');
+    expect(ranked([{ begin: '2026-01-01T00:00:00Z', external_desc: 'x', status_impact: word }], 'gcp')).toBe('minor');
+    expect(read({ page: { status: word } }, 'instatus')).toMatch(/not an Instatus summary/);
+  });
+
   it('Slack: items scheduled, completed or cancelled are not active incidents', () => {
     const item = (status: string) => ({ title: `outage ${status}`, type: 'outage', status });
     const status = read({ status: 'active', active_incidents: [item('scheduled'), item('completed'), item('cancelled'), item('resolved')] }, 'slack');
