@@ -2,7 +2,7 @@
  * Instatus (`/summary.json`): `page.status` is UP, HASISSUES or UNDERMAINTENANCE; active incidents
  * carry an impact (PARTIALOUTAGE, MINOROUTAGE, MAJOROUTAGE, …).
  */
-import { obj, objects, text, words } from './json.js';
+import { latest, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
 const PAGE = words<VendorIndicator>({ UP: 'none', HASISSUES: 'minor', UNDERMAINTENANCE: 'maintenance' });
@@ -26,5 +26,6 @@ export const parseInstatus: VendorParser = (body) => {
     incidents.push({ name: text(m.name) ?? 'maintenance', impact: 'maintenance', status: text(m.status), url: text(m.url) });
   }
   // page.name is the page's title, not a headline about its state: no description.
-  return { kind: 'instatus', indicator, incidents, components: [] };
+  const updatedAt = latest(...[...objects(root.activeIncidents), ...objects(root.activeMaintenances)].map((i) => i.updatedAt ?? i.started));
+  return { kind: 'instatus', indicator, incidents, components: [], ...(updatedAt ? { updatedAt } : {}) };
 };

@@ -15,6 +15,12 @@ export function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The latest of the dates given (ISO 8601 or any form Date.parse reads), as ISO 8601; undefined when none is a date. */
+export function latest(...values: unknown[]): string | undefined {
+  const times = values.map((v) => (typeof v === 'string' ? Date.parse(v) : NaN)).filter((t) => Number.isFinite(t));
+  return times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
+}
+
 /** The objects of a list that have a name-like field: malformed entries are dropped, not fatal. */
 export function objects(value: unknown): Json[] {
   return list(value).flatMap((item) => {

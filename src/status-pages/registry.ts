@@ -3,6 +3,7 @@
  * recognised from a URL, and — when the URL says nothing — from the body's shape.
  */
 import { parseAws } from './aws.js';
+import { withFreshness } from './freshness.js';
 import { parseGcp } from './gcp.js';
 import { parseIncidentIo } from './incidentio.js';
 import { parseInstatus } from './instatus.js';
@@ -54,8 +55,10 @@ export function kindFromBody(body: unknown): StatusKind | undefined {
   return undefined;
 }
 
-export function parseVendorStatus(body: unknown, kind: StatusKind | undefined): VendorStatus | string {
+/** What the vendor says, as of `now`: a claimed outage not updated for a week is stale (freshness.ts). */
+export function parseVendorStatus(body: unknown, kind: StatusKind | undefined, now = Date.now()): VendorStatus | string {
   const chosen = kind ?? kindFromBody(body);
   if (!chosen) return 'not a status page format outage knows (Statuspage, Slack, incident.io, Instatus, Google Cloud, AWS Health)';
-  return STATUS_PARSERS[chosen](body);
+  const status = STATUS_PARSERS[chosen](body);
+  return typeof status === 'string' ? status : withFreshness(status, now);
 }

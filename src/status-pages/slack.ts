@@ -3,7 +3,7 @@
  * incident has a `type` of outage, incident or notice. Quirk: `active_incidents` may be missing
  * altogether when the status is `ok`.
  */
-import { list, obj, objects, text, words } from './json.js';
+import { latest, list, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
 const SEVERITY = words<VendorIndicator>({ outage: 'major', incident: 'minor', notice: 'none', maintenance: 'maintenance' });
@@ -28,5 +28,6 @@ export const parseSlack: VendorParser = (body) => {
   const components = [...new Set(active.flatMap((i) => list(i.services).map(text)))]
     .filter((s): s is string => s !== undefined)
     .map((name) => ({ name, status: 'affected' }));
-  return { kind: 'slack', indicator, description: status === 'ok' ? 'ok' : 'active incidents', incidents, components };
+  const updatedAt = latest(root.date_updated, ...active.map((i) => i.date_updated));
+  return { kind: 'slack', indicator, description: status === 'ok' ? 'ok' : 'active incidents', incidents, components, ...(updatedAt ? { updatedAt } : {}) };
 };

@@ -2,13 +2,12 @@
  * The status probe end to end: recorded vendor bodies served on loopback, the vendor's words shown
  * beside what was measured, and a failing status endpoint that never makes a service down.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFile, runCli } from '../helpers/cli.js';
+import { recordedStatusBody } from '../helpers/status-bodies.js';
 import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
 import type { Report, ServiceResult } from '../../src/probes/result.js';
 
-const body = (name: string) => readFileSync(new URL(`../fixtures/status/${name}`, import.meta.url));
 const ROUTES: Record<string, { file: string; type: string }> = {
   '/api/v2/summary.json': { file: 'statuspage-major.json', type: 'application/json' },
   '/ok/api/v2/summary.json': { file: 'statuspage-ok.json', type: 'application/json' },
@@ -22,6 +21,11 @@ const HOSTILE: Record<string, string> = {
   '/unknown/api/v2/summary.json': JSON.stringify({ status: { indicator: 'catastrophic', description: 'Major System Outage' }, components: [], incidents: [] }),
   '/numbers': '[1,2,3]',
   '/odd-component/api/v2/summary.json': JSON.stringify({ status: { indicator: 'none' }, components: [{ name: 'API', status: 'offline' }], incidents: [] }),
+  '/stale/api/v2/summary.json': JSON.stringify({
+    page: { id: 'x', updated_at: '2019-01-01T00:00:00Z' },
+    status: { indicator: 'critical', description: 'Major System Outage' },
+    incidents: [{ name: 'Forgotten incident', status: 'investigating', impact: 'critical', updated_at: '2019-01-01T00:00:00Z' }],
+  }),
   '/indicator-only/api/v2/status.json': JSON.stringify({ page: { id: 'x' }, status: { indicator: 'major', description: 'Partial System Outage' } }),
 };
 
@@ -40,7 +44,7 @@ beforeAll(async () => {
     const hostile = HOSTILE[req.url ?? ''];
     if (hostile !== undefined) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(hostile);
     if (!route) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': route.type }).end(body(route.file));
+    res.writeHead(200, { 'content-type': route.type }).end(recordedStatusBody(route.file));
   });
   page = await startHttp(ok);
   const closed = await closedPort();
@@ -57,6 +61,7 @@ beforeAll(async () => {
     { name: 'array of numbers', url: page.url, status: s('/numbers') },
     { name: 'odd component', url: page.url, status: s('/odd-component/api/v2/summary.json') },
     { name: 'indicator only', url: page.url, status: s('/indicator-only/api/v2/status.json') },
+    { name: 'stale page', url: page.url, status: s('/stale/api/v2/summary.json') },
     { name: 'status hangs', url: page.url, timeout: '1s', status: s('/hang/api/v2/summary.json') },
   ];
   const file = configFile({ defaults: { timeout: '3s', retries: 0 }, services });
@@ -113,6 +118,15 @@ describe('vendor status beside the measured status', () => {
     }
     expect(service('odd component').reason).toBe('measured: up · vendor: minor incident — API: offline');
     expect(service('indicator only')).toMatchObject({ status: 'degraded', code: 'vendor.incident', reason: 'measured: up · vendor: major outage — Partial System Outage' });
+  });
+
+  it('an outage the vendor has not updated for years is shown with its date, never judged', () => {
+    expect(service('stale page')).toMatchObject({
+      status: 'up',
+      code: null,
+      reason: 'measured: up · vendor: minor incident — Forgotten incident (not updated since 2019-01-01)',
+      vendor: { indicator: 'minor' },
+    });
   });
 
   it('a status page that never answers leaves the service up, within its own budget', () => {

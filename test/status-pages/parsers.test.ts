@@ -192,3 +192,53 @@ describe('feeds of every product in every region (AWS Health, Google Cloud, Goog
     expect(status.incidents[0]).toMatchObject({ name: 'Cloud Storage: elevated error rates in us-east1', impact: 'SERVICE_OUTAGE' });
   });
 });
+
+describe('a stale claim (nothing on the page updated for a week)', () => {
+  const NOW = Date.parse('2026-11-24T12:00:00Z');
+  const page = (updated: string, impact = 'critical') => ({
+    page: { id: 'x', updated_at: updated },
+    status: { indicator: impact, description: 'Major System Outage' },
+    components: [],
+    incidents: [{ name: 'Old forgotten incident', status: 'investigating', impact, created_at: updated, updated_at: updated }],
+  });
+  const read = (body: unknown, kind?: Parameters<typeof parseVendorStatus>[1], now = NOW) => parseVendorStatus(body, kind, now) as Exclude<ReturnType<typeof parseVendorStatus>, string>;
+
+  it('an outage the vendor has not touched for over a week is shown, ranked minor, with its date', () => {
+    const status = read(page('2019-01-01T00:00:00Z'));
+    expect(status).toMatchObject({ indicator: 'minor', updatedAt: '2019-01-01T00:00:00.000Z', stale: true });
+    expect(vendorWords(status)).toBe('minor incident — Old forgotten incident (not updated since 2019-01-01)');
+  });
+
+  it('an outage updated within the week is the vendor\'s word as it stands', () => {
+    const status = read(page('2026-11-20T09:00:00Z'));
+    expect(status).toMatchObject({ indicator: 'critical' });
+    expect(status.stale).toBeUndefined();
+    expect(vendorWords(status)).toBe('critical outage — Old forgotten incident');
+  });
+
+  it('a page that gives no date, or a calm old page, is never stale', () => {
+    const { page: _p, ...undated } = page('2019-01-01T00:00:00Z');
+    expect(read({ ...undated, incidents: [{ name: 'x', status: 'investigating', impact: 'major' }] }).indicator).toBe('critical');
+    expect(read({ page: { updated_at: '2019-01-01T00:00:00Z' }, status: { indicator: 'none' }, incidents: [] })).toMatchObject({ indicator: 'none' });
+    expect(read({ page: { updated_at: '2019-01-01T00:00:00Z' }, status: { indicator: 'none' }, incidents: [] }).stale).toBeUndefined();
+  });
+
+  it('one fresh incident keeps the page current', () => {
+    const body = page('2019-01-01T00:00:00Z');
+    body.incidents.push({ name: 'New', status: 'investigating', impact: 'major', created_at: '2026-11-24T11:00:00Z', updated_at: '2026-11-24T11:30:00Z' });
+    expect(read(body)).toMatchObject({ indicator: 'critical' });
+  });
+
+  it('Slack, incident.io and Instatus by their own dates', () => {
+    const old = '2025-01-01T00:00:00-08:00';
+    expect(read({ status: 'active', date_updated: old, active_incidents: [{ title: 'x', type: 'outage', status: 'active', date_updated: old }] }, 'slack')).toMatchObject({ indicator: 'minor', stale: true });
+    expect(read({ ongoing_incidents: [{ name: 'x', current_worst_impact: 'full_outage', last_update_at: old }] }, 'incidentio')).toMatchObject({ indicator: 'minor', stale: true });
+    expect(read({ page: { status: 'HASISSUES' }, activeIncidents: [{ name: 'x', impact: 'MAJOROUTAGE', updatedAt: old }] }, 'instatus')).toMatchObject({ indicator: 'minor', stale: true });
+  });
+
+  it('the recorded bodies of the real shapes, read a year later', () => {
+    const later = Date.parse('2027-11-20T00:00:00Z');
+    expect(parseVendorStatus(fixture('statuspage-major.json'), 'statuspage', later)).toMatchObject({ indicator: 'minor', stale: true });
+    expect(parseVendorStatus(fixture('slack-outage.json'), 'slack', later)).toMatchObject({ indicator: 'minor', stale: true });
+  });
+});
