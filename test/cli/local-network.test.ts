@@ -94,14 +94,38 @@ describe('local network problem', () => {
         { name: 'dns canary', dns: { name: 'one.one.one.one' }, resolvers: [good.address] },
         { name: 'https canary', url: untrusted.url },
       ],
-      services: [{ name: 'tls service', url: untrusted.url }, { name: 'plain', url: up.url }],
+      services: [
+        { name: 'tls service', url: untrusted.url },
+        { name: 'plain', url: up.url },
+        // A name that does not exist, through the resolver the canaries showed working: its own failure.
+        { name: 'gone', url: 'http://gone.test/', resolvers: [good.address] },
+      ],
     });
     expect(report.localNetwork).toMatchObject({ ok: false, layers: ['TLS intercepted'] });
     expect(report.localNetwork?.reason).toMatch(/^TLS intercepted — every certificate untrusted/);
     expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
       ['tls service', 'unknown', 'network.local'],
       ['plain', 'up', null],
+      ['gone', 'down', 'dns.nxdomain'],
     ]);
+    expect(code).toBe(3);
+  });
+
+  it('no route while a resolver nearby still answers (a router serving its cache, the uplink gone): one verdict, no waiting', async () => {
+    const { code, report } = await check({
+      canaries: [
+        { name: 'cached name', dns: { name: 'one.one.one.one' }, resolvers: [good.address] },
+        { name: 'tcp canary', tcp: `127.0.0.1:${closed}` },
+        { name: 'https canary', url: `https://127.0.0.1:${closed}/` },
+      ],
+      services: [hangingService(), { name: 'healthy', url: up.url }],
+    });
+    expect(report.localNetwork).toMatchObject({ ok: false, scope: 'network', layers: ['no route'] });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['hanging', 'unknown', 'network.local'],
+      ['healthy', 'up', null],
+    ]);
+    expect(report.durationMs).toBeLessThan(10_000);
     expect(code).toBe(3);
   });
 
