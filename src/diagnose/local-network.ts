@@ -47,6 +47,12 @@ export interface LocalNetworkVerdict {
    * so a service's lookup failing through one of them is its own failure, judged as measured.
    */
   vouchedResolvers?: string[];
+  /**
+   * "No route" while lookups through a resolver here answered: a router serving its cache with
+   * the uplink gone — or a network that blocks only the canaries' addresses (some block DoH to
+   * 1.1.1.1 and 8.8.8.8). The services tell them apart (see refutedBy): nothing is stopped early.
+   */
+  tentative?: true;
 }
 
 const INTERCEPTED: ReadonlySet<FailureCode | null> = new Set(['tls.untrusted', 'tls.hostname_mismatch']);
@@ -138,7 +144,13 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
     layers,
     reason: `${words.join('; ')} (${evidenceOf(failing)})`,
     ...(vouched.length > 0 ? { vouchedResolvers: vouched } : {}),
+    ...(failing.length < canaries.length && !intercepted ? { tentative: true as const } : {}),
   };
+}
+
+/** A tentative verdict that a service contradicts: it connected, so the way out works. */
+export function refutedBy(verdict: LocalNetworkVerdict, services: ServiceResult[]): boolean {
+  return verdict.tentative === true && services.some((s) => s.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')));
 }
 
 /**

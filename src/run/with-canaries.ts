@@ -15,7 +15,7 @@
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
 import { dependsOnInternet } from '../config/internet.js';
 import type { ServiceSpec } from '../config/service.js';
-import { applyVerdict, diagnoseLocalNetwork } from '../diagnose/local-network.js';
+import { applyVerdict, diagnoseLocalNetwork, refutedBy } from '../diagnose/local-network.js';
 import type { LocalNetwork } from '../core/result.js';
 import { judgeService } from '../judge/service.js';
 import type { KindRegistry } from '../probes/registry.js';
@@ -113,10 +113,14 @@ export async function runWithCanaries(
     }
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
+    // A tentative verdict stops nothing: a service that connects refutes it.
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
-    await Promise.race([coveredDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
+    if (!verdict.tentative) await Promise.race([coveredDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
+    else await coveredDone;
     stopServices.abort(new Interrupted('local network problem'));
-    const judged = (await results()).map((result, i) => (outside(services[i] as ServiceSpec) ? result : applyVerdict([result], verdict)[0] as ServiceResult));
+    const measured = await results();
+    if (refutedBy(verdict, measured.filter((_s, i) => !outside(services[i] as ServiceSpec)))) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+    const judged = measured.map((result, i) => (outside(services[i] as ServiceSpec) ? result : applyVerdict([result], verdict)[0] as ServiceResult));
     return { services: judged, localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {
     options.signal?.removeEventListener('abort', forward);

@@ -4,7 +4,7 @@
  * service's; one name's AAAA failing while the canaries' answers is that name's.
  */
 import { describe, expect, it } from 'vitest';
-import { applyVerdict, diagnoseLocalNetwork } from '../../src/diagnose/local-network.js';
+import { applyVerdict, diagnoseLocalNetwork, refutedBy } from '../../src/diagnose/local-network.js';
 import { buildReport } from '../../src/report/report.js';
 import { diagnosisLines } from '../../src/report/diagnosis.js';
 import type { FailureCode } from '../../src/core/failure.js';
@@ -199,6 +199,18 @@ describe('no route while a nearby resolver still answers (a home router serving 
       ['timed out', 'unknown', 'network.local'],
       ['uncached', 'unknown', 'network.local'],
     ]);
+  });
+
+  it('is tentative: a service that connects refutes it (a network blocking only the canaries\' addresses)', () => {
+    const verdict = diagnoseLocalNetwork(canaries);
+    if (!verdict) throw new Error('no verdict');
+    expect(verdict.tentative).toBe(true);
+    expect(refutedBy(verdict, [site('connected'), result('refused', [dnsProbe({}), probe('tcp', 'down', 'tcp.refused')])])).toBe(true);
+    expect(refutedBy(verdict, [result('refused', [dnsProbe({}), probe('tcp', 'down', 'tcp.refused')])])).toBe(false);
+    // With every canary failing, the verdict is not tentative: a service on the LAN connecting says nothing of the way out.
+    const all = diagnoseLocalNetwork(canaries.map((c) => (c.status === 'up' ? result(c.name, [dnsProbe({ down: 'dns.timeout' })]) : c)));
+    expect(all).toMatchObject({ scope: 'network', layers: ['no route', 'resolver not answering'] });
+    expect(all?.tentative).toBeUndefined();
   });
 
   it('one connecting canary failing alone is that canary\'s problem: no verdict', () => {
