@@ -66,6 +66,15 @@ const PHRASE: Record<CauseKind, (value: string) => string> = {
   code: (v) => `fail with ${v}`,
 };
 
+/**
+ * A configured resolver that did not answer (silence, REFUSED). An NXDOMAIN or SERVFAIL is an
+ * answer — the name's own servers' doing (Facebook 2021) — and the system resolver is the
+ * canaries' to judge (the local-network verdict).
+ */
+function resolverFailed(service: ServiceResult, resolvers: string): boolean {
+  return resolvers !== 'system' && (service.code === 'dns.timeout' || service.code === 'dns.refused');
+}
+
 /** The probe a failing service's status comes from (its root cause), as judgeService chose it. */
 function causeOf(service: ServiceResult) {
   return service.probes.find((p) => !isSideProbe(p.kind) && p.status === service.status);
@@ -88,7 +97,7 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
   const all: Record<CauseKind, string[]> = {
     cname: facts.cnameTarget ? [registrableDomain(facts.cnameTarget)] : [],
     ns: (facts.nameServers ?? []).map(registrableDomain),
-    resolver: facts.resolvers ? [facts.resolvers] : [],
+    resolver: facts.resolvers && (service.status === 'up' || resolverFailed(service, facts.resolvers)) ? [facts.resolvers] : [],
     // Hosts a healthy service reached: a host that answered it is not what failed the others.
     host: service.status === 'up' ? (probeOf(service, 'hosts')?.details.hosts ?? []).filter((h) => h.status === 'up').map((h) => h.host) : [],
     network: addresses.flatMap((a) => (ipVersion(a) ? [networkOf(a)] : [])),

@@ -82,12 +82,22 @@ describe('only what can explain the failure', () => {
   });
 
   it('one resolver down: the services whose lookups through it failed are grouped by it', () => {
-    const through = (name: string, resolvers: string[], failing?: 'dns.timeout') =>
+    const through = (name: string, resolvers: string[] | undefined, failing?: 'dns.timeout' | 'dns.refused' | 'dns.servfail' | 'dns.nxdomain') =>
       site(name, failing ? { at: 'dns', code: failing } : undefined, { issuer: 'CN=R3', ns: `ns1.${name}.test`, resolvers });
     const causes = findCommonCauses([through('a', ['192.0.2.53'], 'dns.timeout'), through('b', ['192.0.2.53'], 'dns.timeout'), through('c', ['198.51.100.53'])]);
     expect(causes[0]).toMatchObject({ kind: 'resolver', value: '192.0.2.53', services: ['a', 'b'], summary: '2 of 2 down services look names up through resolver 192.0.2.53' });
     // A resolver that answered a healthy service's lookup is not the cause.
     expect(findCommonCauses([through('a', ['192.0.2.53'], 'dns.timeout'), through('b', ['192.0.2.53'], 'dns.timeout'), through('c', ['192.0.2.53'])]).map((c) => c.kind)).toEqual(['code']);
+    expect(findCommonCauses([through('a', ['192.0.2.53'], 'dns.refused'), through('b', ['192.0.2.53'], 'dns.refused')])[0]).toMatchObject({ kind: 'resolver' });
+  });
+
+  it('a resolver that answered (NXDOMAIN, SERVFAIL from the domain\'s servers), or the system resolver the canaries watch, is no resolver cause', () => {
+    const through = (name: string, resolvers: string[] | undefined, failing: 'dns.timeout' | 'dns.servfail' | 'dns.nxdomain') =>
+      site(name, { at: 'dns', code: failing }, { issuer: 'CN=R3', ns: `ns1.${name}.test`, resolvers });
+    // Facebook 2021: every name SERVFAIL through a resolver that works — the names' servers are gone.
+    expect(findCommonCauses([through('a', ['192.0.2.53'], 'dns.servfail'), through('b', ['192.0.2.53'], 'dns.servfail')]).map((c) => c.kind)).toEqual(['code']);
+    expect(findCommonCauses([through('a', ['192.0.2.53'], 'dns.nxdomain'), through('b', ['192.0.2.53'], 'dns.nxdomain')]).map((c) => c.kind)).toEqual(['code']);
+    expect(findCommonCauses([through('a', undefined, 'dns.timeout'), through('b', undefined, 'dns.timeout')]).map((c) => c.kind)).toEqual(['code']);
   });
 
   it("pages up whose asset host fails (Amazon 2020) are grouped by that host, not by their own network", () => {
