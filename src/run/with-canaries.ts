@@ -53,8 +53,9 @@ export async function runWithCanaries(
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener('abort', forward, { once: true });
   try {
-    // Services the canaries' verdict cannot speak for run on their own, never stopped by it.
-    const outside = (service: ServiceSpec) => canaries.length > 0 && canaries.every(dependsOnInternet) && !dependsOnInternet(service);
+    // Services the canaries' verdict cannot speak for run on their own, never stopped by it (one
+    // at a time, as asked, keeps them all in one run).
+    const outside = (service: ServiceSpec) => options.concurrency >= 2 && canaries.length > 0 && canaries.every(dependsOnInternet) && !dependsOnInternet(service);
     const covered = services.filter((s) => !outside(s));
     const apart = services.filter(outside);
     let done = 0;
@@ -75,7 +76,7 @@ export async function runWithCanaries(
             },
           });
     // The concurrency cap is shared: the services apart get their share of it.
-    const apartShare = apart.length === 0 ? 0 : Math.max(1, Math.round((options.concurrency * apart.length) / services.length));
+    const apartShare = apart.length === 0 ? 0 : Math.min(options.concurrency - 1, Math.max(1, Math.round((options.concurrency * apart.length) / services.length)));
     const coveredDone = run(covered, stopServices.signal, Math.max(1, options.concurrency - apartShare));
     const apartDone = run(apart, options.signal, apartShare);
     const servicesDone = Promise.all([coveredDone, apartDone]).then(([a, b]) => {
