@@ -30,6 +30,9 @@ export interface VendorStatus {
   updatedAt?: string;
   /** An outage claimed but not updated for a week: shown, ranked minor (status-pages/freshness.ts). */
   stale?: true;
+  /** Incidents and components beyond those listed (a page listing thousands keeps the first few). */
+  moreIncidents?: number;
+  moreComponents?: number;
 }
 
 /** A parser gets the decoded JSON and returns what the vendor says, or why it could not tell. */
@@ -57,7 +60,8 @@ export function vendorWords(status: VendorStatus): string {
 
 function currentWords(status: VendorStatus): string {
   const first = status.incidents[0];
-  const more = status.incidents.length > 1 ? ` (+${status.incidents.length - 1} more)` : '';
+  const others = status.incidents.length - 1 + (status.moreIncidents ?? 0);
+  const more = others > 0 ? ` (+${others} more)` : '';
   if (first) return `${LABELS[status.indicator]} — ${first.name}${more}`;
   const component = status.components[0];
   if (component) return `${LABELS[status.indicator]} — ${component.name}: ${component.status.replace(/_/g, ' ')}`;

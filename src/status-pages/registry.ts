@@ -4,6 +4,7 @@
  */
 import { parseAws } from './aws.js';
 import { withFreshness } from './freshness.js';
+import { listed } from './listed.js';
 import { parseGcp } from './gcp.js';
 import { parseIncidentIo } from './incidentio.js';
 import { parseInstatus } from './instatus.js';
@@ -60,5 +61,5 @@ export function parseVendorStatus(body: unknown, kind: StatusKind | undefined, n
   const chosen = kind ?? kindFromBody(body);
   if (!chosen) return 'not a status page format outage knows (Statuspage, Slack, incident.io, Instatus, Google Cloud, AWS Health)';
   const status = STATUS_PARSERS[chosen](body);
-  return typeof status === 'string' ? status : withFreshness(status, now);
+  return typeof status === 'string' ? status : listed(withFreshness(status, now));
 }

@@ -242,3 +242,15 @@ describe('a stale claim (nothing on the page updated for a week)', () => {
     expect(parseVendorStatus(fixture('slack-outage.json'), 'slack', later)).toMatchObject({ indicator: 'minor', stale: true });
   });
 });
+
+describe('a page listing thousands of incidents', () => {
+  it('keeps the first 20 incidents and components, and counts the rest: the report stays the size of a report', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `incident ${i}`, status: 'investigating', impact: 'minor' }));
+    const status = parseVendorStatus({ status: { indicator: 'minor' }, incidents: many(5000), components: many(300).map((c) => ({ name: c.name, status: 'partial_outage' })) }, 'statuspage');
+    if (typeof status === 'string') throw new Error(status);
+    expect(status.incidents).toHaveLength(20);
+    expect(status.components).toHaveLength(20);
+    expect(status).toMatchObject({ moreIncidents: 4980, moreComponents: 280 });
+    expect(vendorWords(status)).toBe('minor incident — incident 0 (+4999 more)');
+  });
+});
