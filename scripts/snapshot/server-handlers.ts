@@ -3,9 +3,9 @@
  * (from test/fixtures/status) and a DNS zone behind a failing CDN. The asset-host page is
  * test/helpers/asset-site.ts.
  */
-import { readFileSync } from 'node:fs';
 import type { Answer } from '../../test/helpers/dns-server.js';
 import type { Handler, TestServer } from '../../test/helpers/servers.js';
+import { recordedStatusBody } from '../../test/helpers/status-bodies.js';
 
 type Servers = () => Record<string, TestServer>;
 
@@ -47,7 +47,7 @@ export const vendorStatus: Handler = (req, res) => {
   if (req.url === '/broken') return void res.writeHead(500).end('upstream error');
   if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
   if (!file) return void res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(new URL(`../../test/fixtures/status/${file}`, import.meta.url)));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(recordedStatusBody(file));
 };
 
 /** test/cli/common-cause.test.ts's zone: three names behind one CDN whose name servers are gone. */

@@ -108,7 +108,7 @@ export interface LocalNetwork {
   canaries: { name: string; target: string; status: Status; code: FailureCode | null; reason: string }[];
 }
 
-export type CauseKind = 'cname' | 'ns' | 'network' | 'issuer' | 'code';
+export type CauseKind = 'cname' | 'ns' | 'resolver' | 'host' | 'network' | 'issuer' | 'code';
 
 /** Failing services that share something no healthy service has (see diagnose/common-cause.ts). */
 export interface CommonCause {

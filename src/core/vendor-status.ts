@@ -26,6 +26,13 @@ export interface VendorStatus {
   incidents: VendorIncident[];
   /** Components the vendor marks as not operational. */
   components: { name: string; status: string }[];
+  /** The latest date the page gives for what it claims (ISO 8601), when it gives one. */
+  updatedAt?: string;
+  /** An outage claimed but not updated for a week: shown, ranked minor (status-pages/freshness.ts). */
+  stale?: true;
+  /** Incidents and components beyond those listed (a page listing thousands keeps the first few). */
+  moreIncidents?: number;
+  moreComponents?: number;
 }
 
 /** A parser gets the decoded JSON and returns what the vendor says, or why it could not tell. */
@@ -47,10 +54,18 @@ const LABELS: Record<VendorIndicator, string> = {
 
 /** "major outage — Users may have trouble loading messages" */
 export function vendorWords(status: VendorStatus): string {
+  const words = currentWords(status);
+  return status.stale && status.updatedAt ? `${words} (not updated since ${status.updatedAt.slice(0, 10)})` : words;
+}
+
+function currentWords(status: VendorStatus): string {
   const first = status.incidents[0];
-  const more = status.incidents.length > 1 ? ` (+${status.incidents.length - 1} more)` : '';
+  const others = status.incidents.length - 1 + (status.moreIncidents ?? 0);
+  const more = others > 0 ? ` (+${others} more)` : '';
   if (first) return `${LABELS[status.indicator]} — ${first.name}${more}`;
   const component = status.components[0];
   if (component) return `${LABELS[status.indicator]} — ${component.name}: ${component.status.replace(/_/g, ' ')}`;
+  // Statuspage's status.json has the indicator and the vendor's headline only ("Partial System Outage").
+  if (status.indicator !== 'none' && status.description) return `${LABELS[status.indicator]} — ${status.description}`;
   return LABELS[status.indicator];
 }

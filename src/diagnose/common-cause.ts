@@ -8,13 +8,21 @@
 import { ipVersion } from '../core/ip-version.js';
 import { registrableDomain } from '../core/domain.js';
 import type { CauseKind, CommonCause } from '../core/result.js';
-import type { ProbeFacts } from '../probes/kind.js';
-import { factsOf } from '../probes/registry.js';
-import type { ServiceResult } from '../probes/result.js';
+import type { NetworkLayer, ProbeFacts } from '../probes/kind.js';
+import { factsOf, isSideProbe, layerOf } from '../probes/registry.js';
+import { probeOf, type ServiceResult } from '../probes/result.js';
 
-const NOT_MEASURED_FAILURES: ReadonlySet<string | null> = new Set(['network.local', 'interrupted', 'vendor.incident']);
+/** Not measurements of the services: not judged, stopped, the vendor's say, outage's own limits or bugs, a policy refusal. */
+const NOT_MEASURED_FAILURES: ReadonlySet<string | null> = new Set(['network.local', 'interrupted', 'vendor.incident', 'local.resources', 'internal.error', 'tcp.forbidden']);
 
-const ORDER: CauseKind[] = ['cname', 'ns', 'network', 'issuer', 'code'];
+const ORDER: CauseKind[] = ['cname', 'ns', 'resolver', 'host', 'network', 'issuer', 'code'];
+
+/**
+ * What each kind can explain: name servers and resolvers fail lookups, a certificate issuer fails
+ * handshakes. Two services answering 500 do not share a cause because one CA signed both.
+ * (A CDN, a network or a code can be behind a failure at any layer.)
+ */
+const EXPLAINS: Partial<Record<CauseKind, NetworkLayer>> = { ns: 'dns', resolver: 'dns', issuer: 'tls' };
 
 export function findCommonCauses(services: ServiceResult[]): CommonCause[] {
   // Only what was measured failing: not services merely not judged, nor measured up with a vendor incident.
@@ -51,22 +59,52 @@ export function headlineCauses(causes: CommonCause[], max = 3): CommonCause[] {
 const PHRASE: Record<CauseKind, (value: string) => string> = {
   cname: (v) => `resolve through *.${v}`,
   ns: (v) => `use name servers at *.${v}`,
+  resolver: (v) => `look names up through ${v === 'system' ? 'the system resolver' : `resolver ${v.split(',').join(', ')}`}`,
+  host: (v) => `depend on ${v}`,
   network: (v) => `are on ${v}`,
   issuer: (v) => `have certificates issued by ${v}`,
   code: (v) => `fail with ${v}`,
 };
 
+/**
+ * A configured resolver that did not answer (silence, REFUSED). An NXDOMAIN or SERVFAIL is an
+ * answer — the name's own servers' doing (Facebook 2021) — and the system resolver is the
+ * canaries' to judge (the local-network verdict).
+ */
+function resolverFailed(service: ServiceResult, resolvers: string): boolean {
+  return resolvers !== 'system' && (service.code === 'dns.timeout' || service.code === 'dns.refused');
+}
+
+/** The probe a failing service's status comes from (its root cause), as judgeService chose it. */
+function causeOf(service: ServiceResult) {
+  return service.probes.find((p) => !isSideProbe(p.kind) && p.status === service.status);
+}
+
 function traits(service: ServiceResult): Record<CauseKind, string[]> {
+  const cause = service.status === 'up' ? undefined : causeOf(service);
+  // A page that answered while a host it depends on failed (an asset host, the Amazon 2020
+  // pattern): the page's own name, network and certificate are not what failed — that host is.
+  if (cause?.kind === 'hosts') {
+    const failed = (probeOf(service, 'hosts')?.details.hosts ?? []).filter((h) => h.status !== 'up').map((h) => h.host);
+    return { cname: [], ns: [], resolver: [], host: failed, network: [], issuer: [], code: service.code ? [service.code] : [] };
+  }
   // What the service's probes tell; where two tell the same fact, the earlier probe wins.
   const facts: ProbeFacts = Object.assign({}, ...service.probes.map(factsOf).reverse());
   const addresses = facts.connectedAddress ? [withoutPort(facts.connectedAddress)] : (facts.addresses ?? []);
-  return {
+  const layer: NetworkLayer | undefined = cause && layerOf(cause.kind);
+  // A healthy service's every trait counts (what worked for it is no cause); a failing one's only where it can explain the failure.
+  const explains = (kind: CauseKind) => service.status === 'up' || !cause || EXPLAINS[kind] === undefined || EXPLAINS[kind] === layer;
+  const all: Record<CauseKind, string[]> = {
     cname: facts.cnameTarget ? [registrableDomain(facts.cnameTarget)] : [],
     ns: (facts.nameServers ?? []).map(registrableDomain),
+    resolver: facts.resolvers && (service.status === 'up' || resolverFailed(service, facts.resolvers)) ? [facts.resolvers] : [],
+    // Hosts a healthy service reached: a host that answered it is not what failed the others.
+    host: service.status === 'up' ? (probeOf(service, 'hosts')?.details.hosts ?? []).filter((h) => h.status === 'up').map((h) => h.host) : [],
     network: addresses.flatMap((a) => (ipVersion(a) ? [networkOf(a)] : [])),
     issuer: facts.certificateIssuer ? [facts.certificateIssuer] : [],
     code: service.code ? [service.code] : [],
   };
+  return Object.fromEntries(ORDER.map((kind) => [kind, explains(kind) ? all[kind] : []])) as Record<CauseKind, string[]>;
 }
 
 /**

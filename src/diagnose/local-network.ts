@@ -42,6 +42,17 @@ export interface LocalNetworkVerdict {
   brokenResolvers?: string[];
   /** With scope `dns`: resolvers that answer one family and fail the other for every name. */
   familyFailures?: { resolvers: string; family: Family }[];
+  /**
+   * With TLS intercepted alone: the resolvers that answered the canaries. Names and routes work,
+   * so a service's lookup failing through one of them is its own failure, judged as measured.
+   */
+  vouchedResolvers?: string[];
+  /**
+   * "No route" while lookups through a resolver here answered: a router serving its cache with
+   * the uplink gone — or a network that blocks only the canaries' addresses (some block DoH to
+   * 1.1.1.1 and 8.8.8.8). The services tell them apart (see refutedBy): nothing is stopped early.
+   */
+  tentative?: true;
 }
 
 const INTERCEPTED: ReadonlySet<FailureCode | null> = new Set(['tls.untrusted', 'tls.hostname_mismatch']);
@@ -53,6 +64,8 @@ const failedLayer = (result: ServiceResult) => {
   const probe = failedAt(result);
   return probe && layerOf(probe.kind);
 };
+/** Whether a result's name lookup answered (a family missing included). */
+const lookedUp = (result: ServiceResult) => probeOf(result, 'dns')?.status === 'up' || probeOf(result, 'dns')?.status === 'degraded';
 /** Who a result's name lookup asked (`system`, or its resolvers), when it looked a name up. */
 const resolversOf = (result: ServiceResult) => result.probes.filter((p) => layerOf(p.kind) === 'dns' && p.status !== 'skipped').map((p) => factsOf(p).resolvers ?? 'system')[0];
 
@@ -95,16 +108,23 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   if (failing.some((c) => isLocalFailure(c.code))) return undefined;
   const withTls = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'tls' && p.status !== 'skipped'));
   const intercepted = withTls.length > 0 && withTls.every((c) => INTERCEPTED.has(failedAt(c)?.code ?? null));
+  const connecting = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'transport' && p.status !== 'skipped'));
+  const unrouted = connecting.length > 0 && connecting.every((c) => failedLayer(c) === 'transport');
+  // Every canary that had to connect failed at TCP while only lookups answered: a resolver nearby
+  // (a home router's cache) still answers when the way out is gone. Two or more, so that one
+  // canary that is down is not taken for the network.
+  const noWayOut = unrouted && connecting.length >= 2;
   // Interception leaves DNS answering; a broken resolver leaves connections by address working.
-  if (failing.length < canaries.length && !intercepted) return dnsVerdict(canaries);
+  if (failing.length < canaries.length && !intercepted && !noWayOut) return dnsVerdict(canaries);
 
   const layers: FailingLayer[] = [];
-  const connecting = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'transport' && p.status !== 'skipped'));
-  if (connecting.length > 0 && connecting.every((c) => failedLayer(c) === 'transport')) layers.push('no route');
+  if (unrouted) layers.push('no route');
   const dnsFailures = failing.filter((c) => failedLayer(c) === 'dns');
   const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
-  if (dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
-  else if (dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');
+  const answered = canaries.filter(lookedUp);
+  // Lookups that answered show a resolver here works: those that failed went out the way that is gone.
+  if (answered.length === 0 && dnsFailures.length > 0 && dnsCodes.every((code) => code === 'dns.nxdomain')) layers.push('resolver answering NXDOMAIN for everything');
+  else if (answered.length === 0 && dnsFailures.length > 0 && dnsCodes.every((code) => NOT_ANSWERING.has(code))) layers.push('resolver not answering');
   // (A mix of NXDOMAIN and silence with every canary down is named by the layers below it.)
   // Canaries through a proxy that all fail there: the proxy is the way out, and it is broken.
   const proxied = canaries.filter((c) => c.probes.some((p) => layerOf(p.kind) === 'proxy' && p.status !== 'skipped'));
@@ -116,7 +136,21 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
     if (l === 'TLS intercepted') return 'TLS intercepted — every certificate untrusted';
     return l === 'proxy not working' ? `proxy ${proxies.join(', ')} not working` : l;
   });
-  return { verdict: 'local network problem', scope: 'network', layers, reason: `${words.join('; ')} (${evidenceOf(failing)})` };
+  // TLS intercepted alone: names resolve, so the resolvers that answered vouch for services' lookups.
+  const vouched = layers.length === 1 && intercepted ? [...new Set(answered.flatMap((c) => resolversOf(c) ?? []))] : [];
+  return {
+    verdict: 'local network problem',
+    scope: 'network',
+    layers,
+    reason: `${words.join('; ')} (${evidenceOf(failing)})`,
+    ...(vouched.length > 0 ? { vouchedResolvers: vouched } : {}),
+    ...(failing.length < canaries.length && !intercepted ? { tentative: true as const } : {}),
+  };
+}
+
+/** A tentative verdict that a service contradicts: it connected, so the way out works. */
+export function refutedBy(verdict: LocalNetworkVerdict, services: ServiceResult[]): boolean {
+  return verdict.tentative === true && services.some((s) => s.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')));
 }
 
 /**
@@ -215,7 +249,8 @@ function withoutFamilyFailure(service: ServiceResult, verdict: LocalNetworkVerdi
 export function applyVerdict(services: ServiceResult[], verdict: LocalNetworkVerdict): ServiceResult[] {
   const notJudged = (service: ServiceResult) => {
     if (service.status === 'up') return false;
-    if (verdict.scope === 'network' || service.code === 'interrupted') return true;
+    if (service.code === 'interrupted') return true;
+    if (verdict.scope === 'network') return !(failedLayer(service) === 'dns' && (verdict.vouchedResolvers ?? []).includes(resolversOf(service) ?? ''));
     return failedLayer(service) === 'dns' && RESOLVER_BROKEN.has(service.code) && (verdict.brokenResolvers ?? []).includes(resolversOf(service) ?? '');
   };
   const what = verdict.scope === 'dns' ? `DNS is broken here: ${verdict.layers.join('; ')}` : verdict.layers.join('; ');

@@ -7,10 +7,15 @@
  * not up waits for the canaries (1.5 s at most), so the verdict is there whenever it explains
  * something. When every service answers before the canaries do, the canaries have nothing to
  * explain and are stopped.
+ *
+ * A verdict covers the path the canaries take. When every canary is out on the internet (the
+ * built-in ones), a service on loopback, a private network or a local name is not on that path:
+ * with no network at all it is neither stopped by the verdict nor left unjudged, but measured.
  */
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
+import { dependsOnInternet } from '../config/internet.js';
 import type { ServiceSpec } from '../config/service.js';
-import { applyVerdict, diagnoseLocalNetwork } from '../diagnose/local-network.js';
+import { applyVerdict, diagnoseLocalNetwork, refutedBy } from '../diagnose/local-network.js';
 import type { LocalNetwork } from '../core/result.js';
 import { judgeService } from '../judge/service.js';
 import type { KindRegistry } from '../probes/registry.js';
@@ -48,13 +53,36 @@ export async function runWithCanaries(
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener('abort', forward, { once: true });
   try {
-    const servicesDone = runServices(services, {
-      concurrency: options.concurrency,
-      kinds: options.kinds,
-      signal: stopServices.signal,
-      onServiceDone: (_run, done, total) => options.onProgress?.(done, total),
-      remeasure: options.remeasure,
-      onRemeasured: options.onRemeasured,
+    // Services the canaries' verdict cannot speak for run on their own, never stopped by it (one
+    // at a time, as asked, keeps them all in one run).
+    const outside = (service: ServiceSpec) => options.concurrency >= 2 && canaries.length > 0 && canaries.every(dependsOnInternet) && !dependsOnInternet(service);
+    const covered = services.filter((s) => !outside(s));
+    const apart = services.filter(outside);
+    let done = 0;
+    let remeasured = 0;
+    let remeasuredAtOnce = 0;
+    const run = (group: ServiceSpec[], signal: AbortSignal | undefined, share: number) =>
+      group.length === 0
+        ? Promise.resolve([])
+        : runServices(group, {
+            concurrency: share,
+            kinds: options.kinds,
+            signal,
+            onServiceDone: () => options.onProgress?.(++done, services.length),
+            remeasure: options.remeasure,
+            onRemeasured: (count, concurrency) => {
+              remeasured += count;
+              remeasuredAtOnce = Math.max(remeasuredAtOnce, concurrency);
+            },
+          });
+    // The concurrency cap is shared: the services apart get their share of it.
+    const apartShare = apart.length === 0 ? 0 : Math.min(options.concurrency - 1, Math.max(1, Math.round((options.concurrency * apart.length) / services.length)));
+    const coveredDone = run(covered, stopServices.signal, Math.max(1, options.concurrency - apartShare));
+    const apartDone = run(apart, options.signal, apartShare);
+    const servicesDone = Promise.all([coveredDone, apartDone]).then(([a, b]) => {
+      if (remeasured > 0) options.onRemeasured?.(remeasured, remeasuredAtOnce);
+      const runs = new Map([...a, ...b].map((r) => [r.service, r]));
+      return services.flatMap((s) => runs.get(s) ?? []);
     });
     const results = async () => (await servicesDone).map(judgeService);
     if (canaries.length === 0) return { services: await results() };
@@ -86,10 +114,15 @@ export async function runWithCanaries(
     }
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
+    // A tentative verdict stops nothing: a service that connects refutes it.
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
-    await Promise.race([servicesDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
+    if (!verdict.tentative) await Promise.race([coveredDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
+    else await coveredDone;
     stopServices.abort(new Interrupted('local network problem'));
-    return { services: applyVerdict(await results(), verdict), localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
+    const measured = await results();
+    if (refutedBy(verdict, measured.filter((_s, i) => !outside(services[i] as ServiceSpec)))) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+    const judged = measured.map((result, i) => (outside(services[i] as ServiceSpec) ? result : applyVerdict([result], verdict)[0] as ServiceResult));
+    return { services: judged, localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {
     options.signal?.removeEventListener('abort', forward);
   }

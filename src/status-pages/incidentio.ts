@@ -2,10 +2,10 @@
  * incident.io status pages (`/api/v1/summary`): ongoing incidents with a current worst impact
  * (degraded_performance, partial_outage, full_outage), and maintenances in progress.
  */
-import { obj, objects, text } from './json.js';
+import { latest, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const IMPACT: Record<string, VendorIndicator> = { degraded_performance: 'minor', partial_outage: 'minor', full_outage: 'major' };
+const IMPACT = words<VendorIndicator>({ degraded_performance: 'minor', partial_outage: 'minor', full_outage: 'major' });
 
 export const parseIncidentIo: VendorParser = (body) => {
   const root = obj(body);
@@ -24,10 +24,12 @@ export const parseIncidentIo: VendorParser = (body) => {
     indicator = worseIndicator(indicator, 'maintenance');
     incidents.push({ name: text(m.name) ?? 'maintenance', impact: 'maintenance', status: text(m.status), url: text(m.url), update: text(m.last_update_message) });
   }
+  const updatedAt = latest(...[...objects(root.ongoing_incidents), ...objects(root.in_progress_maintenances)].map((i) => i.last_update_at));
   return {
     kind: 'incidentio',
+    ...(updatedAt ? { updatedAt } : {}),
     indicator,
-    description: text(root.page_title),
+    // page_title is the page's name, not a headline about its state: no description.
     incidents,
     components: [...components].map(([name, status]) => ({ name, status })),
   };

@@ -2,11 +2,11 @@
  * Instatus (`/summary.json`): `page.status` is UP, HASISSUES or UNDERMAINTENANCE; active incidents
  * carry an impact (PARTIALOUTAGE, MINOROUTAGE, MAJOROUTAGE, …).
  */
-import { obj, objects, text } from './json.js';
+import { latest, obj, objects, text, words } from './json.js';
 import { worseIndicator, type VendorIndicator, type VendorParser } from '../core/vendor-status.js';
 
-const PAGE: Record<string, VendorIndicator> = { UP: 'none', HASISSUES: 'minor', UNDERMAINTENANCE: 'maintenance' };
-const IMPACT: Record<string, VendorIndicator> = { OPERATIONAL: 'none', DEGRADEDPERFORMANCE: 'minor', PARTIALOUTAGE: 'minor', MINOROUTAGE: 'minor', MAJOROUTAGE: 'major' };
+const PAGE = words<VendorIndicator>({ UP: 'none', HASISSUES: 'minor', UNDERMAINTENANCE: 'maintenance' });
+const IMPACT = words<VendorIndicator>({ OPERATIONAL: 'none', DEGRADEDPERFORMANCE: 'minor', PARTIALOUTAGE: 'minor', MINOROUTAGE: 'minor', MAJOROUTAGE: 'major' });
 
 export const parseInstatus: VendorParser = (body) => {
   const page = obj(obj(body)?.page);
@@ -25,5 +25,7 @@ export const parseInstatus: VendorParser = (body) => {
     indicator = worseIndicator(indicator, 'maintenance');
     incidents.push({ name: text(m.name) ?? 'maintenance', impact: 'maintenance', status: text(m.status), url: text(m.url) });
   }
-  return { kind: 'instatus', indicator, description: text(page.name), incidents, components: [] };
+  // page.name is the page's title, not a headline about its state: no description.
+  const updatedAt = latest(...[...objects(root.activeIncidents), ...objects(root.activeMaintenances)].map((i) => i.updatedAt ?? i.started));
+  return { kind: 'instatus', indicator, incidents, components: [], ...(updatedAt ? { updatedAt } : {}) };
 };

@@ -93,3 +93,16 @@ describe('asset hosts (http.assets)', () => {
     expect(limited?.reason).toBe('page up; 1 of 1 asset hosts failing: missing.test dns.nxdomain');
   });
 });
+
+describe('what the failing pages share', () => {
+  it('grouped by the asset hosts that fail them, never by the pages\' own network or certificate (which work)', () => {
+    expect(report.commonCauses.map((c) => [c.kind, c.value, c.services])).toEqual([
+      ['host', 'missing.test', ['shop', 'shop, first asset host only']],
+      ['host', 'images.test', ['shop', 'store']],
+      ['code', 'dns.nxdomain', ['shop', 'shop, first asset host only']],
+    ]);
+    expect(table).toContain('likely common cause: 2 of 4 failing services depend on missing.test');
+    expect(table).toContain('likely common cause: 2 of 4 failing services depend on images.test');
+    expect(table).not.toMatch(/are on 127\.0\.0\.0\/24|certificates issued by/);
+  });
+});

@@ -90,3 +90,28 @@ describe('likely common cause', () => {
     expect(report.commonCauses.some((c) => c.kind === 'network')).toBe(false);
   });
 });
+
+describe('one resolver down', () => {
+  it('the services whose lookups it refused are grouped by it; a healthy service asked another', async () => {
+    const refusing = `127.0.0.1:${await closedPort()}`;
+    const port = new URL(up.url).port;
+    const file = configFile({
+      defaults: { timeout: '3s', retries: 0 },
+      services: [
+        { name: 'shop', url: `http://blog.test:${port}/`, resolvers: [refusing] },
+        { name: 'api', url: `http://db.test:${port}/`, resolvers: [refusing] },
+        { name: 'blog', url: `http://blog.test:${port}/`, resolvers: [dns.address] },
+      ],
+    });
+    const json = await runCli(['check', '-c', file, '--json']);
+    const run = JSON.parse(json.stdout) as Report;
+    expect(run.services.map((s) => [s.name, s.status])).toEqual([
+      ['shop', 'down'],
+      ['api', 'down'],
+      ['blog', 'up'],
+    ]);
+    expect(run.commonCauses[0]).toMatchObject({ kind: 'resolver', value: refusing, services: ['shop', 'api'], summary: `2 of 2 down services look names up through resolver ${refusing}` });
+    const text = (await runCli(['check', '-c', file], { env: { COLUMNS: '200' } })).stdout;
+    expect(text).toContain(`\nlikely common cause: 2 of 2 down services look names up through resolver ${refusing}\n`);
+  });
+});

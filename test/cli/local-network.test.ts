@@ -94,15 +94,56 @@ describe('local network problem', () => {
         { name: 'dns canary', dns: { name: 'one.one.one.one' }, resolvers: [good.address] },
         { name: 'https canary', url: untrusted.url },
       ],
-      services: [{ name: 'tls service', url: untrusted.url }, { name: 'plain', url: up.url }],
+      services: [
+        { name: 'tls service', url: untrusted.url },
+        { name: 'plain', url: up.url },
+        // A name that does not exist, through the resolver the canaries showed working: its own failure.
+        { name: 'gone', url: 'http://gone.test/', resolvers: [good.address] },
+      ],
     });
     expect(report.localNetwork).toMatchObject({ ok: false, layers: ['TLS intercepted'] });
     expect(report.localNetwork?.reason).toMatch(/^TLS intercepted — every certificate untrusted/);
     expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
       ['tls service', 'unknown', 'network.local'],
       ['plain', 'up', null],
+      ['gone', 'down', 'dns.nxdomain'],
     ]);
     expect(code).toBe(3);
+  });
+
+  describe('no route while a resolver nearby still answers (a router serving its cache, the uplink gone)', () => {
+    const canaries = () => [
+      { name: 'cached name', dns: { name: 'one.one.one.one' }, resolvers: [good.address] },
+      { name: 'tcp canary', tcp: `127.0.0.1:${closed}` },
+      { name: 'https canary', url: `https://127.0.0.1:${closed}/` },
+    ];
+
+    it('services that cannot connect either: one verdict, the services not judged', async () => {
+      const services = [
+        { name: 'refused', tcp: `127.0.0.1:${closed}` },
+        { name: 'refused too', url: `http://127.0.0.1:${closed}/` },
+        // A name the cache does not hold: the router cannot ask upstream.
+        { name: 'uncached', url: 'http://uncached.test/', resolvers: [silent.address], timeout: '2s' },
+      ];
+      const { code, report } = await check({ canaries: canaries(), services });
+      expect(report.localNetwork).toMatchObject({ ok: false, scope: 'network', layers: ['no route'] });
+      expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+        ['refused', 'unknown', 'network.local'],
+        ['refused too', 'unknown', 'network.local'],
+        ['uncached', 'unknown', 'network.local'],
+      ]);
+      expect(code).toBe(3);
+    });
+
+    it('a service that connects shows the way out works (a network that only blocks the canaries, as some block DoH to 1.1.1.1 and 8.8.8.8): no verdict, failures judged', async () => {
+      const { code, report } = await check({ canaries: canaries(), services: [{ name: 'reachable', url: up.url }, { name: 'refused', tcp: `127.0.0.1:${closed}` }] });
+      expect(report.localNetwork).toMatchObject({ ok: true });
+      expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+        ['reachable', 'up', null],
+        ['refused', 'down', 'tcp.refused'],
+      ]);
+      expect(code).toBe(2);
+    });
   });
 
   it('DNS alone broken here (canaries by name fail in DNS, by address connect): DNS failures not judged, TCP failures judged', async () => {

@@ -4,7 +4,7 @@
  * service's; one name's AAAA failing while the canaries' answers is that name's.
  */
 import { describe, expect, it } from 'vitest';
-import { applyVerdict, diagnoseLocalNetwork } from '../../src/diagnose/local-network.js';
+import { applyVerdict, diagnoseLocalNetwork, refutedBy } from '../../src/diagnose/local-network.js';
 import { buildReport } from '../../src/report/report.js';
 import { diagnosisLines } from '../../src/report/diagnosis.js';
 import type { FailureCode } from '../../src/core/failure.js';
@@ -131,5 +131,90 @@ describe('no family verdict', () => {
     expect(verdict).toMatchObject({ scope: 'dns', layers: ['resolver not answering'], brokenResolvers: ['system'] });
     if (!verdict) throw new Error('no verdict');
     expect(applyVerdict([site('only-aaaa', AAAA_TIMEOUT)], verdict).map((s) => [s.status, s.code])).toEqual([['degraded', 'dns.timeout']]);
+  });
+});
+
+describe('TLS intercepted while the canaries resolve names', () => {
+  const tls = (status: ProbeResult['status'], code: FailureCode | null): ProbeResult => ({
+    kind: 'tls',
+    status,
+    code,
+    reason: code ?? 'verified',
+    durationMs: 1,
+    attempts: 1,
+    details: {},
+  } as ProbeResult);
+  const https = (name: string, tlsProbe: ProbeResult, resolvers?: string[]) => result(name, [dnsProbe({ resolvers }), probe('tcp'), tlsProbe, ...(tlsProbe.status === 'up' ? [probe('http')] : [])]);
+  // A corporate proxy or captive portal answering every 443 with its own certificate; DNS works.
+  const canaries = [byName('system resolver: a.test'), byName('system resolver: b.test'), result('https://192.0.2.9', [probe('tcp'), tls('down', 'tls.untrusted')])];
+
+  it('services failing TLS are not judged; a name that does not exist through the resolver the canaries vouch for is its own failure', () => {
+    const verdict = diagnoseLocalNetwork(canaries);
+    expect(verdict).toMatchObject({ scope: 'network', layers: ['TLS intercepted'] });
+    if (!verdict) throw new Error('no verdict');
+    const judged = applyVerdict(
+      [
+        https('intercepted', tls('down', 'tls.untrusted')),
+        result('gone.example', [dnsProbe({ down: 'dns.nxdomain' }), probe('tcp', 'skipped')]),
+        // Another resolver: no canary vouches for it, so it is not judged.
+        result('other resolver', [dnsProbe({ down: 'dns.nxdomain', resolvers: ['10.0.0.53'] }), probe('tcp', 'skipped')]),
+        https('fine', tls('up', null)),
+      ],
+      verdict,
+    );
+    expect(judged.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['intercepted', 'unknown', 'network.local'],
+      ['gone.example', 'down', 'dns.nxdomain'],
+      ['other resolver', 'unknown', 'network.local'],
+      ['fine', 'up', null],
+    ]);
+  });
+});
+
+describe('no route while a nearby resolver still answers (a home router serving its cache, the uplink gone)', () => {
+  const unreachable = (name: string, code: FailureCode) => result(name, [probe('tcp', 'down', code)]);
+  const canaries = [
+    byName('system resolver: a.test'),
+    byName('system resolver: b.test'),
+    result('resolver 192.0.2.53', [dnsProbe({ down: 'dns.timeout', resolvers: ['192.0.2.53'] })]),
+    unreachable('https://192.0.2.9', 'tcp.timeout'),
+    unreachable('https://198.51.100.9', 'tcp.unreachable'),
+  ];
+
+  it('is "no route": every canary that had to connect failed at TCP, only lookups answered', () => {
+    const verdict = diagnoseLocalNetwork(canaries);
+    expect(verdict).toMatchObject({ scope: 'network', layers: ['no route'] });
+    if (!verdict) throw new Error('no verdict');
+    const judged = applyVerdict(
+      [
+        site('on the LAN'),
+        result('timed out', [dnsProbe({}), probe('tcp', 'down', 'tcp.timeout')]),
+        // The cache cannot answer a name it does not hold: not the service's failure either.
+        result('uncached', [dnsProbe({ down: 'dns.servfail' })]),
+      ],
+      verdict,
+    );
+    expect(judged.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['on the LAN', 'up', null],
+      ['timed out', 'unknown', 'network.local'],
+      ['uncached', 'unknown', 'network.local'],
+    ]);
+  });
+
+  it('is tentative: a service that connects refutes it (a network blocking only the canaries\' addresses)', () => {
+    const verdict = diagnoseLocalNetwork(canaries);
+    if (!verdict) throw new Error('no verdict');
+    expect(verdict.tentative).toBe(true);
+    expect(refutedBy(verdict, [site('connected'), result('refused', [dnsProbe({}), probe('tcp', 'down', 'tcp.refused')])])).toBe(true);
+    expect(refutedBy(verdict, [result('refused', [dnsProbe({}), probe('tcp', 'down', 'tcp.refused')])])).toBe(false);
+    // With every canary failing, the verdict is not tentative: a service on the LAN connecting says nothing of the way out.
+    const all = diagnoseLocalNetwork(canaries.map((c) => (c.status === 'up' ? result(c.name, [dnsProbe({ down: 'dns.timeout' })]) : c)));
+    expect(all).toMatchObject({ scope: 'network', layers: ['no route', 'resolver not answering'] });
+    expect(all?.tentative).toBeUndefined();
+  });
+
+  it('one connecting canary failing alone is that canary\'s problem: no verdict', () => {
+    expect(diagnoseLocalNetwork([byName('a'), byName('b'), unreachable('https://192.0.2.9', 'tcp.timeout'), byAddress])).toBeUndefined();
+    expect(diagnoseLocalNetwork([byName('a'), byName('b'), unreachable('https://192.0.2.9', 'tcp.timeout')])).toBeUndefined();
   });
 });

@@ -42,7 +42,8 @@ export async function labPki(dir: string): Promise<LabPki> {
 
 /** Meta, Mar 2024: the vendor's own words on its Statuspage. */
 export const META_STATUS = {
-  page: { id: 'meta', name: 'Meta', url: 'https://status.meta.lab', updated_at: '2024-03-05T15:30:00Z' },
+  // Updated now, as a live incident is: a claim untouched for a week is stale (freshness.ts).
+  page: { id: 'meta', name: 'Meta', url: 'https://status.meta.lab', updated_at: new Date().toISOString() },
   status: { indicator: 'major', description: 'Major System Outage' },
   components: [{ id: 'login', name: 'Login', status: 'major_outage' }],
   incidents: [{ id: 'i1', name: 'Users are being logged out of Facebook and Instagram', status: 'investigating', impact: 'major', shortlink: 'https://stspg.io/meta' }],

@@ -1,0 +1,78 @@
+/**
+ * The canaries' verdict covers the path the canaries take. When every canary is out on the
+ * internet and they all fail (no network, a dead uplink), a service on loopback or a private
+ * network is not on that path: it is neither stopped by the verdict nor left unjudged. The
+ * canaries here are public addresses whose probe is a stand-in that fails at once: nothing leaves
+ * the machine.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { check } from '../../src/check.js';
+import type { TcpObservation } from '../../src/probes/tcp/observation.js';
+import { KINDS, type KindRegistry } from '../../src/probes/registry.js';
+import { closedPort, delayed, startHttp, type TestServer } from '../helpers/servers.js';
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+/** Public addresses (documentation ranges, never dialled): the tcp probe fails them at once, as with no route. */
+const CANARIES = [
+  { name: 'public canary a', tcp: '192.0.2.1:443' },
+  { name: 'public canary b', tcp: '198.51.100.1:443' },
+];
+const noRoute: KindRegistry = {
+  ...KINDS,
+  tcp: {
+    ...KINDS.tcp,
+    probe: async (service, context) => {
+      if (service.endpoint && /^(192\.0\.2|198\.51\.100)\./.test(service.endpoint.host)) {
+        const failure = { code: 'tcp.unreachable' as const, reason: 'network unreachable (stand-in)' };
+        return { kind: 'tcp', port: service.endpoint.port, attempts: [], durationMs: 1, failure } satisfies TcpObservation;
+      }
+      // An internet service that never answers: it ends only when its budget or the verdict stops it.
+      if (service.endpoint && /^203\.0\.113\./.test(service.endpoint.host)) {
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+        const failure = { code: 'tcp.timeout' as const, reason: 'no answer (stand-in)' };
+        return { kind: 'tcp', port: service.endpoint.port, attempts: [], durationMs: 1, failure } satisfies TcpObservation;
+      }
+      return KINDS.tcp.probe(service, context);
+    },
+  },
+};
+
+describe('internet canaries failing, services on loopback', () => {
+  it('a loopback service slower than the canaries is measured up, not stopped by the verdict', async () => {
+    const slow = await startHttp(delayed(2500));
+    servers.push(slow);
+    const report = await check({ config: { defaults: { timeout: '10s', retries: 0, latency: { degraded: '5s' } }, canaries: CANARIES, services: [{ name: 'local app', url: slow.url }] }, kinds: noRoute });
+    expect(report.localNetwork).toMatchObject({ ok: false, layers: ['no route'] });
+    expect(report.services[0]).toMatchObject({ name: 'local app', status: 'up', code: null });
+  });
+
+  it('an internet service still hanging is stopped by the verdict, while the loopback one is measured', async () => {
+    const slow = await startHttp(delayed(2000));
+    servers.push(slow);
+    const config = { defaults: { timeout: '20s', retries: 0, latency: { degraded: '5s' } }, canaries: CANARIES, services: [{ name: 'public api', tcp: '203.0.113.80:443' }, { name: 'local app', url: slow.url }] };
+    const started = performance.now();
+    const report = await check({ config, kinds: noRoute });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['public api', 'unknown', 'network.local'],
+      ['local app', 'up', null],
+    ]);
+    expect(report.services[0]?.reason).toMatch(/stopped when the canaries failed/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("a loopback service's own failure is judged as measured, not hidden as network.local", async () => {
+    const refused = await closedPort();
+    const report = await check({ config: { defaults: { timeout: '5s', retries: 0 }, canaries: CANARIES, services: [{ name: 'local db', tcp: `127.0.0.1:${refused}` }, { name: 'public api', tcp: '192.0.2.80:443' }] }, kinds: noRoute });
+    expect(report.localNetwork).toMatchObject({ ok: false, layers: ['no route'] });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['local db', 'down', 'tcp.refused'],
+      // A service out on the internet, failing like the canaries, is still not judged.
+      ['public api', 'unknown', 'network.local'],
+    ]);
+  });
+});
