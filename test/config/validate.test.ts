@@ -29,7 +29,7 @@ describe('valid configs', () => {
       latencyDegradedMs: 2000,
       dns: { name: 'example.test', types: ['A', 'AAAA'] },
       tls: { certificate: { degradedDays: 14, downDays: 0 }, verify: true },
-      http: { method: 'GET', expectStatus: [[200, 399]], followRedirects: 5, maxBodyBytes: 1048576 },
+      http: { method: 'GET', expectStatus: [[200, 399]], followRedirects: 20, maxBodyBytes: 1048576 },
     });
   });
 

@@ -87,6 +87,20 @@ describe('class 2: a cookie jar per check', () => {
     expect(JSON.stringify(result)).not.toContain('c00kie-value');
   });
 
+  it('a long sign-in chain is followed as a browser follows it (20 hops); a loop still ends down', async () => {
+    const chain = await serve((request) => {
+      const hop = Number(/^\/hop(\d+)$/.exec(request.path)?.[1] ?? 0);
+      return hop < 12 ? redirect(`/hop${hop + 1}`) : response('200 OK', [], 'signed in');
+    });
+    const long = await checkOne({ url: `${chain.url}/hop0` });
+    expect(long).toMatchObject({ status: 'up', code: null });
+    expect(probe(long, 'http').details.hops).toHaveLength(13);
+    const loop = await serve((request) => redirect(request.path === '/a' ? '/b' : '/a'));
+    const looping = await checkOne({ url: `${loop.url}/a` });
+    expect(looping).toMatchObject({ status: 'down', code: 'http.too_many_redirects' });
+    expect(probe(looping, 'http').details.hops).toHaveLength(21);
+  });
+
   it('a site that never sees its cookie still ends in http.too_many_redirects', async () => {
     const server = await serve(() => response('302 Found', [`Set-Cookie: n=${Math.random()}`, 'Location: /']));
     const result = await checkOne({ url: `${server.url}/`, http: { followRedirects: 3 } });
