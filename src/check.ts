@@ -115,6 +115,8 @@ function checkTimeout(ms: number | undefined): void {
 export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' | 'onProgress' | 'kinds'> {
   /** false: a measurement clouded by outage's own load is judged as it stands, not taken again (`outage serve`, within a scrape timeout). */
   remeasure?: boolean;
+  /** Each service's attempts end within this many ms of its start (`outage serve`: the scrape's timeout). */
+  deadlineMs?: number;
 }
 
 export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
@@ -136,6 +138,7 @@ export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions
     onProgress: options.onProgress,
     kinds: options.kinds,
     remeasure: options.remeasure,
+    deadlineMs: options.deadlineMs,
     onRemeasured: (services, concurrency) => (remeasured = { services, concurrency }),
   }).finally(async () => {
     // A stall that ends the run (a body regex judged last) is only recorded when the monitor's

@@ -34,6 +34,8 @@ export interface CanaryRunOptions {
   kinds?: KindRegistry;
   /** false: doubtful measurements are not measured again (see RunOptions.remeasure). */
   remeasure?: boolean;
+  /** Each service's attempts end within this many ms (see RunOptions.deadlineMs). */
+  deadlineMs?: number;
   /** How many services (not canaries) were measured again because of outage's own load. */
   onRemeasured?: (count: number, concurrency: number) => void;
 }
@@ -70,6 +72,7 @@ export async function runWithCanaries(
             signal,
             onServiceDone: () => options.onProgress?.(++done, services.length),
             remeasure: options.remeasure,
+            deadlineMs: options.deadlineMs,
             onRemeasured: (count, concurrency) => {
               remeasured += count;
               remeasuredAtOnce = Math.max(remeasuredAtOnce, concurrency);

@@ -136,11 +136,10 @@ export function createProbeHandler(setup: ProbeSetup) {
     setup.metrics.inFlight += 1;
     try {
       const left = budgetMs === undefined ? undefined : Math.max(MIN_BUDGET_MS, budgetMs - (performance.now() - started));
-      const spec = left === undefined ? prepared.spec : fitBudget(prepared.spec, left);
       const signal = AbortSignal.any([setup.stop, gone]);
       // Within a scrape timeout there is no room to measure again what outage's own load clouded.
       const remeasure = budgetMs === undefined;
-      const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure });
+      const report = await runCheck({ services: [prepared.spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure, deadlineMs: left });
       const result = report.services[0];
       if (report.interrupted || !result) {
         // A scraper that hung up is no refusal: nobody reads this answer.
@@ -166,12 +165,6 @@ export function scrapeBudget(header: string | undefined): number | undefined {
   // At most outage's longest duration: a timer past 2^31 ms fires at once (Node's overflow), and
   // the scrape would be refused as if its wait were over.
   return Math.min(MAX_DURATION_MS, Math.max(MIN_BUDGET_MS, seconds * 1000 - SCRAPE_TIMEOUT_OFFSET_MS));
-}
-
-/** Every attempt shares the budget: `timeout × (retries + 1)` must end within it. */
-export function fitBudget(spec: ServiceSpec, budgetMs: number): ServiceSpec {
-  const perAttempt = Math.floor(budgetMs / (spec.retries + 1));
-  return perAttempt >= spec.timeoutMs ? spec : { ...spec, timeoutMs: Math.max(MIN_BUDGET_MS / (spec.retries + 1), perAttempt) };
 }
 
 /** What the policy judges: the endpoint's scheme, host and port (a DNS-only service has none). */

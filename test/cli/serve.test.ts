@@ -176,6 +176,28 @@ describe('GET /probe', () => {
     }
   });
 
+  it('gives the first attempt the whole scrape budget, as blackbox_exporter does; a quick failure is still retried', async () => {
+    const own = await startServe(['-c', writeConfig({ defaults: { timeout: '10s', retries: 1 } })]);
+    // Answers in 1.2 s: within a 2.5 s scrape (2 s of budget), where half the budget each would time out.
+    const slow = await startHttp((req, res) => setTimeout(() => ok(req, res), 1200));
+    let requests = 0;
+    const flaky = await startHttp((req, res) => (++requests === 1 ? req.socket.destroy() : ok(req, res)));
+    try {
+      const scrape = (url: string) => get(`${own.url}/probe?target=${encodeURIComponent(url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '2.5' });
+      const answer = await scrape(slow.url);
+      expect(answer.status).toBe(200);
+      expect(sample(answer.body, 'probe_success'), answer.body).toBe(1);
+      const retried = await scrape(flaky.url);
+      expect(retried.status).toBe(200);
+      expect(requests).toBe(2);
+      expect(retried.body).not.toContain('code="http.timeout"');
+    } finally {
+      await own.stop();
+      await slow.close();
+      await flaky.close();
+    }
+  });
+
   it('ends a probe within X-Prometheus-Scrape-Timeout-Seconds minus 0.5 s', async () => {
     const answer = await probe(`target=${encodeURIComponent(hanging.url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
     expect(answer.status).toBe(200);
