@@ -17,7 +17,7 @@ export function vantageVerdict(vantages: readonly VantageResult[]): string | und
   const anyDown = vantages.some(failing);
   if (!anyDown) return undefined;
   if (measured.length === 0) {
-    return failing(here) ? `down here; no other vantage could tell (${others.map((v) => v.from).join(', ')} did not answer)` : undefined;
+    return failing(here) ? `down here; no other vantage could tell (${whyNot(others)})` : undefined;
   }
   const downThere = measured.filter(failing);
   const hereKnown = here.status !== 'unknown';
@@ -29,6 +29,22 @@ export function vantageVerdict(vantages: readonly VantageResult[]): string | und
   }
   const all = [...(failing(here) ? ['here'] : []), ...downThere.map((v) => v.from)];
   return `down from ${all.length} of ${(hereKnown ? 1 : 0) + measured.length} vantages (${all.join(', ')})`;
+}
+
+/**
+ * Why vantages measured nothing: one that was not asked (the check sends credentials, or options
+ * that do not travel: run/vantages.ts) must not read as a vantage that did not answer, which sends
+ * its owner looking at a machine that is fine.
+ */
+function whyNot(vantages: readonly VantageResult[]): string {
+  const silent = vantages.filter((v) => v.code === 'vantage.unreachable');
+  const notAsked = vantages.filter((v) => v.code !== 'vantage.unreachable' && v.reason.startsWith('not asked'));
+  const unsure = vantages.filter((v) => !silent.includes(v) && !notAsked.includes(v));
+  return [
+    silent.length > 0 ? `${names(silent)} did not answer` : '',
+    notAsked.length > 0 ? `${names(notAsked)} not asked` : '',
+    unsure.length > 0 ? `${names(unsure)} could not tell either` : '',
+  ].filter(Boolean).join('; ');
 }
 
 function names(vantages: readonly VantageResult[]): string {

@@ -4,7 +4,7 @@ import type { VantageResult } from '../../src/core/result.js';
 import type { Status } from '../../src/core/status.js';
 import { vantageVerdict } from '../../src/diagnose/vantages.js';
 
-const v = (from: string, status: Status): VantageResult => ({ from, status, code: status === 'down' ? 'tcp.timeout' : null, reason: '', durationMs: 1 });
+const v = (from: string, status: Status): VantageResult => ({ from, status, code: status === 'down' ? 'tcp.timeout' : status === 'unknown' ? 'vantage.unreachable' : null, reason: '', durationMs: 1 });
 const seen = (...statuses: [string, Status][]) => vantageVerdict(statuses.map(([from, status]) => v(from, status)));
 
 describe('vantageVerdict', () => {
@@ -26,5 +26,16 @@ describe('vantageVerdict', () => {
     [[['here', 'unknown'], ['eu', 'down'], ['us', 'down']], 'down from 2 of 2 vantages (eu, us)'],
   ] as [[string, Status][], string | undefined][])('%j → %s', (statuses, verdict) => {
     expect(seen(...statuses)).toBe(verdict);
+  });
+});
+
+describe('a vantage that measured nothing is named for why', () => {
+  it('one not asked is not one that did not answer, nor one that answered unknown', () => {
+    const here: VantageResult = { from: 'here', status: 'down', code: 'tcp.timeout', reason: '', durationMs: 1 };
+    const silent: VantageResult = { from: 'eu', status: 'unknown', code: 'vantage.unreachable', reason: 'eu did not answer: no answer within 21s', durationMs: 1 };
+    const notAsked: VantageResult = { from: 'us', status: 'unknown', code: null, reason: 'not asked: the check sends credentials, which are never shared with another machine', durationMs: 0 };
+    const unsure: VantageResult = { from: 'ap', status: 'unknown', code: 'local.resources', reason: 'too many open files', durationMs: 1 };
+    expect(vantageVerdict([here, notAsked])).toBe('down here; no other vantage could tell (us not asked)');
+    expect(vantageVerdict([here, silent, notAsked, unsure])).toBe('down here; no other vantage could tell (eu did not answer; us not asked; ap could not tell either)');
   });
 });
