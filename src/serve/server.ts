@@ -89,10 +89,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     inFlight.add(done);
   };
 
-  const server: Server = options.web?.tls ? createHttpsServer({ ...options.web.tls, minVersion: options.web.tls.minVersion as 'TLSv1.2' | undefined, maxVersion: options.web.tls.maxVersion as 'TLSv1.3' | undefined }, handle) : createHttpServer(handle);
-  // Bounded: a client that opens a connection and says nothing is dropped.
+  const checking = { connectionsCheckingInterval: 1000 };
+  const server: Server = options.web?.tls
+    ? createHttpsServer({ ...checking, ...options.web.tls, minVersion: options.web.tls.minVersion as 'TLSv1.2' | undefined, maxVersion: options.web.tls.maxVersion as 'TLSv1.3' | undefined }, handle)
+    : createHttpServer(checking, handle);
+  // Bounded: a client that opens a connection and says nothing, or trickles a body one byte at a
+  // time, is dropped (checked every second). requestTimeout bounds receiving the request only, not
+  // the answer: a probe still takes as long as its scrape budget.
   server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // a probe may take as long as its scrape budget
+  server.requestTimeout = 15_000;
   server.keepAliveTimeout = 30_000;
   server.maxHeadersCount = 100;
   server.on('clientError', (_error, socket) => socket.destroy());

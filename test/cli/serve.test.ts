@@ -237,6 +237,24 @@ function rawGet(base: string, target: string): Promise<{ status: number; body: s
   });
 }
 
+describe('clients that hold a connection', () => {
+  it('a request whose body trickles in is cut off within 16 s, and the exporter keeps answering', async () => {
+    const { hostname, port } = new URL(serve.url);
+    const started = performance.now();
+    const socket = connect(Number(port), hostname, () => socket.write(`POST /probe?target=x HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: 1000\r\n\r\n`));
+    const trickle = setInterval(() => socket.writable && socket.write('x'), 500);
+    socket.on('error', () => {});
+    try {
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      expect(performance.now() - started).toBeLessThan(20_000);
+      expect((await get(`${serve.url}/-/healthy`)).status).toBe(200);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+  }, 30_000);
+});
+
 describe('request targets', () => {
   it('a path is a path: //probe is 404, never the HTML index Prometheus cannot parse', async () => {
     const query = `?target=${encodeURIComponent(healthy.url)}`;
