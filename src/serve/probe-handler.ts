@@ -139,7 +139,9 @@ export function createProbeHandler(setup: ProbeSetup) {
       const signal = AbortSignal.any([setup.stop, gone]);
       // Within a scrape timeout there is no room to measure again what outage's own load clouded.
       const remeasure = budgetMs === undefined;
-      const report = await runCheck({ services: [prepared.spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure, deadlineMs: left });
+      // No attempt longer than the scrape allows, so the judge weighs a timeout against that.
+      const spec = left !== undefined && left < prepared.spec.timeoutMs ? { ...prepared.spec, timeoutMs: left } : prepared.spec;
+      const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure, deadlineMs: left });
       const result = report.services[0];
       if (report.interrupted || !result) {
         // A scraper that hung up is no refusal: nobody reads this answer.
