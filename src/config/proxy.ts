@@ -5,9 +5,12 @@
  *
  * The environment, as curl reads it (everything.curl.dev, "Proxy environment variables"):
  * - https:// URLs: `https_proxy`, else `HTTPS_PROXY`, else `all_proxy`, else `ALL_PROXY`;
- * - http:// URLs: `http_proxy`, else `all_proxy`, else `ALL_PROXY`. Upper-case `HTTP_PROXY` is
- *   ignored, as curl ignores it: in a CGI program it is set from the request's `Proxy:` header,
- *   so a client could choose the proxy (httpoxy, CVE-2016-5385);
+ * - http:// URLs: `http_proxy`, else `HTTP_PROXY`, else `all_proxy`, else `ALL_PROXY`. curl
+ *   ignores upper-case `HTTP_PROXY`, because in a CGI program it is set from the request's `Proxy:`
+ *   header, so a client could choose the proxy (httpoxy, CVE-2016-5385). But many runners and
+ *   containers set only the upper-case names, and there every http:// check went around the only
+ *   way out and was down: a false alarm. Like Go and Python, outage ignores it only in a CGI
+ *   program (`REQUEST_METHOD` set);
  * - `no_proxy`, else `NO_PROXY` (see no-proxy.ts); it also applies to a configured `proxy`, as
  *   curl's NO_PROXY applies to `-x`;
  * - a variable set to the empty string means no proxy, and stops the search.
@@ -96,9 +99,9 @@ export function readProxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment {
     secrets.push(...parsed.secrets);
     return { server: parsed.server };
   };
-  const http = pick(['http_proxy', 'all_proxy', 'ALL_PROXY']);
+  const http = pick(['http_proxy', ...(env.REQUEST_METHOD === undefined ? ['HTTP_PROXY'] : []), 'all_proxy', 'ALL_PROXY']);
   const https = pick(['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']);
-  // Credentials in a variable that is not used (HTTP_PROXY, or one shadowed by another) are secrets too.
+  // Credentials in a variable that is not used (HTTP_PROXY in a CGI program, or one shadowed by another) are secrets too.
   for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) {
     const parsed = env[name]?.trim() ? parseProxyUrl(env[name].trim(), name) : undefined;
     if (parsed && typeof parsed !== 'string') secrets.push(...parsed.secrets);

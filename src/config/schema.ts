@@ -139,7 +139,7 @@ function proxySetting() {
     proxy: z
       .union([notASwitch('write false to connect directly, or the proxy\'s URL').pipe(target(parseProxyUrl)), z.literal(false)])
       .optional()
-      .describe('HTTP proxy for this service, http://[user:pass@]host:port; false: connect directly. Default: HTTPS_PROXY, http_proxy, ALL_PROXY and NO_PROXY, as curl reads them.'),
+      .describe('HTTP proxy for this service, http://[user:pass@]host:port; false: connect directly. Default: the proxy variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY, either case).'),
   };
 }
 

@@ -67,8 +67,11 @@ describe('proxy variables, as curl reads them', () => {
     expect(proxyOf(load([URL_SERVICE], { HTTPS_PROXY: 'http://upper:3128', https_proxy: 'http://lower:3128' }).services[0])).toBe('http://lower:3128');
   });
 
-  it('upper-case HTTP_PROXY is ignored, as curl ignores it (httpoxy); http_proxy is used', () => {
-    expect(proxyOf(load([HTTP_SERVICE], { HTTP_PROXY: 'http://upper:3128' }).services[0])).toBeUndefined();
+  it('upper-case HTTP_PROXY is used where it is all a runner sets, but not in a CGI program (httpoxy), as Go and Python read it', () => {
+    expect(proxyOf(load([HTTP_SERVICE], { HTTP_PROXY: 'http://upper:3128' }).services[0])).toBe('http://upper:3128');
+    expect(proxyOf(load([HTTP_SERVICE], { HTTP_PROXY: 'http://upper:3128', http_proxy: 'http://lower:3128' }).services[0])).toBe('http://lower:3128');
+    expect(proxyOf(load([HTTP_SERVICE], { HTTP_PROXY: 'http://upper:3128', REQUEST_METHOD: 'GET' }).services[0])).toBeUndefined();
+    expect(proxyOf(load([HTTP_SERVICE], { HTTP_PROXY: 'http://upper:3128', REQUEST_METHOD: 'GET', ALL_PROXY: 'http://all:3128' }).services[0])).toBe('http://all:3128');
     expect(proxyOf(load([HTTP_SERVICE], { http_proxy: 'http://lower:3128' }).services[0])).toBe('http://lower:3128');
   });
 
