@@ -165,7 +165,10 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // In an interrupted round, a service that did finish was measured: counted as it would have been.
   const passesOf = (s: ServiceResult, i: number) => (report ? (passes[i] ?? 0) : reached(s.status, flags.until) ? 1 : 0);
   const notReady = last ? safeReport(last, redact).services.filter((_, i) => isAwaited(last.services[i]) && passesOf(last.services[i] as ServiceResult, i) < stable) : [];
-  const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${formatDuration(timeoutMs)}`;
+  // Ended before the deadline when another check would not fit: said as it is, not as the whole --timeout.
+  const left = budget.remaining();
+  const waited = left >= 10 ? `${formatDuration(timeoutMs - left)} (too little of the ${formatDuration(timeoutMs)} left for another check)` : formatDuration(timeoutMs);
+  const why = trap.received() ? `interrupted by ${trap.received()}` : `not ${flags.until} after ${waited}`;
   say(`${why}: ${last ? notReady.length : awaitedCount} of ${awaitedCount} services not ready`);
   for (const s of notReady) say(`  ${s.name}: ${describe(s)} — ${s.reason}`);
   const exitCode = trap.received() ? trap.exitCode() : ExitCode.down;
