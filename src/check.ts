@@ -98,10 +98,19 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
 
 /**
  * SSL_CERT_FILE/SSL_CERT_DIR naming no certificate would make every https service tls.untrusted:
- * a configuration error naming the variable (exit 78), when some service speaks HTTP or TLS.
+ * a configuration error naming the variable (exit 78), when some service verifies a certificate
+ * against the store. A plain-http readiness check, or one with its own `tls.ca` or `tls: false`,
+ * does not use it and runs as before (an http service redirected to https is judged as it goes).
  */
+function usesTrustStore(service: ServiceSpec): boolean {
+  if (service.tls?.verify && service.tls.ca === undefined) return true;
+  if (service.status && usesTrustStore(service.status.check)) return true;
+  // Asset hosts are found in the page: most are https.
+  return service.hosts !== undefined && (service.hosts.assets !== undefined || service.hosts.configured.some(usesTrustStore));
+}
+
 function untrustedEverything(services: readonly ServiceSpec[]): void {
-  if (!services.some((s) => s.tls !== undefined || s.http !== undefined || s.status !== undefined || s.hosts !== undefined)) return;
+  if (!services.some(usesTrustStore)) return;
   const problem = environmentStoreProblem();
   if (problem) throw new ConfigError([{ path: '', message: problem }], undefined, 'config.trust_store');
 }

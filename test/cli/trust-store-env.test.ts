@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPki, type TestPki } from '../helpers/certs.js';
 import { runCli } from '../helpers/cli.js';
-import { ok, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
+import { ok, startHttp, startHttps, startTcp, type TestServer } from '../helpers/servers.js';
 
 let pki: TestPki;
 let secure: TestServer;
@@ -64,9 +64,22 @@ describe('SSL_CERT_FILE / SSL_CERT_DIR holding no certificate', () => {
     expect(r.code).toBe(0);
   });
 
-  it('a check with no HTTP or TLS in it does not need them', async () => {
-    const r = await runCli(['check', '--no-canaries', `127.0.0.1:${tcp.port}`], { env: { SSL_CERT_FILE: join(dir, 'missing.pem') } });
-    expect(r.code).toBe(0);
+  it('a check that verifies no certificate against them does not need them: tcp, plain http, its own tls.ca, tls: false', async () => {
+    const env = { SSL_CERT_FILE: join(dir, 'missing.pem'), SSL_CERT_DIR: join(dir, 'no-such-dir') };
+    expect((await runCli(['check', '--no-canaries', `127.0.0.1:${tcp.port}`], { env })).code).toBe(0);
+    const plain = await startHttp(ok);
+    try {
+      const r = await runCli(['check', '--no-canaries', plain.url], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const config = writeText('own-trust.json', JSON.stringify({ services: [
+        { name: 'own-ca', url: target(), tls: { ca: pki.rootFile } },
+        { name: 'unverified', url: target(), tls: false },
+      ] }));
+      const own = await runCli(['check', '--no-canaries', '-c', config], { env });
+      expect(own.code, own.stderr + own.stdout).toBe(0);
+    } finally {
+      await plain.close();
+    }
   });
 });
 
