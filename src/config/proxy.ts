@@ -48,7 +48,19 @@ export interface ProxySettings {
 export function proxyFor(settings: ProxySettings | undefined, protocol: 'http' | 'https' | 'tcp', host: string, port: number): ProxyServer | undefined {
   const server = settings?.[protocol];
   if (!server || bypassesProxy(settings.noProxy, host, port)) return undefined;
+  // HTTP_PROXY is read as Go reads it, and Go never sends localhost or a loopback address to it:
+  // outage ignored the variable before, so `wait http://localhost:3000` on a runner that sets
+  // only HTTP_PROXY kept reaching the local service, and must go on doing so.
+  if (server.from === 'HTTP_PROXY' && isLoopbackHost(host)) return undefined;
   return server;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const name = unbracket(host).toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const version = ipVersion(name);
+  if (version === 4) return name.startsWith('127.');
+  return version === 6 && (name === '::1' || name.startsWith('::ffff:7f') || name.startsWith('::ffff:127.'));
 }
 
 /** curl's default proxy port. */

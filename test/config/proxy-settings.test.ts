@@ -75,6 +75,15 @@ describe('proxy variables, as curl reads them', () => {
     expect(proxyOf(load([HTTP_SERVICE], { http_proxy: 'http://lower:3128' }).services[0])).toBe('http://lower:3128');
   });
 
+  it('HTTP_PROXY is never asked for localhost or a loopback address, as in Go (outage ignored it before, and such checks went direct)', () => {
+    const local = ['http://localhost:3000/', 'http://app.localhost/', 'http://127.0.0.1:3000/', 'http://127.1.2.3/', 'http://[::1]:3000/', 'http://[::ffff:127.0.0.1]/'];
+    const env = { HTTP_PROXY: 'http://upper:3128' };
+    for (const url of local) expect(proxyOf(load([{ name: 'local', url }], env).services[0]), url).toBeUndefined();
+    expect(proxyOf(load([{ name: 'remote', url: 'http://10.0.0.5:3000/' }], env).services[0])).toBe('http://upper:3128');
+    // curl's variables keep curl's rule: localhost is not special.
+    expect(proxyOf(load([{ name: 'lower', url: 'http://localhost:3000/' }], { http_proxy: 'http://lower:3128' }).services[0])).toBe('http://lower:3128');
+  });
+
   it('ALL_PROXY is the fallback for both schemes; a scheme-specific variable wins', () => {
     const env = { ALL_PROXY: 'http://all:3128', https_proxy: 'http://secure:3128' };
     const [https, http] = load([URL_SERVICE, HTTP_SERVICE], env).services;
