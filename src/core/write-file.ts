@@ -48,7 +48,7 @@ export function whyNotWritten(error: unknown, path: string): string {
       return 'the process reading the named pipe closed it before the report was written';
     case 'ENXIO':
       // Only opened so (see writeFileAtomic): a named pipe with no reader, or a device not there.
-      return 'it is a named pipe that no process is reading';
+      return `it is a named pipe that no process is reading (waited ${PIPE_READER_WAIT_MS / 1000} s for one)`;
   }
   // Node's message without the `ECODE: ` prefix and the `, open '/path'` suffix.
   const message = error instanceof Error ? error.message : String(error);
@@ -106,14 +106,16 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 /**
  * A named pipe: opening one for writing waits until some process opens it for reading — forever
  * when its reader is gone, with the results not yet printed. Opened without waiting, which fails
- * at once (ENXIO) when nobody reads it, and written through a stream that waits for the reader to
+ * (ENXIO) when nobody reads it, tried again for a bounded time, and written through a stream that waits for the reader to
  * take each part (the descriptor is non-blocking), as stdout into a pipe is written.
  */
 async function writePipe(path: string, data: string): Promise<void> {
   const { constants, openSync } = process.getBuiltinModule('node:fs');
   const { Socket } = process.getBuiltinModule('node:net');
-  // O_NONBLOCK: this open never waits, so the synchronous call costs nothing.
-  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  // O_NONBLOCK: this open never waits, so the synchronous call costs nothing. A reader started
+  // beside outage (`outage check --report json=p & jq . < p`) may come a moment late: it is
+  // looked for again for a few seconds before the pipe counts as unread.
+  const fd = await openForReader(() => openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
   await new Promise<void>((resolve, reject) => {
     const pipe = new Socket({ fd, readable: false, writable: true });
     pipe.once('error', (error) => {
@@ -122,6 +124,21 @@ async function writePipe(path: string, data: string): Promise<void> {
     });
     pipe.end(data, (error?: Error | null) => (error ? reject(error) : resolve()));
   });
+}
+
+/** How long a named pipe's reader is waited for (see writePipe). */
+export const PIPE_READER_WAIT_MS = 3000;
+
+async function openForReader(open: () => number): Promise<number> {
+  const until = Date.now() + PIPE_READER_WAIT_MS;
+  for (;;) {
+    try {
+      return open();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() >= until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }
 
 /**
