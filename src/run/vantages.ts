@@ -99,6 +99,9 @@ function untravelled(service: ServiceSpec): string[] {
     if (http.expectBody !== undefined || http.expectBodyRegex !== undefined) found.push('http.expect.body');
     if (http.followRedirects !== DEFAULTS.followRedirects) found.push('http.followRedirects');
   }
+  // A longer timeout than the default lets a slow answer be up here that the remote would time
+  // out; a shorter one only makes the remote more lenient, never a false "down there".
+  if (service.timeoutMs > DEFAULTS.timeoutMs) found.push('timeout');
   if (service.tls?.ca !== undefined) found.push('tls.ca');
   if (service.tls && !service.tls.verify) found.push('tls: false');
   if (service.tls && service.tls.certificate.downDays !== DEFAULTS.certificateDownDays) found.push('certificate.down');

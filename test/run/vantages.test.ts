@@ -44,3 +44,20 @@ describe('askVantage', () => {
     }
   });
 });
+
+describe('what a vantage is not asked', () => {
+  it('a check with a longer timeout than the default: the remote would time out what is up here', async () => {
+    let asked = 0;
+    const vantage = await startHttp((_req, res) => {
+      asked++;
+      res.end('{}');
+    });
+    servers.push(vantage);
+    const patient = await askVantage({ name: 'eu', url: vantage.url }, service('30s'));
+    expect(patient).toMatchObject({ from: 'eu', status: 'unknown', code: null });
+    expect(patient.reason).toMatch(/^not asked: timeout decides this check/);
+    // A shorter one only makes the remote more lenient: asked.
+    await askVantage({ name: 'eu', url: vantage.url }, service('2s'));
+    expect(asked).toBe(1);
+  });
+});
