@@ -20,7 +20,7 @@
 import { ipVersion } from '../core/ip-version.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
-import { unbracket } from '../core/domain.js';
+import { isLocalhostName, unbracket } from '../core/domain.js';
 import { readUserInfo } from './user-info.js';
 
 /** An HTTP proxy outage talks to. */
@@ -56,8 +56,8 @@ export function proxyFor(settings: ProxySettings | undefined, protocol: 'http' |
 }
 
 function isLoopbackHost(host: string): boolean {
-  const name = unbracket(host).toLowerCase().replace(/\.$/, '');
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isLocalhostName(host)) return true;
+  const name = unbracket(host).toLowerCase();
   const version = ipVersion(name);
   if (version === 4) return name.startsWith('127.');
   return version === 6 && (name === '::1' || name.startsWith('::ffff:7f') || name.startsWith('::ffff:127.'));

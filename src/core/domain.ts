@@ -16,3 +16,9 @@ export function registrableDomain(name: string): string {
 export function unbracket(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
+
+/** RFC 6761: `localhost` and `*.localhost` are loopback, answered without asking (as curl and browsers do). */
+export function isLocalhostName(name: string): boolean {
+  const lower = name.toLowerCase().replace(/\.$/, '');
+  return lower === 'localhost' || lower.endsWith('.localhost');
+}

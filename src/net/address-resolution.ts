@@ -10,7 +10,8 @@ import type { DnsRecord } from '../core/dns-record.js';
 import { isLocalFailure, type Failure } from '../core/failure.js';
 import { createAddressFeed, type AddressFeed } from './address-feed.js';
 import { mostSevere } from './dns-answer.js';
-import { isLocalhostName, type NameResolver } from './dns-resolver.js';
+import { isLocalhostName } from '../core/domain.js';
+import type { NameResolver } from './dns-resolver.js';
 import { localFailure, type LocalCause } from './open-file-limit.js';
 import { systemLookup, type SystemLookup } from './system-lookup.js';
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dnsTryTimeout, formatBudget } from '../core/budget.js';
 import type { DnsRecord, DnsRecordType } from '../core/dns-record.js';
 import type { Failure } from '../core/failure.js';
+import { isLocalhostName } from '../core/domain.js';
 import { interpretResponse } from './dns-answer.js';
 import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
 import { localFailure, roomForSocket, socketSlot, type LocalCause } from './open-file-limit.js';
@@ -196,12 +197,6 @@ function isValidDnsName(name: string): boolean {
 }
 
 let hostsCache: Map<string, string[]> | undefined;
-
-/** RFC 6761: `localhost` and `*.localhost` are loopback, answered without asking (as curl and browsers do). */
-export function isLocalhostName(name: string): boolean {
-  const lower = name.toLowerCase().replace(/\.$/, '');
-  return lower === 'localhost' || lower.endsWith('.localhost');
-}
 
 /** /etc/hosts and `localhost` names, as getaddrinfo would answer them. */
 export function hostsFileAddresses(name: string, type: 'A' | 'AAAA'): string[] | undefined {
