@@ -102,7 +102,8 @@ export function configExplorer({ metaConfig }: { metaConfig: boolean }): PublicE
   return new Explorer({
     ...EXPLORER_OPTIONS,
     moduleName: 'outage',
-    loaders: { ...cosmiconfigLoaders, ...EXPLORER_OPTIONS.loaders },
+    // cosmiconfig() adds its default loaders under the given ones: LOADERS is that.
+    loaders: LOADERS,
     transform: (result: unknown) => result,
     metaConfigFilePath: null,
     mergeImportArrays: true,
@@ -110,5 +111,5 @@ export function configExplorer({ metaConfig }: { metaConfig: boolean }): PublicE
   });
 }
 
-/** cosmiconfig's Explorer class, which its types keep internal (test/config/byte-order-mark.test.ts reads through it). */
+/** cosmiconfig's Explorer class, which its types keep internal (test/config/find.test.ts reads a config through it). */
 const { Explorer } = cosmiconfigExplorer as unknown as { Explorer: new (options: object) => PublicExplorer };
