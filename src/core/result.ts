@@ -88,6 +88,9 @@ export interface ServiceResultOf<P> {
 }
 
 /** How one vantage point (`here`, or a remote `outage serve`) saw a service. */
+/** How a vantage's reason starts when it was not asked: `unknown` with no code, never its silence. */
+export const NOT_ASKED = 'not asked: ';
+
 export interface VantageResult {
   from: string;
   /** `unknown` with `vantage.unreachable` when the vantage did not answer. */

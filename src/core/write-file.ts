@@ -106,8 +106,9 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 /**
  * A named pipe: opening one for writing waits until some process opens it for reading — forever
  * when its reader is gone, with the results not yet printed. Opened without waiting, which fails
- * (ENXIO) when nobody reads it, tried again for a bounded time, and written through a stream that waits for the reader to
- * take each part (the descriptor is non-blocking), as stdout into a pipe is written.
+ * (ENXIO) when nobody reads it, tried again for a bounded time, and written through a stream
+ * that waits for the reader to take each part (the descriptor is non-blocking), as stdout into a
+ * pipe is written.
  */
 async function writePipe(path: string, data: string): Promise<void> {
   const { constants, openSync } = process.getBuiltinModule('node:fs');

@@ -6,7 +6,7 @@
  *   down only here            → your path or network
  *   down from one place only  → that place's path (a region)
  */
-import type { VantageResult } from '../core/result.js';
+import { NOT_ASKED, type VantageResult } from '../core/result.js';
 
 const failing = (v: VantageResult) => v.status === 'down';
 
@@ -38,7 +38,7 @@ export function vantageVerdict(vantages: readonly VantageResult[]): string | und
  */
 function whyNot(vantages: readonly VantageResult[]): string {
   const silent = vantages.filter((v) => v.code === 'vantage.unreachable');
-  const notAsked = vantages.filter((v) => v.code !== 'vantage.unreachable' && v.reason.startsWith('not asked'));
+  const notAsked = vantages.filter((v) => v.code !== 'vantage.unreachable' && v.reason.startsWith(NOT_ASKED));
   const unsure = vantages.filter((v) => !silent.includes(v) && !notAsked.includes(v));
   return [
     silent.length > 0 ? `${names(silent)} did not answer` : '',

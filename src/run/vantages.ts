@@ -15,7 +15,7 @@ import { DEFAULTS, type ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
 import { isInterrupted, startBudget } from '../core/budget.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
-import type { VantageResult } from '../core/result.js';
+import { NOT_ASKED, type VantageResult } from '../core/result.js';
 import { STATUSES, type Status } from '../core/status.js';
 
 /** Time for the answer to travel, on top of the remote probe's own budget. */
@@ -42,15 +42,16 @@ export async function askVantages(services: ServiceSpec[], vantages: VantageSpec
 export async function askVantage(vantage: VantageSpec, service: ServiceSpec, interrupt?: AbortSignal): Promise<VantageResult> {
   const started = performance.now();
   const result = (status: Status, code: VantageResult['code'], reason: string): VantageResult => ({ from: vantage.name, status, code, reason, durationMs: Math.round(performance.now() - started) });
-  if (carriesCredentials(service)) return result('unknown', null, 'not asked: the check sends credentials, which are never shared with another machine');
+  const notAsked = (why: string) => result('unknown', null, NOT_ASKED + why);
+  if (carriesCredentials(service)) return notAsked('the check sends credentials, which are never shared with another machine');
   // /probe takes a URL, host:port or catalog name; a bare DNS name would be a 400, not the vantage's silence.
-  if (!service.endpoint && !service.catalog) return result('unknown', null, 'not asked: a DNS check has no URL or host:port, which is what a vantage takes');
+  if (!service.endpoint && !service.catalog) return notAsked('a DNS check has no URL or host:port, which is what a vantage takes');
   // Judged by outage's defaults there, an answer these options call up (a 503 expected in
   // maintenance) would be "down only from <vantage>: its path", a false verdict. A vantage named
   // with a module is taken to carry them.
   const judging = vantage.module ? [] : untravelled(service);
   if (judging.length > 0) {
-    return result('unknown', null, `not asked: ${judging.join(', ')} ${judging.length === 1 ? 'decides' : 'decide'} this check and does not travel with the target; name the vantage with a module that has ${judging.length === 1 ? 'it' : 'them'}`);
+    return notAsked(`${judging.join(', ')} ${judging.length === 1 ? 'decides' : 'decide'} this check and does not travel with the target; name the vantage with a module that has ${judging.length === 1 ? 'it' : 'them'}`);
   }
   const budgetMs = service.timeoutMs * (service.retries + 1);
   const query = new URLSearchParams({ target: service.catalog ?? service.target, format: 'json', ...(vantage.module ? { module: vantage.module } : {}) });
