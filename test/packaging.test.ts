@@ -30,4 +30,11 @@ describe('the published package', () => {
   it('accepts every Node line the README promises (20.18.1+, 22, 24)', () => {
     expect(pkg.engines.node).toBe('>=20.18.1');
   });
+
+  it('pins cosmiconfig to the one version whose internal Explorer class src/config/reader.ts builds', () => {
+    // A user installing outage from npm gets no lock file: a range would resolve to a release
+    // whose internals no test here ever ran.
+    const installed = JSON.parse(readFileSync(new URL('../node_modules/cosmiconfig/package.json', import.meta.url), 'utf8'));
+    expect(pkg.dependencies.cosmiconfig).toBe(installed.version);
+  });
 });
