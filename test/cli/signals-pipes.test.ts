@@ -40,6 +40,20 @@ describe('signals', () => {
   });
 });
 
+describe('TAP of an interrupted check', () => {
+  it('ends with Bail out! after every test point, and states the exit code the shell saw', async () => {
+    const running = startCli(['check', '--no-canaries', '--format', 'tap', '--timeout', '60s', up.url, hanging.url]);
+    while (hanging.requests < 1) await new Promise((r) => setTimeout(r, 20));
+    running.child.kill('SIGTERM');
+    const result = await running.result;
+    expect(result.code).toBe(143);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => /^(not )?ok \d/.test(l))).toEqual([`ok 1 - ${up.url}`, `not ok 2 - ${hanging.url}`]);
+    expect(lines.at(-1)).toBe('Bail out! interrupted: 1 of 2 services cut short, exit code 143');
+    hanging.requests = 0;
+  });
+});
+
 describe('a textfile written by an interrupted check', () => {
   it('holds what finished, and no probe_success 0 for a service that was cut short rather than measured', async () => {
     // `timeout 50s outage check --report prometheus=…` in cron, or a shutdown: the file is read

@@ -101,6 +101,26 @@ describe('tap', () => {
     parser.end(renderTap(report));
     expect((await done).count).toBe(5);
   });
+  it('ends a run cut short by a signal with Bail out!, after every test point, so a harness sees an aborted run', async () => {
+    const report = buildReport([service('api', 'up'), service('slow', 'unknown', { code: 'interrupted', reason: 'stopped before it finished' })], {
+      startedAt: new Date('2026-11-20T10:00:00.000Z'),
+      durationMs: 10,
+      failOn: 'degraded',
+      interrupted: true,
+    });
+    const text = renderTap({ ...report, exitCode: 130 });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Bail out! interrupted: 1 of 2 services cut short, exit code 130');
+    const parser = new Parser();
+    const bailed: string[] = [];
+    parser.on('bailout', (reason: string) => bailed.push(reason));
+    const done = new Promise<{ ok: boolean; count: number; bailout: string | boolean }>((resolve) => parser.on('complete', resolve));
+    parser.end(text);
+    const final = await done;
+    expect(bailed).toEqual(['interrupted: 1 of 2 services cut short, exit code 130']);
+    expect(final).toMatchObject({ ok: false, count: 2 });
+    // A run that finished has none.
+    expect(renderTap({ ...report, interrupted: false })).not.toContain('Bail out!');
+  });
 });
 
 describe('markdown', () => {
