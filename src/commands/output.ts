@@ -36,6 +36,9 @@ export function planOutput(flags: OutputFlags): OutputPlan {
   if (flags.json && flags.format && flags.format !== 'json') {
     throw new UsageError(`--json and --format ${flags.format} disagree: pick one`);
   }
+  // Two flags that contradict each other are refused, as --json and --format are: whichever won
+  // silently (commander has no order between two flags), the user lost output they asked for.
+  if (flags.quiet && flags.verbose) throw new UsageError('-q/--quiet and -v/--verbose disagree: pick one');
   const files = flags.report.map((spec) => {
     const match = /^([a-z]+)=(.+)$/.exec(spec);
     if (!match || !FORMAT_NAMES.includes(match[1] as FormatName)) {
