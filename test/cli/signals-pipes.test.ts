@@ -149,4 +149,26 @@ describe('pipes', () => {
     // A Nagios plugin exits 0-3: a lost output is UNKNOWN.
     expect((await shell(`node ${BIN} check --no-canaries -f nagios ${up.url} > /dev/full`)).statuses).toBe('3');
   });
+
+  it('with stdout lost, every report file states the exit code the process had (74; 3 for a plugin), not the check\'s own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-lost-stdout-'));
+    try {
+      const reports = ['json', 'tap', 'junit', 'markdown', 'nagios'].map((format) => `--report ${format}=${join(dir, format)}`).join(' ');
+      const { stderr, statuses } = await shell(`node ${BIN} check --no-canaries ${reports} ${up.url} > /dev/full`);
+      expect(statuses).toBe('74');
+      expect(stderr).toBe('outage: cannot write to standard output: no space left on the device (disk full)');
+      const read = (format: string) => readFileSync(join(dir, format), 'utf8');
+      expect(JSON.parse(read('json'))).toMatchObject({ status: 'up', exitCode: 74 });
+      expect(read('tap')).toMatch(/^# up: 1 service, exit code 74$/m);
+      expect(read('junit')).toContain('<property name="exitCode" value="74"/>');
+      expect(read('markdown')).toMatch(/· exit code 74<\/sub>/);
+      // Nagios words follow the code: a plugin whose output was lost is UNKNOWN.
+      expect(read('nagios')).toMatch(/^OUTAGE UNKNOWN - all 1 up/);
+      const plugin = await shell(`node ${BIN} check --no-canaries -f nagios --report json=${join(dir, 'plugin.json')} ${up.url} > /dev/full`);
+      expect(plugin.statuses).toBe('3');
+      expect(JSON.parse(readFileSync(join(dir, 'plugin.json'), 'utf8')).exitCode).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
