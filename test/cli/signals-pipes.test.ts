@@ -116,6 +116,24 @@ describe('pipes', () => {
     }
   });
 
+  it('`outage watch | head -n 1` ends as soon as head has gone, while nothing changes: 141, as for SIGPIPE, no trace', async () => {
+    // The interval is a minute: only noticing the reader's end, not a write, can end it this soon.
+    const started = performance.now();
+    const { stderr, statuses } = await shell(`timeout 20 node ${BIN} watch --no-canaries --interval 60s ${up.url} | head -n 1`);
+    expect(statuses).toBe('141 0');
+    expect(stderr).toBe('');
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('`outage wait | head -n 1` ends as soon as head has gone, still not ready (2), while nothing changes', async () => {
+    const started = performance.now();
+    const { stderr, statuses } = await shell(`timeout 20 node ${BIN} wait --no-canaries --timeout 60s --probe-timeout 200ms ${hanging.url} | head -n 1`);
+    expect(statuses).toBe('2 0');
+    expect(stderr).toBe('');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    hanging.requests = 0;
+  });
+
   it('a reader slower than the report still gets all of it before outage exits', async () => {
     // Far more than a pipe holds (64 KiB): outage must not exit while the report is still queued.
     const targets = Array.from({ length: 120 }, (_, i) => `${up.url}?n=${i}`).join(' ');
