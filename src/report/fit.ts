@@ -30,6 +30,11 @@ export interface Column {
 export interface Cell {
   text: string;
   paint?: (text: string) => string;
+  /**
+   * The text instead, once columns that may be dropped were: what they showed that must not be
+   * lost (a failure's code, said in the probe columns) said here. Blocks show every column, so not there.
+   */
+  whenDropped?: string;
 }
 
 export interface FitOptions {
@@ -53,11 +58,15 @@ export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOp
   const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => (a.drop as number) - (b.drop as number));
   for (let dropped = 0; dropped <= droppable.length; dropped++) {
     const kept = columns.map((column, i) => ({ column, i })).filter(({ column }) => !droppable.slice(0, dropped).includes(column));
-    const keptRows = rows.map((row) => kept.map(({ i }) => row[i] as Cell));
+    const keptRows = rows.map((row) => kept.map(({ i }) => withDropped(row[i] as Cell, dropped > 0)));
     const widths = fitWidths(kept.map(({ column }) => column), keptRows, options.width);
     if (widths) return renderTable(kept.map(({ column }) => column), keptRows, widths, options.chalk);
   }
   return renderBlocks(columns, rows, options);
+}
+
+function withDropped(cell: Cell, dropped: boolean): Cell {
+  return dropped && cell.whenDropped !== undefined ? { ...cell, text: cell.whenDropped } : cell;
 }
 
 /**
