@@ -31,8 +31,8 @@ export interface Cell {
   text: string;
   paint?: (text: string) => string;
   /**
-   * The text instead, once columns that may be dropped were: what they showed that must not be
-   * lost (a failure's code, said in the probe columns) said here. Blocks show every column, so not there.
+   * The text instead, once columns that may be dropped were, and in blocks: what they showed that
+   * must not be lost (a failure's code, said in the probe columns) said here.
    */
   whenDropped?: string;
 }
@@ -62,7 +62,8 @@ export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOp
     const widths = fitWidths(kept.map(({ column }) => column), keptRows, options.width);
     if (widths) return renderTable(kept.map(({ column }) => column), keptRows, widths, options.chalk);
   }
-  return renderBlocks(columns, rows, options);
+  // Blocks are no table either: the short probe cells beside a code's words read as one field among many.
+  return renderBlocks(columns, rows.map((row) => row.map((cell) => withDropped(cell, true))), options);
 }
 
 function withDropped(cell: Cell, dropped: boolean): Cell {
