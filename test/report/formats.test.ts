@@ -123,6 +123,27 @@ describe('tap', () => {
   });
 });
 
+describe('an interrupted run', () => {
+  it('is said to be one by every format that has a summary, beside the exit code the process had', () => {
+    const report = buildReport([service('api', 'up'), service('slow', 'unknown', { code: 'interrupted', reason: 'stopped before it finished' })], {
+      startedAt: new Date('2026-11-20T10:00:00.000Z'),
+      durationMs: 10,
+      failOn: 'degraded',
+      interrupted: true,
+    });
+    const cut = { ...report, exitCode: 143 };
+    expect(renderJunit(cut)).toContain('<property name="interrupted" value="true"/>');
+    expect(junitSchemaErrors(renderJunit(cut))).toEqual([]);
+    expect(renderMarkdown(cut)).toMatch(/· exit code 143 · interrupted<\/sub>/);
+    expect(renderGithub(cut).trimEnd().split('\n').at(-1)).toBe('outage: UNKNOWN — 2 services: 1 up, 1 unknown · interrupted');
+    expect(renderTap(cut)).toMatch(/^Bail out! interrupted: /m);
+    // A run that finished says nothing of the kind.
+    const finished = { ...report, interrupted: false };
+    expect(renderJunit(finished)).not.toContain('name="interrupted"');
+    for (const text of [renderMarkdown(finished), renderGithub(finished)]) expect(text).not.toContain('· interrupted');
+  });
+});
+
 describe('markdown', () => {
   const text = renderMarkdown(everyStatusReport());
   const rows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
