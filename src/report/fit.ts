@@ -53,7 +53,9 @@ const borders = (count: number) => count + 1 + 2 * count;
 
 export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOptions): string {
   const redact = options.redact;
-  const rows = redact ? unsafe.map((row) => row.map((cell) => ({ ...cell, text: redact(cell.text) }))) : unsafe;
+  const rows = redact
+    ? unsafe.map((row) => row.map((cell) => ({ ...cell, text: redact(cell.text), ...(cell.whenDropped === undefined ? {} : { whenDropped: redact(cell.whenDropped) }) })))
+    : unsafe;
   if (options.width === undefined) return renderTable(columns, rows, naturalWidths(columns, rows), options.chalk);
   const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => (a.drop as number) - (b.drop as number));
   for (let dropped = 0; dropped <= droppable.length; dropped++) {
