@@ -40,9 +40,14 @@ async function startCli() {
       : `too few open files (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
     // A Nagios plugin answers on stdout with a plugin code (0-3), whatever went wrong.
     const nagios = args[0] === 'check' && args.some((a) => /^(--format=|-[qv]*f)?nagios$/.test(a));
+    // With JSON asked for, stdout still gets its one document: the error (as src/cli.ts writes it).
+    const json = !nagios && ['check', 'wait', 'list', 'catalog'].includes(args[0]) && args.some((a) => a === '--json' || /^(--format=|-[qv]*f)json$/.test(a) || a === 'json');
+    const exitCode = nagios ? 3 : unbuilt ? 70 : 71;
     if (nagios) process.stdout.write(`OUTAGE UNKNOWN - ${why}\n`);
     else process.stderr.write(`outage: ${why}\n`);
-    process.exitCode = nagios ? 3 : unbuilt ? 70 : 71;
+    const said = { code: unbuilt ? 'internal.not_built' : 'local.resources', message: why };
+    if (json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, status: 'error', exitCode, error: said })}\n`);
+    process.exitCode = exitCode;
   }
   await exitWhenWritten();
 }

@@ -39,6 +39,8 @@ function selectionOptions(command: Command): Command {
     .option('--no-color', 'never color the output (NO_COLOR and FORCE_COLOR are honoured too)');
 }
 
+const TARGETS_HELP = 'configured service names, catalog names (outage catalog lists them), or ad-hoc targets';
+
 export function buildProgram(): Command {
   const program = new Command('outage')
     .description('Is it down? Check DNS, TCP, TLS and HTTP for many services at once, and say precisely what failed.')
@@ -46,12 +48,13 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride()
     // Usage errors quote the command line back: made safe like every other message.
-    .configureOutput({ writeErr: (text) => process.stderr.write(terminalText(safeLines(text))) });
+    // commander's own `error: …` is outage's `outage: …`, as every other message on stderr.
+    .configureOutput({ writeErr: (text) => process.stderr.write(terminalText(safeLines(text.replace(/^error: /, 'outage: ')))) });
 
   const check = program
     .command('check')
     .description('probe services and report their health (exit 0 up, 1 degraded, 2 down, 3 unknown)')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets: https://..., http://..., host:port');
+    .argument('[targets...]', `${TARGETS_HELP}: https://..., http://..., host:port. None: the config's services, or with no config the catalog's default set of public services`);
   selectionOptions(check)
     .addOption(new Option('-f, --format <format>', 'output format on stdout').choices(FORMAT_NAMES))
     .option('--json', 'short for --format json')
@@ -71,7 +74,7 @@ export function buildProgram(): Command {
   const wait = program
     .command('wait')
     .description('re-check until every service reaches a state, e.g. before a deploy (exit 0 reached, 2 timed out)')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets');
+    .argument('[targets...]', TARGETS_HELP);
   selectionOptions(wait)
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--interval <duration>', 'longest pause between checks (failures are re-checked sooner at first)', '2s')
@@ -87,7 +90,7 @@ export function buildProgram(): Command {
   const watch = program
     .command('watch')
     .description('re-check on an interval: a live table on a terminal, one line per change otherwise; Ctrl-C lists incidents')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets');
+    .argument('[targets...]', TARGETS_HELP);
   selectionOptions(watch)
     .option('--interval <duration>', 'pause between checks', '30s')
     .option('--probe-timeout <duration>', 'budget for each attempt of a service (default: config timeout)')
@@ -117,7 +120,7 @@ export function buildProgram(): Command {
   program
     .command('list')
     .description('show the services a check would run and their probes, without touching the network')
-    .argument('[targets...]', 'configured service names, or ad-hoc targets')
+    .argument('[targets...]', TARGETS_HELP)
     .option('-c, --config <path>', 'config file to use instead of searching for one (- reads it from stdin)')
     .option('--tag <tag>', 'only services with this tag, repeatable', collect, [])
     .option('--json', 'print the list as JSON')
@@ -169,7 +172,9 @@ let lostStdout: number | undefined;
 let restating: Promise<void> | undefined;
 
 export async function main(argv: string[]): Promise<void> {
-  const nagios = nagiosRequested(argv.slice(2));
+  const format = requestedFormat(argv.slice(2));
+  const nagios = format === 'nagios';
+  if (format === 'json') noteStdoutUse();
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`outage check | head`) is the reader's choice, not a failure worth a trace.
     // The command sets its code before writing, so a gate behind `| head` still fails.
@@ -198,6 +203,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (thrown) {
     const error = ownLimit(thrown) ?? goneDirectory(thrown) ?? thrown;
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
+    writeJsonError(error, Number(process.exitCode));
   }
   // The command's own code must not replace 74, and the process (bin/outage.js exits once main
   // returns) must not end before report files are restated with it.
@@ -211,19 +217,57 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /**
- * Whether this is `check --format nagios` (or `-f nagios`, `--format=nagios`, `-qf nagios`), found
- * without commander: a bad flag elsewhere on the line must still be answered as a plugin.
+ * The format a command prints on stdout when it is one a program reads: `check --format nagios`
+ * (or `-f nagios`, `--format=nagios`, `-qf nagios`), or JSON (`check --json`, `--format json`,
+ * `wait`, `list` and `catalog --json`). Found without commander: a bad flag elsewhere on the line
+ * must still be answered as a plugin, or as one JSON document.
  */
-function nagiosRequested(args: string[]): boolean {
-  if (args[0] !== 'check') return false;
+function requestedFormat(args: string[]): 'nagios' | 'json' | undefined {
+  const command = args[0] ?? '';
+  if (!['check', 'wait', 'list', 'catalog'].includes(command)) return undefined;
   let format: string | undefined;
+  let json = false;
   for (let i = 1; i < args.length && args[i] !== '--'; i++) {
     const arg = args[i] as string;
+    if (arg === '--json') json = true;
+    if (command !== 'check') continue;
     const inline = /^--format=(.*)$/.exec(arg) ?? /^-[qv]*f(.+)$/.exec(arg);
     if (inline) format = inline[1];
     else if (arg === '--format' || /^-[qv]*f$/.test(arg)) format = args[++i];
   }
-  return format === 'nagios';
+  if (format === 'nagios') return 'nagios';
+  // `--json --format tap` disagree: a usage error, in no format.
+  if (format !== undefined && format !== 'json') return undefined;
+  return json || format === 'json' ? 'json' : undefined;
+}
+
+/**
+ * With JSON asked for, an error that stops the run before its report is still one document on
+ * stdout — `status: "error"`, the stable code, the exit code, a config's problems by key path —
+ * so a program reading stdout learns why, not only that it got nothing. Never a second document
+ * after output has begun (an error a JavaScript config's timer throws mid-run).
+ */
+const jsonErrors = { wanted: false, stdoutUsed: false, write: (text: string): unknown => process.stdout.write(text) };
+
+function noteStdoutUse(): void {
+  jsonErrors.wanted = true;
+  const write = process.stdout.write as (...args: unknown[]) => boolean;
+  // Stdout's own write: while a JavaScript config loads, process.stdout.write goes to stderr
+  // (config/load-bounds.ts), and the error that ends such a load is written from there.
+  jsonErrors.write = (text) => write.call(process.stdout, text);
+  process.stdout.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+    jsonErrors.stdoutUsed = true;
+    return write.apply(this, args);
+  } as typeof process.stdout.write;
+}
+
+function writeJsonError(error: unknown, exitCode: number): void {
+  if (!jsonErrors.wanted || jsonErrors.stdoutUsed || exitCode === 0) return;
+  const code = error instanceof OutageError ? error.code : error instanceof CommanderError ? 'usage.invalid' : 'internal.error';
+  const said = (text: string) => redactError(text).replace(/^error: /, '');
+  const message = said(error instanceof Error ? error.message : String(error));
+  const problems = error instanceof ConfigError ? error.problems.map((p) => ({ path: p.path, message: said(p.message) })) : undefined;
+  jsonErrors.write(`${JSON.stringify({ schemaVersion: 1, status: 'error', exitCode, error: { code, message, ...(problems ? { problems } : {}) } })}\n`);
 }
 
 /**
@@ -265,6 +309,7 @@ function endOnUncaught(nagios: boolean): void {
   const end = (thrown: unknown) => {
     const error = thrown instanceof ConfigError ? thrown : (ownLimit(thrown) ?? goneDirectory(thrown) ?? uncaughtError(thrown));
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
+    writeJsonError(error, Number(process.exitCode));
     if (process.env.OUTAGE_DEBUG && thrown instanceof Error) process.stderr.write(`${redactEnvironmentCredentials(redactError(thrown.stack ?? ''))}\n`);
     exitProcess();
   };

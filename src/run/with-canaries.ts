@@ -132,7 +132,15 @@ export async function runWithCanaries(
     if (verdict.tentative || (refutable(verdict) && pathConnected)) await coveredDone;
     stopServices.abort(new Interrupted('local network problem'));
     const measured = await results();
-    if (refutedBy(verdict, measured.filter((_s, i) => onPath(services[i] as ServiceSpec)))) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+    if (refutedBy(verdict, measured.filter((_s, i) => onPath(services[i] as ServiceSpec)))) {
+      // A service that connected only after the stop refutes it too late for those it stopped:
+      // they are measured again, whole, instead of being left `interrupted` under no verdict.
+      const stopped = options.signal?.aborted ? [] : services.filter((s, i) => !outside(s) && measured[i]?.code === 'interrupted');
+      if (stopped.length === 0) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+      done -= stopped.length;
+      const again = new Map((await run(stopped, options.signal, options.concurrency)).map((r) => [r.service, judgeService(r)]));
+      return { services: measured.map((result, i) => again.get(services[i] as ServiceSpec) ?? result), localNetwork: { ok: true, canaries: summary } };
+    }
     const judged = measured.map((result, i) => (outside(services[i] as ServiceSpec) ? result : applyVerdict([result], verdict)[0] as ServiceResult));
     return { services: judged, localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {

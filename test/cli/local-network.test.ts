@@ -67,7 +67,7 @@ describe('local network problem', () => {
     expect(report.commonCauses).toEqual([]);
   });
 
-  it('resolver not answering and no route are named as such', async () => {
+  it('resolver not answering and connections refused are named as such', async () => {
     const silentRun = await check({
       canaries: [{ name: 'silent resolver', dns: { name: 'one.one.one.one' }, resolvers: [silent.address] }],
       services: [hangingService(), { name: 'healthy', url: up.url }],
@@ -82,10 +82,11 @@ describe('local network problem', () => {
 
     const noRoute = await check({
       canaries: [{ name: 'tcp canary', tcp: `127.0.0.1:${closed}` }, { name: 'https canary', url: `https://127.0.0.1:${closed}/` }],
-      services: [hangingService()],
+      services: [{ name: 'refused', url: `http://127.0.0.1:${closed}/` }],
     });
-    expect(noRoute.report.localNetwork).toMatchObject({ ok: false, layers: ['no route'] });
-    expect(noRoute.report.localNetwork?.reason).toMatch(/^no route \(tcp canary tcp\.refused, https canary tcp\.refused\)$/);
+    // Refused, not timed out: something answered, so the layer is not "no route".
+    expect(noRoute.report.localNetwork).toMatchObject({ ok: false, layers: ['connections refused'] });
+    expect(noRoute.report.localNetwork?.reason).toMatch(/^connections refused \(tcp canary tcp\.refused, https canary tcp\.refused\)$/);
   });
 
   it('TLS intercepted: DNS answers, but every canary certificate is untrusted', async () => {
@@ -126,7 +127,7 @@ describe('local network problem', () => {
         { name: 'uncached', url: 'http://uncached.test/', resolvers: [silent.address], timeout: '2s' },
       ];
       const { code, report } = await check({ canaries: canaries(), services });
-      expect(report.localNetwork).toMatchObject({ ok: false, scope: 'network', layers: ['no route'] });
+      expect(report.localNetwork).toMatchObject({ ok: false, scope: 'network', layers: ['connections refused'] });
       expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
         ['refused', 'unknown', 'network.local'],
         ['refused too', 'unknown', 'network.local'],

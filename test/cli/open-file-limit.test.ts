@@ -95,7 +95,8 @@ describe('outage under a low open-file limit', () => {
     } else {
       expect(run.code).toBe(71);
       expect(run.stderr).toMatch(new RegExp(`^outage: too few open files \\(EMFILE(; ulimit -n is ${limit})?\\)\\. Raise the limit, e\\.g\\. ulimit -n 1024\n$`));
-      expect(run.stdout).toBe('');
+      // No report, but --json still gets its one document: the error, with its code.
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', exitCode: 71, error: { code: 'local.resources', message: expect.stringMatching(/^too few open files/) } });
     }
   });
 

@@ -114,6 +114,20 @@ describe('canaries failing at TCP while a service on their path connects', () =>
     expect(report.exitCode).toBe(2);
   });
 
+  it('a service that connects but answers after the verdict stopped it is measured again, not left interrupted', async () => {
+    const [c1, c2] = [await closedPort(), await closedPort()];
+    const slow = await startHttp(delayed(2500));
+    servers.push(slow);
+    const config = {
+      defaults: { timeout: '10s', retries: 0, latency: { degraded: '5s' } },
+      canaries: [{ name: 'c1', tcp: `127.0.0.1:${c1}` }, { name: 'c2', tcp: `127.0.0.1:${c2}` }],
+      services: [{ name: 'slow app', url: slow.url }],
+    };
+    const report = await check({ config });
+    expect(report.localNetwork).toMatchObject({ ok: true });
+    expect(report.services[0]).toMatchObject({ name: 'slow app', status: 'up', code: null });
+  });
+
   it('with no service connecting, every canary refused is still a verdict, named for what came back', async () => {
     const [c1, c2, db] = [await closedPort(), await closedPort(), await closedPort()];
     const config = {
