@@ -147,10 +147,22 @@ export class Http2Client implements OriginClient {
       if (!body.push(chunk)) stream.pause();
     });
     stream.on('error', (error: Error) => (failed ??= error));
+    let ended = false;
+    const end = () => {
+      ended = true;
+      body.push(null);
+    };
+    // The server ended its side: the body is whole even if the stream never closes. It stays open
+    // while a request body is still unsent, and a server that has answered may stop that upload
+    // with RST_STREAM NO_ERROR and never open the flow-control window again (RFC 9113 §8.1:
+    // clients "MUST NOT discard responses" reset so) — Node then waits for the upload for ever.
+    stream.once('end', () => {
+      if (!failed && !body.destroyed && this.watch.endedByServer.has(stream.id ?? 0)) end();
+    });
     stream.once('close', () =>
       setImmediate(() => {
-        if (body.destroyed) return;
-        if (!failed && this.watch.endedByServer.has(stream.id ?? 0)) return body.push(null);
+        if (body.destroyed || ended) return;
+        if (!failed && this.watch.endedByServer.has(stream.id ?? 0)) return end();
         body.destroy(this.explain(stream, failed, 'body'));
       }),
     );
