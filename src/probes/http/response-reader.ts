@@ -4,7 +4,7 @@
  * body by its framing. Lines may end in CRLF or a bare LF (RFC 9112 §2.2; embedded devices send
  * bare LF); everything that decides where the body ends is strict.
  */
-import { couldBeStatusLine, framingOf, HttpProtocolError, MAX_HEAD_BYTES, parseHead, type Framing, type ResponseHead } from './response-head.js';
+import { couldBeStatusLine, framingOf, HttpProtocolError, MAX_HEAD_BYTES, NoStatusLineError, parseHead, type Framing, type ResponseHead } from './response-head.js';
 import { quoteText } from './remote-text.js';
 
 export interface ReaderEvents {
@@ -69,7 +69,7 @@ export class ResponseReader {
       if (this.pending.length === 0) return;
       if (!couldBeStatusLine(this.pending)) {
         const firstLine = this.pending.subarray(0, 80).toString('latin1').split(/\r?\n/)[0] ?? '';
-        throw new HttpProtocolError(`the server answered ${quoteText(firstLine, 40)}, which is no status line`);
+        throw new NoStatusLineError(`the server answered ${quoteText(firstLine, 40)}, which is no status line`);
       }
       const end = this.headEnd();
       if (end === undefined) {
