@@ -91,4 +91,21 @@ describe('class 1: connections', () => {
     expect(result).toMatchObject({ status: 'down', code: 'http.protocol' });
     expect(server.seen).toEqual(['1 POST /', '1 POST /next']);
   });
+
+  it('a 101 to a request that asked to upgrade (a WebSocket handshake configured in http.headers) is the answer, judged by its status', async () => {
+    const handshake = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x05hello';
+    const server = own(await rawHttp((req) => ({ bytes: req.headers.upgrade === 'websocket' ? handshake : response('426 Upgrade Required', []), keepOpen: true })));
+    const headers = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' };
+    const asked = await checkOne({ url: `${server.url}/socket`, http: { headers, expect: { status: 101 } } });
+    expect(asked).toMatchObject({ status: 'up', code: null });
+    // Under the default 200-399 the 101 is a status like any other, said as such, at once.
+    const started = performance.now();
+    const byDefault = await checkOne({ url: `${server.url}/socket`, http: { headers } });
+    expect(byDefault).toMatchObject({ status: 'down', code: 'http.status' });
+    expect(byDefault.reason).toMatch(/HTTP 101/);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Not asked: a 101 is still a server switching protocols on its own.
+    const unasked = own(await rawHttp(() => ({ bytes: handshake, keepOpen: true })));
+    expect(await checkOne({ url: `${unasked.url}/`, http: { expect: { status: 101 } } })).toMatchObject({ status: 'down', code: 'http.protocol' });
+  });
 });

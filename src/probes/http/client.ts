@@ -193,11 +193,13 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
       }
       release(!error && reusable);
     };
+    const upgradeAsked = Object.keys(options.headers).some((name) => name.toLowerCase() === 'upgrade');
     const reader = new ResponseReader(options.method, {
       head: (parsed, bodyFraming) => {
         if (timer && reader.interimSeen) timer.finalHeadAt = performance.now();
         framing = bodyFraming;
-        reusable = framing.kind !== 'close' && keepsAlive(parsed);
+        // After a 101 the connection speaks another protocol: never another HTTP request on it.
+        reusable = framing.kind !== 'close' && parsed.status !== 101 && keepsAlive(parsed);
         body = new Readable({
           read: () => socket.resume(),
           destroy: (error, callback) => {
@@ -222,7 +224,7 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
         body?.push(null);
         finish();
       },
-    });
+    }, upgradeAsked);
     const onData = (chunk: Buffer) => {
       progress.received = true;
       if (timer && timer.sentAt !== undefined) timer.firstByteAt ??= performance.now();

@@ -30,6 +30,8 @@ export class ResponseReader {
   constructor(
     private readonly method: string,
     private readonly events: ReaderEvents,
+    /** The request asked to switch protocols (an `Upgrade` header, configured in http.headers). */
+    private readonly upgradeAsked = false,
   ) {}
 
   get started(): boolean {
@@ -81,9 +83,11 @@ export class ResponseReader {
       const head = parseHead(splitLines(this.pending.subarray(0, end.at)));
       this.pending = this.pending.subarray(end.next);
       this.scanFrom = 0;
-      if (head.status === 101) throw new HttpProtocolError('the server switched protocols (101) without being asked');
+      // A 101 the request asked for (a WebSocket handshake) is the answer: what follows is the new
+      // protocol, not this response's body. Unasked, the server switched on its own.
+      if (head.status === 101 && !this.upgradeAsked) throw new HttpProtocolError('the server switched protocols (101) without being asked');
       // Interim responses (100 Continue, 103 Early Hints, …) precede the real one: skip them.
-      if (head.status < 200) {
+      if (head.status < 200 && head.status !== 101) {
         this.interimSeen = true;
         continue;
       }
