@@ -98,6 +98,17 @@ describe('a body cut short is http.reset, as over HTTP/1.1 — never judged as t
     expect(elapsed).toBeLessThan(900);
   });
 
+  it.each([
+    ['PROTOCOL_ERROR', 0x1],
+    ['ENHANCE_YOUR_CALM', 0xb],
+  ])('a whole response, then GOAWAY %s naming the stream as processed: up (the response was complete)', async (_name, code) => {
+    const { result } = await checkH2(
+      { request: (c, s) => (c.headers(s, OK), c.data(s, 'ok, all of it', true), goaway(c, s, code), c.socket.end()) },
+      { http: { expect: { body: 'all of it' } } },
+    );
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
   it('a body ended by END_STREAM is whole: up', async () => {
     const { result } = await checkH2({ request: (c, s) => (c.headers(s, OK), c.data(s, 'ok, the start'), c.data(s, ' and the end', true)) }, { http: { expect: { body: 'the end' } } });
     expect(result).toMatchObject({ status: 'up', code: null });
