@@ -123,17 +123,17 @@ export function openTunnel(socket: Socket, proxy: ProxyServer, host: string, por
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (!head) {
-        const end = received.indexOf('\r\n\r\n');
-        if (end < 0) {
+        const end = headEnd(received);
+        if (!end) {
           if (received.length > MAX_HEAD) done({ ok: false, failure: { code: 'proxy.protocol', reason: `proxy ${proxy.url} sent no end to its answer's headers` } });
           return;
         }
-        const parsed = parseHead(received.subarray(0, end).toString('latin1'));
+        const parsed = parseHead(received.subarray(0, end.at).toString('latin1'));
         if (!parsed) {
           done({ ok: false, failure: { code: 'proxy.protocol', reason: `proxy ${proxy.url} did not answer CONNECT in HTTP (is it an HTTP proxy?)` } });
           return;
         }
-        head = { ...parsed, bodyStart: end + 4 };
+        head = { ...parsed, bodyStart: end.next };
         if (head.status >= 200 && head.status < 300) {
           // Nothing may follow the answer: the target speaks only after our first bytes.
           socket.pause();
@@ -169,9 +169,24 @@ export function openTunnel(socket: Socket, proxy: ProxyServer, host: string, por
   });
 }
 
+/**
+ * Where the answer's head ends: `at` its last line's end, `next` after the empty line. Lines may
+ * end in a bare LF, as curl and browsers read a proxy's answer too (RFC 9112 §2.2): a small proxy
+ * that writes `\n\n` opens tunnels for them, and waiting for a CRLF CRLF that never comes would
+ * be a false proxy.timeout.
+ */
+function headEnd(buffer: Buffer): { at: number; next: number } | undefined {
+  for (let i = buffer.indexOf(0x0a); i !== -1; i = buffer.indexOf(0x0a, i + 1)) {
+    if (buffer[i + 1] === 0x0a) return { at: i, next: i + 2 };
+    if (buffer[i + 1] === 0x0d && buffer[i + 2] === 0x0a) return { at: i, next: i + 3 };
+  }
+  return undefined;
+}
+
 function parseHead(text: string): { status: number; statusText: string; headers: Record<string, string> } | undefined {
-  const [statusLine = '', ...lines] = text.split('\r\n');
-  const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+  const [statusLine = '', ...lines] = text.split(/\r?\n/);
+  // Space or tab between the parts, as curl reads them.
+  const match = /^HTTP\/1\.[01][ \t]+(\d{3})(?:[ \t]+(.*?))?\r?$/.exec(statusLine);
   if (!match) return undefined;
   const headers: Record<string, string> = {};
   for (const line of lines) {

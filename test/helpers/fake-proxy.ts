@@ -61,9 +61,9 @@ export const hangUp: ProxyBehaviour = (_request, socket) => socket.destroy();
 
 /**
  * An honest proxy for the names in `hosts` (name → loopback port; addresses map to themselves):
- * CONNECT opens a tunnel, an absolute-form request is forwarded in origin form.
+ * CONNECT opens a tunnel, answered with `established`; an absolute-form request is forwarded in origin form.
  */
-export function forwardTo(hosts: Record<string, string>): ProxyBehaviour {
+export function forwardTo(hosts: Record<string, string>, established = 'HTTP/1.1 200 Connection established\r\n\r\n'): ProxyBehaviour {
   return (request, socket, rest) => {
     const url = request.method === 'CONNECT' ? new URL(`http://${request.target}`) : new URL(request.target);
     const host = hosts[url.hostname] ?? url.hostname;
@@ -72,7 +72,7 @@ export function forwardTo(hosts: Record<string, string>): ProxyBehaviour {
     socket.on('close', () => upstream.destroy());
     upstream.once('connect', () => {
       if (request.method === 'CONNECT') {
-        socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        socket.write(established);
       } else {
         const headers = Object.entries(request.headers).filter(([name]) => name !== 'proxy-authorization');
         upstream.write(`${request.method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);

@@ -119,6 +119,11 @@ export const BODY_CODINGS: Case[] = [
   { name: 'none (PHP idiom)', bytes: encoded('none', text), service: wantsText, expect: ['up', null] },
   { name: 'a charset named as the coding (UTF-8)', bytes: encoded('UTF-8', text), service: wantsText, expect: ['up', null] },
   { name: 'an unknown coding on a plain body, regex check', bytes: encoded('text/html', text), service: { http: { expect: { bodyRegex: 'systems\\s+operational' } } }, expect: ['up', null] },
+  // Bytes after the last whole gzip member are ignored, as browsers ignore them (Node's gunzip
+  // alone would read them as a broken member): PHP's stray newline after ob_gzhandler's output.
+  { name: 'gzip then a stray newline', bytes: encoded('gzip', Buffer.concat([gzip, Buffer.from('\n')])), service: wantsText, expect: ['up', null] },
+  { name: 'gzip then an appended warning text', bytes: encoded('gzip', Buffer.concat([gzip, Buffer.from('<br />\n<b>Warning</b>: headers already sent\n')])), service: wantsText, expect: ['up', null] },
+  { name: 'two gzip members then a newline', bytes: encoded('gzip', Buffer.concat([zlib.gzipSync('all systems '), zlib.gzipSync('operational'), Buffer.from('\n')])), service: wantsText, expect: ['up', null] },
   { name: 'gzip of a latin1 page', bytes: encoded('gzip', zlib.gzipSync(latin1), ['Content-Type: text/html; charset=iso-8859-1']), service: wantsAccents, expect: ['up', null] },
   zstd
     ? { name: 'zstd', bytes: encoded('zstd', zstd(text)), service: wantsText, expect: ['up', null] }
@@ -133,6 +138,9 @@ export const BODY_CORRUPT: Case[] = [
   { name: 'gzip label on a plain body', bytes: encoded('gzip', text), service: wantsText, expect: ['down', 'http.protocol'] },
   { name: 'an unknown coding, the text not found as sent', bytes: encoded('compress', zlib.gzipSync(text)), service: wantsText, expect: ['down', 'http.protocol'], reason: /encoded as "compress", which outage cannot decode, so its content cannot be checked/ },
   { name: 'an unknown coding, a regex not matching as sent', bytes: encoded('utf-8', text), service: { http: { expect: { bodyRegex: 'operational!' } } }, expect: ['down', 'http.protocol'], reason: /encoded as "utf-8"/ },
+  // What follows a whole member is junk only if it cannot start a member: a damaged second member is corrupt.
+  { name: 'gzip then a damaged second member', bytes: encoded('gzip', Buffer.concat([gzip, corrupt])), service: wantsText, expect: ['down', 'http.protocol'], reason: /gzip body is corrupt/ },
+  { name: 'gzip cut short, then a newline', bytes: encoded('gzip', Buffer.concat([gzip.subarray(0, gzip.length - 12), Buffer.from('\n')])), service: wantsText, expect: ['down', 'http.protocol'], reason: /gzip body is corrupt/ },
   { name: 'corrupt gzip, no content check', bytes: encoded('gzip', corrupt), expect: ['up', null] },
   { name: 'corrupt gzip, status mismatch wins', bytes: encoded('gzip', corrupt), service: { http: { expect: { status: 204, body: 'x' } } }, expect: ['down', 'http.status'] },
 ];

@@ -84,6 +84,31 @@ describe('a body cut short is http.reset, as over HTTP/1.1 — never judged as t
     expect(result).toMatchObject({ status: 'down', code: 'http.reset' });
   });
 
+  it.each([
+    ['then RST_STREAM NO_ERROR to stop a POST body it does not need (RFC 9113 §8.1)', (c: H2Connection, s: number) => c.frame(FRAME.RST_STREAM, 0, s, errorCode(0))],
+    ['and the POST body never let through', () => {}],
+  ])('a whole response, %s: up, at once', async (_name, after) => {
+    // The body is larger than the initial flow-control window and the server never opens it, so the
+    // request cannot finish being sent; clients "MUST NOT discard responses" reset this way.
+    const { result, elapsed } = await checkH2(
+      { request: (c, s) => (c.headers(s, OK), c.data(s, 'ok, accepted', true), after(c, s)) },
+      { http: { method: 'POST', body: 'x'.repeat(200_000), expect: { body: 'accepted' } } },
+    );
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(elapsed).toBeLessThan(900);
+  });
+
+  it.each([
+    ['PROTOCOL_ERROR', 0x1],
+    ['ENHANCE_YOUR_CALM', 0xb],
+  ])('a whole response, then GOAWAY %s naming the stream as processed: up (the response was complete)', async (_name, code) => {
+    const { result } = await checkH2(
+      { request: (c, s) => (c.headers(s, OK), c.data(s, 'ok, all of it', true), goaway(c, s, code), c.socket.end()) },
+      { http: { expect: { body: 'all of it' } } },
+    );
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
   it('a body ended by END_STREAM is whole: up', async () => {
     const { result } = await checkH2({ request: (c, s) => (c.headers(s, OK), c.data(s, 'ok, the start'), c.data(s, ' and the end', true)) }, { http: { expect: { body: 'the end' } } });
     expect(result).toMatchObject({ status: 'up', code: null });

@@ -112,6 +112,27 @@ describe('the target failing, as the proxy reports it', () => {
   });
 });
 
+describe("a CONNECT answer is read as curl reads it: lenient in its line ends, strict in what it is", () => {
+  it.each([
+    ['bare LF line ends', 'HTTP/1.0 200 Connection established\n\n'],
+    ['bare LF after a header', 'HTTP/1.1 200 Connection established\nProxy-Agent: tiny\n\n'],
+    ['a tab between the status parts', 'HTTP/1.1 200\tConnection established\r\n\r\n'],
+    ['a CRLF head with a bare-LF end', 'HTTP/1.1 200 OK\r\n\n'],
+    ['Transfer-Encoding on the 2xx (RFC 9110 §9.3.6: ignored)', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'],
+  ])('%s: the tunnel opens, up', async (_name, established) => {
+    const result = await viaProxy(forwardTo({}, established), {}, '1s');
+    expect(result).toMatchObject({ status: 'up', code: null });
+  });
+
+  it.each([
+    ['a lower-case http/1.1', 'http/1.1 200 ok\r\n\r\n'],
+    ['an empty line before the status line', '\r\nHTTP/1.1 200 OK\r\n\r\n'],
+  ])('%s (curl refuses it too): proxy.protocol, at once', async (_name, established) => {
+    const result = await viaProxy(forwardTo({}, established), {}, '1s');
+    expect(result).toMatchObject({ status: 'unknown', code: 'proxy.protocol' });
+  });
+});
+
 describe('what the proxy does for us', () => {
   it('resolves the name: a name only the proxy knows is up, with no local lookup', async () => {
     // A resolver that would answer nothing: any local lookup would fail the check.

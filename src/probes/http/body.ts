@@ -8,6 +8,7 @@
  */
 import type { Readable, Transform } from 'node:stream';
 import { decodeText } from './charset.js';
+import { gzipMembersEnd } from './gzip-members.js';
 import { quoteText } from './remote-text.js';
 
 export { decodeText } from './charset.js';
@@ -108,6 +109,10 @@ function decoderFor(coding: string, bytes: Buffer, truncated: boolean): Transfor
   }
 }
 
+function isGzip(coding: string): boolean {
+  return coding === 'gzip' || coding === 'x-gzip';
+}
+
 function isZlibHeader(bytes: Buffer): boolean {
   return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
 }
@@ -134,7 +139,17 @@ function undo(coding: string, input: Decoded, max: number): Promise<Decoded> {
       if (size >= max) finish({ truncated: true });
     });
     decoder.on('end', () => finish({ truncated: input.truncated }));
-    decoder.on('error', (error: Error) => finish({ truncated: input.truncated, problem: `the ${coding} body is corrupt (${error.message})` }));
+    decoder.on('error', (error: Error) => {
+      // Junk after the last whole gzip member: decoded as browsers decode it, the junk ignored.
+      const membersEnd = finished || input.truncated || !isGzip(coding) ? undefined : gzipMembersEnd(input.bytes, max);
+      if (membersEnd !== undefined) {
+        finished = true;
+        decoder.destroy();
+        resolve(undo(coding, { ...input, bytes: input.bytes.subarray(0, membersEnd) }, max));
+        return;
+      }
+      finish({ truncated: input.truncated, problem: `the ${coding} body is corrupt (${error.message})` });
+    });
     decoder.end(input.bytes);
   });
 }

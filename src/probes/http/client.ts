@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { keepsAlive, type Framing, type ResponseHeaders } from './response-head.js';
+import { keepsAlive, NoStatusLineError, type Framing, type ResponseHeaders } from './response-head.js';
 import { ResponseReader } from './response-reader.js';
 import type { HopTimer } from './timing.js';
 
@@ -60,6 +60,9 @@ export class HttpRequestError extends Error {
   readonly code = 'OUTAGE_HTTP_REQUEST';
 }
 
+/** Methods RFC 9110 §9.2.1 calls safe: sending one again changes nothing on the server. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
 const UNTIL: Record<Framing['kind'], string> = {
   none: 'the response was complete',
   length: 'the body reached its Content-Length',
@@ -98,8 +101,13 @@ export class Http1Client implements OriginClient {
       } catch (error) {
         // A server may close an idle keep-alive connection just as the next request goes out
         // (RFC 9112 §9.3.1): with no byte of a response received, retry once on a new connection,
-        // as browsers and curl do. Anything else is the server's answer.
-        if (progress.received || options.signal.aborted || (error as { code?: string }).code === 'OUTAGE_HTTP_REQUEST') throw error;
+        // as browsers and curl do. Bytes that are no status line may be what the previous answer
+        // sent past its framing (a body to a HEAD) arriving late: a safe request is asked again on
+        // a new connection, whose answer is the server's (Chrome does not reuse a connection with
+        // unread bytes; reusing one is outage's choice, so its verdict cannot hang on that race).
+        // Anything else is the server's answer.
+        const leftover = error instanceof NoStatusLineError && SAFE_METHODS.has(options.method);
+        if ((progress.received && !leftover) || options.signal.aborted || (error as { code?: string }).code === 'OUTAGE_HTTP_REQUEST') throw error;
       }
     }
     return this.exchange(await this.connect(), head, options, { received: false });
@@ -185,11 +193,13 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
       }
       release(!error && reusable);
     };
+    const upgradeAsked = Object.keys(options.headers).some((name) => name.toLowerCase() === 'upgrade');
     const reader = new ResponseReader(options.method, {
       head: (parsed, bodyFraming) => {
         if (timer && reader.interimSeen) timer.finalHeadAt = performance.now();
         framing = bodyFraming;
-        reusable = framing.kind !== 'close' && keepsAlive(parsed);
+        // After a 101 the connection speaks another protocol: never another HTTP request on it.
+        reusable = framing.kind !== 'close' && parsed.status !== 101 && keepsAlive(parsed);
         body = new Readable({
           read: () => socket.resume(),
           destroy: (error, callback) => {
@@ -214,7 +224,7 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
         body?.push(null);
         finish();
       },
-    });
+    }, upgradeAsked);
     const onData = (chunk: Buffer) => {
       progress.received = true;
       if (timer && timer.sentAt !== undefined) timer.firstByteAt ??= performance.now();

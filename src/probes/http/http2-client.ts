@@ -147,14 +147,42 @@ export class Http2Client implements OriginClient {
       if (!body.push(chunk)) stream.pause();
     });
     stream.on('error', (error: Error) => (failed ??= error));
+    let ended = false;
+    const end = () => {
+      ended = true;
+      body.push(null);
+    };
+    // The server ended its side: the body is whole even if the stream never closes. It stays open
+    // while a request body is still unsent, and a server that has answered may stop that upload
+    // with RST_STREAM NO_ERROR and never open the flow-control window again (RFC 9113 §8.1:
+    // clients "MUST NOT discard responses" reset so) — Node then waits for the upload for ever.
+    stream.once('end', () => {
+      if (!body.destroyed && this.whole(stream, failed)) end();
+    });
     stream.once('close', () =>
       setImmediate(() => {
-        if (body.destroyed) return;
-        if (!failed && this.watch.endedByServer.has(stream.id ?? 0)) return body.push(null);
+        if (body.destroyed || ended) return;
+        if (this.whole(stream, failed)) return end();
         body.destroy(this.explain(stream, failed, 'body'));
       }),
     );
     return body;
+  }
+
+  /**
+   * The server ended the stream and outage's client found nothing wrong with it (no reset of its
+   * own, as for a body longer than its content-length; no broken framing; no GOAWAY of its own
+   * with an error code).
+   * The session the server then closes with an error code (a GOAWAY of PROTOCOL_ERROR or
+   * ENHANCE_YOUR_CALM that counts this stream as processed) does not undo a response already
+   * whole, as a reset after a complete HTTP/1.1 body does not.
+   */
+  private whole(stream: ClientHttp2Stream, failed: Error | undefined): boolean {
+    const id = stream.id ?? 0;
+    const { endedByServer, resetByClient, broken, clientGoaway } = this.watch;
+    // Node answers a server's GOAWAY with its own of NO_ERROR as it closes: only an error code says it found a fault.
+    if (!endedByServer.has(id) || resetByClient.has(id) || broken !== undefined || (clientGoaway !== undefined && clientGoaway !== 0)) return false;
+    return failed === undefined || (failed as { code?: string }).code === 'ERR_HTTP2_SESSION_ERROR';
   }
 
   /** Why a stream ended without a (whole) response: which side reset it, and how. */

@@ -12,6 +12,12 @@ export class HttpProtocolError extends Error {
   readonly code = 'OUTAGE_HTTP_PROTOCOL';
 }
 
+/**
+ * The answer did not begin with a status line. On a reused connection this may be bytes the
+ * previous answer sent past its framing (a body to a HEAD), not this answer (client.ts).
+ */
+export class NoStatusLineError extends HttpProtocolError {}
+
 /** Header names lower-cased; values as latin1 strings, one character per byte, in order. */
 export type ResponseHeaders = Record<string, string[]>;
 

@@ -4,7 +4,7 @@
  * body by its framing. Lines may end in CRLF or a bare LF (RFC 9112 §2.2; embedded devices send
  * bare LF); everything that decides where the body ends is strict.
  */
-import { couldBeStatusLine, framingOf, HttpProtocolError, MAX_HEAD_BYTES, parseHead, type Framing, type ResponseHead } from './response-head.js';
+import { couldBeStatusLine, framingOf, HttpProtocolError, MAX_HEAD_BYTES, NoStatusLineError, parseHead, type Framing, type ResponseHead } from './response-head.js';
 import { quoteText } from './remote-text.js';
 
 export interface ReaderEvents {
@@ -30,6 +30,8 @@ export class ResponseReader {
   constructor(
     private readonly method: string,
     private readonly events: ReaderEvents,
+    /** The request asked to switch protocols (an `Upgrade` header, configured in http.headers). */
+    private readonly upgradeAsked = false,
   ) {}
 
   get started(): boolean {
@@ -69,7 +71,7 @@ export class ResponseReader {
       if (this.pending.length === 0) return;
       if (!couldBeStatusLine(this.pending)) {
         const firstLine = this.pending.subarray(0, 80).toString('latin1').split(/\r?\n/)[0] ?? '';
-        throw new HttpProtocolError(`the server answered ${quoteText(firstLine, 40)}, which is no status line`);
+        throw new NoStatusLineError(`the server answered ${quoteText(firstLine, 40)}, which is no status line`);
       }
       const end = this.headEnd();
       if (end === undefined) {
@@ -81,9 +83,11 @@ export class ResponseReader {
       const head = parseHead(splitLines(this.pending.subarray(0, end.at)));
       this.pending = this.pending.subarray(end.next);
       this.scanFrom = 0;
-      if (head.status === 101) throw new HttpProtocolError('the server switched protocols (101) without being asked');
+      // A 101 the request asked for (a WebSocket handshake) is the answer: what follows is the new
+      // protocol, not this response's body. Unasked, the server switched on its own.
+      if (head.status === 101 && !this.upgradeAsked) throw new HttpProtocolError('the server switched protocols (101) without being asked');
       // Interim responses (100 Continue, 103 Early Hints, …) precede the real one: skip them.
-      if (head.status < 200) {
+      if (head.status < 200 && head.status !== 101) {
         this.interimSeen = true;
         continue;
       }
