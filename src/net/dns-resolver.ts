@@ -13,6 +13,7 @@ import { isLocalhostName } from '../core/domain.js';
 import { interpretResponse } from './dns-answer.js';
 import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
 import { localFailure, roomForSocket, socketSlot, type LocalCause } from './open-file-limit.js';
+import { systemDnsServers } from './resolv-conf.js';
 
 export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; source: 'dns' | 'hosts' } | ({ ok: false; chain: string[] } & Failure);
 
@@ -62,7 +63,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }
       if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
-      asked ??= (system ? process.getBuiltinModule('node:dns').getServers() : [...servers]).map(parseServer);
+      asked ??= (system ? systemDnsServers() : [...servers]).map(parseServer);
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
       const response = await ask(asked, name, type, tryTimeoutMs, controller.signal, hold);
       if (response instanceof DnsTransportError) {

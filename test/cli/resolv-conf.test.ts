@@ -1,0 +1,46 @@
+/**
+ * /etc/resolv.conf as users' machines write it, read the way glibc reads it: the servers outage
+ * asks itself (a DNS check, the canaries, the reason a name does not resolve) are the ones
+ * getaddrinfo asks. Each test runs the real CLI in a private network and mount namespace with its
+ * own resolv.conf (helpers/netns.ts). Needs root.
+ */
+import { describe, expect } from 'vitest';
+import type { Report } from '../../src/probes/result.js';
+import { runInNamespace, type NetnsAnswer, type NetnsResult } from '../helpers/netns.js';
+import { requires } from '../helpers/requires.js';
+import { configFile } from '../helpers/cli.js';
+
+const inNamespace = requires({ root: true, tools: [{ name: 'unshare', install: 'apt-get install util-linux' }, { name: 'ip', install: 'apt-get install iproute2' }] });
+
+const record = (name: string, type: string, data: unknown) => ({ name, type, data });
+const answer = (...answers: ReturnType<typeof record>[]): NetnsAnswer => ({ rcode: 'NOERROR', answers });
+const zone = Object.fromEntries(['app.test', 'canary1.test', 'canary2.test'].map((name) => [name, { A: answer(record(name, 'A', '127.0.0.1')) }]));
+
+/** A DNS check of app.test, with canaries that ask the system resolver (as the built-in ones do). */
+const dnsChecks = () =>
+  configFile({
+    canaries: [
+      { name: 'system resolver: canary1.test', dns: { name: 'canary1.test' } },
+      { name: 'system resolver: canary2.test', dns: { name: 'canary2.test' } },
+    ],
+    services: [{ name: 'records', dns: { name: 'app.test' } }],
+  });
+
+function report(result: NetnsResult): Report {
+  return JSON.parse(result.stdout) as Report;
+}
+
+describe('/etc/resolv.conf as users have it', () => {
+  inNamespace.it('an IPv6 link-local nameserver with its zone (fe80::…%wlan0, from a router\'s RDNSS): DNS checks and canaries answered, no local verdict', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver fe80::53%lab0\n',
+      dnsAt: ['fe80::53%lab0'],
+      zone,
+      args: ['check', '--json', '-c', dnsChecks(), '--retries', '0', '--timeout', '4s'],
+    });
+    expect(report(result).services.map((s) => [s.name, s.status, s.code])).toEqual([['records', 'up', null]]);
+    expect(report(result).localNetwork).toBeUndefined();
+    expect(result.code).toBe(0);
+    expect(result.queries.map((q) => [q.name, q.server])).toContainEqual(['app.test', 'fe80::53%lab0']);
+  });
+});
