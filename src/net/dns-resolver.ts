@@ -84,6 +84,16 @@ const SERVER_FAILURES = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
  */
 const REFUSAL_MEMORY_MS = 2000;
 const refusedAt = new Map<string, number>();
+/**
+ * Servers that let a try time out, and when. resolv.conf's servers are meant to be alike, and a
+ * laptop's first one is often gone (a VPN's, a previous network's): getaddrinfo waits out its
+ * `timeout:` there on every lookup, and the queries that explain its answer (a family it did
+ * not return) must not wait the same again, stretching a healthy check past its budget. A server
+ * silent within this long is asked after the others; it is asked first again once it answers.
+ */
+const SILENCE_MEMORY_MS = 60_000;
+const silentAt = new Map<string, number>();
+const silentRecently = (server: DnsServer) => (silentAt.get(server.label) ?? -Infinity) > performance.now() - SILENCE_MEMORY_MS;
 
 async function ask(
   servers: DnsServer[],
@@ -93,6 +103,7 @@ async function ask(
   signal: AbortSignal,
   hold: (cause: LocalCause) => void,
 ): Promise<DnsResponse | DnsTransportError> {
+  servers = [...servers.filter((server) => !silentRecently(server)), ...servers.filter(silentRecently)];
   const unusable = new Map<DnsServer, DnsTransportError>();
   const tried = new Set<DnsServer>();
   let fallback: DnsResponse | undefined;
@@ -107,6 +118,7 @@ async function ask(
       // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
       if (response.rcode === 'FORMERR') response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, false, hold);
       refusedAt.delete(server.label);
+      silentAt.delete(server.label);
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;
     } catch (error) {
@@ -123,6 +135,7 @@ async function ask(
       } else if (failed.code === 'ENETUNREACH') {
         unusable.set(server, failed);
       } else {
+        if (failed.code === 'ETIMEOUT') silentAt.set(server.label, performance.now());
         lastError = failed;
       }
     }

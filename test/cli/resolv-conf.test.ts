@@ -43,4 +43,21 @@ describe('/etc/resolv.conf as users have it', () => {
     expect(result.code).toBe(0);
     expect(result.queries.map((q) => [q.name, q.server])).toContainEqual(['app.test', 'fe80::53%lab0']);
   });
+
+  inNamespace.it('the first nameserver dead, the second answering: up, no slower than getaddrinfo makes it — the queries that explain its answer do not wait on the dead one again', async () => {
+    // glibc waits out `timeout:1` on the dead server, then asks the second: about 1 s.
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.2\nnameserver 127.0.0.1\noptions timeout:1\n',
+      silentAt: ['127.0.0.2'],
+      zone,
+      args: ['check', '--json', '-c', dnsChecks(), '--retries', '0', '--timeout', '4s', 'http://app.test:{port}/'],
+    });
+    const [service] = report(result).services;
+    expect([service?.status, service?.code]).toEqual(['up', null]);
+    expect(result.code).toBe(0);
+    // The AAAA that getaddrinfo did not return is asked of the server that answers, not again of
+    // the dead one (which cost another second, a quarter of the budget).
+    expect(service?.durationMs).toBeGreaterThan(900);
+    expect(service?.durationMs).toBeLessThan(1700);
+  });
 });
