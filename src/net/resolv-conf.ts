@@ -38,10 +38,34 @@ function canonicalIPv6(address: string): string {
   }
 }
 
+/**
+ * glibc's `options no-aaaa` (2.36+; also in RES_OPTIONS): getaddrinfo never asks for AAAA, as set
+ * by users whose resolver or network mishandles it. A family the system does not ask about is not
+ * judged — the way a hosts-file name's missing family is not: asking DNS for it anyway found the
+ * very resolver the option works around silent, and degraded every healthy name after waiting out
+ * the whole budget.
+ */
+export function systemSkipsAAAA(): boolean {
+  const options = readResolvConf()
+    .split('\n')
+    .flatMap((line) => {
+      const [keyword, ...values] = line.replace(/[#;].*/, '').trim().split(/\s+/);
+      return keyword === 'options' ? values : [];
+    });
+  // RES_OPTIONS is read after the file and adds to it, as in glibc.
+  options.push(...(process.env.RES_OPTIONS ?? '').split(/\s+/));
+  return options.includes('no-aaaa');
+}
+
+let resolvConf: string | undefined;
+
+/** Read once: the hosts file is too (dns-resolver.ts), and a run is one view of the system. */
 function readResolvConf(): string {
+  if (resolvConf !== undefined) return resolvConf;
   try {
-    return readFileSync('/etc/resolv.conf', 'utf8');
+    resolvConf = readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
-    return '';
+    resolvConf = '';
   }
+  return resolvConf;
 }

@@ -60,4 +60,17 @@ describe('/etc/resolv.conf as users have it', () => {
     expect(service?.durationMs).toBeGreaterThan(900);
     expect(service?.durationMs).toBeLessThan(1700);
   });
+
+  inNamespace.it('`options no-aaaa` (glibc 2.36) behind a resolver that drops AAAA: up at once, the AAAA the system never asks for not judged', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\noptions no-aaaa\n',
+      zone: { 'v4.test': { A: answer(record('v4.test', 'A', '127.0.0.1')), AAAA: 'drop' } },
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '4s', 'http://v4.test:{port}/'],
+    });
+    const [service] = report(result).services;
+    expect([service?.status, service?.code]).toEqual(['up', null]);
+    expect(result.code).toBe(0);
+    // Not held to the end of the budget waiting on an AAAA nobody needs.
+    expect(service?.durationMs).toBeLessThan(2000);
+  });
 });
