@@ -13,7 +13,7 @@ import { isLocalhostName } from '../core/domain.js';
 import { interpretResponse } from './dns-answer.js';
 import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
 import { localFailure, roomForSocket, socketSlot, type LocalCause } from './open-file-limit.js';
-import { systemDnsServers } from './resolv-conf.js';
+import { searchNames, systemDnsServers } from './resolv-conf.js';
 
 export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; source: 'dns' | 'hosts' } | ({ ok: false; chain: string[] } & Failure);
 
@@ -65,15 +65,49 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
       if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
       asked ??= (system ? systemDnsServers() : [...servers]).map(parseServer);
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
-      const response = await ask(asked, name, type, tryTimeoutMs, controller.signal, hold);
-      if (response instanceof DnsTransportError) {
-        return { ok: false, chain: [], ...transportFailure(response, name, asked, { tryTimeoutMs, timeoutMs, system }) };
-      }
-      const read = interpretResponse(name, type, response);
-      if (read.ok) return { ...read, source: 'dns' };
-      return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
+      const to = asked;
+      const askOne = async (candidate: string): Promise<QueryResult> => {
+        const response = await ask(to, candidate, type, tryTimeoutMs, controller.signal, hold);
+        if (response instanceof DnsTransportError) {
+          return { ok: false, chain: [], ...transportFailure(response, candidate, to, { tryTimeoutMs, timeoutMs, system }) };
+        }
+        const read = interpretResponse(candidate, type, response);
+        if (read.ok) return { ...read, source: 'dns' };
+        return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
+      };
+      // The system's servers are asked as the system asks them: through resolv.conf's search list.
+      return system ? searched(name, askOne) : askOne(name);
     },
   };
+}
+
+/**
+ * A name asked as glibc's res_search asks it (`host`, `getent` and getaddrinfo alike), so a DNS
+ * check of `intranet` — or of `app.corp` under `ndots:2` — finds what every program here finds,
+ * instead of being down `dns.nxdomain` for the bare name. Each candidate in turn until one answers;
+ * NXDOMAIN, "no record" and SERVFAIL go on to the next, any other failure ends the search domains
+ * (the name as given is still asked). Which failure is the name's is glibc's choice too: the name
+ * as given, when it was asked first; else "no record" if any name had it, else SERVFAIL if any,
+ * else the last.
+ */
+async function searched(name: string, askOne: (candidate: string) => Promise<QueryResult>): Promise<QueryResult> {
+  const { names, asGivenFirst } = searchNames(name);
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) return askOne(only);
+  const failures: Extract<QueryResult, { ok: false }>[] = [];
+  let stopped = false;
+  for (const candidate of names) {
+    if (stopped && candidate !== name) continue;
+    if (!isValidDnsName(candidate)) continue;
+    const result = await askOne(candidate);
+    if (result.ok) return result;
+    failures.push(result);
+    if (!['dns.nxdomain', 'dns.nodata', 'dns.servfail'].includes(result.code)) stopped = true;
+  }
+  const first = asGivenFirst ? failures[0] : undefined;
+  const chosen = first ?? failures.find((f) => f.code === 'dns.nodata') ?? failures.find((f) => f.code === 'dns.servfail') ?? failures.at(-1);
+  if (!chosen) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
+  return { ...chosen, reason: `${chosen.reason} (asked as ${names.join(', ')}: resolv.conf's search list)` };
 }
 
 /** Server failures another server may not share, so the next one is asked (as c-ares does). */

@@ -46,15 +46,53 @@ function canonicalIPv6(address: string): string {
  * the whole budget.
  */
 export function systemSkipsAAAA(): boolean {
-  const options = readResolvConf()
+  return options().includes('no-aaaa');
+}
+
+/** `options` words, the file's then RES_OPTIONS's (read after the file and adding to it, as in glibc). */
+function options(): string[] {
+  return [...keywordValues('options'), ...(process.env.RES_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
+}
+
+/** The values of every line starting with `keyword`, in order. */
+function keywordValues(keyword: string): string[] {
+  return readResolvConf()
     .split('\n')
     .flatMap((line) => {
-      const [keyword, ...values] = line.replace(/[#;].*/, '').trim().split(/\s+/);
-      return keyword === 'options' ? values : [];
+      const [word, ...values] = line.replace(/[#;].*/, '').trim().split(/\s+/);
+      return word === keyword ? values : [];
     });
-  // RES_OPTIONS is read after the file and adds to it, as in glibc.
-  options.push(...(process.env.RES_OPTIONS ?? '').split(/\s+/));
-  return options.includes('no-aaaa');
+}
+
+/**
+ * The names glibc's res_search asks for `name`, in its order (resolv.conf(5)): a name with at
+ * least `ndots` dots (1 by default) as given first, then with each search domain; one with fewer
+ * dots with the search domains first, and as given last (a dotless one not at all under
+ * `no-tld-query`). A trailing dot means the name as given, alone. `asGivenFirst` tells which of
+ * the failures is the name's (`searchFailure`).
+ */
+export function searchNames(name: string): { names: string[]; asGivenFirst: boolean } {
+  if (name.endsWith('.')) return { names: [name], asGivenFirst: true };
+  const words = options();
+  const ndotsOption = words.findLast((word) => /^ndots:\d+$/.test(word));
+  const ndots = ndotsOption ? Math.min(15, Number(ndotsOption.slice(6))) : 1;
+  const domains = searchDomains().filter((domain) => domain !== '.' && domain !== '');
+  const dots = name.split('.').length - 1;
+  const suffixed = domains.map((domain) => `${name}.${domain.replace(/\.$/, '')}`);
+  if (dots >= ndots) return { names: [name, ...suffixed], asGivenFirst: true };
+  const asGiven = dots === 0 && words.includes('no-tld-query') ? [] : [name];
+  return { names: [...suffixed, ...asGiven], asGivenFirst: false };
+}
+
+/** LOCALDOMAIN, else the last `search` or `domain` line (they replace each other, the last one wins). */
+function searchDomains(): string[] {
+  const fromEnv = process.env.LOCALDOMAIN;
+  if (fromEnv !== undefined) return fromEnv.split(/\s+/).filter(Boolean);
+  const last = readResolvConf()
+    .split('\n')
+    .map((line) => line.replace(/[#;].*/, '').trim().split(/\s+/))
+    .findLast(([word]) => word === 'search' || word === 'domain');
+  return last ? last.slice(1) : [];
 }
 
 let resolvConf: string | undefined;

@@ -73,4 +73,32 @@ describe('/etc/resolv.conf as users have it', () => {
     // Not held to the end of the budget waiting on an AAAA nobody needs.
     expect(service?.durationMs).toBeLessThan(2000);
   });
+
+  inNamespace.it('DNS checks of short names go through the search list as `host` and getaddrinfo do: a search domain answering SERVFAIL is passed over, ndots honoured', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\nsearch bad.test corp.test\noptions ndots:2\n',
+      zone: {
+        'app.bad.test': { '*': { rcode: 'SERVFAIL' } },
+        'app.corp.test': { A: answer(record('app.corp.test', 'A', '127.0.0.1')) },
+        'db.eu.corp.test': { A: answer(record('db.eu.corp.test', 'A', '127.0.0.2')) },
+      },
+      args: ['check', '--json', '-c', configFile({ canaries: [], services: [{ name: 'short', dns: { name: 'app' } }, { name: 'one dot', dns: { name: 'db.eu' } }] }), '--retries', '0', '--timeout', '4s'],
+    });
+    expect(report(result).services.map((s) => [s.name, s.status, s.code, s.reason])).toEqual([
+      ['short', 'up', null, 'A 127.0.0.1'],
+      ['one dot', 'up', null, 'A 127.0.0.2'],
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  inNamespace.it('a short name whose search domain answers SERVFAIL is dns.servfail, as getaddrinfo (EAI_AGAIN) says — not NXDOMAIN for the bare name', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\nsearch corp.test\n',
+      zone: { 'gone.corp.test': { '*': { rcode: 'SERVFAIL' } } },
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '4s', 'http://gone:{port}/'],
+    });
+    const [service] = report(result).services;
+    expect([service?.status, service?.code]).toEqual(['down', 'dns.servfail']);
+    expect(service?.reason).toContain('gone.corp.test resolver answered SERVFAIL');
+  });
 });
