@@ -246,11 +246,15 @@ function isValidDnsName(name: string): boolean {
 
 let hostsCache: Map<string, string[]> | undefined;
 
-/** /etc/hosts and `localhost` names, as getaddrinfo would answer them. */
+/**
+ * /etc/hosts and `localhost` names, as getaddrinfo would answer them. glibc matches a hosts-file
+ * name exactly but for case: `intranet.` is not `intranet`'s entry (getaddrinfo asks DNS for it,
+ * and curl cannot resolve it), so the trailing dot is kept on both sides.
+ */
 export function hostsFileAddresses(name: string, type: 'A' | 'AAAA'): string[] | undefined {
   if (isLocalhostName(name)) return [type === 'A' ? '127.0.0.1' : '::1'];
   hostsCache ??= parseHostsFile(readHostsFile());
-  const addresses = hostsCache.get(name.toLowerCase().replace(/\.$/, ''))?.filter((a) => a.includes(':') === (type === 'AAAA'));
+  const addresses = hostsCache.get(name.toLowerCase())?.filter((a) => a.includes(':') === (type === 'AAAA'));
   return addresses && addresses.length > 0 ? addresses : undefined;
 }
 

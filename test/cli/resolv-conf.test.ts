@@ -101,4 +101,20 @@ describe('/etc/resolv.conf as users have it', () => {
     expect([service?.status, service?.code]).toEqual(['down', 'dns.servfail']);
     expect(service?.reason).toContain('gone.corp.test resolver answered SERVFAIL');
   });
+
+  inNamespace.it('/etc/hosts is matched as glibc matches it: any case, but a trailing dot is part of the name — a dotted entry is a hosts-file name (AAAA not asked), a dotted URL of an undotted entry is what DNS says', async () => {
+    const result = await runInNamespace({
+      hosts: '127.0.0.1 localhost\n127.0.0.1 Intranet.Test\n127.0.0.1 dotted.test.\n',
+      zone: { 'dotted.test': { '*': 'drop' } },
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '2s', 'http://INTRANET.test:{port}/', 'http://dotted.test.:{port}/', 'http://intranet.test.:{port}/'],
+    });
+    expect(report(result).services.map((s) => [s.status, s.code])).toEqual([
+      ['up', null],
+      ['up', null],
+      // getaddrinfo does not find `intranet.test.` in the file (curl: "Could not resolve host"), and DNS says why.
+      ['down', 'dns.nxdomain'],
+    ]);
+    expect(report(result).services[2]?.reason).toBe('intranet.test. does not exist (NXDOMAIN)');
+    expect(result.queries.filter((q) => q.name === 'dotted.test')).toEqual([]);
+  });
 });
