@@ -19,7 +19,12 @@ export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; sou
 
 export interface NameResolver {
   readonly servers: string[] | 'system';
-  query(name: string, type: DnsRecordType): Promise<QueryResult>;
+  /**
+   * Through the system's servers a name goes through resolv.conf's search list, as the system
+   * asks it; `exact` asks for the name as written (the report's CNAME and NS walk: a search
+   * domain's wildcard must not become the name's chain).
+   */
+  query(name: string, type: DnsRecordType, exact?: boolean): Promise<QueryResult>;
   /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
   isLocal(name: string): boolean;
   /** Abort every outstanding query, and any asked later (they fail with dns.timeout). */
@@ -57,7 +62,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
     cancelled: controller.signal,
     heldUp: () => held,
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
-    async query(name, type) {
+    async query(name, type, exact = false) {
       if (system && (type === 'A' || type === 'AAAA')) {
         const fromHosts = hostsFileAddresses(name, type);
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
@@ -76,7 +81,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
       };
       // The system's servers are asked as the system asks them: through resolv.conf's search list.
-      return system ? searched(name, askOne) : askOne(name);
+      return system && !exact ? searched(name, askOne) : askOne(name);
     },
   };
 }

@@ -117,4 +117,18 @@ describe('/etc/resolv.conf as users have it', () => {
     expect(report(result).services[2]?.reason).toBe('intranet.test. does not exist (NXDOMAIN)');
     expect(result.queries.filter((q) => q.name === 'dotted.test')).toEqual([]);
   });
+
+  inNamespace.it('the report\'s CNAME chain is the name\'s own, not a search domain\'s (a wildcard there would pose as its provider)', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\nsearch corp.test\n',
+      zone: {
+        'www.pub.test': { A: answer(record('www.pub.test', 'A', '127.0.0.1')) },
+        'www.pub.test.corp.test': { '*': answer(record('www.pub.test.corp.test', 'CNAME', 'catch-all.corp.test')) },
+      },
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '4s', 'http://www.pub.test:{port}/'],
+    });
+    const [service] = report(result).services;
+    expect([service?.status, service?.code]).toEqual(['up', null]);
+    expect(service?.probes.find((p) => p.kind === 'dns')?.details).toMatchObject({ cnameChain: [] });
+  });
 });
