@@ -45,18 +45,28 @@ function canonicalIPv6(address: string): string {
  * very resolver the option works around silent, and degraded every healthy name after waiting out
  * the whole budget.
  */
-export function systemSkipsAAAA(): boolean {
-  return options().includes('no-aaaa');
+export function systemSkipsAAAA(conf: ResolvConf = systemResolvConf()): boolean {
+  return options(conf).includes('no-aaaa');
+}
+
+/** The file's text and the environment that amends it (LOCALDOMAIN, RES_OPTIONS): tests pass their own. */
+export interface ResolvConf {
+  text: string;
+  env: Record<string, string | undefined>;
+}
+
+function systemResolvConf(): ResolvConf {
+  return { text: readResolvConf(), env: process.env };
 }
 
 /** `options` words, the file's then RES_OPTIONS's (read after the file and adding to it, as in glibc). */
-function options(): string[] {
-  return [...keywordValues('options'), ...(process.env.RES_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
+function options(conf: ResolvConf): string[] {
+  return [...keywordValues(conf.text, 'options'), ...(conf.env.RES_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
 }
 
 /** The values of every line starting with `keyword`, in order. */
-function keywordValues(keyword: string): string[] {
-  return readResolvConf()
+function keywordValues(text: string, keyword: string): string[] {
+  return text
     .split('\n')
     .flatMap((line) => {
       const [word, ...values] = line.replace(/[#;].*/, '').trim().split(/\s+/);
@@ -69,14 +79,14 @@ function keywordValues(keyword: string): string[] {
  * least `ndots` dots (1 by default) as given first, then with each search domain; one with fewer
  * dots with the search domains first, and as given last (a dotless one not at all under
  * `no-tld-query`). A trailing dot means the name as given, alone. `asGivenFirst` tells which of
- * the failures is the name's (`searchFailure`).
+ * the failures is the name's (dns-resolver.ts, `searched`).
  */
-export function searchNames(name: string): { names: string[]; asGivenFirst: boolean } {
+export function searchNames(name: string, conf: ResolvConf = systemResolvConf()): { names: string[]; asGivenFirst: boolean } {
   if (name.endsWith('.')) return { names: [name], asGivenFirst: true };
-  const words = options();
+  const words = options(conf);
   const ndotsOption = words.findLast((word) => /^ndots:\d+$/.test(word));
   const ndots = ndotsOption ? Math.min(15, Number(ndotsOption.slice(6))) : 1;
-  const domains = searchDomains().filter((domain) => domain !== '.' && domain !== '');
+  const domains = searchDomains(conf).filter((domain) => domain !== '.' && domain !== '');
   const dots = name.split('.').length - 1;
   const suffixed = domains.map((domain) => `${name}.${domain.replace(/\.$/, '')}`);
   if (dots >= ndots) return { names: [name, ...suffixed], asGivenFirst: true };
@@ -85,10 +95,10 @@ export function searchNames(name: string): { names: string[]; asGivenFirst: bool
 }
 
 /** LOCALDOMAIN, else the last `search` or `domain` line (they replace each other, the last one wins). */
-function searchDomains(): string[] {
-  const fromEnv = process.env.LOCALDOMAIN;
+function searchDomains(conf: ResolvConf): string[] {
+  const fromEnv = conf.env.LOCALDOMAIN;
   if (fromEnv !== undefined) return fromEnv.split(/\s+/).filter(Boolean);
-  const last = readResolvConf()
+  const last = conf.text
     .split('\n')
     .map((line) => line.replace(/[#;].*/, '').trim().split(/\s+/))
     .findLast(([word]) => word === 'search' || word === 'domain');
