@@ -37,6 +37,11 @@ export interface NameResolver {
    * the resolver's silence.
    */
   heldUp(): LocalCause | undefined;
+  /**
+   * Of the servers asked so far, those that let a try time out within the last minute and have
+   * not answered since (getaddrinfo waits out resolv.conf's `timeout:` on them too).
+   */
+  silentServers(): string[];
 }
 
 /**
@@ -61,6 +66,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
     cancel: () => controller.abort(ATTEMPT_OVER),
     cancelled: controller.signal,
     heldUp: () => held,
+    silentServers: () => (asked ?? []).filter(silentRecently).map((server) => server.label),
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type, exact = false) {
       if (system && (type === 'A' || type === 'AAAA')) {

@@ -131,4 +131,24 @@ describe('/etc/resolv.conf as users have it', () => {
     expect([service?.status, service?.code]).toEqual(['up', null]);
     expect(service?.probes.find((p) => p.kind === 'dns')?.details).toMatchObject({ cnameChain: [] });
   });
+
+  const deadFirst: [string, string, RegExp][] = [
+    ["glibc's default timeout (5 s on every lookup)", '', /^HTTP 200 in 5\.\d+s, 5\.\d+s of it /],
+    ['timeout:2 (as long as outage waits on one try)', 'options timeout:2\n', /^HTTP 200 in 2\.\d+s, 2\.\d+s of it /],
+  ];
+  for (const [when, options, time] of deadFirst) inNamespace.it(`a dead first nameserver at ${when}: up, the wait said to be this machine's resolv.conf — not http.slow`, async () => {
+    const result = await runInNamespace({
+      resolvConf: `nameserver 127.0.0.2\nnameserver 127.0.0.1\n${options}`,
+      silentAt: ['127.0.0.2'],
+      zone,
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '10s', 'http://app.test:{port}/'],
+    });
+    const [service] = report(result).services;
+    expect([service?.status, service?.code]).toEqual(['up', null]);
+    expect(service?.reason).toMatch(time);
+    expect(service?.reason).toContain('the system resolver waiting on nameserver 127.0.0.2, which does not answer');
+    expect(result.code).toBe(0);
+    // No slower than glibc made it (test/judge: a target slow beyond the lookup is still http.slow).
+    expect(service?.durationMs).toBeLessThan(7000);
+  });
 });
