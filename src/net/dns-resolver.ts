@@ -20,11 +20,11 @@ export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; sou
 export interface NameResolver {
   readonly servers: string[] | 'system';
   /**
-   * Through the system's servers a name goes through resolv.conf's search list, as the system
-   * asks it; `exact` asks for the name as written (the report's CNAME and NS walk: a search
-   * domain's wildcard must not become the name's chain).
+   * Through the system's servers an A or AAAA name goes through resolv.conf's search list, as
+   * getaddrinfo asks it; every other type (the report's CNAME and NS walk too) is asked for the
+   * name as written, as dig asks it.
    */
-  query(name: string, type: DnsRecordType, exact?: boolean): Promise<QueryResult>;
+  query(name: string, type: DnsRecordType): Promise<QueryResult>;
   /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
   isLocal(name: string): boolean;
   /** Abort every outstanding query, and any asked later (they fail with dns.timeout). */
@@ -68,7 +68,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
     heldUp: () => held,
     silentServers: () => (asked ?? []).filter(silentRecently).map((server) => server.label),
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
-    async query(name, type, exact = false) {
+    async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
         const fromHosts = hostsFileAddresses(name, type);
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
@@ -86,8 +86,10 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         if (read.ok) return { ...read, source: 'dns' };
         return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
       };
-      // The system's servers are asked as the system asks them: through resolv.conf's search list.
-      return system && !exact ? searched(name, askOne) : askOne(name);
+      // Addresses are asked of the system's servers as getaddrinfo asks them, through resolv.conf's
+      // search list; other types as dig asks them, the name as written (a search domain's
+      // wildcard TXT or MX is not the name's).
+      return system && (type === 'A' || type === 'AAAA') ? searched(name, askOne) : askOne(name);
     },
   };
 }

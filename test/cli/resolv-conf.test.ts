@@ -132,6 +132,19 @@ describe('/etc/resolv.conf as users have it', () => {
     expect(service?.probes.find((p) => p.kind === 'dns')?.details).toMatchObject({ cnameChain: [] });
   });
 
+  inNamespace.it('a DNS check of other record types asks the name as written, as dig does: a search domain\'s TXT is not the name\'s', async () => {
+    const result = await runInNamespace({
+      resolvConf: 'nameserver 127.0.0.1\nsearch corp.test\n',
+      zone: {
+        'pub.test': { TXT: answer() },
+        'pub.test.corp.test': { TXT: answer(record('pub.test.corp.test', 'TXT', 'v=spf1 -all')) },
+      },
+      args: ['check', '--json', '-c', configFile({ canaries: [], services: [{ name: 'txt', dns: { name: 'pub.test', type: 'TXT' } }] }), '--retries', '0', '--timeout', '4s'],
+    });
+    expect(report(result).services.map((s) => [s.status, s.code])).toEqual([['down', 'dns.nodata']]);
+    expect(result.queries.map((q) => q.name)).toEqual(['pub.test']);
+  });
+
   const deadFirst: [string, string, RegExp][] = [
     ["glibc's default timeout (5 s on every lookup)", '', /^HTTP 200 in 5\.\d+s, 5\.\d+s of it /],
     ['timeout:2 (as long as outage waits on one try)', 'options timeout:2\n', /^HTTP 200 in 2\.\d+s, 2\.\d+s of it /],

@@ -160,7 +160,7 @@ function failureOf(result: QueryResult): Failure {
  * beside the CNAME walk, within the same grace: it never delays the probe.
  */
 async function findNameServers(resolver: NameResolver, name: string, into: string[]): Promise<void> {
-  const result = await resolver.query(registrableDomain(name), 'NS', true);
+  const result = await resolver.query(registrableDomain(name), 'NS');
   if (result.ok) into.push(...result.records.map((r) => r.value.toLowerCase().replace(/\.$/, '')).sort());
 }
 
@@ -172,7 +172,7 @@ async function findNameServers(resolver: NameResolver, name: string, into: strin
 async function followCnames(resolver: NameResolver, name: string, chain: string[]): Promise<void> {
   let current = name;
   for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
-    const result = await resolver.query(current, 'CNAME', true);
+    const result = await resolver.query(current, 'CNAME');
     const target = result.ok ? result.records[0]?.value : undefined;
     if (!target || target === name || chain.includes(target)) break;
     chain.push(target);
