@@ -13,6 +13,7 @@ import { mostSevere } from './dns-answer.js';
 import { isLocalhostName } from '../core/domain.js';
 import type { NameResolver } from './dns-resolver.js';
 import { localFailure, type LocalCause } from './open-file-limit.js';
+import { systemSkipsAAAA } from './resolv-conf.js';
 import { systemLookup, type SystemLookup } from './system-lookup.js';
 
 /** RFC 8305 §3 "Resolution Delay": how long an A answer waits for AAAA before connecting. */
@@ -215,8 +216,10 @@ export async function familyFailures(resolution: AddressResolution, name: string
   const timedOut = unanswered.map((type) => ({ type, code: 'dns.timeout' as const, reason: `${name}: no ${type} answer from ${who} ${budgetSpent(signal) ?? 'before it was stopped'}` }));
   const answers = resolution.answers();
   if (resolution.mode === 'servers') return [...answers.flatMap((a) => (a.failure ? [{ ...a.failure, type: a.type }] : [])), ...timedOut];
-  const missing = await Promise.all(answers.filter((a) => a.records.length === 0).map((a) => systemFamilyFailure(a, name, resolver, signal)));
-  return [...missing.flat(), ...timedOut];
+  // `options no-aaaa`: the system never asks for AAAA, so its absence is nothing to judge.
+  const asks = (type: AddressType) => type === 'A' || !systemSkipsAAAA();
+  const missing = await Promise.all(answers.filter((a) => a.records.length === 0 && asks(a.type)).map((a) => systemFamilyFailure(a, name, resolver, signal)));
+  return [...missing.flat(), ...timedOut.filter((failure) => asks(failure.type))];
 }
 
 /**

@@ -13,11 +13,17 @@ import { isLocalhostName } from '../core/domain.js';
 import { interpretResponse } from './dns-answer.js';
 import { DnsTransportError, exchange, parseServer, type DnsResponse, type DnsServer } from './dns-wire.js';
 import { localFailure, roomForSocket, socketSlot, type LocalCause } from './open-file-limit.js';
+import { searchNames, systemDnsServers } from './resolv-conf.js';
 
 export type QueryResult = { ok: true; records: DnsRecord[]; chain: string[]; source: 'dns' | 'hosts' } | ({ ok: false; chain: string[] } & Failure);
 
 export interface NameResolver {
   readonly servers: string[] | 'system';
+  /**
+   * Through the system's servers an A or AAAA name goes through resolv.conf's search list, as
+   * getaddrinfo asks it; every other type (the report's CNAME and NS walk too) is asked for the
+   * name as written, as dig asks it.
+   */
   query(name: string, type: DnsRecordType): Promise<QueryResult>;
   /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
   isLocal(name: string): boolean;
@@ -31,6 +37,11 @@ export interface NameResolver {
    * the resolver's silence.
    */
   heldUp(): LocalCause | undefined;
+  /**
+   * Of the servers asked so far, those that let a try time out within the last minute and have
+   * not answered since (getaddrinfo waits out resolv.conf's `timeout:` on them too).
+   */
+  silentServers(): string[];
 }
 
 /**
@@ -55,6 +66,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
     cancel: () => controller.abort(ATTEMPT_OVER),
     cancelled: controller.signal,
     heldUp: () => held,
+    silentServers: () => (asked ?? []).filter(silentRecently).map((server) => server.label),
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
@@ -62,17 +74,53 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }
       if (!isValidDnsName(name)) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
-      asked ??= (system ? process.getBuiltinModule('node:dns').getServers() : [...servers]).map(parseServer);
+      asked ??= (system ? systemDnsServers() : [...servers]).map(parseServer);
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
-      const response = await ask(asked, name, type, tryTimeoutMs, controller.signal, hold);
-      if (response instanceof DnsTransportError) {
-        return { ok: false, chain: [], ...transportFailure(response, name, asked, { tryTimeoutMs, timeoutMs, system }) };
-      }
-      const read = interpretResponse(name, type, response);
-      if (read.ok) return { ...read, source: 'dns' };
-      return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
+      const to = asked;
+      const askOne = async (candidate: string): Promise<QueryResult> => {
+        const response = await ask(to, candidate, type, tryTimeoutMs, controller.signal, hold);
+        if (response instanceof DnsTransportError) {
+          return { ok: false, chain: [], ...transportFailure(response, candidate, to, { tryTimeoutMs, timeoutMs, system }) };
+        }
+        const read = interpretResponse(candidate, type, response);
+        if (read.ok) return { ...read, source: 'dns' };
+        return { ...read, reason: system ? read.reason : `${read.reason} via ${servers.join(', ')}` };
+      };
+      // Addresses are asked of the system's servers as getaddrinfo asks them, through resolv.conf's
+      // search list; other types as dig asks them, the name as written (a search domain's
+      // wildcard TXT or MX is not the name's).
+      return system && (type === 'A' || type === 'AAAA') ? searched(name, askOne) : askOne(name);
     },
   };
+}
+
+/**
+ * A name asked as glibc's res_search asks it (`host`, `getent` and getaddrinfo alike), so a DNS
+ * check of `intranet` — or of `app.corp` under `ndots:2` — finds what every program here finds,
+ * instead of being down `dns.nxdomain` for the bare name. Each candidate in turn until one answers;
+ * NXDOMAIN, "no record" and SERVFAIL go on to the next, any other failure ends the search domains
+ * (the name as given is still asked). Which failure is the name's is glibc's choice too: the name
+ * as given, when it was asked first; else "no record" if any name had it, else SERVFAIL if any,
+ * else the last.
+ */
+async function searched(name: string, askOne: (candidate: string) => Promise<QueryResult>): Promise<QueryResult> {
+  const { names, asGivenFirst } = searchNames(name);
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) return askOne(only);
+  const failures: Extract<QueryResult, { ok: false }>[] = [];
+  let stopped = false;
+  for (const candidate of names) {
+    if (stopped && candidate !== name) continue;
+    if (!isValidDnsName(candidate)) continue;
+    const result = await askOne(candidate);
+    if (result.ok) return result;
+    failures.push(result);
+    if (!['dns.nxdomain', 'dns.nodata', 'dns.servfail'].includes(result.code)) stopped = true;
+  }
+  const first = asGivenFirst ? failures[0] : undefined;
+  const chosen = first ?? failures.find((f) => f.code === 'dns.nodata') ?? failures.find((f) => f.code === 'dns.servfail') ?? failures.at(-1);
+  if (!chosen) return { ok: false, chain: [], code: 'dns.nxdomain', reason: `${name} is not a valid DNS name` };
+  return { ...chosen, reason: `${chosen.reason} (asked as ${names.join(', ')}: resolv.conf's search list)` };
 }
 
 /** Server failures another server may not share, so the next one is asked (as c-ares does). */
@@ -83,6 +131,16 @@ const SERVER_FAILURES = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
  */
 const REFUSAL_MEMORY_MS = 2000;
 const refusedAt = new Map<string, number>();
+/**
+ * Servers that let a try time out, and when. resolv.conf's servers are meant to be alike, and a
+ * laptop's first one is often gone (a VPN's, a previous network's): getaddrinfo waits out its
+ * `timeout:` there on every lookup, and the queries that explain its answer (a family it did
+ * not return) must not wait the same again, stretching a healthy check past its budget. A server
+ * silent within this long is asked after the others; it is asked first again once it answers.
+ */
+const SILENCE_MEMORY_MS = 60_000;
+const silentAt = new Map<string, number>();
+const silentRecently = (server: DnsServer) => (silentAt.get(server.label) ?? -Infinity) > performance.now() - SILENCE_MEMORY_MS;
 
 async function ask(
   servers: DnsServer[],
@@ -92,6 +150,7 @@ async function ask(
   signal: AbortSignal,
   hold: (cause: LocalCause) => void,
 ): Promise<DnsResponse | DnsTransportError> {
+  servers = [...servers.filter((server) => !silentRecently(server)), ...servers.filter(silentRecently)];
   const unusable = new Map<DnsServer, DnsTransportError>();
   const tried = new Set<DnsServer>();
   let fallback: DnsResponse | undefined;
@@ -106,6 +165,7 @@ async function ask(
       // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
       if (response.rcode === 'FORMERR') response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, false, hold);
       refusedAt.delete(server.label);
+      silentAt.delete(server.label);
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;
     } catch (error) {
@@ -122,6 +182,7 @@ async function ask(
       } else if (failed.code === 'ENETUNREACH') {
         unusable.set(server, failed);
       } else {
+        if (failed.code === 'ETIMEOUT') silentAt.set(server.label, performance.now());
         lastError = failed;
       }
     }
@@ -198,11 +259,15 @@ function isValidDnsName(name: string): boolean {
 
 let hostsCache: Map<string, string[]> | undefined;
 
-/** /etc/hosts and `localhost` names, as getaddrinfo would answer them. */
+/**
+ * /etc/hosts and `localhost` names, as getaddrinfo would answer them. glibc matches a hosts-file
+ * name exactly but for case: `intranet.` is not `intranet`'s entry (getaddrinfo asks DNS for it,
+ * and curl cannot resolve it), so the trailing dot is kept on both sides.
+ */
 export function hostsFileAddresses(name: string, type: 'A' | 'AAAA'): string[] | undefined {
   if (isLocalhostName(name)) return [type === 'A' ? '127.0.0.1' : '::1'];
   hostsCache ??= parseHostsFile(readHostsFile());
-  const addresses = hostsCache.get(name.toLowerCase().replace(/\.$/, ''))?.filter((a) => a.includes(':') === (type === 'AAAA'));
+  const addresses = hostsCache.get(name.toLowerCase())?.filter((a) => a.includes(':') === (type === 'AAAA'));
   return addresses && addresses.length > 0 ? addresses : undefined;
 }
 

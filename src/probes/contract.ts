@@ -23,6 +23,11 @@ export interface AttemptState {
   socket?: Socket;
   tlsSocket?: TLSSocket;
   timings: { dns?: number; connect?: number; tunnel?: number; tls?: number };
+  /**
+   * The system resolver's lookup waited on nameservers of /etc/resolv.conf that do not answer
+   * (the DNS probe says which): its time is this machine's, not the target's (judged by http).
+   */
+  silentNameservers?: string[];
   startedAt: number;
 }
 

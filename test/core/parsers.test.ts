@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHostsFile } from '../../src/net/dns-resolver.js';
 import { orderAddresses } from '../../src/net/connect.js';
+import { scopedNameservers, searchNames, systemSkipsAAAA } from '../../src/net/resolv-conf.js';
 import { createRedactor } from '../../src/core/redact.js';
 import { exitCodeFor, worst } from '../../src/core/status.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration, readDuration } from '../../src/core/duration.js';
@@ -116,5 +117,37 @@ describe('network helpers', () => {
 
   it('tries IPv4 first, then alternates families', () => {
     expect(orderAddresses(['::1', '::2', '10.0.0.1', '10.0.0.2'])).toEqual(['10.0.0.1', '::1', '10.0.0.2', '::2']);
+  });
+});
+
+describe('resolv.conf, read as glibc reads it', () => {
+  const conf = (text: string, env: Record<string, string> = {}) => ({ text, env });
+
+  it('keeps an IPv6 link-local nameserver\'s zone, under one spelling of the address', () => {
+    expect([...scopedNameservers('nameserver fe80:0::0053%wlan0 # router\nnameserver 10.0.0.53\nnameserver ::1\n')]).toEqual([['fe80::53', 'fe80::53%wlan0']]);
+  });
+
+  it.each([
+    // name, resolv.conf, names asked in order
+    ['app', 'search a.test b.test', ['app.a.test', 'app.b.test', 'app']],
+    ['app.corp', 'search a.test', ['app.corp', 'app.corp.a.test']],
+    ['app.corp', 'search a.test\noptions ndots:2', ['app.corp.a.test', 'app.corp']],
+    ['app.corp.', 'search a.test\noptions ndots:5', ['app.corp.']],
+    ['app', 'search a.test\noptions no-tld-query', ['app.a.test']],
+    ['app', 'domain a.test\nsearch b.test c.test.', ['app.b.test', 'app.c.test', 'app']],
+    ['app', 'search b.test\ndomain a.test', ['app.a.test', 'app']],
+    ['app', 'search .', ['app']],
+    ['app', '', ['app']],
+  ])('%s under %j is asked as %j', (name, text, names) => {
+    expect(searchNames(name, conf(text)).names).toEqual(names);
+  });
+
+  it('LOCALDOMAIN replaces the search list, RES_OPTIONS adds to the options', () => {
+    expect(searchNames('app', conf('search a.test', { LOCALDOMAIN: 'env.test' })).names).toEqual(['app.env.test', 'app']);
+    expect(searchNames('app', conf('search a.test', { LOCALDOMAIN: '' })).names).toEqual(['app']);
+    expect(searchNames('x.y', conf('search a.test', { RES_OPTIONS: 'ndots:3' })).names).toEqual(['x.y.a.test', 'x.y']);
+    expect(systemSkipsAAAA(conf('options rotate no-aaaa'))).toBe(true);
+    expect(systemSkipsAAAA(conf('options rotate', { RES_OPTIONS: 'no-aaaa' }))).toBe(true);
+    expect(systemSkipsAAAA(conf('# options no-aaaa\noptions edns0'))).toBe(false);
   });
 });

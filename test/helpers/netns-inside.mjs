@@ -28,7 +28,7 @@ function answerFor(name, type) {
   return entry[type] ?? entry['*'] ?? { rcode: 'NOERROR' };
 }
 
-function respond(message, transport, reply) {
+function respond(message, transport, server, reply) {
   let query;
   try {
     query = packet.decode(message);
@@ -37,7 +37,7 @@ function respond(message, transport, reply) {
   }
   const question = query.questions?.[0];
   if (!question) return;
-  queries.push({ name: question.name, type: question.type, transport });
+  queries.push({ name: question.name, type: question.type, transport, server });
   const answer = answerFor(question.name, question.type);
   if (answer === 'drop') return;
   const encoded = packet.encode({
@@ -50,12 +50,13 @@ function respond(message, transport, reply) {
   setTimeout(() => reply(encoded), answer.delayMs ?? 0);
 }
 
-async function startDns() {
-  const udp = createSocket('udp4');
-  udp.on('message', (message, remote) => respond(message, 'udp', (out) => udp.send(out, remote.port, remote.address)));
-  await new Promise((resolve) => udp.bind(53, '127.0.0.1', resolve));
-  const tcp = createTcpServer((socket) => serveDnsStream(socket, (message, reply) => respond(message, 'tcp', reply)));
-  await new Promise((resolve) => tcp.listen(53, '127.0.0.1', resolve));
+/** A DNS server on `address` port 53 (UDP and TCP); `silent`: it reads queries and never answers. */
+async function startDns(address, silent) {
+  const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
+  udp.on('message', (message, remote) => (silent ? queries.push({ name: '?', type: '?', transport: 'udp', server: address }) : respond(message, 'udp', address, (out) => udp.send(out, remote.port, remote.address))));
+  await new Promise((resolve) => udp.bind(53, address, resolve));
+  const tcp = createTcpServer((socket) => (silent ? socket.on('error', () => {}) : serveDnsStream(socket, (message, reply) => respond(message, 'tcp', address, reply))));
+  await new Promise((resolve) => tcp.listen(53, address, resolve));
   return () => {
     udp.close();
     tcp.close();
@@ -67,7 +68,11 @@ const http = createHttpServer((request, response) => response.end('ok'));
 http.on('connection', () => httpConnections++);
 await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
 const port = http.address().port;
-const stopDns = scenario.dns === false ? () => {} : await startDns();
+const listening = [
+  ...(scenario.dns === false ? [] : await Promise.all((scenario.dnsAt ?? ['127.0.0.1']).map((address) => startDns(address, false)))),
+  ...(await Promise.all((scenario.silentAt ?? []).map((address) => startDns(address, true)))),
+];
+const stopDns = () => listening.forEach((stop) => stop());
 
 const started = performance.now();
 const args = scenario.args.map((arg) => arg.replaceAll('{port}', String(port)));

@@ -25,6 +25,13 @@ export interface NetnsScenario {
   zone?: Record<string, Record<string, NetnsAnswer>>;
   /** false: nothing listens on 127.0.0.1:53 (a refused resolver). */
   dns?: boolean;
+  /**
+   * Where the scenario's DNS server listens (port 53, UDP and TCP); default 127.0.0.1. A scoped
+   * IPv6 address (`fe80::53%lab0`) gets its interface: a veth pair made inside the namespace.
+   */
+  dnsAt?: string[];
+  /** Addresses where a DNS server listens and never answers (a dead resolver, not a refusing one). */
+  silentAt?: string[];
   /** CLI arguments; `{port}` is the namespace's HTTP server on 127.0.0.1. */
   args: string[];
 }
@@ -34,9 +41,21 @@ export interface NetnsResult {
   stdout: string;
   stderr: string;
   durationMs: number;
-  queries: { name: string; type: string; transport: string }[];
+  /** `server`: the address the query was sent to. */
+  queries: { name: string; type: string; transport: string; server: string }[];
   httpConnections: number;
   port: number;
+}
+
+/** The veth pairs that scoped listening addresses need (link-local addresses exist only on an interface). */
+function interfaces(scenario: NetnsScenario): string {
+  return [...(scenario.dnsAt ?? []), ...(scenario.silentAt ?? [])]
+    .flatMap((address) => {
+      const [ip, scope] = address.split('%');
+      if (!scope || !/^[a-z0-9]+$/.test(scope) || !ip || !/^[0-9a-f:]+$/.test(ip)) return [];
+      return [`ip link add ${scope} type veth peer name ${scope}p && ip link set ${scope} up && ip link set ${scope}p up && ip -6 addr add ${ip}/64 dev ${scope} nodad && `];
+    })
+    .join('');
 }
 
 export async function runInNamespace(scenario: NetnsScenario, timeoutMs = 30_000): Promise<NetnsResult> {
@@ -46,7 +65,7 @@ export async function runInNamespace(scenario: NetnsScenario, timeoutMs = 30_000
     const resolvConf = join(dir, 'resolv.conf');
     writeFileSync(hosts, scenario.hosts ?? '127.0.0.1 localhost\n::1 localhost\n');
     writeFileSync(resolvConf, scenario.resolvConf ?? 'nameserver 127.0.0.1\n');
-    const script = 'ip link set lo up && mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && exec "$3" "$4"';
+    const script = `ip link set lo up && ${interfaces(scenario)}mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && exec "$3" "$4"`;
     const child = spawn('unshare', ['--net', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', hosts, resolvConf, process.execPath, INSIDE], {
       env: { PATH: process.env.PATH, OUTAGE_NETNS_SCENARIO: JSON.stringify({ ...scenario, bin: BIN }) },
       stdio: ['ignore', 'pipe', 'pipe'],

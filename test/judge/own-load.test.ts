@@ -55,6 +55,13 @@ const rows: [string, Observation, Partial<Judgement> & { ownLoad?: true }][] = [
   ],
   ['the same for a connection that timed out', timedOut(1500, 'tcp.timeout'), { status: 'unknown', code: 'local.resources', ownLoad: true }],
   ['and for a lookup', timedOut(1500, 'dns.timeout'), { status: 'unknown', code: 'local.resources', ownLoad: true }],
+  [
+    'a lookup that waited on a silent nameserver of resolv.conf: its time is this machine\'s, the rest is fast, up saying why',
+    { ...http(5200), timings: { dns: 5000, total: 5200 }, silentNameservers: ['10.0.0.53'] },
+    { status: 'up', code: null, reason: "HTTP 200 in 5.20s, 5.00s of it the system resolver waiting on nameserver 10.0.0.53, which does not answer (this machine's /etc/resolv.conf, not judged)" },
+  ],
+  ['the same wait, and the target slow beyond it: still http.slow', { ...http(7500), timings: { dns: 5000, total: 7500 }, silentNameservers: ['10.0.0.53'] }, { status: 'degraded', code: 'http.slow' }],
+  ['a slow lookup with every nameserver answering: the time counts', { ...http(5200), timings: { dns: 5000, total: 5200 } }, { status: 'degraded', code: 'http.slow' }],
   ['a refusal is never outage’s load, however busy', { kind: 'tcp', port: 80, attempts: [], durationMs: 1, ownBusyMs: 1500, failure: { code: 'tcp.refused', reason: 'refused' } }, { status: 'down', code: 'tcp.refused' }],
 ];
 

@@ -124,6 +124,16 @@ inLab.describe('network lab: network faults', () => {
       expect(run.code).toBe(0);
     });
 
+    it('IPv6 black-holed while IPv4 works (AAAA answered, the IPv6 path dead): up over IPv4, as Happy Eyeballs clients are', async () => {
+      // The resolver is asked over IPv4 (the default), as on a network whose IPv6 is broken.
+      const client = lab().client();
+      lab().routerRule('forward', `ip6 saddr ${client.v6} drop`);
+      const run = await lab().check(client, { services: [https('www.lab')], canaries: [] }, { args: QUICK });
+      expect(verdicts(run)).toEqual([['www.lab', 'up', null]]);
+      expect(run.report.services[0]?.probes.find((p) => p.kind === 'tcp')?.details).toMatchObject({ address: `${v4('dual')}:443` });
+      expect(run.code).toBe(0);
+    });
+
     it('30% packet loss both ways, with retries: never down with a wrong code', async () => {
       const client = lab().client();
       lab().routerRule('forward', `ip saddr ${client.v4} numgen random mod 100 < 30 drop`);

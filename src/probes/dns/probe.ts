@@ -68,6 +68,11 @@ async function observeAddresses(name: string, context: ProbeContext): Promise<Dn
     context.state.settling = settleFamilies(observation, resolution, name, context);
   }
   await withGrace(walk);
+  // getaddrinfo waited on these while another server answered (their silence is known from the
+  // walk, asked beside it, and within its grace when both wait the same): this machine's
+  // resolv.conf, not the name, took the time.
+  const silent = resolution.mode === 'system' && resolution.usable().length > 0 ? resolver.silentServers() : [];
+  if (silent.length > 0) context.state.silentNameservers = silent;
   const answerChain = answers.map((a) => a.chain).reduce((longest, chain) => (chain.length > longest.length ? chain : longest), [] as string[]);
   observation.cnameChain = answerChain.length ? [...answerChain] : [...walkChain];
   if (nameServers.length) observation.nameServers = [...nameServers];

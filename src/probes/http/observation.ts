@@ -25,6 +25,8 @@ export interface HttpObservation extends ObservationBase {
   bodyProblem?: string;
   /** `body` is the body as sent, a coding outage does not know left undone (see body.ts). */
   bodyAsSent?: boolean;
+  /** The lookup (timings.dns) waited on these silent nameservers of /etc/resolv.conf: this machine's time. */
+  silentNameservers?: string[];
 }
 
 /** In the report: everything but the body and the timings (those are the result's own). */

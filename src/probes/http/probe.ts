@@ -55,6 +55,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
     observation.durationMs = performance.now() - started;
     const { dns = 0, connect = 0, tunnel = 0, tls = 0 } = state.timings;
     observation.timings.total = dns + connect + tunnel + tls + wire;
+    if (state.silentNameservers) observation.silentNameservers = state.silentNameservers;
     return observation;
   };
 
