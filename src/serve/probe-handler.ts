@@ -131,6 +131,7 @@ export function createProbeHandler(setup: ProbeSetup) {
     if (!slot.ok) {
       // Nobody is left to read it: any status will do, and it is no refusal.
       if (slot.why === 'gone') return text(503, 'client went away');
+      if (slot.why === 'closed') return text(503, 'outage serve is shutting down; this probe was not started', 'shutting_down', { 'Retry-After': '1' });
       return text(503, `too many probes at once (${setup.slots.describe()}); retry later`, 'overloaded', { 'Retry-After': '1' });
     }
     setup.metrics.inFlight += 1;
@@ -146,7 +147,7 @@ export function createProbeHandler(setup: ProbeSetup) {
       if (report.interrupted || !result) {
         // A scraper that hung up is no refusal: nobody reads this answer.
         if (!setup.stop.aborted) return text(503, 'probe interrupted: the client went away');
-        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down');
+        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down', { 'Retry-After': '1' });
       }
       setup.metrics.probeDone(result.status, result.durationMs / 1000);
       return format === 'json'

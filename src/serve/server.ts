@@ -60,7 +60,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': 'Basic realm="outage", charset="UTF-8"' });
     if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
     if (url.pathname === '/probe') {
-      if (stopping) return plain(503, 'shutting down', 'shutting_down');
+      if (stopping) return plain(503, 'shutting down', 'shutting_down', { 'Retry-After': '1' });
       return probe(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
     }
     if (url.pathname === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: INDEX };
@@ -119,6 +119,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `${options.web?.tls ? 'https' : 'http'}://${address}`,
     async stop(graceMs, signalName) {
       stopping = true;
+      // Scrapes still waiting for a slot are answered now: only probes already running get the grace.
+      slots.close();
       server.close();
       server.closeIdleConnections();
       const all = () => Promise.allSettled([...inFlight]);

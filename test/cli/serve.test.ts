@@ -375,6 +375,44 @@ describe('shutdown', () => {
     }
   });
 
+  it('on SIGTERM answers a scrape still waiting for a slot 503 at once, never starting its probe, while the one in flight finishes', async () => {
+    const own = await startServe(['--max-concurrent', '1', '--shutdown-grace', '10s']);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 1500);
+    });
+    let queuedProbed = 0;
+    const queuedTarget = await startHttp((req, res) => {
+      queuedProbed++;
+      ok(req, res);
+    });
+    try {
+      const inFlight = get(`${own.url}/probe?target=${encodeURIComponent(slow.url)}`);
+      await requested; // the one slot is taken
+      const queued = get(`${own.url}/probe?target=${encodeURIComponent(queuedTarget.url)}`);
+      for (let i = 0; i < 200 && sample((await get(`${own.url}/metrics`)).body, 'outage_serve_probes_waiting') !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+      const started = performance.now();
+      const stopped = own.stop();
+      const refused = await queued;
+      expect(refused.status).toBe(503);
+      expect(refused.body).toContain('shutting down');
+      expect(refused.headers['retry-after']).toBe('1');
+      // At once, not after the probe in flight (1.5 s) has finished.
+      expect(performance.now() - started).toBeLessThan(1000);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(sample(answer.body, 'probe_success')).toBe(1);
+      expect((await stopped).code).toBe(0);
+      expect(queuedProbed).toBe(0);
+    } finally {
+      await own.stop();
+      await slow.close();
+      await queuedTarget.close();
+    }
+  });
+
   it('interrupts probes still running after --shutdown-grace: their scrape gets 503, never a false down, and it exits 143', async () => {
     const own = await startServe(['--shutdown-grace', '300ms']);
     let arrived: () => void = () => {};
