@@ -5,7 +5,7 @@
  * request is refused (503) only when the queue is full or it could not start within its own
  * scrape budget — then the scrape fails visibly (`up == 0`) instead of reporting a target down.
  */
-export type Acquired = { ok: true; release(): void } | { ok: false; why: 'full' | 'timeout' | 'gone' | 'closed' };
+export type Acquired = { ok: true; release(): void; /** It waited in the queue for its turn. */ queued: boolean } | { ok: false; why: 'full' | 'timeout' | 'gone' | 'closed' };
 
 export interface Slots {
   /** Waits at most `waitMs` (no limit when undefined) for a free slot. */
@@ -32,10 +32,11 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
     if (next) next.grant();
     changed();
   };
-  const slot = (): Acquired => {
+  const slot = (queued: boolean): Acquired => {
     let released = false;
     return {
       ok: true,
+      queued,
       release: () => {
         if (released) return;
         released = true;
@@ -56,7 +57,7 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
       if (running < max) {
         running += 1;
         changed();
-        return Promise.resolve(slot());
+        return Promise.resolve(slot(false));
       }
       if (queue.length >= maxWaiting) return Promise.resolve({ ok: false, why: 'full' });
       if (waitMs !== undefined && waitMs <= 0) return Promise.resolve({ ok: false, why: 'timeout' });
@@ -65,7 +66,7 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
           grant: () => {
             cleanup();
             running += 1;
-            resolve(slot());
+            resolve(slot(true));
           },
           refuse: () => {
             cleanup();

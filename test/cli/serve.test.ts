@@ -13,7 +13,7 @@ import { testPki } from '../helpers/certs.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { requires } from '../helpers/requires.js';
 import { get, promtoolProblems, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
-import { ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
+import { closedPort, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
 
 let healthy: TestServer;
 let failing: TestServer;
@@ -170,6 +170,43 @@ describe('GET /probe', () => {
       expect(waiting.map((a) => a.status)).toEqual([200, 200]);
       expect((await first).status).toBe(200);
       expect(own.stderr()).not.toMatch(/Warning/);
+    } finally {
+      await own.stop();
+      await slow.close();
+    }
+  });
+
+  it('a probe that timed out in the time its wait for a slot took is 503 (outage overloaded), never a false probe_success 0', async () => {
+    const own = await startServe(['--max-concurrent', '1']);
+    let arrived: () => void = () => {};
+    // Answers in 1 s: well within a 2 s scrape (1.5 s of budget) on its own.
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 1000);
+    });
+    const refused = `http://127.0.0.1:${await closedPort()}/`;
+    const scrape = (url: string) => get(`${own.url}/probe?target=${encodeURIComponent(url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '2' });
+    /** Takes the one slot for ~1 s, then scrapes `url`, which waits that second for its turn. */
+    const afterAWait = async (url: string) => {
+      const requested = new Promise<void>((resolve) => (arrived = resolve));
+      const first = scrape(slow.url);
+      await requested;
+      const queued = await scrape(url);
+      expect((await first).status).toBe(200);
+      return queued;
+    };
+    try {
+      const queued = await afterAWait(slow.url);
+      expect(queued.status, queued.body).toBe(503);
+      expect(queued.body).toMatch(/ran out of time after waiting [\d.]+ s for a slot/);
+      expect(queued.headers['retry-after']).toBe('1');
+      // A failure that is no timer running out is the target's, however long the wait was.
+      const refusedAfterWait = await afterAWait(refused);
+      expect(refusedAfterWait.status).toBe(200);
+      expect(refusedAfterWait.body).toContain('code="tcp.refused"');
+      const metrics = (await get(`${own.url}/metrics`)).body;
+      expect(sample(metrics, 'outage_serve_requests_refused_total{reason="overloaded"}')).toBe(1);
+      expect(sample(metrics, 'outage_serve_probes_total{status="down"}')).toBe(1);
     } finally {
       await own.stop();
       await slow.close();
