@@ -82,7 +82,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       .then((a) => {
         if (a.refusal) metrics.refuse(a.refusal);
         if (response.destroyed) return;
-        response.writeHead(a.status, { ...extraHeaders, 'Content-Type': a.contentType, 'Cache-Control': 'no-store', ...(a.headers ?? {}), ...(stopping ? { Connection: 'close' } : {}) });
+        // Content-Length on HEAD too: the headers GET would send (RFC 9110 §9.3.2).
+        const length = Buffer.byteLength(a.body);
+        response.writeHead(a.status, { ...extraHeaders, 'Content-Type': a.contentType, 'Content-Length': length, 'Cache-Control': 'no-store', ...(a.headers ?? {}), ...(stopping ? { Connection: 'close' } : {}) });
         response.end(request.method === 'HEAD' ? undefined : a.body);
       })
       .finally(() => inFlight.delete(done));

@@ -246,6 +246,23 @@ describe('GET /probe', () => {
 });
 
 describe('the exporter itself', () => {
+  it('answers HEAD with the headers GET would send, Content-Length included, and no body', async () => {
+    const head = (path: string) =>
+      new Promise<{ status: number; length: string | undefined; type: string | undefined; body: string }>((resolve, reject) => {
+        const req = request(`${serve.url}${path}`, { method: 'HEAD', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], type: res.headers['content-type'], body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await head('/-/healthy')).toEqual({ status: 200, length: '3', type: 'text/plain; charset=utf-8', body: '' });
+    const probed = await head(`/probe?target=${encodeURIComponent(healthy.url)}`);
+    expect(probed).toMatchObject({ status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: '' });
+    expect(Number(probed.length)).toBeGreaterThan(500);
+  });
+
   it('serves its own and process metrics, health and readiness', async () => {
     const metrics = await get(`${serve.url}/metrics`);
     expect(metrics.status).toBe(200);
