@@ -49,6 +49,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const limiter = createRateLimiter(options.ratePerSecond, options.rateBurst);
   let stopping = false;
   const extraHeaders = options.web?.headers ?? {};
+  // The schemes the web config takes, each offered (RFC 9110 §11.6.1); Basic when it takes none (a client certificate refused).
+  const schemes = [...(options.web?.basicUsers.size ? ['Basic realm="outage", charset="UTF-8"'] : []), ...(options.web?.bearerHashes.length ? ['Bearer realm="outage"'] : [])];
+  const challenge = schemes.length > 0 ? schemes.join(', ') : 'Basic realm="outage", charset="UTF-8"';
 
   const answer = async (request: IncomingMessage, gone: AbortSignal): Promise<Answer> => {
     const url = requestUrl(request.url ?? '/');
@@ -57,7 +60,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/-/healthy') return plain(200, 'OK');
     if (url.pathname === '/-/ready') return stopping ? plain(503, 'shutting down', 'shutting_down') : plain(200, 'OK');
     if (!limiter.take(request.socket.remoteAddress ?? 'unknown')) return plain(429, 'too many requests from this address; slow down', 'rate_limited', { 'Retry-After': '1' });
-    if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': 'Basic realm="outage", charset="UTF-8"' });
+    if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': challenge });
     if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
     if (url.pathname === '/probe') {
       if (stopping) return plain(503, 'shutting down', 'shutting_down', { 'Retry-After': '1' });

@@ -9,7 +9,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
-import { startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
+import { get, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
 import { closedPort, ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
 
 let web: TestServer;
@@ -127,6 +127,7 @@ describe('credentials for a vantage', () => {
     writeFileSync(webConfig, `bearer_token_hashes:\n  - ${bcrypt.hashSync(token, 4)}\n`);
     const guarded = await startServe(['--web.config.file', webConfig, '-c', writeConfig({ defaults: { resolvers: [dns.address], retries: 0 } })]);
     try {
+      expect((await get(`${guarded.url}/metrics`)).headers['www-authenticate']).toBe('Bearer realm="outage"');
       const args = ['check', target, '--resolver', dns.address, '--no-canaries', '--from', guarded.url, '--json'];
       const without = JSON.parse((await runCli(args)).stdout).services[0];
       expect(without.vantages[1]).toMatchObject({ status: 'unknown', code: 'vantage.unreachable' });
