@@ -246,6 +246,26 @@ describe('GET /probe', () => {
 });
 
 describe('the exporter itself', () => {
+  it('keeps /metrics to the same series however many distinct targets, modules and refusals scrapers send', async () => {
+    const own = await startServe(['-c', writeConfig({ modules: { a: {}, b: { timeout: '2s' } } })]);
+    try {
+      const series = async () => (await get(`${own.url}/metrics`)).body.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.lastIndexOf(' ')));
+      const before = await series();
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          const target = i % 3 === 2 ? `http://169.254.${i}.1/` : `${healthy.url}/path-${i}?q=${'x'.repeat(i)}`;
+          return get(`${own.url}/probe?target=${encodeURIComponent(target)}&module=${i % 2 ? 'a' : 'b'}`);
+        }),
+      );
+      await get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}&module=nope`);
+      await get(`${own.url}/no-such-path-${'y'.repeat(100)}`);
+      expect(await series()).toEqual(before);
+      expect(sample((await get(`${own.url}/metrics`)).body, 'outage_serve_requests_refused_total{reason="forbidden_target"}')).toBe(20);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('answers HEAD with the headers GET would send, Content-Length included, and no body', async () => {
     const head = (path: string) =>
       new Promise<{ status: number; length: string | undefined; type: string | undefined; body: string }>((resolve, reject) => {
