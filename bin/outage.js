@@ -4,6 +4,8 @@
 // and the ESM loader cost ~30 ms): shell scripts call outage in loops, so start-up is a feature.
 // Help texts are generated from the real program by `npm run build` (scripts/build-help.mjs).
 const args = process.argv.slice(2);
+/** Where the build puts the CLI (`npm run build`). */
+const DIST = require('node:path').join(__dirname, '..', 'dist');
 
 // getaddrinfo runs on libuv's thread pool, at most half of it at once (2 lookups with the default
 // 4 threads): a config of many names would wait in line for the system resolver, and a resolver
@@ -29,13 +31,18 @@ async function startCli() {
   try {
     await loadCli().main(process.argv);
   } catch (error) {
-    if (!['EMFILE', 'ENFILE', 'ENOMEM'].includes(error && error.code)) throw error;
-    const why = `too few open files (${error.code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
+    const code = error && error.code;
+    // A checkout not built yet (or while `npm run build` rebuilds it): say so, not Node's stack.
+    const unbuilt = code === 'ENOENT' && typeof error.path === 'string' && error.path.startsWith(DIST);
+    if (!unbuilt && !['EMFILE', 'ENFILE', 'ENOMEM'].includes(code)) throw error;
+    const why = unbuilt
+      ? `outage is not built: ${error.path} is missing. Run npm run build in ${require('node:path').dirname(DIST)} (npm install runs it)`
+      : `too few open files (${code}${limit === undefined ? '' : `; ulimit -n is ${limit}`}). Raise the limit, e.g. ulimit -n 1024`;
     // A Nagios plugin answers on stdout with a plugin code (0-3), whatever went wrong.
     const nagios = args[0] === 'check' && args.some((a) => /^(--format=|-[qv]*f)?nagios$/.test(a));
     if (nagios) process.stdout.write(`OUTAGE UNKNOWN - ${why}\n`);
     else process.stderr.write(`outage: ${why}\n`);
-    process.exitCode = nagios ? 3 : 71;
+    process.exitCode = nagios ? 3 : unbuilt ? 70 : 71;
   }
   await exitWhenWritten();
 }
@@ -74,7 +81,7 @@ function openFileLimit() {
 function loadCli() {
   const { dirname, join } = require('node:path');
   const { createRequire } = require('node:module');
-  const file = join(__dirname, '..', 'dist', 'cli.cjs');
+  const file = join(DIST, 'cli.cjs');
   const requireFromDist = createRequire(file);
   const vendor = new Map();
   // With require's own cache and resolve: cosmiconfig's CommonJS loader (import-fresh) uses them.

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, ExitCode, exitProcess, OutageError } from './core/errors.js';
 import { GONE_DIRECTORY, isGoneDirectory } from './core/current-directory.js';
 import { safeLines } from './core/safe-text.js';
+import { stdoutLost } from './core/stdout-lost.js';
 import { whyNotWritten } from './core/write-file.js';
 import { redactError } from './core/redact.js';
 import { isLocalExhaustion, openFileLimit } from './net/open-file-limit.js';
@@ -163,6 +164,10 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Set once standard output could not be written: the code the process ends with. */
+let lostStdout: number | undefined;
+let restating: Promise<void> | undefined;
+
 export async function main(argv: string[]): Promise<void> {
   const nagios = nagiosRequested(argv.slice(2));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -172,7 +177,11 @@ export async function main(argv: string[]): Promise<void> {
     // Any other failed write (a full disk under `> report.json`) lost the output: exit 0 would
     // hand the next step an empty report as a passed check. EX_IOERR, as sysexits names it.
     process.stderr.write(`outage: cannot write to standard output: ${whyNotWritten(error, '')}\n`);
-    process.exit(nagios ? ExitCode.unknown : ExitCode.ioError);
+    lostStdout = nagios ? ExitCode.unknown : ExitCode.ioError;
+    process.exitCode = lostStdout;
+    // Report files already written stated the check's own code: they are written again with this one first.
+    const code = lostStdout;
+    restating ??= stdoutLost(code).finally(() => process.exit(code));
   });
   // Read now, while a file can still be opened: a message about running out of them needs it.
   openFileLimit();
@@ -190,6 +199,10 @@ export async function main(argv: string[]): Promise<void> {
     const error = ownLimit(thrown) ?? goneDirectory(thrown) ?? thrown;
     process.exitCode = nagios ? nagiosExitCodeFor(error) : exitCodeFor(error);
   }
+  // The command's own code must not replace 74, and the process (bin/outage.js exits once main
+  // returns) must not end before report files are restated with it.
+  if (lostStdout !== undefined) process.exitCode = lostStdout;
+  await restating;
   // A plugin's exit code is 0-3; Nagios reads any other (130 after a SIGINT) as a broken plugin.
   if (nagios && Number(process.exitCode ?? 0) > ExitCode.unknown) process.exitCode = ExitCode.unknown;
   // Everything is written by now. Nothing should hold the event loop, but if a socket or timer

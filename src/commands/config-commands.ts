@@ -19,6 +19,7 @@ import { makeChalk } from '../report/colors.js';
 import { renderFitted, type Column } from '../report/fit.js';
 import { fitParagraph } from '../report/wrap.js';
 import { formatDuration } from '../core/duration.js';
+import { somethingToCheck } from './flags.js';
 import { STARTER_CONFIG } from './starter-config.js';
 import { writeStdout } from './output.js';
 import { outputColumns, terminalText } from './terminal.js';
@@ -35,6 +36,8 @@ const LIST_COLUMNS: Column[] = [
 
 export async function runListCommand(targets: string[], flags: { config?: string; tag: string[]; json?: boolean }): Promise<number> {
   const prepared = await prepareCheck({ configPath: flags.config, targets, tags: flags.tag });
+  // What check would refuse, list refuses too: it shows what a check would run.
+  somethingToCheck(prepared.services.length, 'list');
   const redact = redactorFor(prepared.secrets);
   // Redacted before JSON or the table escapes a quote or a control character out of its sight.
   const services = redactDeep(
@@ -72,6 +75,9 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
   }
   // Only the config is judged here: no targets, and no canaries to choose for a run.
   const count = loadServices(found.raw, { file: found.file, canaries: false }).config.services.length;
+  // A config `check` would refuse with no target (`services: []`, only `defaults`) is refused
+  // here in its words and code: validate passing it while check exits 64 let a broken gate through.
+  somethingToCheck(count, 'check');
   await writeStdout(terminalText(`✔ ${found.file}: valid, ${count} service${count === 1 ? '' : 's'}\n`));
   return 0;
 }

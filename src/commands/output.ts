@@ -8,6 +8,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { normalize, resolve } from 'node:path';
 import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
+import { onStdoutLost } from '../core/stdout-lost.js';
 import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
@@ -36,6 +37,9 @@ export function planOutput(flags: OutputFlags): OutputPlan {
   if (flags.json && flags.format && flags.format !== 'json') {
     throw new UsageError(`--json and --format ${flags.format} disagree: pick one`);
   }
+  // Two flags that contradict each other are refused, as --json and --format are: whichever won
+  // silently (commander has no order between two flags), the user lost output they asked for.
+  if (flags.quiet && flags.verbose) throw new UsageError('-q/--quiet and -v/--verbose disagree: pick one');
   const files = flags.report.map((spec) => {
     const match = /^([a-z]+)=(.+)$/.exec(spec);
     if (!match || !FORMAT_NAMES.includes(match[1] as FormatName)) {
@@ -100,27 +104,37 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   // services failed, beside the error, exit 73), and the other files written. A Nagios plugin's
   // first line is its status, so there the error alone is printed (cli.ts), as UNKNOWN.
   let failed: OutageError | undefined;
-  const fail = (error: OutageError) => {
-    failed ??= error;
-  };
   // Every report states the code the process exits with: once a file could not be written, 73
-  // (3, UNKNOWN, for a Nagios plugin, whose codes stop at 3).
-  const stated = (): Report => (failed ? { ...report, exitCode: plan.format === 'nagios' ? ExitCode.unknown : failed.exitCode } : report);
-  const writeReport = async (format: FormatName, path: string): Promise<boolean> => {
+  // (3, UNKNOWN, for a Nagios plugin, whose codes stop at 3); once stdout is lost, 74 (cli.ts).
+  let exitCode = report.exitCode;
+  const fail = (error: OutageError) => {
+    if (failed) return;
+    failed = error;
+    exitCode = plan.format === 'nagios' ? ExitCode.unknown : error.exitCode;
+  };
+  const stated = (): Report => (exitCode === report.exitCode ? report : { ...report, exitCode });
+  const writeFileReport = (format: FormatName, path: string): Promise<void> => {
     const text = redact(FORMATS[format](stated(), { ...file, reportFile: path }));
     const fd = heldDescriptor(path);
-    return (fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text)).then(
+    return fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text);
+  };
+  const writeReport = (format: FormatName, path: string): Promise<boolean> =>
+    writeFileReport(format, path).then(
       () => true,
       (error: unknown) => {
         fail(new OutageError('report.write_failed', `cannot write the ${format} report to ${path}: ${whyNotWritten(error, path)}`, ExitCode.cantCreate));
         return false;
       },
     );
-  };
+  // Only a regular file can be written again: a stream or a pipe would get the report twice.
+  const rewritable = (f: { path: string }) => heldDescriptor(f.path) === undefined && isFile(f.path);
+  const written: OutputPlan['files'] = [];
   const early: OutputPlan['files'] = [];
   for (const { format, path } of plan.files) {
     const before = failed;
-    if ((await writeReport(format, path)) && before === undefined) early.push({ format, path });
+    if (!(await writeReport(format, path))) continue;
+    written.push({ format, path });
+    if (before === undefined) early.push({ format, path });
   }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (plan.format === 'github' || plan.files.some((f) => f.format === 'github'))) {
@@ -133,15 +147,24 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
       fail(new OutageError('report.write_failed', `cannot append to GITHUB_STEP_SUMMARY (${summaryFile}): ${whyNotWritten(error, summaryFile)}`, ExitCode.cantCreate)),
     );
   }
-  // Files written before one failed stated the check's own code: written again with 73, when they
-  // are files (a stream or a pipe would get the report twice). Should that fail, the first stands.
-  if (failed) for (const { format, path } of early.filter((f) => heldDescriptor(f.path) === undefined && isFile(f.path))) await writeReport(format, path);
+  // Files written before one failed stated the check's own code: written again with 73. Should that fail, the first stands.
+  if (failed) for (const { format, path } of early.filter(rewritable)) await writeReport(format, path);
   if (failed && plan.format === 'nagios') throw failed;
   // A reader that stops early (`| head`) ends the process on EPIPE with the code set so far.
   if (failed) process.exitCode = failed.exitCode;
   const text = redact(FORMATS[plan.format](stated(), terminal));
-  // The table is for people, in the locale's character set; the other formats are UTF-8 by definition.
-  await writeStdout(plan.format === 'table' ? terminalText(text) : text);
+  // Stdout lost (a full disk): the files are all that is left of the run, and the process exits
+  // 74, so they are written again saying so. (The step summary is appended to, never rewritten.)
+  const unregister = onStdoutLost(async (code) => {
+    exitCode = code;
+    for (const { format, path } of written.filter(rewritable)) await writeFileReport(format, path).catch(() => undefined);
+  });
+  try {
+    // The table is for people, in the locale's character set; the other formats are UTF-8 by definition.
+    await writeStdout(plan.format === 'table' ? terminalText(text) : text);
+  } finally {
+    unregister();
+  }
   if (failed) throw failed;
 }
 

@@ -20,6 +20,7 @@ import { noteOpenFileLimit } from './open-files.js';
 import { writeStdout } from './output.js';
 import { terminalText } from './terminal.js';
 import { sleep, trapSignals } from './signals.js';
+import { endWhenReaderGone } from './reader-gone.js';
 import { startSpinner } from './spinner.js';
 
 export type Until = 'up' | 'degraded' | 'down';
@@ -94,6 +95,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // on EPIPE with the code set so far (cli.ts), which must not be 0 before the services are ready.
   process.exitCode = ExitCode.down;
   const trap = trapSignals();
+  // Noticed at once, even while no line is printed (reader-gone.ts): not ready, exit 2.
+  const stopWatchingReader = endWhenReaderGone();
   // The spinner draws only on a terminal it can draw on; anywhere else each change is a line.
   const spinner = startSpinner(`waiting for ${serviceCount(prepared.services.length)}`, { color: flags.color });
   // The whole wait is one budget; each round's checks get at most what is left of it.
@@ -159,6 +162,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     await spinner.stop();
     budget.dispose();
     trap.dispose();
+    stopWatchingReader();
   }
 
   const last = report ?? interruptedRound;

@@ -16,6 +16,8 @@ import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToC
 import { noteOpenFileLimit } from './open-files.js';
 import { sayWarnings } from './warnings.js';
 import { sleep, trapSignals } from './signals.js';
+import { endWhenReaderGone } from './reader-gone.js';
+import { ExitCode } from '../core/errors.js';
 import { canDraw } from './spinner.js';
 import { clock } from './wait.js';
 import { outputColumns, terminalText } from './terminal.js';
@@ -60,6 +62,11 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   const tty = canDraw(process.stdout, process.env);
   const chalk = makeChalk(colorLevel({ color: flags.color, isTTY: Boolean(process.stdout.isTTY) }));
   const trap = trapSignals();
+  // A reader that goes away (`| head -n 3`) ends the watch at once, with the code a shell shows
+  // for a process ended by SIGPIPE, like `tail -f | head`: set before anything is written, since
+  // the EPIPE of a write ends the process with the code set so far (cli.ts).
+  process.exitCode = ExitCode.readerGone;
+  const stopWatchingReader = endWhenReaderGone();
   // Kept by position, as every round runs the services in the same order: names can be one once
   // redacted (one URL with two passwords), and two services sharing a state flip it every round.
   const states = new Map<number, State>();
@@ -87,6 +94,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     }
   } finally {
     trap.dispose();
+    stopWatchingReader();
   }
   out(renderIncidents(incidents, Date.now()));
   return trap.exitCode();

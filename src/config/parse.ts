@@ -190,6 +190,12 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
     const fix = issue.expected === 'boolean' && typeof issue.input === 'string' && SWITCH_WORD.test(issue.input.trim()) ? ` ${SWITCH_HINT}: write true or false` : '';
     return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}${fix}`;
   }
+  if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {
+    // One of a list (`dns.type`): the list as written in a config, not zod's `"A"|"AAAA"`.
+    const wanted = issue.values.map(String);
+    const hint = typeof issue.input === 'string' ? closest(issue.input, wanted) : undefined;
+    return `expected one of ${wanted.join(', ')}, got ${describe(issue.input)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  }
   return issue.message;
 }
 

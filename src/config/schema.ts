@@ -82,7 +82,8 @@ const regex = z.string().transform((source, ctx) => {
   try {
     return new RegExp(source);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+    // V8 says it again: "Invalid regular expression: /(x/: Unterminated group".
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` });
     return z.NEVER;
   }
 });

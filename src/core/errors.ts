@@ -19,6 +19,8 @@ export const ExitCode = {
   /** SIGHUP: the terminal closed (an SSH session dropped, a terminal window shut). */
   hungUp: 129,
   interrupted: 130,
+  /** SIGPIPE: the reader of a pipe went away (`outage watch | head -n 3`), as a shell shows a process it killed. */
+  readerGone: 141,
   terminated: 143,
 } as const;
 

@@ -44,7 +44,7 @@ export function createRedactor(secrets: Iterable<string>): Redact {
  * Every spelling of a secret outage or a renderer could print: as given and trimmed (a file's
  * newline), as the URL parser keeps it (tab and newlines removed), percent-decoded as curl decodes
  * it, percent-encoded by each WHATWG encode set and encodeURIComponent, form-encoded, base64 (and
- * base64url) of it alone, lower-cased and punycoded as a host, and JSON-, XML- and
+ * base64url) of it alone, lower- and upper-cased, punycoded as a host, and JSON-, XML- and
  * markdown-escaped. Hex digits of `%XX` match in either case (see Matcher).
  */
 export function secretSpellings(secret: string): string[] {
@@ -80,7 +80,9 @@ function encodings(text: string): string[] {
   // spelling of `tok#1abc` is only `tok`, which would turn every "tok" of the output into ***.
   const host = /[#?/\\]/.test(safe) ? '' : domainToASCII(safe);
   if (host) out.push(host);
-  out.push(safe.toLowerCase());
+  // Lower- and upper-cased: a host is lower-cased, and a server that answers in capitals (an old
+  // protocol's `-ERR UNKNOWN COMMAND 'TOKEN…'`) shouts back what it was sent.
+  out.push(safe.toLowerCase(), safe.toUpperCase());
   for (const form of [...out]) out.push(...escapings(form));
   return out;
 }

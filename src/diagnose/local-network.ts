@@ -24,6 +24,7 @@ export type Family = 'A' | 'AAAA';
 
 export type FailingLayer =
   | 'no route'
+  | 'connections refused'
   | 'resolver not answering'
   | `resolver not answering ${Family}`
   | 'resolver answering NXDOMAIN for everything'
@@ -118,7 +119,9 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   if (failing.length < canaries.length && !intercepted && !noWayOut) return dnsVerdict(canaries);
 
   const layers: FailingLayer[] = [];
-  if (unrouted) layers.push('no route');
+  // A refusal came back from somewhere, so there is a route: a firewall here rejecting what it
+  // does not let out (or a network that lets only its proxy out) — or canaries that are closed.
+  if (unrouted) layers.push(connecting.every((c) => failedAt(c)?.code === 'tcp.refused') ? 'connections refused' : 'no route');
   const dnsFailures = failing.filter((c) => failedLayer(c) === 'dns');
   const dnsCodes = dnsFailures.map((c) => failedAt(c)?.code ?? null);
   const answered = canaries.filter(lookedUp);
@@ -148,9 +151,23 @@ export function diagnoseLocalNetwork(canaries: ServiceResult[]): LocalNetworkVer
   };
 }
 
-/** A tentative verdict that a service contradicts: it connected, so the way out works. */
+/**
+ * Whether a service that connects can contradict the verdict: a tentative one, or one that names
+ * only the way out (no route, connections refused) — canaries that are all down or blocked while
+ * the services on their path connect say nothing of this network.
+ */
+export function refutable(verdict: LocalNetworkVerdict): boolean {
+  return verdict.tentative === true || verdict.layers.every((l) => l === 'no route' || l === 'connections refused');
+}
+
+/** Whether a service got a connection through: the way out works for it. */
+export function connected(service: ServiceResult): boolean {
+  return service.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded'));
+}
+
+/** A verdict that services on the canaries' path contradict: one of them connected. */
 export function refutedBy(verdict: LocalNetworkVerdict, services: ServiceResult[]): boolean {
-  return verdict.tentative === true && services.some((s) => s.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')));
+  return refutable(verdict) && services.some(connected);
 }
 
 /**

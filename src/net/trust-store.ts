@@ -101,7 +101,7 @@ export function environmentStoreProblem(env: NodeJS.ProcessEnv = process.env): s
     ...(env.SSL_CERT_FILE ? [`SSL_CERT_FILE=${env.SSL_CERT_FILE} ${whyNoCertificates(env.SSL_CERT_FILE, 'file')}`] : []),
     ...(env.SSL_CERT_DIR ? env.SSL_CERT_DIR.split(':').map((dir) => `SSL_CERT_DIR=${dir} ${whyNoCertificates(dir, 'directory')}`) : []),
   ];
-  return `${why.join('; ')}. Set, SSL_CERT_FILE and SSL_CERT_DIR replace the system's trusted CAs, so every certificate would be untrusted and every https service down: point them at PEM certificates, or unset them`;
+  return `${why.join('; ')}. When set, SSL_CERT_FILE and SSL_CERT_DIR replace the system's trusted CAs, so every certificate would be untrusted and every https service down: point them at PEM certificates, or unset them`;
 }
 
 function whyNoCertificates(path: string, expected: 'file' | 'directory'): string {

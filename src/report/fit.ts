@@ -30,6 +30,11 @@ export interface Column {
 export interface Cell {
   text: string;
   paint?: (text: string) => string;
+  /**
+   * The text instead, once columns that may be dropped were, and in blocks: what they showed that
+   * must not be lost (a failure's code, said in the probe columns) said here.
+   */
+  whenDropped?: string;
 }
 
 export interface FitOptions {
@@ -48,16 +53,23 @@ const borders = (count: number) => count + 1 + 2 * count;
 
 export function renderFitted(columns: Column[], unsafe: Cell[][], options: FitOptions): string {
   const redact = options.redact;
-  const rows = redact ? unsafe.map((row) => row.map((cell) => ({ ...cell, text: redact(cell.text) }))) : unsafe;
+  const rows = redact
+    ? unsafe.map((row) => row.map((cell) => ({ ...cell, text: redact(cell.text), ...(cell.whenDropped === undefined ? {} : { whenDropped: redact(cell.whenDropped) }) })))
+    : unsafe;
   if (options.width === undefined) return renderTable(columns, rows, naturalWidths(columns, rows), options.chalk);
   const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => (a.drop as number) - (b.drop as number));
   for (let dropped = 0; dropped <= droppable.length; dropped++) {
     const kept = columns.map((column, i) => ({ column, i })).filter(({ column }) => !droppable.slice(0, dropped).includes(column));
-    const keptRows = rows.map((row) => kept.map(({ i }) => row[i] as Cell));
+    const keptRows = rows.map((row) => kept.map(({ i }) => withDropped(row[i] as Cell, dropped > 0)));
     const widths = fitWidths(kept.map(({ column }) => column), keptRows, options.width);
     if (widths) return renderTable(kept.map(({ column }) => column), keptRows, widths, options.chalk);
   }
-  return renderBlocks(columns, rows, options);
+  // Blocks are no table either: the short probe cells beside a code's words read as one field among many.
+  return renderBlocks(columns, rows.map((row) => row.map((cell) => withDropped(cell, true))), options);
+}
+
+function withDropped(cell: Cell, dropped: boolean): Cell {
+  return dropped && cell.whenDropped !== undefined ? { ...cell, text: cell.whenDropped } : cell;
 }
 
 /**

@@ -21,7 +21,7 @@ export function renderGithub(unsafe: Report): string {
     lines.push(`::${level} title=${escapeProperty(title)}::${escapeData(`${service.reason} — ${service.target}`)}`);
   }
   for (const { label, text } of diagnosisLines(report)) lines.push(`::notice title=${escapeProperty(`outage: ${label}`)}::${escapeData(text)}`);
-  lines.push(`outage: ${report.status.toUpperCase()} — ${serviceCount(report.services.length)}: ${summaryParts(report.counts).join(', ')}`);
+  lines.push(`outage: ${report.status.toUpperCase()} — ${serviceCount(report.services.length)}: ${summaryParts(report.counts).join(', ')}${report.interrupted ? ' · interrupted' : ''}`);
   return `${lines.join('\n')}\n`;
 }
 

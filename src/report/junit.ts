@@ -38,6 +38,8 @@ export function renderJunit(unsafe: Report): string {
     `    <property ${attrs({ name: 'status', value: report.status })}/>`,
     `    <property ${attrs({ name: 'exitCode', value: report.exitCode })}/>`,
     `    <property ${attrs({ name: 'failOn', value: report.failOn })}/>`,
+    // Cut short by a signal: said as JSON (`interrupted`), TAP (`Bail out!`) and the others say it.
+    ...(report.interrupted ? [`    <property ${attrs({ name: 'interrupted', value: 'true' })}/>`] : []),
     `  </properties>`,
     ...cases,
     '</testsuite>',

@@ -38,7 +38,7 @@ export function renderMarkdown(unsafe: Report, options: MarkdownOptions = {}): s
   const tail: string[] = [];
   for (const { label, text } of diagnosisLines(report)) tail.push('', `> **${label}:** ${markdownCell(text)}`);
   for (const warning of report.warnings) tail.push('', `> ⚠️ ${markdownCell(warning)}`);
-  tail.push('', `<sub>Checked ${report.startedAt} in ${(report.durationMs / 1000).toFixed(2)}s · exit code ${report.exitCode}</sub>`, '');
+  tail.push('', `<sub>Checked ${report.startedAt} in ${(report.durationMs / 1000).toFixed(2)}s · exit code ${report.exitCode}${report.interrupted ? ' · interrupted' : ''}</sub>`, '');
   const whole = [...head, ...rows, ...tail].join('\n');
   if (options.maxBytes === undefined || bytes(whole) <= options.maxBytes) return whole;
   return [...head, ...withinBudget(report.services, rows, options.maxBytes - bytes([...head, ...tail].join('\n')) - 1), ...tail].join('\n');

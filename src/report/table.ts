@@ -4,7 +4,7 @@ import { formatDuration } from '../core/duration.js';
 import { makeChalk, paintStatus } from './colors.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from './safe-report.js';
-import { CELL_TITLES, probeCells, serviceCount, type Cell as ProbeCell } from './cells.js';
+import { CELL_TITLES, codeDetail, probeCells, serviceCount, type Cell as ProbeCell } from './cells.js';
 import { renderFitted, type Cell, type Column } from './fit.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 import type { Redact } from '../core/redact.js';
@@ -28,8 +28,8 @@ const plain = makeChalk(0);
  * The columns' floors at a given width: a reason stays readable (24 cells) and a name keeps
  * 12 cells, wrapping rather than being cut; status and age never wrap; the probe cells wrap at
  * spaces only (`200 ·` over `41ms`). When the table still does not fit, the probe columns go
- * first, left to right (the reason says what failed): about 56 columns hold service, status and
- * reason; below that each service becomes a block.
+ * first, left to right (the reason then starts with the failure's code they showed): about 56
+ * columns hold service, status and reason; below that each service becomes a block.
  */
 function columnsFor(since: boolean, vantages: boolean): Column[] {
   return [
@@ -53,7 +53,13 @@ export function renderTable(unsafe: Report, options: TableOptions): string {
     ...(since ? [{ text: since(service) }] : []),
     ...probeCells(service).map((cell) => ({ text: cell.text, paint: (text: string) => paintCell(chalk, { ...cell, text }) })),
     ...(vantages ? [{ text: vantageCell(service) }] : []),
-    { text: service.reason, paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined },
+    {
+      text: service.reason,
+      paint: service.status === 'up' ? (text: string) => chalk.dim(text) : undefined,
+      // The probe columns left out (a narrow terminal), a failure's code would be gone from the
+      // table, leaving only words: it leads the reason instead (`http.timeout: no response…`).
+      ...(service.status === 'up' ? {} : { whenDropped: `${codeDetail(service)}: ${service.reason}` }),
+    },
   ]);
   const table = renderFitted(columnsFor(Boolean(since), vantages), rows, { chalk, width: options.columns, redact: options.redact });
   // Wrapping can put any piece of a reason at the start of a line: the last guard runs on the whole.

@@ -1,6 +1,8 @@
 /**
  * TAP version 14: one test point per service, YAML diagnostics for every service that is not up.
  * A non-critical failure is `# TODO` (reported, never fatal), mirroring the exit code's rules.
+ * A run cut short by a signal ends with `Bail out!`, TAP's word for a run that stopped before its
+ * end: a harness then reports the run as aborted, not as a set of tests that merely failed.
  */
 import { exitCodeFor } from '../core/status.js';
 import { safeJson } from '../core/safe-text.js';
@@ -19,7 +21,14 @@ export function renderTap(unsafe: Report): string {
   });
   for (const warning of report.warnings) lines.push(`# warning: ${warning}`);
   lines.push(`# ${report.status}: ${serviceCount(report.services.length)}, exit code ${report.exitCode}`);
+  // Last: a TAP consumer reads nothing after it. Every point is still there, so the plan holds.
+  if (report.interrupted) lines.push(bailOut(report));
   return `${lines.join('\n')}\n`;
+}
+
+function bailOut(report: Report): string {
+  const cut = report.services.filter((s) => s.code === 'interrupted').length;
+  return `Bail out! interrupted: ${cut} of ${serviceCount(report.services.length)} cut short, exit code ${report.exitCode}`;
 }
 
 /** TAP 14: `#` starts a directive and `\` escapes, so both are escaped in descriptions. */

@@ -15,7 +15,7 @@
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
 import { dependsOnInternet } from '../config/internet.js';
 import type { ServiceSpec } from '../config/service.js';
-import { applyVerdict, diagnoseLocalNetwork, refutedBy } from '../diagnose/local-network.js';
+import { applyVerdict, connected, diagnoseLocalNetwork, refutable, refutedBy } from '../diagnose/local-network.js';
 import type { LocalNetwork } from '../core/result.js';
 import { judgeService } from '../judge/service.js';
 import type { KindRegistry } from '../probes/registry.js';
@@ -60,6 +60,10 @@ export async function runWithCanaries(
     const outside = (service: ServiceSpec) => options.concurrency >= 2 && canaries.length > 0 && canaries.every(dependsOnInternet) && !dependsOnInternet(service);
     const covered = services.filter((s) => !outside(s));
     const apart = services.filter(outside);
+    // A service whose connection can contradict a verdict about the way out: one that takes the
+    // canaries' path. With canaries out on the internet, a LAN service connecting says nothing of it.
+    const onPath = (service: ServiceSpec) => !outside(service) && (dependsOnInternet(service) || !canaries.some(dependsOnInternet));
+    let pathConnected = false;
     let done = 0;
     let remeasured = 0;
     let remeasuredAtOnce = 0;
@@ -70,7 +74,10 @@ export async function runWithCanaries(
             concurrency: share,
             kinds: options.kinds,
             signal,
-            onServiceDone: () => options.onProgress?.(++done, services.length),
+            onServiceDone: (finished) => {
+              options.onProgress?.(++done, services.length);
+              if (canaries.length > 0 && !pathConnected && onPath(finished.service) && connected(judgeService(finished))) pathConnected = true;
+            },
             remeasure: options.remeasure,
             deadlineMs: options.deadlineMs,
             onRemeasured: (count, concurrency) => {
@@ -117,13 +124,15 @@ export async function runWithCanaries(
     }
     // Services in flight may still answer (a verdict can come early: NXDOMAIN is instant), and
     // what answered is reported as measured: they get until the canaries' own budget is spent.
-    // A tentative verdict stops nothing: a service that connects refutes it.
+    // A tentative verdict stops nothing: a service that connects refutes it. Nor does one about
+    // the way out once a service on the canaries' path has connected through it: stopping the
+    // rest would leave them unjudged under a verdict that is wrong.
     const grace = Math.max(VERDICT_GRACE_MS, CANARY_TIMEOUT_MS - (performance.now() - started));
     if (!verdict.tentative) await Promise.race([coveredDone, process.getBuiltinModule('node:timers/promises').setTimeout(grace, undefined, { ref: false })]);
-    else await coveredDone;
+    if (verdict.tentative || (refutable(verdict) && pathConnected)) await coveredDone;
     stopServices.abort(new Interrupted('local network problem'));
     const measured = await results();
-    if (refutedBy(verdict, measured.filter((_s, i) => !outside(services[i] as ServiceSpec)))) return { services: measured, localNetwork: { ok: true, canaries: summary } };
+    if (refutedBy(verdict, measured.filter((_s, i) => onPath(services[i] as ServiceSpec)))) return { services: measured, localNetwork: { ok: true, canaries: summary } };
     const judged = measured.map((result, i) => (outside(services[i] as ServiceSpec) ? result : applyVerdict([result], verdict)[0] as ServiceResult));
     return { services: judged, localNetwork: { ok: false, verdict: verdict.verdict, scope: verdict.scope, layers: verdict.layers, reason: verdict.reason, canaries: summary } };
   } finally {

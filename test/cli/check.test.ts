@@ -266,6 +266,21 @@ describe('a config with no services and no target', () => {
     expect(nagios.stdout).toMatch(/^OUTAGE UNKNOWN - nothing to check/);
   });
 
+  it.each([
+    ['services: []', 'services: []\n'],
+    ['no services key', 'defaults:\n  timeout: 5s\n'],
+  ])('(%s) fails validate and list as check fails it: same message, same exit 64', async (_what, yaml) => {
+    const config = configFile(yaml, 'outage.yaml');
+    const check = await runCli(['check', '-c', config, '--no-canaries']);
+    const validate = await runCli(['validate', '-c', config]);
+    expect(check.code).toBe(64);
+    expect([validate.code, validate.stderr, validate.stdout]).toEqual([64, check.stderr, '']);
+    const list = await runCli(['list', '-c', config]);
+    expect([list.code, list.stderr]).toEqual([64, check.stderr.replace('outage check', 'outage list')]);
+    // Named targets are checked (and listed) with its defaults, as before.
+    expect((await runCli(['list', '-c', config, up.url])).code).toBe(0);
+  });
+
   it('still checks the targets it is given with its defaults', async () => {
     const config = configFile({ defaults: { timeout: '5s' }, services: [] });
     const r = await runCli(['check', '-c', config, '--no-canaries', '-q', up.url]);

@@ -40,6 +40,20 @@ describe('signals', () => {
   });
 });
 
+describe('TAP of an interrupted check', () => {
+  it('ends with Bail out! after every test point, and states the exit code the shell saw', async () => {
+    const running = startCli(['check', '--no-canaries', '--format', 'tap', '--timeout', '60s', up.url, hanging.url]);
+    while (hanging.requests < 1) await new Promise((r) => setTimeout(r, 20));
+    running.child.kill('SIGTERM');
+    const result = await running.result;
+    expect(result.code).toBe(143);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => /^(not )?ok \d/.test(l))).toEqual([`ok 1 - ${up.url}`, `not ok 2 - ${hanging.url}`]);
+    expect(lines.at(-1)).toBe('Bail out! interrupted: 1 of 2 services cut short, exit code 143');
+    hanging.requests = 0;
+  });
+});
+
 describe('a textfile written by an interrupted check', () => {
   it('holds what finished, and no probe_success 0 for a service that was cut short rather than measured', async () => {
     // `timeout 50s outage check --report prometheus=…` in cron, or a shutdown: the file is read
@@ -102,6 +116,24 @@ describe('pipes', () => {
     }
   });
 
+  it('`outage watch | head -n 1` ends as soon as head has gone, while nothing changes: 141, as for SIGPIPE, no trace', async () => {
+    // The interval is a minute: only noticing the reader's end, not a write, can end it this soon.
+    const started = performance.now();
+    const { stderr, statuses } = await shell(`timeout 20 node ${BIN} watch --no-canaries --interval 60s ${up.url} | head -n 1`);
+    expect(statuses).toBe('141 0');
+    expect(stderr).toBe('');
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('`outage wait | head -n 1` ends as soon as head has gone, still not ready (2), while nothing changes', async () => {
+    const started = performance.now();
+    const { stderr, statuses } = await shell(`timeout 20 node ${BIN} wait --no-canaries --timeout 60s --probe-timeout 200ms ${hanging.url} | head -n 1`);
+    expect(statuses).toBe('2 0');
+    expect(stderr).toBe('');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    hanging.requests = 0;
+  });
+
   it('a reader slower than the report still gets all of it before outage exits', async () => {
     // Far more than a pipe holds (64 KiB): outage must not exit while the report is still queued.
     const targets = Array.from({ length: 120 }, (_, i) => `${up.url}?n=${i}`).join(' ');
@@ -134,5 +166,27 @@ describe('pipes', () => {
     }
     // A Nagios plugin exits 0-3: a lost output is UNKNOWN.
     expect((await shell(`node ${BIN} check --no-canaries -f nagios ${up.url} > /dev/full`)).statuses).toBe('3');
+  });
+
+  it('with stdout lost, every report file states the exit code the process had (74; 3 for a plugin), not the check\'s own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outage-lost-stdout-'));
+    try {
+      const reports = ['json', 'tap', 'junit', 'markdown', 'nagios'].map((format) => `--report ${format}=${join(dir, format)}`).join(' ');
+      const { stderr, statuses } = await shell(`node ${BIN} check --no-canaries ${reports} ${up.url} > /dev/full`);
+      expect(statuses).toBe('74');
+      expect(stderr).toBe('outage: cannot write to standard output: no space left on the device (disk full)');
+      const read = (format: string) => readFileSync(join(dir, format), 'utf8');
+      expect(JSON.parse(read('json'))).toMatchObject({ status: 'up', exitCode: 74 });
+      expect(read('tap')).toMatch(/^# up: 1 service, exit code 74$/m);
+      expect(read('junit')).toContain('<property name="exitCode" value="74"/>');
+      expect(read('markdown')).toMatch(/· exit code 74<\/sub>/);
+      // Nagios words follow the code: a plugin whose output was lost is UNKNOWN.
+      expect(read('nagios')).toMatch(/^OUTAGE UNKNOWN - all 1 up/);
+      const plugin = await shell(`node ${BIN} check --no-canaries -f nagios --report json=${join(dir, 'plugin.json')} ${up.url} > /dev/full`);
+      expect(plugin.statuses).toBe('3');
+      expect(JSON.parse(readFileSync(join(dir, 'plugin.json'), 'utf8')).exitCode).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

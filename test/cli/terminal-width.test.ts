@@ -86,6 +86,22 @@ describe('COLUMNS=80 with stdout not a terminal', () => {
   });
 });
 
+describe('too narrow for the probe columns (COLUMNS=56)', () => {
+  it('check: the failing service keeps its status and code, now leading its reason', async () => {
+    const result = await runCli(COMMANDS.check(), { env: { COLUMNS: '56' } });
+    expect(result.code).toBe(2);
+    expect(result.stdout.split('\n')[1]).not.toMatch(/HTTP/);
+    expect(result.stdout).toMatch(/│ ✖ down │ http\.status 503: HTTP\s/);
+  });
+
+  it('check at COLUMNS=20, in blocks: the status and the code are still there', async () => {
+    const result = await runCli(COMMANDS.check(), { env: { COLUMNS: '20' } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^Status\n {2}✖ down\n/m);
+    expect(result.stdout).toMatch(/^Reason\n {2}http\.status 503:/m);
+  });
+});
+
 describe('narrower than a table can be (COLUMNS=50)', () => {
   it.each(['check', 'list'] as const)('%s: one block per service, every field whole, nothing over 50', async (command) => {
     const result = await runCli(COMMANDS[command](), { env: { COLUMNS: '50' } });

@@ -31,7 +31,7 @@ const noStack = /\n\s+at .+:\d+:\d+/;
 
 describe('SSL_CERT_FILE / SSL_CERT_DIR holding no certificate', () => {
   it.each([
-    ['a file that does not exist', () => ({ SSL_CERT_FILE: join(dir, 'missing.pem') }), /SSL_CERT_FILE=\S+missing\.pem does not exist/],
+    ['a file that does not exist', () => ({ SSL_CERT_FILE: join(dir, 'missing.pem') }), /SSL_CERT_FILE=\S+missing\.pem does not exist\. When set, SSL_CERT_FILE and SSL_CERT_DIR replace/],
     ['a directory as the file', () => ({ SSL_CERT_FILE: dir }), /SSL_CERT_FILE=\S+ is a directory \(a directory of certificates goes in SSL_CERT_DIR\)/],
     ['a file of no certificate', () => ({ SSL_CERT_FILE: writeText('notes.txt', 'not a certificate\n') }), /SSL_CERT_FILE=\S+notes\.txt holds no PEM certificate/],
     ['a directory that does not exist', () => ({ SSL_CERT_DIR: join(dir, 'no-such-dir') }), /SSL_CERT_DIR=\S+no-such-dir does not exist/],

@@ -25,6 +25,8 @@ describe('createRedactor', () => {
     { name: 'markdown as the renderer writes it after a letter: GH-1 and www. are then left alone', secret: 'GH-1_x', text: '| aGH-1\\_x |', expected: '| a*** |' },
     { name: 'markdown www. after a letter', secret: 'www.a_b', text: '| awww.a\\_b |', expected: '| a*** |' },
     { name: 'a host, lower-cased', secret: 'Tenant-ABC', text: 'https://tenant-abc/', expected: 'https://***/' },
+    { name: 'upper-cased, as a server that shouts what it was sent echoes it', secret: 'sk_live_4eC39HqL', text: "-ERR unknown command 'SK_LIVE_4EC39HQL'", expected: "-ERR unknown command '***'" },
+    { name: 'upper-cased and JSON-escaped', secret: 'pw"Zq81', text: '"PW\\"ZQ81"', expected: '"***"' },
     { name: 'the longest spelling first', secret: 'abc', text: 'abcabc', expected: '******' },
   ];
   it.each(cases)('$name', ({ secret, text, expected }) => {

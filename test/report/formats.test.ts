@@ -101,6 +101,47 @@ describe('tap', () => {
     parser.end(renderTap(report));
     expect((await done).count).toBe(5);
   });
+  it('ends a run cut short by a signal with Bail out!, after every test point, so a harness sees an aborted run', async () => {
+    const report = buildReport([service('api', 'up'), service('slow', 'unknown', { code: 'interrupted', reason: 'stopped before it finished' })], {
+      startedAt: new Date('2026-11-20T10:00:00.000Z'),
+      durationMs: 10,
+      failOn: 'degraded',
+      interrupted: true,
+    });
+    const text = renderTap({ ...report, exitCode: 130 });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Bail out! interrupted: 1 of 2 services cut short, exit code 130');
+    const parser = new Parser();
+    const bailed: string[] = [];
+    parser.on('bailout', (reason: string) => bailed.push(reason));
+    const done = new Promise<{ ok: boolean; count: number; bailout: string | boolean }>((resolve) => parser.on('complete', resolve));
+    parser.end(text);
+    const final = await done;
+    expect(bailed).toEqual(['interrupted: 1 of 2 services cut short, exit code 130']);
+    expect(final).toMatchObject({ ok: false, count: 2 });
+    // A run that finished has none.
+    expect(renderTap({ ...report, interrupted: false })).not.toContain('Bail out!');
+  });
+});
+
+describe('an interrupted run', () => {
+  it('is said to be one by every format that has a summary, beside the exit code the process had', () => {
+    const report = buildReport([service('api', 'up'), service('slow', 'unknown', { code: 'interrupted', reason: 'stopped before it finished' })], {
+      startedAt: new Date('2026-11-20T10:00:00.000Z'),
+      durationMs: 10,
+      failOn: 'degraded',
+      interrupted: true,
+    });
+    const cut = { ...report, exitCode: 143 };
+    expect(renderJunit(cut)).toContain('<property name="interrupted" value="true"/>');
+    expect(junitSchemaErrors(renderJunit(cut))).toEqual([]);
+    expect(renderMarkdown(cut)).toMatch(/· exit code 143 · interrupted<\/sub>/);
+    expect(renderGithub(cut).trimEnd().split('\n').at(-1)).toBe('outage: UNKNOWN — 2 services: 1 up, 1 unknown · interrupted');
+    expect(renderTap(cut)).toMatch(/^Bail out! interrupted: /m);
+    // A run that finished says nothing of the kind.
+    const finished = { ...report, interrupted: false };
+    expect(renderJunit(finished)).not.toContain('name="interrupted"');
+    for (const text of [renderMarkdown(finished), renderGithub(finished)]) expect(text).not.toContain('· interrupted');
+  });
 });
 
 describe('markdown', () => {

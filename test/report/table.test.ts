@@ -35,6 +35,24 @@ describe('renderTable', () => {
     expect(Math.max(...widths)).toBeLessThanOrEqual(100);
   });
 
+  it('keeps every status and failure code at any width: with the probe columns left out, the code leads the reason', () => {
+    for (const columns of [200, 120, 90, 70, 60, 50, 40, 30, 20, 12]) {
+      const fitted = renderTable(report, { chalk: makeChalk(0), columns });
+      // Joined back across wrapped lines and borders: what a reader sees, cell by cell.
+      const seen = fitted.replace(/[│┌┬┐├┼┤└┴┘─\s]+/g, '');
+      for (const status of ['up', 'degraded', 'down', 'unknown']) expect(seen, `${columns}: ${status}\n${fitted}`).toContain(status);
+      // A table with its probe columns has them in its header, the second line; blocks have none.
+      const probeColumns = /│ HTTP /.test(fitted.split('\n')[1] ?? '');
+      if (!probeColumns) {
+        for (const code of ['http.status503', 'tls.expiring', 'interrupted']) expect(seen, `${columns}\n${fitted}`).toContain(code);
+      }
+    }
+    const sixty = renderTable(report, { chalk: makeChalk(0), columns: 60 });
+    expect(sixty.split('\n')[1]).not.toMatch(/│ HTTP /);
+    expect(sixty).toMatch(/│ http\.status 503: HTTP\s/);
+    expect(sixty).toMatch(/│ HTTP 200 in 40ms/);
+  });
+
   it('never passes control characters from remote text to the terminal', () => {
     const ESC = String.fromCharCode(27);
     const evil = everyStatusReport();

@@ -31,6 +31,10 @@ const noRoute: KindRegistry = {
         const failure = { code: 'tcp.unreachable' as const, reason: 'network unreachable (stand-in)' };
         return { kind: 'tcp', port: service.endpoint.port, attempts: [], durationMs: 1, failure } satisfies TcpObservation;
       }
+      // An internet service that connects: the way out works for it.
+      if (service.endpoint && /^203\.0\.113\.1\d\d$/.test(service.endpoint.host)) {
+        return { kind: 'tcp', address: `${service.endpoint.host}:${service.endpoint.port}`, port: service.endpoint.port, attempts: [], durationMs: 1 } satisfies TcpObservation;
+      }
       // An internet service that never answers: it ends only when its budget or the verdict stops it.
       if (service.endpoint && /^203\.0\.113\./.test(service.endpoint.host)) {
         await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
@@ -74,5 +78,52 @@ describe('internet canaries failing, services on loopback', () => {
       // A service out on the internet, failing like the canaries, is still not judged.
       ['public api', 'unknown', 'network.local'],
     ]);
+  });
+});
+
+describe('canaries failing at TCP while a service on their path connects', () => {
+  it('internet canaries with no route and an internet service that connects: the way out works, the others are judged as measured', async () => {
+    const config = {
+      defaults: { timeout: '20s', retries: 0 },
+      canaries: CANARIES,
+      services: [{ name: 'public api', tcp: '203.0.113.100:443' }, { name: 'public db', tcp: '192.0.2.80:5432' }],
+    };
+    const report = await check({ config, kinds: noRoute });
+    expect(report.localNetwork).toMatchObject({ ok: true });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['public api', 'up', null],
+      ['public db', 'down', 'tcp.unreachable'],
+    ]);
+  });
+
+  it('loopback canaries that are refused are not "no route", and a loopback service that connects refutes them', async () => {
+    const [c1, c2, db] = [await closedPort(), await closedPort(), await closedPort()];
+    const app = await startHttp(delayed(0));
+    servers.push(app);
+    const config = {
+      defaults: { timeout: '5s', retries: 0 },
+      canaries: [{ name: 'c1', url: `http://127.0.0.1:${c1}/` }, { name: 'c2', tcp: `127.0.0.1:${c2}` }],
+      services: [{ name: 'db', tcp: `127.0.0.1:${db}` }, { name: 'app', url: app.url }],
+    };
+    const report = await check({ config });
+    expect(report.localNetwork).toMatchObject({ ok: true });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([
+      ['db', 'down', 'tcp.refused'],
+      ['app', 'up', null],
+    ]);
+    expect(report.exitCode).toBe(2);
+  });
+
+  it('with no service connecting, every canary refused is still a verdict, named for what came back', async () => {
+    const [c1, c2, db] = [await closedPort(), await closedPort(), await closedPort()];
+    const config = {
+      defaults: { timeout: '5s', retries: 0 },
+      canaries: [{ name: 'c1', url: `http://127.0.0.1:${c1}/` }, { name: 'c2', tcp: `127.0.0.1:${c2}` }],
+      services: [{ name: 'db', tcp: `127.0.0.1:${db}` }],
+    };
+    const report = await check({ config });
+    expect(report.localNetwork).toMatchObject({ ok: false, layers: ['connections refused'] });
+    expect(report.services[0]).toMatchObject({ status: 'unknown', code: 'network.local' });
+    expect(report.services[0]?.reason).toMatch(/connections refused/);
   });
 });
