@@ -60,6 +60,8 @@ export interface PreparedCheck {
   vantages?: VantageSpec[];
   /** The config file read, when one was. */
   configFile?: string;
+  /** For the command to say once on stderr before the run (credentials to a vantage in clear text); never a secret. */
+  warnings?: string[];
 }
 
 export async function prepareCheck(options: CheckOptions = {}): Promise<PreparedCheck> {
@@ -92,6 +94,7 @@ export async function prepareCheck(options: CheckOptions = {}): Promise<Prepared
     concurrency: options.concurrency ?? loaded.config.settings.concurrency,
     secrets: loaded.secrets,
     vantages: loaded.vantages,
+    ...(loaded.warnings.length > 0 ? { warnings: loaded.warnings } : {}),
     ...(file !== undefined ? { configFile: file } : {}),
   };
 }

@@ -65,7 +65,7 @@ export function buildProgram(): Command {
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
     .option('-q, --quiet', 'print only the summary line, and under it the diagnosis and warnings when there are any')
     .option('-v, --verbose', 'add per-phase timings, addresses and certificate chains')
-    .option('--from <url>', 'also ask this outage serve (another vantage point) about the same services, repeatable', collect, [])
+    .option('--from <url>', 'also ask this outage serve (another vantage point) about the same services, repeatable (a bearer token for it: OUTAGE_VANTAGE_TOKEN)', collect, [])
     .action(async (targets: string[], options) => {
       const { runCheckCommand } = await import('./commands/check.js');
       process.exitCode = await runCheckCommand(targets, options);

@@ -3,6 +3,7 @@ import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import type { FailOn } from '../core/status.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
+import { sayWarnings } from './warnings.js';
 import { planOutput, spareConfig, writeOutputs, type OutputFlags } from './output.js';
 import { trapSignals } from './signals.js';
 import { startSpinner } from './spinner.js';
@@ -26,6 +27,7 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
   somethingToCheck(prepared.services.length, 'check');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
+  sayWarnings(prepared.warnings, redact);
   const trap = trapSignals();
   const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
   const report = await runCheck(prepared, {

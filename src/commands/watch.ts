@@ -14,6 +14,7 @@ import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
 import { noteOpenFileLimit } from './open-files.js';
+import { sayWarnings } from './warnings.js';
 import { sleep, trapSignals } from './signals.js';
 import { endWhenReaderGone } from './reader-gone.js';
 import { ExitCode } from '../core/errors.js';
@@ -53,6 +54,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   somethingToCheck(prepared.services.length, 'watch');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
   const redact = redactorFor(prepared.secrets);
+  sayWarnings(prepared.warnings, redact);
   // Lines quote the safe report (safe-report.ts) and are guarded whole before they are written.
   const out = (text: string) => process.stdout.write(terminalText(guardLines(redact(text))));
   // Redrawn in place only where the spinner would draw: a terminal that reports its width, TERM

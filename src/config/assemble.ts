@@ -72,6 +72,8 @@ export interface LoadedServices {
   secrets: string[];
   /** Other `outage serve` instances to ask about the same services (`--from`, `vantages:`). */
   vantages: VantageSpec[];
+  /** Said once on stderr before the run (credentials to a vantage over plain http, …); never a secret. */
+  warnings: string[];
 }
 
 /** Every stage after parsing, on a parsed config (pipeline.ts parses; NO_CONFIG needs no parsing). */
@@ -119,9 +121,10 @@ export function assembleServices(parsed: ParsedConfig, options: LoadServicesOpti
   if (expanded.selectionError) throw redacted(expanded.selectionError, redact);
 
   const services = applyOverrides(expanded.chosen.map(specOf), options.overrides ?? {});
-  const vantages = vantageSpecs(parsed.vantages, options.from);
+  const vantages = vantageSpecs(parsed.vantages, options.from, env);
   return {
     vantages: vantages.vantages,
+    warnings: vantages.warnings,
     config,
     services,
     canaries: chooseCanaries(config.canaries, from('built-in').map(specOf), services, options.canaries),

@@ -20,7 +20,7 @@
 import { ipVersion } from '../core/ip-version.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
-import { isLocalhostName, unbracket } from '../core/domain.js';
+import { isLoopbackHost, unbracket } from '../core/domain.js';
 import { readUserInfo } from './user-info.js';
 
 /** An HTTP proxy outage talks to. */
@@ -53,14 +53,6 @@ export function proxyFor(settings: ProxySettings | undefined, protocol: 'http' |
   // only HTTP_PROXY kept reaching the local service, and must go on doing so.
   if (server.from === 'HTTP_PROXY' && isLoopbackHost(host)) return undefined;
   return server;
-}
-
-function isLoopbackHost(host: string): boolean {
-  if (isLocalhostName(host)) return true;
-  const name = unbracket(host).toLowerCase();
-  const version = ipVersion(name);
-  if (version === 4) return name.startsWith('127.');
-  return version === 6 && (name === '::1' || name.startsWith('::ffff:7f') || name.startsWith('::ffff:127.'));
 }
 
 /** curl's default proxy port. */

@@ -198,6 +198,25 @@ export const moduleSchema = serviceSchema.omit({ name: true, url: true, tcp: tru
 
 /** Module names go into URLs (`&module=name`): letters, digits, `_`, `-` and `.`. */
 export const MODULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** What an Authorization: Bearer header can carry: printable ASCII, no spaces (RFC 6750's b64token, leniently). */
+export const BEARER_TOKEN = /^[\x21-\x7e]{1,4096}$/;
+
+const vantageSchema = z
+  .strictObject({
+    url: target(parseUrlTarget),
+    name: z.string().trim().min(1).max(40).optional(),
+    module: z.string().regex(MODULE_NAME).optional(),
+    token: z
+      .string()
+      .regex(BEARER_TOKEN, 'a bearer token is 1-4096 printable ASCII characters without spaces')
+      .optional()
+      .describe('Sent as Authorization: Bearer (the exporter\'s bearer_token_hashes); write it as ${VAR} to keep it out of the file.'),
+  })
+  .superRefine((vantage, ctx) => {
+    if (vantage.token !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(vantage.url)) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'give credentials in the url or a token, not both' });
+    }
+  });
 
 export const configSchema = z
   .strictObject({
@@ -213,9 +232,9 @@ export const configSchema = z
       .optional()
       .describe('Highly available targets that tell a local network problem from outages; [] turns the diagnosis off.'),
     vantages: z
-      .array(z.union([target(parseUrlTarget), z.strictObject({ url: target(parseUrlTarget), name: z.string().trim().min(1).max(40).optional(), module: z.string().regex(MODULE_NAME).optional() })]))
+      .array(z.union([target(parseUrlTarget), vantageSchema]))
       .optional()
-      .describe('Other places running `outage serve` to ask about the same services (like --from): URLs, or { url, name, module }.'),
+      .describe('Other places running `outage serve` to ask about the same services (like --from): URLs, or { url, name, module, token }.'),
     modules: z
       .record(z.string().regex(MODULE_NAME, 'a module name is 1-64 letters, digits, "_", "-" or "."'), moduleSchema)
       .optional()
@@ -238,7 +257,7 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   services: Object.keys(serviceSchema.shape),
   canaries: Object.keys(serviceSchema.shape),
   modules: Object.keys(moduleSchema.shape),
-  vantages: ['url', 'name', 'module'],
+  vantages: ['url', 'name', 'module', 'token'],
   status: Object.keys(statusSchema.shape),
   assets: ['max'],
   http: Object.keys(httpSchema.shape),

@@ -1,4 +1,5 @@
 /** Host and domain-name helpers shared by config, net, the probes and common-cause grouping. */
+import { ipVersion } from './ip-version.js';
 
 /**
  * An approximation without the public suffix list, good enough to group by provider: the last two
@@ -21,4 +22,13 @@ export function unbracket(host: string): string {
 export function isLocalhostName(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.$/, '');
   return lower === 'localhost' || lower.endsWith('.localhost');
+}
+
+/** localhost, 127.0.0.0/8, ::1 and their IPv4-mapped forms: a host whose traffic never leaves the machine. */
+export function isLoopbackHost(host: string): boolean {
+  if (isLocalhostName(host)) return true;
+  const name = unbracket(host).toLowerCase();
+  const version = ipVersion(name);
+  if (version === 4) return name.startsWith('127.');
+  return version === 6 && (name === '::1' || name.startsWith('::ffff:7f') || name.startsWith('::ffff:127.'));
 }

@@ -87,10 +87,10 @@ export interface ServiceResultOf<P> {
   vantageVerdict?: string;
 }
 
-/** How one vantage point (`here`, or a remote `outage serve`) saw a service. */
 /** How a vantage's reason starts when it was not asked: `unknown` with no code, never its silence. */
 export const NOT_ASKED = 'not asked: ';
 
+/** How one vantage point (`here`, or a remote `outage serve`) saw a service. */
 export interface VantageResult {
   from: string;
   /** `unknown` with `vantage.unreachable` when the vantage did not answer. */
@@ -122,8 +122,11 @@ export interface CommonCause {
   services: string[];
 }
 
+/** The JSON report's `schemaVersion`: what a vantage's answer must say to be read (run/vantages.ts). */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface ReportOf<S> {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   /** The worst status among critical services. */
   status: Status;
   exitCode: number;

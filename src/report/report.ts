@@ -1,7 +1,7 @@
 /** Building the report from results; rendering is someone else's job (table.ts, json.ts, …). */
 import { findCommonCauses } from '../diagnose/common-cause.js';
 import { exitCodeFor, STATUSES, worst, type FailOn, type Status } from '../core/status.js';
-import type { LocalNetwork } from '../core/result.js';
+import { REPORT_SCHEMA_VERSION, type LocalNetwork } from '../core/result.js';
 import type { Report, ServiceResult } from '../probes/result.js';
 
 export interface ReportMeta {
@@ -27,7 +27,7 @@ export function buildReport(services: ServiceResult[], meta: ReportMeta): Report
   // Non-critical services are shown but never move the overall status or the exit code.
   const status = worst(services.filter((s) => s.critical).map((s) => s.status));
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     status,
     exitCode: exitCodeFor(status, meta.failOn),
     failOn: meta.failOn,

@@ -15,12 +15,15 @@ import { DEFAULTS, type ServiceSpec } from '../config/service.js';
 import type { VantageSpec } from '../config/vantages.js';
 import { isInterrupted, startBudget } from '../core/budget.js';
 import { CREDENTIAL_HEADERS } from '../core/redact.js';
-import { NOT_ASKED, type VantageResult } from '../core/result.js';
+import { NOT_ASKED, REPORT_SCHEMA_VERSION, type VantageResult } from '../core/result.js';
 import { STATUSES, type Status } from '../core/status.js';
+import { FAILURE_CODES, type FailureCode } from '../core/failure.js';
 
 /** Time for the answer to travel, on top of the remote probe's own budget. */
 const TRANSPORT_MS = 1500;
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** The remote's duration may round up past what was measured here by this much. */
+const DURATION_SLACK_MS = 50;
 
 /** Every vantage's view of every service, in service order then vantage order. */
 export async function askVantages(services: ServiceSpec[], vantages: VantageSpec[], options: { concurrency: number; signal?: AbortSignal }): Promise<VantageResult[][]> {
@@ -68,8 +71,8 @@ export async function askVantage(vantage: VantageSpec, service: ServiceSpec, int
       ...(vantage.authorization ? { Authorization: vantage.authorization } : {}),
     }, signal);
     if (answer.status !== 200) return result('unknown', 'vantage.unreachable', `${vantage.name} answered HTTP ${answer.status}: ${firstLine(answer.body)}`);
-    const remote = readRemote(answer.body);
-    if (!remote) return result('unknown', 'vantage.unreachable', `${vantage.name} did not answer with an outage report`);
+    const remote = readRemote(answer.body, performance.now() - started);
+    if ('unusable' in remote) return result('unknown', 'vantage.unreachable', `${vantage.name} answered an unusable report: ${remote.unusable}`);
     return { from: vantage.name, ...remote };
   } catch (error) {
     const why = signal.aborted ? (isInterrupted(signal) ? 'interrupted' : `no answer within ${Math.round((budgetMs + TRANSPORT_MS) / 1000)}s`) : describe(error);
@@ -110,22 +113,48 @@ function untravelled(service: ServiceSpec): string[] {
   return found;
 }
 
-/** The remote report's one service, checked field by field: a vantage is another machine. */
-function readRemote(body: string): Omit<VantageResult, 'from'> | undefined {
+/**
+ * The remote report's one service, checked whole: a vantage is another machine, perhaps another
+ * version, perhaps not outage at all. Anything out of range (a duration of 1e308 ms, or longer
+ * than this machine waited for the answer; a status outage does not have) makes the whole answer
+ * unusable, said why, rather than a number in a table that cannot be true. A well-formed failure
+ * code this version does not know (a newer remote's) is left out; the status stands.
+ */
+function readRemote(body: string, waitedMs: number): Omit<VantageResult, 'from'> | { unusable: string } {
+  let report: unknown;
   try {
-    const report = JSON.parse(body) as { services?: unknown[] };
-    const service = report.services?.[0] as Record<string, unknown> | undefined;
-    if (!service || !STATUSES.includes(service.status as Status)) return undefined;
-    const code = typeof service.code === 'string' && /^[a-z]+\.[a-z_]+$/.test(service.code) ? (service.code as VantageResult['code']) : null;
-    return {
-      status: service.status as Status,
-      code,
-      reason: typeof service.reason === 'string' ? service.reason.slice(0, 500) : '',
-      durationMs: typeof service.durationMs === 'number' && Number.isFinite(service.durationMs) ? Math.round(service.durationMs) : 0,
-    };
+    report = JSON.parse(body);
   } catch {
-    return undefined;
+    return { unusable: 'not an outage report (not JSON)' };
   }
+  if (report === null || typeof report !== 'object' || Array.isArray(report)) return { unusable: 'not an outage report (not a JSON object)' };
+  const { schemaVersion, services } = report as { schemaVersion?: unknown; services?: unknown };
+  if (schemaVersion !== REPORT_SCHEMA_VERSION) return { unusable: `report schema version ${shown(schemaVersion)}, not ${REPORT_SCHEMA_VERSION}` };
+  if (!Array.isArray(services)) return { unusable: 'not an outage report (no services)' };
+  if (services.length !== 1) return { unusable: `1 service asked about, ${services.length} answered` };
+  const service = services[0] as Record<string, unknown> | null;
+  if (service === null || typeof service !== 'object') return { unusable: 'services[0] is not a service' };
+  const { status, code, reason, durationMs } = service;
+  if (!STATUSES.includes(status as Status)) return { unusable: `services[0].status ${shown(status)} is not ${STATUSES.slice(0, -1).join(', ')} or ${STATUSES.at(-1)}` };
+  if (code !== null && code !== undefined && (typeof code !== 'string' || !/^[a-z]+\.[a-z_]+$/.test(code))) return { unusable: 'services[0].code is not a failure code' };
+  if (reason !== undefined && typeof reason !== 'string') return { unusable: 'services[0].reason is not text' };
+  if (typeof durationMs !== 'number') return { unusable: 'services[0].durationMs is not a number' };
+  // The remote's clock runs from after the request arrived to before its answer left: it cannot
+  // exceed what this machine waited (a little slack for the two clocks' rounding).
+  const most = Math.ceil(waitedMs) + DURATION_SLACK_MS;
+  if (!Number.isFinite(durationMs) || durationMs < 0 || durationMs > most) return { unusable: `services[0].durationMs ${shown(durationMs)} is not 0-${most} ms (the time this machine waited for the answer)` };
+  return {
+    status: status as Status,
+    code: typeof code === 'string' && (FAILURE_CODES as readonly string[]).includes(code) ? (code as FailureCode) : null,
+    reason: typeof reason === 'string' ? reason.slice(0, 500) : '',
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** A remote value in a reason: short, and never more than 40 characters of whatever it sent. */
+function shown(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; body: string }> {

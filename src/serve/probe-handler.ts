@@ -9,6 +9,7 @@ import { MODULE_NAME } from '../config/schema.js';
 import type { ServiceSpec } from '../config/service.js';
 import { MAX_DURATION_MS } from '../core/duration.js';
 import { OutageError } from '../core/errors.js';
+import { isTimeout } from '../core/failure.js';
 import { createRedactor } from '../core/redact.js';
 import { runCheck } from '../check.js';
 import { renderJson } from '../report/json.js';
@@ -131,6 +132,7 @@ export function createProbeHandler(setup: ProbeSetup) {
     if (!slot.ok) {
       // Nobody is left to read it: any status will do, and it is no refusal.
       if (slot.why === 'gone') return text(503, 'client went away');
+      if (slot.why === 'closed') return text(503, 'outage serve is shutting down; this probe was not started', 'shutting_down', { 'Retry-After': '1' });
       return text(503, `too many probes at once (${setup.slots.describe()}); retry later`, 'overloaded', { 'Retry-After': '1' });
     }
     setup.metrics.inFlight += 1;
@@ -143,10 +145,18 @@ export function createProbeHandler(setup: ProbeSetup) {
       const spec = left !== undefined && left < prepared.spec.timeoutMs ? { ...prepared.spec, timeoutMs: left } : prepared.spec;
       const report = await runCheck({ services: [spec], canaries: [], concurrency: 1, secrets: prepared.secrets }, { signal, failOn: 'degraded', remeasure, deadlineMs: left });
       const result = report.services[0];
+      // A timer that ran out in the time the wait for a slot took from this probe says nothing
+      // of the target (it answered in 1 s of a 3 s scrape, after 2 s in outage's queue): the scrape
+      // fails (up == 0, overloaded), never a false probe_success 0.
+      const queued = budgetMs === undefined || left === undefined ? 0 : budgetMs - left;
+      const unqueued = budgetMs === undefined ? 0 : Math.min(budgetMs, prepared.spec.timeoutMs * (prepared.spec.retries + 1));
+      if (result && slot.queued && left !== undefined && left < unqueued && result.code && isTimeout(result.code)) {
+        return text(503, `the probe ran out of time after waiting ${(queued / 1000).toFixed(1)} s for a slot (${setup.slots.describe()}); retry later`, 'overloaded', { 'Retry-After': '1' });
+      }
       if (report.interrupted || !result) {
         // A scraper that hung up is no refusal: nobody reads this answer.
         if (!setup.stop.aborted) return text(503, 'probe interrupted: the client went away');
-        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down');
+        return text(503, 'probe interrupted: outage serve is shutting down', 'shutting_down', { 'Retry-After': '1' });
       }
       setup.metrics.probeDone(result.status, result.durationMs / 1000);
       return format === 'json'

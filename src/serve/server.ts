@@ -49,6 +49,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const limiter = createRateLimiter(options.ratePerSecond, options.rateBurst);
   let stopping = false;
   const extraHeaders = options.web?.headers ?? {};
+  // The schemes the web config takes, each offered (RFC 9110 §11.6.1); Basic when it takes none (a client certificate refused).
+  const schemes = [...(options.web?.basicUsers.size ? ['Basic realm="outage", charset="UTF-8"'] : []), ...(options.web?.bearerHashes.length ? ['Bearer realm="outage"'] : [])];
+  const challenge = schemes.length > 0 ? schemes.join(', ') : 'Basic realm="outage", charset="UTF-8"';
 
   const answer = async (request: IncomingMessage, gone: AbortSignal): Promise<Answer> => {
     const url = requestUrl(request.url ?? '/');
@@ -57,10 +60,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/-/healthy') return plain(200, 'OK');
     if (url.pathname === '/-/ready') return stopping ? plain(503, 'shutting down', 'shutting_down') : plain(200, 'OK');
     if (!limiter.take(request.socket.remoteAddress ?? 'unknown')) return plain(429, 'too many requests from this address; slow down', 'rate_limited', { 'Retry-After': '1' });
-    if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': 'Basic realm="outage", charset="UTF-8"' });
+    if (!(await auth.check(request))) return plain(401, 'unauthorized', 'unauthorized', { 'WWW-Authenticate': challenge });
     if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
     if (url.pathname === '/probe') {
-      if (stopping) return plain(503, 'shutting down', 'shutting_down');
+      if (stopping) return plain(503, 'shutting down', 'shutting_down', { 'Retry-After': '1' });
       return probe(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
     }
     if (url.pathname === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: INDEX };
@@ -82,7 +85,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       .then((a) => {
         if (a.refusal) metrics.refuse(a.refusal);
         if (response.destroyed) return;
-        response.writeHead(a.status, { ...extraHeaders, 'Content-Type': a.contentType, 'Cache-Control': 'no-store', ...(a.headers ?? {}), ...(stopping ? { Connection: 'close' } : {}) });
+        // Content-Length on HEAD too: the headers GET would send (RFC 9110 §9.3.2).
+        const length = Buffer.byteLength(a.body);
+        response.writeHead(a.status, { ...extraHeaders, 'Content-Type': a.contentType, 'Content-Length': length, 'Cache-Control': 'no-store', ...(a.headers ?? {}), ...(stopping ? { Connection: 'close' } : {}) });
         response.end(request.method === 'HEAD' ? undefined : a.body);
       })
       .finally(() => inFlight.delete(done));
@@ -119,6 +124,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `${options.web?.tls ? 'https' : 'http'}://${address}`,
     async stop(graceMs, signalName) {
       stopping = true;
+      // Scrapes still waiting for a slot are answered now: only probes already running get the grace.
+      slots.close();
       server.close();
       server.closeIdleConnections();
       const all = () => Promise.allSettled([...inFlight]);

@@ -5,18 +5,26 @@
  * request is refused (503) only when the queue is full or it could not start within its own
  * scrape budget — then the scrape fails visibly (`up == 0`) instead of reporting a target down.
  */
-export type Acquired = { ok: true; release(): void } | { ok: false; why: 'full' | 'timeout' | 'gone' };
+export type Acquired = { ok: true; release(): void; /** It waited in the queue for its turn. */ queued: boolean } | { ok: false; why: 'full' | 'timeout' | 'gone' | 'closed' };
 
 export interface Slots {
   /** Waits at most `waitMs` (no limit when undefined) for a free slot. */
   acquire(waitMs: number | undefined, gone: AbortSignal): Promise<Acquired>;
   describe(): string;
   waiting(): number;
+  /**
+   * Shutting down: every request still waiting is answered now (`closed`), and so is any later
+   * one. Slots held keep running: a probe in flight is given the grace period, a probe not yet
+   * started is not begun, as Go's http.Server.Shutdown never hands a closed listener's
+   * connections to a handler.
+   */
+  close(): void;
 }
 
 export function createSlots(max: number, maxWaiting: number, onChange?: (running: number, waiting: number) => void): Slots {
   let running = 0;
-  const queue: { grant: () => void }[] = [];
+  let closed = false;
+  const queue: { grant: () => void; refuse: () => void }[] = [];
   const changed = () => onChange?.(running, queue.length);
   const release = () => {
     running -= 1;
@@ -24,10 +32,11 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
     if (next) next.grant();
     changed();
   };
-  const slot = (): Acquired => {
+  const slot = (queued: boolean): Acquired => {
     let released = false;
     return {
       ok: true,
+      queued,
       release: () => {
         if (released) return;
         released = true;
@@ -38,11 +47,17 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
   return {
     describe: () => `${running} running, ${queue.length} waiting, at most ${max} at once`,
     waiting: () => queue.length,
+    close() {
+      closed = true;
+      for (const entry of queue.splice(0)) entry.refuse();
+      changed();
+    },
     acquire(waitMs, gone) {
+      if (closed) return Promise.resolve({ ok: false, why: 'closed' });
       if (running < max) {
         running += 1;
         changed();
-        return Promise.resolve(slot());
+        return Promise.resolve(slot(false));
       }
       if (queue.length >= maxWaiting) return Promise.resolve({ ok: false, why: 'full' });
       if (waitMs !== undefined && waitMs <= 0) return Promise.resolve({ ok: false, why: 'timeout' });
@@ -51,7 +66,11 @@ export function createSlots(max: number, maxWaiting: number, onChange?: (running
           grant: () => {
             cleanup();
             running += 1;
-            resolve(slot());
+            resolve(slot(true));
+          },
+          refuse: () => {
+            cleanup();
+            resolve({ ok: false, why: 'closed' });
           },
         };
         const timer = waitMs === undefined ? undefined : setTimeout(() => leave('timeout'), waitMs);

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { testPki } from '../helpers/certs.js';
 import { requires } from '../helpers/requires.js';
-import { get, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
+import { get, promtoolProblems, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
 import { ok, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
 
-const withPrometheus = requires({ tools: [{ name: 'prometheus', install: 'apt-get install prometheus' }] });
+const withPrometheus = requires({ tools: [{ name: 'prometheus', install: 'apt-get install prometheus' }, { name: 'promtool', install: 'apt-get install prometheus' }] });
 
 let healthy: TestServer;
 let expired: TestServer;
@@ -104,6 +104,9 @@ withPrometheus.it('is scraped by a real Prometheus with the blackbox relabel con
       '        target_label: instance',
       '      - target_label: __address__',
       `        replacement: ${exporter}`,
+      '  - job_name: outage_exporter',
+      '    static_configs:',
+      `      - targets: [${exporter}]`,
       '',
     ].join('\n'),
   );
@@ -130,6 +133,17 @@ withPrometheus.it('is scraped by a real Prometheus with the blackbox relabel con
   const alert = await query(api, 'outage_probe_status{code=~"tls\\\\..*"} == 1');
   expect(alert.map((s) => s.metric.instance)).toEqual([failingTarget]);
   // The scrape of the failing target itself succeeded: failure is data, not a failed scrape.
-  const up = await query(api, 'up');
+  const up = await query(api, 'up{job="blackbox"}');
   expect(up.map((s) => s.value[1])).toEqual(['1', '1']);
+
+  // The exporter's own page, scraped as the README's outage_exporter job: Prometheus parses it
+  // (up 1), counts the probes it made, and promtool finds nothing to say about it.
+  const own = await eventually(
+    () => query(api, 'sum(outage_serve_probes_total)').catch(() => []),
+    (r) => r.length === 1 && Number(r[0]?.value[1]) > 0,
+    15_000,
+  );
+  expect(Number(own[0]?.value[1])).toBeGreaterThan(0);
+  expect((await query(api, 'up{job="outage_exporter"}')).map((s) => s.value[1])).toEqual(['1']);
+  expect(promtoolProblems((await get(`${serve.url}/metrics`)).body)).toBe('');
 }, 60_000);

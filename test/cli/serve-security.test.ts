@@ -222,7 +222,10 @@ describe('authentication and TLS from --web.config.file', () => {
   it('answers 401 without credentials, with a wrong password, an unknown user or a wrong token', async () => {
     const url = `${serve.url.replace('127.0.0.1', 'localhost')}${q(healthy.url)}`;
     const ca = pki.root.certPem;
-    expect((await get(url, {}, ca)).status).toBe(401);
+    const anonymous = await get(url, {}, ca);
+    expect(anonymous.status).toBe(401);
+    // Both schemes the web config takes are offered (RFC 9110 §11.6.1): a client learns it may send a token.
+    expect(anonymous.headers['www-authenticate']).toBe('Basic realm="outage", charset="UTF-8", Bearer realm="outage"');
     expect((await get(url, basic('prometheus', 'wrong'), ca)).status).toBe(401);
     expect((await get(url, basic('nobody', password), ca)).status).toBe(401);
     expect((await get(url, { Authorization: 'Bearer nope' }, ca)).status).toBe(401);

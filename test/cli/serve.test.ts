@@ -13,7 +13,7 @@ import { testPki } from '../helpers/certs.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { requires } from '../helpers/requires.js';
 import { get, promtoolProblems, sample, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
-import { ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
+import { closedPort, ok, respond, startHttp, startHttps, type TestServer } from '../helpers/servers.js';
 
 let healthy: TestServer;
 let failing: TestServer;
@@ -176,6 +176,43 @@ describe('GET /probe', () => {
     }
   });
 
+  it('a probe that timed out in the time its wait for a slot took is 503 (outage overloaded), never a false probe_success 0', async () => {
+    const own = await startServe(['--max-concurrent', '1']);
+    let arrived: () => void = () => {};
+    // Answers in 1 s: well within a 2 s scrape (1.5 s of budget) on its own.
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 1000);
+    });
+    const refused = `http://127.0.0.1:${await closedPort()}/`;
+    const scrape = (url: string) => get(`${own.url}/probe?target=${encodeURIComponent(url)}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '2' });
+    /** Takes the one slot for ~1 s, then scrapes `url`, which waits that second for its turn. */
+    const afterAWait = async (url: string) => {
+      const requested = new Promise<void>((resolve) => (arrived = resolve));
+      const first = scrape(slow.url);
+      await requested;
+      const queued = await scrape(url);
+      expect((await first).status).toBe(200);
+      return queued;
+    };
+    try {
+      const queued = await afterAWait(slow.url);
+      expect(queued.status, queued.body).toBe(503);
+      expect(queued.body).toMatch(/ran out of time after waiting [\d.]+ s for a slot/);
+      expect(queued.headers['retry-after']).toBe('1');
+      // A failure that is no timer running out is the target's, however long the wait was.
+      const refusedAfterWait = await afterAWait(refused);
+      expect(refusedAfterWait.status).toBe(200);
+      expect(refusedAfterWait.body).toContain('code="tcp.refused"');
+      const metrics = (await get(`${own.url}/metrics`)).body;
+      expect(sample(metrics, 'outage_serve_requests_refused_total{reason="overloaded"}')).toBe(1);
+      expect(sample(metrics, 'outage_serve_probes_total{status="down"}')).toBe(1);
+    } finally {
+      await own.stop();
+      await slow.close();
+    }
+  });
+
   it('gives the first attempt the whole scrape budget, as blackbox_exporter does; a quick failure is still retried', async () => {
     const own = await startServe(['-c', writeConfig({ defaults: { timeout: '10s', retries: 1 } })]);
     // Answers in 1.2 s: within a 2.5 s scrape (2 s of budget), where half the budget each would time out.
@@ -209,6 +246,43 @@ describe('GET /probe', () => {
 });
 
 describe('the exporter itself', () => {
+  it('keeps /metrics to the same series however many distinct targets, modules and refusals scrapers send', async () => {
+    const own = await startServe(['-c', writeConfig({ modules: { a: {}, b: { timeout: '2s' } } })]);
+    try {
+      const series = async () => (await get(`${own.url}/metrics`)).body.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.lastIndexOf(' ')));
+      const before = await series();
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          const target = i % 3 === 2 ? `http://169.254.${i}.1/` : `${healthy.url}/path-${i}?q=${'x'.repeat(i)}`;
+          return get(`${own.url}/probe?target=${encodeURIComponent(target)}&module=${i % 2 ? 'a' : 'b'}`);
+        }),
+      );
+      await get(`${own.url}/probe?target=${encodeURIComponent(healthy.url)}&module=nope`);
+      await get(`${own.url}/no-such-path-${'y'.repeat(100)}`);
+      expect(await series()).toEqual(before);
+      expect(sample((await get(`${own.url}/metrics`)).body, 'outage_serve_requests_refused_total{reason="forbidden_target"}')).toBe(20);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('answers HEAD with the headers GET would send, Content-Length included, and no body', async () => {
+    const head = (path: string) =>
+      new Promise<{ status: number; length: string | undefined; type: string | undefined; body: string }>((resolve, reject) => {
+        const req = request(`${serve.url}${path}`, { method: 'HEAD', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], type: res.headers['content-type'], body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await head('/-/healthy')).toEqual({ status: 200, length: '3', type: 'text/plain; charset=utf-8', body: '' });
+    const probed = await head(`/probe?target=${encodeURIComponent(healthy.url)}`);
+    expect(probed).toMatchObject({ status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: '' });
+    expect(Number(probed.length)).toBeGreaterThan(500);
+  });
+
   it('serves its own and process metrics, health and readiness', async () => {
     const metrics = await get(`${serve.url}/metrics`);
     expect(metrics.status).toBe(200);
@@ -372,6 +446,44 @@ describe('shutdown', () => {
     } finally {
       await own.stop();
       await slow.close();
+    }
+  });
+
+  it('on SIGTERM answers a scrape still waiting for a slot 503 at once, never starting its probe, while the one in flight finishes', async () => {
+    const own = await startServe(['--max-concurrent', '1', '--shutdown-grace', '10s']);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = await startHttp((req, res) => {
+      arrived();
+      setTimeout(() => ok(req, res), 1500);
+    });
+    let queuedProbed = 0;
+    const queuedTarget = await startHttp((req, res) => {
+      queuedProbed++;
+      ok(req, res);
+    });
+    try {
+      const inFlight = get(`${own.url}/probe?target=${encodeURIComponent(slow.url)}`);
+      await requested; // the one slot is taken
+      const queued = get(`${own.url}/probe?target=${encodeURIComponent(queuedTarget.url)}`);
+      for (let i = 0; i < 200 && sample((await get(`${own.url}/metrics`)).body, 'outage_serve_probes_waiting') !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+      const started = performance.now();
+      const stopped = own.stop();
+      const refused = await queued;
+      expect(refused.status).toBe(503);
+      expect(refused.body).toContain('shutting down');
+      expect(refused.headers['retry-after']).toBe('1');
+      // At once, not after the probe in flight (1.5 s) has finished.
+      expect(performance.now() - started).toBeLessThan(1000);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(sample(answer.body, 'probe_success')).toBe(1);
+      expect((await stopped).code).toBe(0);
+      expect(queuedProbed).toBe(0);
+    } finally {
+      await own.stop();
+      await slow.close();
+      await queuedTarget.close();
     }
   });
 

@@ -3,10 +3,13 @@
  * instances: one resolves app.test through the test DNS server, the other has a dead resolver (a
  * closed loopback port), so it cannot reach the target by name.
  */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
-import { startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
+import { get, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
 import { closedPort, ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
 
 let web: TestServer;
@@ -112,5 +115,75 @@ describe('check --from', () => {
     const result = await runCli(['check', target, '--from', 'not a url']);
     expect(result.code).toBe(64);
     expect(result.stderr).toMatch(/--from "not a url"/);
+  });
+});
+
+describe('credentials for a vantage', () => {
+  const token = 'vantage-bearer-tok-8c1f';
+  const allForms = (text: string) => [token, Buffer.from(token).toString('base64'), `Bearer ${token}`].filter((form) => text.includes(form));
+
+  it('asks a vantage that takes only bearer tokens, with the token from the environment or the config, never printing it', async () => {
+    const webConfig = join(dirname(writeConfig({})), 'web.yml');
+    writeFileSync(webConfig, `bearer_token_hashes:\n  - ${bcrypt.hashSync(token, 4)}\n`);
+    const guarded = await startServe(['--web.config.file', webConfig, '-c', writeConfig({ defaults: { resolvers: [dns.address], retries: 0 } })]);
+    try {
+      expect((await get(`${guarded.url}/metrics`)).headers['www-authenticate']).toBe('Bearer realm="outage"');
+      const args = ['check', target, '--resolver', dns.address, '--no-canaries', '--from', guarded.url, '--json'];
+      const without = JSON.parse((await runCli(args)).stdout).services[0];
+      expect(without.vantages[1]).toMatchObject({ status: 'unknown', code: 'vantage.unreachable' });
+      expect(without.vantages[1].reason).toMatch(/answered HTTP 401/);
+
+      const fromEnv = await runCli(args, { env: { OUTAGE_VANTAGE_TOKEN: token } });
+      expect(fromEnv.code).toBe(0);
+      expect(JSON.parse(fromEnv.stdout).services[0].vantages[1]).toMatchObject({ from: hostOf(guarded.url), status: 'up' });
+      expect(fromEnv.stderr).toBe(''); // loopback over http: no warning
+
+      const config = writeConfig({ vantages: [{ url: guarded.url, name: 'eu', token: '${EU_TOKEN}' }], services: [{ name: 'app', url: target, resolvers: [dns.address], retries: 0 }], canaries: [] });
+      for (const format of ['--json', '--verbose']) {
+        const fromConfig = await runCli(['check', '-c', config, format], { env: { EU_TOKEN: token } });
+        expect(fromConfig.code).toBe(0);
+        expect(fromConfig.stdout).toMatch(/"from": "eu",\s+"status": "up"|✔ eu/);
+        expect(allForms(fromConfig.stdout + fromConfig.stderr)).toEqual([]);
+      }
+      // A wrong token is the vantage's 401, and not printed either.
+      const wrong = await runCli(args, { env: { OUTAGE_VANTAGE_TOKEN: 'not-the-token-5d2' } });
+      expect(JSON.parse(wrong.stdout).services[0].vantages[1].reason).toMatch(/answered HTTP 401/);
+      expect(wrong.stdout + wrong.stderr).not.toContain('not-the-token-5d2');
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('refuses a token a header cannot carry, and a token beside URL credentials, naming neither value', async () => {
+    const spaced = await runCli(['check', target, '--resolver', dns.address, '--no-canaries', '--from', sees.url], { env: { OUTAGE_VANTAGE_TOKEN: 'two words-secret' } });
+    expect(spaced.code).toBe(64);
+    expect(spaced.stderr).toMatch(/OUTAGE_VANTAGE_TOKEN/);
+    expect(spaced.stderr).not.toContain('words-secret');
+    const both = writeConfig({ vantages: [{ url: sees.url.replace('http://', 'http://u:pw-secret-1@'), token: 'tok-secret-2' }], services: [{ name: 'app', url: target, resolvers: [dns.address] }], canaries: [] });
+    const result = await runCli(['check', '-c', both]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('vantages[0].token: give credentials in the url or a token, not both');
+    expect(result.stderr).not.toMatch(/pw-secret-1|tok-secret-2/);
+  });
+
+  it('warns on stderr when credentials would cross the network in clear text, never printing them', async () => {
+    // A DNS-only service is never sent to a vantage: the warning is about the config, and no
+    // packet leaves this machine.
+    const secret = 'clear-text-pw-77';
+    const config = writeConfig({
+      vantages: [{ url: `http://prom:${secret}@192.0.2.10:19115`, name: 'eu' }, { url: `http://prom:${secret}@127.0.0.1:19115`, name: 'local' }, { url: 'https://192.0.2.11:19115', name: 'tls', token: secret }],
+      services: [{ name: 'zone', dns: { name: 'app.test' }, resolvers: [dns.address], retries: 0 }],
+      canaries: [],
+    });
+    const result = await runCli(['check', '-c', config]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^outage: warning: vantage eu \(http:\/\/192\.0\.2\.10:19115\): its credentials go in clear text over plain http to a host that is not loopback; use https:\/\//m);
+    expect(result.stderr.match(/warning/g)).toHaveLength(1); // loopback http and https: silent
+    const bearerToo = await runCli(['check', '-c', writeConfig({ vantages: ['http://192.0.2.10:19115'], services: [{ name: 'zone', dns: { name: 'app.test' }, resolvers: [dns.address] }], canaries: [] })], { env: { OUTAGE_VANTAGE_TOKEN: secret } });
+    expect(bearerToo.stderr).toMatch(/warning: vantage 192\.0\.2\.10:19115: .*clear text/);
+    for (const text of [result.stdout, result.stderr, bearerToo.stdout, bearerToo.stderr]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(`prom:${secret}`).toString('base64'));
+    }
   });
 });

@@ -61,3 +61,45 @@ describe('what a vantage is not asked', () => {
     expect(asked).toBe(1);
   });
 });
+
+describe('what a vantage answers, checked whole', () => {
+  const remote = (service: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ schemaVersion: 1, services: [service], ...extra });
+  const good = { status: 'down', code: 'http.status', reason: 'HTTP 503', durationMs: 12 };
+  const askWith = async (body: string) => {
+    const vantage = await startHttp((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    servers.push(vantage);
+    return askVantage({ name: 'eu', url: vantage.url }, service('2s'));
+  };
+
+  it('takes a well-formed answer as that vantage measured it', async () => {
+    expect(await askWith(remote(good))).toEqual({ from: 'eu', ...good });
+    // A code this version does not know yet (a newer remote) is kept out, the status kept.
+    expect(await askWith(remote({ ...good, code: 'http.newer_code' }))).toEqual({ from: 'eu', ...good, code: null });
+  });
+
+  it.each([
+    ['a duration of 1e308 ms', remote({ ...good, durationMs: 1e308 }), /durationMs 1e\+308 is not 0-\d+ ms \(the time this machine waited for the answer\)/],
+    ['a negative duration', remote({ ...good, durationMs: -5 }), /durationMs -5 is not 0-\d+ ms/],
+    ['a duration longer than this machine waited', remote({ ...good, durationMs: 60_000 }), /durationMs 60000 is not 0-\d+ ms/],
+    ['a duration that is a string', remote({ ...good, durationMs: '12' }), /durationMs is not a number/],
+    ['no duration', remote({ status: 'up', code: null, reason: '' }), /durationMs is not a number/],
+    ['an unknown status', remote({ ...good, status: 'sideways' }), /status "sideways" is not up, degraded, down or unknown/],
+    ['a code that is no failure code', remote({ ...good, code: 42 }), /code is not a failure code/],
+    ['a reason that is no text', remote({ ...good, reason: { a: 1 } }), /reason is not text/],
+    ['no service', remote(good).replace(/\[.*\]/, '[]'), /1 service asked about, 0 answered/],
+    ['two services', JSON.stringify({ schemaVersion: 1, services: [good, good] }), /1 service asked about, 2 answered/],
+    ['another schema version', remote(good, { schemaVersion: 99 }), /report schema version 99, not 1/],
+    ['not an object', '[1,2,3]', /not an outage report/],
+    ['not JSON', 'hello', /not an outage report/],
+  ])('refuses %s: unknown for that vantage, saying why', async (_what, body, why) => {
+    const answer = await askWith(body);
+    expect(answer).toMatchObject({ from: 'eu', status: 'unknown', code: 'vantage.unreachable' });
+    expect(answer.reason).toMatch(/^eu answered an unusable report: /);
+    expect(answer.reason).toMatch(why);
+    expect(answer.durationMs).toBeGreaterThanOrEqual(0);
+    expect(answer.durationMs).toBeLessThan(10_000);
+  });
+});
