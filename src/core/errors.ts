@@ -12,6 +12,8 @@ export const ExitCode = {
   config: 78,
   /** EX_CANTCREAT: a report or starter file could not be written. */
   cantCreate: 73,
+  /** EX_SOFTWARE: the checkout is not built (dist/cli.cjs missing); said by bin/outage.js, which cannot load this module then. */
+  notBuilt: 70,
   /** EX_OSERR: outage itself ran out of open files or memory (a low `ulimit -n`). */
   resources: 71,
   /** EX_IOERR: standard output could not be written (a full disk), so the report was lost. */
