@@ -6,7 +6,8 @@
  * what finished. Once that is written the process still ends *by* SIGHUP, as before: on exit Node
  * 20 resets a terminal's mode and aborts with a native stack trace when the terminal is gone
  * (nodejs/node#51519, fixed in 22), which a death by the signal never reaches. A shell reports it
- * as 129, the code the reports state.
+ * as 129, the code the reports state. Under `--format nagios` the reports state 3, and with no
+ * terminal attached (Nagios reads a pipe) the process exits 3, as its plugin line says.
  */
 import { ExitCode, exitProcess } from '../core/errors.js';
 import { Interrupted } from '../core/budget.js';
@@ -22,10 +23,14 @@ export interface SignalTrap {
 export function trapSignals(): SignalTrap {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
+  // Asked now: once the terminal has hung up, it no longer says it is one.
+  const terminal = Boolean(process.stdout.isTTY || process.stderr.isTTY);
   const code = (name: NodeJS.Signals | undefined) => (name === 'SIGTERM' ? ExitCode.terminated : name === 'SIGHUP' ? ExitCode.hungUp : ExitCode.interrupted);
   const onSignal = (name: NodeJS.Signals) => {
     // The real exit: a JavaScript config still loading has process.exit refused (core/errors.ts).
-    if (name === 'SIGHUP') process.once('exit', () => dieBy('SIGHUP'));
+    // Unless the run ends with another code to state (3, a Nagios plugin's UNKNOWN) and no
+    // terminal is there to trip Node's abort: then that code is the exit status.
+    if (name === 'SIGHUP') process.once('exit', (exitCode) => (exitCode === ExitCode.hungUp || terminal ? dieBy('SIGHUP') : undefined));
     if (received) {
       if (name === 'SIGHUP') dieBy(name);
       exitProcess(code(name));

@@ -55,6 +55,16 @@ describe('SIGHUP', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('under --format nagios ends with exit 3, the plugin code its line states, not by the signal', async () => {
+    const running = startCli(['check', '--format', 'nagios', '--no-canaries', '--timeout', '60s', up.url, hanging.url]);
+    await stuck();
+    running.child.kill('SIGHUP');
+    const result = await running.result;
+    expect(result).toMatchObject({ signal: null, code: 3 });
+    expect(result.stdout).toMatch(/^OUTAGE UNKNOWN - /);
+    expect(result.stderr).toBe('');
+  });
+
   it('wait says it was interrupted by SIGHUP and what was not ready', async () => {
     const running = startCli(['wait', '--no-canaries', '--probe-timeout', '60s', '--timeout', '2m', hanging.url]);
     await stuck();
