@@ -95,6 +95,7 @@ export function buildProgram(): Command {
     .option('--interval <duration>', 'pause between checks', '30s')
     .option('--probe-timeout <duration>', 'budget for each attempt of a service (default: config timeout)')
     .option('--retries <n>', 'extra attempts after a failure (overrides config)')
+    .option('--from <url>', 'also ask this outage serve (another vantage point) every round, repeatable', collect, [])
     .action(async (targets: string[], options) => {
       const { runWatchCommand } = await import('./commands/watch.js');
       process.exitCode = await runWatchCommand(targets, options);

@@ -26,6 +26,7 @@ export interface WatchFlags extends SelectionFlags {
   interval: string;
   probeTimeout?: string;
   retries?: string;
+  from?: string[];
 }
 
 interface Incident {
@@ -50,6 +51,7 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     ...selection(targets, flags),
     timeoutMs: durationFlag('--probe-timeout', flags.probeTimeout),
     retries: integerFlag('--retries', flags.retries, 0, 10),
+    from: flags.from,
   });
   somethingToCheck(prepared.services.length, 'watch');
   noteOpenFileLimit(prepared.concurrency, prepared.services.length);
@@ -80,7 +82,9 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
       const shown = safeReport(report, redact).services;
       report.services.forEach((service, i) => {
         const line = transition(service, i, shown[i]?.name ?? '', states, now, incidents);
-        if (line && !tty) out(`${clock(new Date(now))} ${line}\n`);
+        // With vantages, where it is down: here only, or everywhere (the table has a From column).
+        const where = shown[i]?.vantageVerdict ? ` — ${shown[i]?.vantageVerdict}` : '';
+        if (line && !tty) out(`${clock(new Date(now))} ${line}${where}\n`);
       });
       if (tty) {
         // The table renders the safe report (the same objects as `shown`): back to the positions states are kept by.

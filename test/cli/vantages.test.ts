@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { startDns, tableZone, type TestDnsServer } from '../helpers/dns-server.js';
 import { get, startServe, writeConfig, type RunningServe } from '../helpers/serve.js';
 import { closedPort, ok, respond, startHttp, type TestServer } from '../helpers/servers.js';
@@ -185,5 +185,20 @@ describe('credentials for a vantage', () => {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(Buffer.from(`prom:${secret}`).toString('base64'));
     }
+  });
+});
+
+describe('watch --from', () => {
+  it('asks the vantages every round and says on each change where the service is down', async () => {
+    const running = startCli(['watch', target, '--resolver', deadResolver, '--no-canaries', '--interval', '60s', '--from', sees.url]);
+    try {
+      const line = await running.waitFor(/down .*\n/);
+      expect(line).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d ${target.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')} down \\(dns\\.refused\\) — down only here, up from ${hostOf(sees.url)}: your path or network\n`));
+    } finally {
+      running.child.kill('SIGINT');
+    }
+    const result = await running.result;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('');
   });
 });
