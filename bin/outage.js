@@ -41,7 +41,7 @@ async function startCli() {
     // A Nagios plugin answers on stdout with a plugin code (0-3), whatever went wrong.
     const nagios = args[0] === 'check' && args.some((a) => /^(--format=|-[qv]*f)?nagios$/.test(a));
     // With JSON asked for, stdout still gets its one document: the error (as src/cli.ts writes it).
-    const json = !nagios && ['check', 'wait', 'list', 'catalog'].includes(args[0]) && args.some((a) => a === '--json' || /^(--format=|-[qv]*f)json$/.test(a) || a === 'json');
+    const json = !nagios && ['check', 'wait', 'list', 'catalog'].includes(args[0]) && args.some((a, i) => a === '--json' || /^(--format=|-[qv]*f)json$/.test(a) || (a === 'json' && /^(--format|-[qv]*f)$/.test(args[i - 1])));
     const exitCode = nagios ? 3 : unbuilt ? 70 : 71;
     if (nagios) process.stdout.write(`OUTAGE UNKNOWN - ${why}\n`);
     else process.stderr.write(`outage: ${why}\n`);

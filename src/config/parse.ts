@@ -82,7 +82,8 @@ function withoutFragments(problem: ConfigProblem, origins: ReadonlyMap<string, S
   if (!from) return problem;
   const values = from.map((o) => o.value);
   let hidden = false;
-  const message = problem.message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
+  // A "did you mean" is the nearest known word to the value: most of a secret that is one typo off.
+  const message = problem.message.replace(/ \(did you mean "[^"]*"\?\)/g, '').replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
     let text: unknown;
     try {
       text = JSON.parse(`"${inner}"`);

@@ -38,8 +38,9 @@ export interface NameResolver {
    */
   heldUp(): LocalCause | undefined;
   /**
-   * Of the servers asked so far, those that let a try time out within the last minute and have
-   * not answered since (getaddrinfo waits out resolv.conf's `timeout:` on them too).
+   * The servers that let a try of this resolver's time out and never answered it, while another
+   * server did (getaddrinfo waits out resolv.conf's `timeout:` on such a one too). A server that
+   * answered late, or the only one asked, is the name's slow DNS, not a dead nameserver.
    */
   silentServers(): string[];
 }
@@ -61,12 +62,16 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
   const controller = new AbortController();
   let held: LocalCause | undefined;
   const hold = (cause: LocalCause) => (held = held === undefined || held === 'busy' ? cause : held);
+  const seen: Seen = { silent: new Set(), answered: new Set() };
   return {
     servers: system ? 'system' : [...servers],
     cancel: () => controller.abort(ATTEMPT_OVER),
     cancelled: controller.signal,
     heldUp: () => held,
-    silentServers: () => (asked ?? []).filter(silentRecently).map((server) => server.label),
+    silentServers: () => {
+      const silent = [...seen.silent].filter((label) => !seen.answered.has(label));
+      return silent.length > 0 && [...seen.answered].some((label) => !seen.silent.has(label)) ? silent : [];
+    },
     isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
     async query(name, type) {
       if (system && (type === 'A' || type === 'AAAA')) {
@@ -78,7 +83,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
       const to = asked;
       const askOne = async (candidate: string): Promise<QueryResult> => {
-        const response = await ask(to, candidate, type, tryTimeoutMs, controller.signal, hold);
+        const response = await ask(to, candidate, type, tryTimeoutMs, controller.signal, hold, seen);
         if (response instanceof DnsTransportError) {
           return { ok: false, chain: [], ...transportFailure(response, candidate, to, { tryTimeoutMs, timeoutMs, system }) };
         }
@@ -139,6 +144,11 @@ const refusedAt = new Map<string, number>();
  * silent within this long is asked after the others; it is asked first again once it answers.
  */
 const SILENCE_MEMORY_MS = 60_000;
+/** Which servers one resolver's queries found silent, and which answered them (NameResolver.silentServers). */
+interface Seen {
+  silent: Set<string>;
+  answered: Set<string>;
+}
 const silentAt = new Map<string, number>();
 const silentRecently = (server: DnsServer) => (silentAt.get(server.label) ?? -Infinity) > performance.now() - SILENCE_MEMORY_MS;
 
@@ -149,6 +159,7 @@ async function ask(
   tryTimeoutMs: number,
   signal: AbortSignal,
   hold: (cause: LocalCause) => void,
+  seen: Seen,
 ): Promise<DnsResponse | DnsTransportError> {
   servers = [...servers.filter((server) => !silentRecently(server)), ...servers.filter(silentRecently)];
   const unusable = new Map<DnsServer, DnsTransportError>();
@@ -166,6 +177,7 @@ async function ask(
       if (response.rcode === 'FORMERR') response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, false, hold);
       refusedAt.delete(server.label);
       silentAt.delete(server.label);
+      seen.answered.add(server.label);
       if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
       fallback = response;
     } catch (error) {
@@ -182,7 +194,10 @@ async function ask(
       } else if (failed.code === 'ENETUNREACH') {
         unusable.set(server, failed);
       } else {
-        if (failed.code === 'ETIMEOUT') silentAt.set(server.label, performance.now());
+        if (failed.code === 'ETIMEOUT') {
+          silentAt.set(server.label, performance.now());
+          seen.silent.add(server.label);
+        }
         lastError = failed;
       }
     }

@@ -78,7 +78,7 @@ function keywordValues(text: string, keyword: string): string[] {
  * The names glibc's res_search asks for `name`, in its order (resolv.conf(5)): a name with at
  * least `ndots` dots (1 by default) as given first, then with each search domain; one with fewer
  * dots with the search domains first, and as given last (a dotless one not at all under
- * `no-tld-query`). A trailing dot means the name as given, alone. `asGivenFirst` tells which of
+ * `no-tld-query`, if there was a search domain to try). A trailing dot means the name as given, alone. `asGivenFirst` tells which of
  * the failures is the name's (dns-resolver.ts, `searched`).
  */
 export function searchNames(name: string, conf: ResolvConf = systemResolvConf()): { names: string[]; asGivenFirst: boolean } {
@@ -90,7 +90,8 @@ export function searchNames(name: string, conf: ResolvConf = systemResolvConf())
   const dots = name.split('.').length - 1;
   const suffixed = domains.map((domain) => `${name}.${domain.replace(/\.$/, '')}`);
   if (dots >= ndots) return { names: [name, ...suffixed], asGivenFirst: true };
-  const asGiven = dots === 0 && words.includes('no-tld-query') ? [] : [name];
+  // Not under no-tld-query — unless no search domain was tried, when glibc asks it even so.
+  const asGiven = dots === 0 && words.includes('no-tld-query') && suffixed.length > 0 ? [] : [name];
   return { names: [...suffixed, ...asGiven], asGivenFirst: false };
 }
 

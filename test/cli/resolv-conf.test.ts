@@ -145,6 +145,18 @@ describe('/etc/resolv.conf as users have it', () => {
     expect(result.queries.map((q) => q.name)).toEqual(['pub.test']);
   });
 
+  inNamespace.it('the only nameserver slow to answer (the name\'s own DNS is slow): http.slow, never put down to a dead nameserver', async () => {
+    const slow = { rcode: 'NOERROR' as const, delayMs: 2600 };
+    const result = await runInNamespace({
+      zone: { 'app.test': { A: { rcode: 'NOERROR', answers: [record('app.test', 'A', '127.0.0.1')], delayMs: 2600 }, '*': slow } },
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '5s', 'http://app.test:{port}/'],
+    });
+    const [service] = report(result).services;
+    const http = service?.probes.find((p) => p.kind === 'http');
+    expect([http?.status, http?.code]).toEqual(['degraded', 'http.slow']);
+    expect(service?.reason).not.toContain('does not answer');
+  });
+
   const deadFirst: [string, string, RegExp][] = [
     ["glibc's default timeout (5 s on every lookup)", '', /^HTTP 200 in 5\.\d+s, 5\.\d+s of it /],
     ['timeout:2 (as long as outage waits on one try)', 'options timeout:2\n', /^HTTP 200 in 2\.\d+s, 2\.\d+s of it /],

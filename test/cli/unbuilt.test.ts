@@ -41,6 +41,17 @@ describe('outage with no build', () => {
     expect(r.stdout).toMatch(/^OUTAGE UNKNOWN - outage is not built: /);
   });
 
+  it('with JSON asked for, stdout holds the error document; a target named json is not a request for it', async () => {
+    const bin = unbuiltCheckout();
+    for (const args of [['--json'], ['--format', 'json'], ['-f', 'json'], ['--format=json']]) {
+      const r = await run(bin, ['check', 'http://127.0.0.1:1/', ...args]);
+      expect(r.code).toBe(70);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'error', exitCode: 70, error: { code: 'internal.not_built' } });
+    }
+    const named = await run(bin, ['list', 'json']);
+    expect(named).toMatchObject({ code: 70, stdout: '' });
+  });
+
   it('still answers --version without the build', async () => {
     const r = await run(unbuiltCheckout(), ['--version']);
     expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });

@@ -39,6 +39,11 @@ describe('user-info', () => {
     expect(problems([{ name: 'a', url: 'http://u:a%0Ab@h.test/' }])).toEqual(['services[0].url: the user-info decodes to a control character (such as %0A), which cannot be sent; curl refuses it too']);
   });
 
+  it('a value from a variable gets no "did you mean": the nearest known word would say most of it', () => {
+    const found = problems([{ name: 'a', dns: { name: 'x.test', type: '${TOK}' } }], { TOK: 'cnane' });
+    expect(found).toEqual(['services[0].dns.type: expected one of A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, got string "***" (part of ${TOK})']);
+  });
+
   it('a piece of a secret quoted by a parser is hidden, and the variable named', () => {
     const found = problems([{ name: 'a', url: 'http://u:${PW}@h.test/' }], { PW: 'abcd/efgh' });
     expect(found).toEqual(['services[0].url: port "***" is not a number (part of ${PW}: in a URL, a / ? # or @ in a credential must be percent-encoded, such as %2F for /)']);

@@ -134,6 +134,8 @@ describe('resolv.conf, read as glibc reads it', () => {
     ['app.corp', 'search a.test\noptions ndots:2', ['app.corp.a.test', 'app.corp']],
     ['app.corp.', 'search a.test\noptions ndots:5', ['app.corp.']],
     ['app', 'search a.test\noptions no-tld-query', ['app.a.test']],
+    // With no search domain tried, glibc asks the name as given even so (`dots || !searched || !RES_NOTLDQUERY`).
+    ['app', 'options no-tld-query', ['app']],
     ['app', 'domain a.test\nsearch b.test c.test.', ['app.b.test', 'app.c.test', 'app']],
     ['app', 'search b.test\ndomain a.test', ['app.a.test', 'app']],
     ['app', 'search .', ['app']],

@@ -53,11 +53,15 @@ function respond(message, transport, server, reply) {
 /** A DNS server on `address` port 53 (UDP and TCP); `silent`: it reads queries and never answers. */
 async function startDns(address, silent) {
   const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
-  udp.on('message', (message, remote) => (silent ? queries.push({ name: '?', type: '?', transport: 'udp', server: address }) : respond(message, 'udp', address, (out) => udp.send(out, remote.port, remote.address))));
+  let closed = false;
+  // A delayed answer may come due after the scenario ended and closed the socket: it is dropped.
+  const send = (out, remote) => closed || udp.send(out, remote.port, remote.address);
+  udp.on('message', (message, remote) => (silent ? queries.push({ name: '?', type: '?', transport: 'udp', server: address }) : respond(message, 'udp', address, (out) => send(out, remote))));
   await new Promise((resolve) => udp.bind(53, address, resolve));
   const tcp = createTcpServer((socket) => (silent ? socket.on('error', () => {}) : serveDnsStream(socket, (message, reply) => respond(message, 'tcp', address, reply))));
   await new Promise((resolve) => tcp.listen(53, address, resolve));
   return () => {
+    closed = true;
     udp.close();
     tcp.close();
   };
