@@ -22,8 +22,19 @@ export type SystemLookup = { ok: true; addresses: string[] } | { ok: false; code
 /** `first`: an answer a connection waits for. `background`: getaddrinfo for both families, which may wait out a silent family. */
 export type LookupPriority = 'first' | 'background';
 
-/** libuv's own limit on concurrent lookups: half the pool (UV_THREADPOOL_SIZE, 4 by default), rounded up. */
-const THREADS = Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) + 1) >> 1);
+/**
+ * libuv's own limit on concurrent lookups: half the pool, rounded up. The pool is sized as libuv
+ * reads UV_THREADPOOL_SIZE (4 unset, else atoi(): `` and `abc` are 0, which it runs as 1 thread;
+ * at most 1024): a guess larger than the pool hands libuv lookups it queues where none can be withdrawn.
+ */
+export function lookupThreads(poolSize: string | undefined): number {
+  const parsed = poolSize === undefined ? 4 : Number.parseInt(poolSize, 10);
+  // atoi's negative number is a huge unsigned count to libuv, cut to its maximum.
+  const threads = Number.isNaN(parsed) || parsed === 0 ? 1 : parsed < 0 ? 1024 : Math.min(parsed, 1024);
+  return (threads + 1) >> 1;
+}
+
+const THREADS = lookupThreads(process.env.UV_THREADPOOL_SIZE);
 const BACKGROUND_THREADS = Math.max(1, THREADS - 1);
 
 interface Job {
