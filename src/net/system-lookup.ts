@@ -15,7 +15,7 @@
  * found", the same as for a name that does not exist: a lookup that fails while outage is out of
  * files is queued again instead, and whoever waits on it is told (`onHold`).
  */
-import { exhaustedSince, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
+import { exhaustedSince, LOOKUPS_BUSY, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
 
 export type SystemLookup = { ok: true; addresses: string[] } | { ok: false; code: string };
 
@@ -81,8 +81,9 @@ export function systemLookup(
       resolve(result);
     };
     const withdraw = () => {
-      // Withdrawn before a thread was free: the question was never asked, so its silence says nothing.
-      if (!owner.started) onHold?.('busy');
+      // Withdrawn before it started: the question was never asked, so its silence says nothing.
+      // Said as what it waited for: a lookup thread (other names' lookups held them all), or a socket.
+      if (!owner.started) onHold?.(waitsForThread(owner) ? LOOKUPS_BUSY : 'busy');
       owner.waiters.delete(waiter);
       if (onHold) owner.holders.delete(onHold);
       if (!owner.started && owner.waiters.size === 0) {
@@ -96,6 +97,11 @@ export function systemLookup(
     signal.addEventListener('abort', withdraw, { once: true });
     dispatch();
   });
+}
+
+/** Whether `job` would start now but for the lookups already running. */
+function waitsForThread(job: Job): boolean {
+  return running.all >= THREADS || (job.priority === 'background' && running.background >= BACKGROUND_THREADS);
 }
 
 function dispatch(): void {

@@ -50,3 +50,26 @@ describe("the user's UV_THREADPOOL_SIZE", () => {
     });
   }
 });
+
+describe('when every lookup thread is held', () => {
+  inNamespace.it("names whose lookup never started are unknown for want of a thread, never blamed on sockets", async () => {
+    // A resolver that never answers holds each getaddrinfo thread for glibc's whole timeout: with
+    // 40 names, those beyond the 32 lookups libuv runs at once never get one within the budget.
+    const names = Array.from({ length: 40 }, (_, i) => `http://n${i}.test:{port}/`);
+    const result = await runInNamespace({
+      dns: false,
+      silentAt: ['127.0.0.1'],
+      resolvConf: 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n',
+      args: ['check', '--json', '--no-canaries', '--retries', '0', '--timeout', '2s', ...names],
+    });
+    const report = JSON.parse(result.stdout) as Report;
+    const reasons = new Set(report.services.map((s) => `${s.status} ${s.code}: ${s.reason.replace(/n\d+\.test/, 'NAME')}`));
+    expect(reasons).toEqual(
+      new Set([
+        'down dns.timeout: NAME: no address from the system resolver (getaddrinfo) within 2s',
+        "unknown local.resources: NAME: no address: no free thread for the system resolver (getaddrinfo): other names' lookups held them all; not a failure of the target",
+      ]),
+    );
+    expect(result.code).toBe(3);
+  });
+});
