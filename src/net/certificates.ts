@@ -13,6 +13,7 @@ import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tl
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
 import { peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
+import { handshakePolicy } from './handshake-policy.js';
 import { DAY_MS } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
@@ -258,6 +259,7 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
     // then: OpenSSL parses every given root (~20 ms for 144), and Node's own store is ready at once.
     const explicit = Boolean(configCa || trustStore().fromEnvironment || extraHoldsIntermediate());
     context = createSecureContext({
+      ...handshakePolicy(),
       // An array, not one joined text: OpenSSL stops reading a text at its first damaged block, so
       // one bad root in a user's bundle would silently drop every root after it.
       ...(explicit ? { ca: [...rootsWith(configCa)], allowPartialTrustChain: true } : {}),

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, SecureVersion } from 'node:tls';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -83,6 +83,9 @@ export interface ServerIdentity {
   SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
   /** `DEFAULT:@SECLEVEL=0` lets a server present a certificate its own OpenSSL would call too weak. */
   ciphers?: string;
+  /** A server that speaks only some TLS versions (a TLS 1.2-only appliance, a TLS 1.3-only edge). */
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
 }
 
 export function identity(leaf: Issued, ...chain: Issued[]): ServerIdentity {
