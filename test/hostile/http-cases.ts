@@ -60,6 +60,8 @@ export const FRAMING_STRICT: Case[] = [
   { name: 'closed before the Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello', expect: ['down', 'http.reset'], reason: /Content-Length/ },
   { name: 'closed before the last chunk', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', expect: ['down', 'http.reset'], reason: /last chunk/ },
   { name: 'closed mid-headers', bytes: 'HTTP/1.1 200 OK\r\nContent-Len', expect: ['down', 'http.reset'], reason: /middle of the response headers/ },
+  // Not "in the middle of the response headers": the interim response was whole, the final never began.
+  { name: 'closed after an interim response', bytes: 'HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n', expect: ['down', 'http.reset'], reason: /^connection closed after an interim 103 response, before the final one$/ },
 ];
 
 // Class 2: redirects.

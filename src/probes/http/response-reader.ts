@@ -26,6 +26,8 @@ export class ResponseReader {
   private done = false;
   /** Interim responses (1xx) came before the final one. */
   interimSeen = false;
+  /** The status of the last interim response read, for saying where a response was cut off. */
+  lastInterim?: number;
 
   constructor(
     private readonly method: string,
@@ -34,8 +36,9 @@ export class ResponseReader {
     private readonly upgradeAsked = false,
   ) {}
 
-  get started(): boolean {
-    return this.headBytes > 0 || this.pending.length > 0;
+  /** Part of a head (a status line, some fields) has arrived without the empty line ending it. */
+  get inHead(): boolean {
+    return !this.body && this.pending.length > 0;
   }
 
   /** Feed bytes from the socket. Throws HttpProtocolError for a response that cannot be read. */
@@ -89,6 +92,7 @@ export class ResponseReader {
       // Interim responses (100 Continue, 103 Early Hints, …) precede the real one: skip them.
       if (head.status < 200 && head.status !== 101) {
         this.interimSeen = true;
+        this.lastInterim = head.status;
         continue;
       }
       const framing = framingOf(head, this.method);
