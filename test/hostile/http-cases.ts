@@ -52,6 +52,10 @@ export const FRAMING_LENIENT: Case[] = [
 /** Framing that makes the body's length ambiguous, or an answer that is not HTTP. */
 export const FRAMING_STRICT: Case[] = [
   { name: 'Content-Length and chunked together', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /Content-Length and Transfer-Encoding/ },
+  // A body that is not chunked under `chunked`, no line end, on a connection kept open: refused as
+  // soon as it cannot be a chunk size, not after the budget waiting for a line end.
+  { name: 'chunked, a JSON body that is not chunked, kept open', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{"status":"ok"}', keepOpen: true, expect: ['down', 'http.protocol'], reason: /invalid chunk size "\{/ },
+  { name: 'chunk data followed by more data, kept open', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello', keepOpen: true, expect: ['down', 'http.protocol'], reason: /chunk data not followed by a line end/ },
   { name: 'conflicting Content-Length values', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!', expect: ['down', 'http.protocol'], reason: /conflicting Content-Length/ },
   { name: 'a Content-Length that is not a number', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5x\r\n\r\nhello', expect: ['down', 'http.protocol'], reason: /invalid Content-Length "5x"/ },
   { name: 'chunk data without its line end', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /chunk data/ },
