@@ -43,6 +43,8 @@ export const FRAMING_LENIENT: Case[] = [
   // the app add their own. Chrome reads it, curl ignores the duplicate; Go alone refuses it.
   { name: 'Transfer-Encoding: chunked on two lines', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', keepOpen: true, service: okBody, expect: ['up', null] },
   { name: 'Transfer-Encoding: chunked, chunked', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', keepOpen: true, service: okBody, expect: ['up', null] },
+  // `header('Content-Length: ' . $size)` with no size: Chrome and Go read it as no length (to the close).
+  { name: 'an empty Content-Length, body to the close', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: \r\nConnection: close\r\n\r\nhello', service: okBody, expect: ['up', null] },
   { name: 'Transfer-Encoding: identity with a Content-Length', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello', keepOpen: true, service: okBody, expect: ['up', null] },
   { name: 'bytes after the Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA', service: okBody, expect: ['up', null] },
   { name: 'headers named __proto__ and constructor', bytes: 'HTTP/1.1 200 OK\r\n__proto__: x\r\nconstructor: y\r\nContent-Length: 5\r\n\r\nhello', service: okBody, expect: ['up', null] },

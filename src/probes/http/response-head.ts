@@ -87,7 +87,9 @@ export function framingOf(head: ResponseHead, method: string): Framing {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return { kind: 'none' };
   // `identity` was HTTP/1.1's "no coding" (RFC 2616); old servers still send it.
   const codings = listValues(headers['transfer-encoding']).filter((c) => c !== 'identity');
-  const lengths = headers['content-length'];
+  // A Content-Length with no value (`header('Content-Length: ' . $size)` with no size) is no length,
+  // as Chrome and Go read it: the body runs to the close. curl alone refuses it.
+  const lengths = headers['content-length']?.some((v) => v.trim() !== '') ? headers['content-length'] : undefined;
   if (codings.length > 0) {
     if (lengths) {
       throw new HttpProtocolError('both Content-Length and Transfer-Encoding: the body length is ambiguous (the request-smuggling pattern)');
