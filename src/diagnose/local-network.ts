@@ -160,9 +160,14 @@ export function refutable(verdict: LocalNetworkVerdict): boolean {
   return verdict.tentative === true || verdict.layers.every((l) => l === 'no route' || l === 'connections refused');
 }
 
-/** Whether a service got a connection through: the way out works for it. */
+/**
+ * Whether a service got a connection through: the way out works for it. Its status page connecting
+ * (fetched beside the chain, so even when the service's own address failed) counts as its own
+ * address does: a vendor whose page refuses or times out while its status page answers — with
+ * anything, a 429 too — is that vendor's outage, not this network's.
+ */
 export function connected(service: ServiceResult): boolean {
-  return service.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded'));
+  return service.probes.some((p) => (layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')) || factsOf(p).subcheckConnected === true);
 }
 
 /** A verdict that services on the canaries' path contradict: one of them connected. */

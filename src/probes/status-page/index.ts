@@ -14,8 +14,11 @@ export const statusPageKind: ProbeKindModule<'status'> = {
   timeoutCode: 'status.unavailable',
   timedOut: (service, failure, durationMs) => ({ kind: 'status', url: service.status?.url ?? '', durationMs, failure }),
   judge: judgeStatusPage,
-  details: (observation) => ({ url: observation.url, ...(observation.vendor ? { vendor: observation.vendor } : {}) }),
-  facts: () => ({}),
+  details: (observation) => {
+    const address = observation.endpoint?.observations.tcp?.address;
+    return { url: observation.url, ...(address ? { address } : {}), ...(observation.vendor ? { vendor: observation.vendor } : {}) };
+  },
+  facts: (result) => (result.details.address ? { subcheckConnected: true } : {}),
   verbose: (result) => {
     const vendor = result.details.vendor;
     return [

@@ -15,5 +15,7 @@ export interface StatusObservation extends ObservationBase {
 
 export interface StatusDetails {
   url: string;
+  /** The endpoint's host:port connected to, when it connected. */
+  address?: string;
   vendor?: VendorStatus;
 }
