@@ -16,7 +16,8 @@ export const statusPageKind: ProbeKindModule<'status'> = {
   judge: judgeStatusPage,
   details: (observation) => {
     const address = observation.endpoint?.observations.tcp?.address;
-    return { url: observation.url, ...(address ? { address } : {}), ...(observation.vendor ? { vendor: observation.vendor } : {}) };
+    const httpStatus = observation.endpoint?.observations.http?.status;
+    return { url: observation.url, ...(address ? { address } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}), ...(observation.vendor ? { vendor: observation.vendor } : {}) };
   },
   facts: (result) => (result.details.address ? { subcheckConnected: true } : {}),
   verbose: (result) => {
