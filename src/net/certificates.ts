@@ -61,14 +61,23 @@ function opensslReason(socket: TLSSocket): string | undefined {
   }
 }
 
-/** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */
+/**
+ * Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. Node
+ * links them in the order the server sent them, each certificate once here: a repeat is skipped,
+ * not an end, since a server configured with cert.pem and fullchain.pem together sends its leaf
+ * twice before the intermediates, and OpenSSL still verifies through them.
+ */
+const MOST_SENT = 256;
 function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
   let cert: X509Certificate | undefined = peerX509(socket);
-  while (cert && !seen.has(cert.fingerprint256)) {
-    seen.add(cert.fingerprint256);
-    out.push(cert);
+  // Bounded should the list ever link back on itself; OpenSSL follows no chain deeper than 100.
+  for (let sent = 0; cert && sent < MOST_SENT; sent++) {
+    if (!seen.has(cert.fingerprint256)) {
+      seen.add(cert.fingerprint256);
+      out.push(cert);
+    }
     cert = cert.issuerCertificate;
   }
   return out;

@@ -38,12 +38,14 @@ export interface IssueOptions {
   caIssuersUrl?: string;
   /** The issuer's signature hash: SHA-1 makes a certificate OpenSSL, browsers and Go refuse as too weak. */
   hash?: 'SHA-1' | 'SHA-256';
+  /** Another certificate's key pair: a cross-signed CA is the same name and key under a second issuer. */
+  keys?: CryptoKeyPair;
 }
 
 let serial = 1;
 
 export async function issue(options: IssueOptions): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = options.keys ?? ((await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair);
   const now = Date.now();
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
