@@ -14,7 +14,7 @@ import { indexAnchors, type AnchorIndex } from './anchor-index.js';
 import { peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
 import { handshakePolicy } from './handshake-policy.js';
-import { DAY_MS } from '../core/duration.js';
+import { DAY_MS, formatDuration } from '../core/duration.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
 
@@ -43,7 +43,7 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const presented = presentedX509.map((c) => certificateInfo(c, now));
   const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, presentedX509[0]);
+  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0]);
   return { authorizationError, presented, chain, failure };
 }
 
@@ -161,6 +161,7 @@ function verificationFailure(
   chain: CertificateInfo[],
   presented: CertificateInfo[],
   host: string,
+  now: number,
   leaf?: X509Certificate,
 ): Failure | undefined {
   const leafAltNames = leaf?.subjectAltName;
@@ -174,14 +175,22 @@ function verificationFailure(
   const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');
   switch (authorizationError) {
     case 'CERT_HAS_EXPIRED': {
-      const expired = all.find((c) => c.daysLeft < 0);
+      // By the time itself: `daysLeft` is rounded up to tenths, so one that lapsed in the last
+      // 2.4 hours (when monitoring reports it) reads 0 and would go unnamed.
+      const expired = all.find((c) => Date.parse(c.validTo) < now);
       if (!expired) return { code: 'tls.expired', reason: 'a certificate in the chain has expired' };
-      const ago = Math.max(0, Math.floor(-expired.daysLeft));
-      return { code: 'tls.expired', reason: `${position(expired)} ${expired.subject} expired ${ago === 0 ? 'today' : `${ago}d ago`} (${expired.validTo.slice(0, 10)})` };
+      const ago = now - Date.parse(expired.validTo);
+      const when = ago < DAY_MS ? `${formatDuration(ago)} ago (${minuteStamp(expired.validTo)})` : `${Math.floor(ago / DAY_MS)}d ago (${expired.validTo.slice(0, 10)})`;
+      return { code: 'tls.expired', reason: `${position(expired)} ${expired.subject} expired ${when}` };
     }
     case 'CERT_NOT_YET_VALID': {
-      const early = all.find((c) => Date.parse(c.validFrom) > Date.now());
-      return { code: 'tls.not_yet_valid', reason: `${early ? `${position(early)} ${early.subject}` : 'a certificate'} is not valid until ${early?.validFrom.slice(0, 10) ?? 'later'}` };
+      const early = all.find((c) => Date.parse(c.validFrom) > now);
+      if (!early) return { code: 'tls.not_yet_valid', reason: 'a certificate in the chain is not valid yet' };
+      const ahead = Date.parse(early.validFrom) - now;
+      // Within a day it is most often this machine's clock running behind (curl and OpenSSL refuse
+      // it alike, and browsers then say "your clock is behind"): the exact time says by how much.
+      const when = ahead < DAY_MS ? `${early.validFrom.slice(0, 19).replace('T', ' ')} UTC, in ${formatDuration(ahead)} (is this machine's clock behind?)` : early.validFrom.slice(0, 10);
+      return { code: 'tls.not_yet_valid', reason: `${position(early)} ${early.subject} is not valid until ${when}` };
     }
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${leafAltNames.replace(/DNS:|IP Address:/g, '')})` : ''}` };
@@ -239,6 +248,11 @@ function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
 function best(candidates: X509Certificate[], now: number): X509Certificate | undefined {
   const valid = (c: X509Certificate) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
   return [...candidates].sort((a, b) => Number(valid(b)) - Number(valid(a)) || Date.parse(b.validTo) - Date.parse(a.validTo))[0];
+}
+
+/** `2026-11-24 19:39 UTC`: an ISO time to the minute, for a moment within the last day. */
+function minuteStamp(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function shortName(dn: string): string {
