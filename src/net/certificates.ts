@@ -173,6 +173,9 @@ function verificationFailure(
   if (!authorizationError) return undefined;
   const all = [...chain, ...presented];
   const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');
+  // The top of the path OpenSSL followed, not the last certificate sent: a server may send its
+  // root first or a stray CA last, and naming that one sends the reader to the wrong CA.
+  const top = chain.at(-1) ?? presented.at(-1);
   switch (authorizationError) {
     case 'CERT_HAS_EXPIRED': {
       // By the time itself: `daysLeft` is rounded up to tenths, so one that lapsed in the last
@@ -197,15 +200,15 @@ function verificationFailure(
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
       return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
     case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
+      return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${top?.subject ?? 'unknown'})` };
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       // With PARTIAL_CHAIN (clientContext) OpenSSL reports a leaf whose issuer is nowhere this way too.
       if (chain.length <= 1) return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
-      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
+      return { code: 'tls.untrusted', reason: `issuer ${top?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
     case 'UNABLE_TO_GET_ISSUER_CERT':
-      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
+      return { code: 'tls.untrusted', reason: `issuer ${top?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
     default:
       return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
   }

@@ -73,4 +73,24 @@ describe('a chain as the server sends it', () => {
     expect(subjects(result)).toEqual(['CN=localhost', 'CN=R3', 'CN=ISRG Root X1']);
     expect(probe(result, 'tls').details.daysLeft as number).toBeGreaterThan(59);
   });
+
+  it('an untrusted private root sent before its intermediate, a stray CA after: the reason names that root, not the last certificate sent', async () => {
+    const privateRoot = await issue({ name: 'Private Root', ca: true });
+    const intermediate = await issue({ name: 'Private Intermediate', ca: true, issuer: privateRoot });
+    const stray = await issue({ name: 'Stray Old Intermediate', ca: true, issuer: await issue({ name: 'Somebody Else Root', ca: true }) });
+    const leaf = await issue({ name: 'localhost', hosts: HOSTS, issuer: intermediate });
+    const result = await checkSent(leaf, [privateRoot, intermediate, stray]);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('chain ends in an untrusted root (CN=Private Root)');
+  });
+
+  it('an intermediate whose root is nowhere, a stray CA after it: the reason names the missing root, not the stray one', async () => {
+    const privateRoot = await issue({ name: 'Private Root', ca: true });
+    const intermediate = await issue({ name: 'Private Intermediate', ca: true, issuer: privateRoot });
+    const stray = await issue({ name: 'Stray Old Intermediate', ca: true, issuer: await issue({ name: 'Somebody Else Root', ca: true }) });
+    const leaf = await issue({ name: 'localhost', hosts: HOSTS, issuer: intermediate });
+    const result = await checkSent(leaf, [intermediate, stray]);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toMatch(/^issuer CN=Private Root is not a trusted CA/);
+  });
 });
