@@ -11,6 +11,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
+import { purposeProblem } from './certificate-purpose.js';
 import { peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
 import { handshakePolicy } from './handshake-policy.js';
@@ -41,8 +42,14 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const now = Date.now();
   const presentedX509 = presentedCertificates(socket);
   const presented = presentedX509.map((c) => certificateInfo(c, now));
-  const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
+  const chainX509 = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now);
+  const chain = chainX509.map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  if (authorizationError === 'INVALID_PURPOSE' || authorizationError === 'INVALID_CA') {
+    const problem = purposeProblem(chainX509, (c) => shortName(c.subject));
+    const said = opensslReason(socket) ?? authorizationError;
+    return { authorizationError, presented, chain, failure: { code: 'tls.untrusted', reason: problem ? `${problem} (${said})` : `certificate not trusted (${said})` } };
+  }
   const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0]);
   return { authorizationError, presented, chain, failure };
 }

@@ -40,6 +40,8 @@ export interface IssueOptions {
   hash?: 'SHA-1' | 'SHA-256';
   /** Another certificate's key pair: a cross-signed CA is the same name and key under a second issuer. */
   keys?: CryptoKeyPair;
+  /** Extended key usage OIDs, e.g. only TLS client authentication (1.3.6.1.5.5.7.3.2). */
+  extendedKeyUsage?: string[];
 }
 
 let serial = 1;
@@ -53,6 +55,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   ];
   if (options.ca) extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert));
+  if (options.extendedKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage));
   if (options.caIssuersUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', options.caIssuersUrl) }));
   if (options.hosts?.length) {
     extensions.push(

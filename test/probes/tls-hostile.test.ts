@@ -94,4 +94,22 @@ describe('hostile certificates', () => {
     expect(result).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
     expect(result.reason).toMatch(/chain certificate CN=Deep 1 expires in 3 days/);
   });
+
+  it('a server certificate made for TLS clients only is tls.untrusted, saying so rather than INVALID_PURPOSE', async () => {
+    // OpenSSL, curl ("unsuitable certificate purpose"), browsers and Go all refuse it.
+    const clientOnly = await issue({ name: 'localhost', hosts: ['localhost'], issuer: pki.root, extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'] });
+    const server = own(await startHttps(identity(clientOnly), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('server certificate CN=localhost is not for TLS servers: its extended key usage allows only TLS client authentication (unsuitable certificate purpose)');
+  });
+
+  it('an intermediate that is not a CA is tls.untrusted, naming it', async () => {
+    const notCa = await issue({ name: 'Not A CA', issuer: pki.root });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost'], issuer: notCa });
+    const server = own(await startHttps(identity(leaf, notCa), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('intermediate CN=Not A CA is not a CA certificate (unsuitable certificate purpose)');
+  });
 });
