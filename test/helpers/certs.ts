@@ -88,7 +88,7 @@ export interface ServerIdentity {
   SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
   /** `DEFAULT:@SECLEVEL=0` lets a server present a certificate its own OpenSSL would call too weak. */
   ciphers?: string;
-  /** A server that speaks only some TLS versions (a TLS 1.2-only appliance, a TLS 1.3-only edge). */
+  /** The TLS versions the server accepts, e.g. only TLS 1.1 (an old appliance) or only TLS 1.3. */
   minVersion?: SecureVersion;
   maxVersion?: SecureVersion;
 }
