@@ -12,7 +12,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
 import { purposeProblem } from './certificate-purpose.js';
-import { peerX509, stricterNameFailure } from './server-identity.js';
+import { coveredNames, peerX509, stricterNameFailure } from './server-identity.js';
 import { rootsWith, trustStore } from './trust-store.js';
 import { handshakePolicy } from './handshake-policy.js';
 import { DAY_MS, formatDuration } from '../core/duration.js';
@@ -203,7 +203,7 @@ function verificationFailure(
       return { code: 'tls.not_yet_valid', reason: `${position(early)} ${early.subject} is not valid until ${when}` };
     }
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${leafAltNames.replace(/DNS:|IP Address:/g, '')})` : ''}` };
+      return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${coveredNames(leafAltNames)})` : ''}` };
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
       return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
     case 'SELF_SIGNED_CERT_IN_CHAIN':

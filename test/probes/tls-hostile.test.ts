@@ -112,4 +112,13 @@ describe('hostile certificates', () => {
     expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
     expect(result.reason).toBe('intermediate CN=Not A CA is not a CA certificate (unsuitable certificate purpose)');
   });
+
+  it('a certificate for sixty other names (a shared CDN certificate) is tls.hostname_mismatch naming a few, not all sixty', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `customer-${i}.cdn.test`);
+    const shared = await issue({ name: 'cdn.test', hosts: names, issuer: pki.root });
+    const server = own(await startHttps(identity(shared), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
+    expect(result.reason).toBe('certificate is not valid for localhost (it covers customer-0.cdn.test, customer-1.cdn.test, customer-2.cdn.test, customer-3.cdn.test and 56 more)');
+  });
 });
