@@ -5,8 +5,7 @@
  * curl and browsers agree; the expiry verdict must name the earliest-expiring certificate of that
  * path, whatever else the server sent and in whatever order.
  */
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +91,27 @@ describe('a chain as the server sends it', () => {
     const result = await checkSent(leaf, [intermediate, stray]);
     expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
     expect(result.reason).toMatch(/^issuer CN=Private Root is not a trusted CA/);
+  });
+
+  it('an intermediate sent twice, an older issue expiring in 3 days before the renewed one: the renewed one limits nothing sooner', async () => {
+    // OpenSSL takes the first valid issuer it finds, and once the older issue lapses it takes the
+    // renewed one: the older copy never ends the service, so it is no reason to warn.
+    const renewed = await issue({ name: 'Renewed Intermediate', ca: true, issuer: pki.root, validFromDays: -10, validToDays: 500 });
+    const older = await issue({ name: 'Renewed Intermediate', ca: true, issuer: pki.root, keys: renewed.keys, validFromDays: -800, validToDays: 3 });
+    const leaf = await issue({ name: 'localhost', hosts: HOSTS, issuer: renewed, validToDays: 60 });
+    const result = await checkSent(leaf, [older, renewed]);
+    expect(result).toMatchObject({ status: 'up', code: null });
+    expect(probe(result, 'tls').details.daysLeft as number).toBeGreaterThan(59);
+  });
+
+  it('a trusted root that has itself expired is tls.expired naming the root, as OpenSSL, curl and Go refuse it', async () => {
+    const lapsedRoot = await issue({ name: 'Lapsed Root', ca: true, validFromDays: -3000, validToDays: -1.5 });
+    const leaf = await issue({ name: 'localhost', hosts: HOSTS, issuer: lapsedRoot, validToDays: 60 });
+    const dir = mkdtempSync(join(tmpdir(), 'outage-lapsed-'));
+    const ca = join(dir, 'root.pem');
+    writeFileSync(ca, lapsedRoot.certPem);
+    const result = await checkSent(leaf, [], ca);
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expired' });
+    expect(result.reason).toMatch(/^root CN=Lapsed Root expired 1d ago/);
   });
 });
