@@ -45,12 +45,13 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
   const chainX509 = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now);
   const chain = chainX509.map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  // OpenSSL's own words for the error, as curl prints them ("path length constraint exceeded").
+  const said = authorizationError ? opensslReason(socket) : undefined;
   if (authorizationError === 'INVALID_PURPOSE' || authorizationError === 'INVALID_CA') {
     const problem = purposeProblem(chainX509, (c) => shortName(c.subject));
-    const said = opensslReason(socket) ?? authorizationError;
-    return { authorizationError, presented, chain, failure: { code: 'tls.untrusted', reason: problem ? `${problem} (${said})` : `certificate not trusted (${said})` } };
+    return { authorizationError, presented, chain, failure: { code: 'tls.untrusted', reason: problem ? `${problem} (${said ?? authorizationError})` : `certificate not trusted (${said ?? authorizationError})` } };
   }
-  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0]);
+  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (said ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0], said);
   return { authorizationError, presented, chain, failure };
 }
 
@@ -170,6 +171,7 @@ function verificationFailure(
   host: string,
   now: number,
   leaf?: X509Certificate,
+  said?: string,
 ): Failure | undefined {
   const leafAltNames = leaf?.subjectAltName;
   // Node still accepts a name found only in the subject's CN, and a partial wildcard; browsers and
@@ -217,7 +219,7 @@ function verificationFailure(
     case 'UNABLE_TO_GET_ISSUER_CERT':
       return { code: 'tls.untrusted', reason: `issuer ${top?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
     default:
-      return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
+      return { code: 'tls.untrusted', reason: `certificate not trusted${said && said !== authorizationError ? `: ${said}` : ''} (${authorizationError})` };
   }
 }
 

@@ -40,6 +40,8 @@ export interface IssueOptions {
   hash?: 'SHA-1' | 'SHA-256';
   /** Another certificate's key pair: a cross-signed CA is the same name and key under a second issuer. */
   keys?: CryptoKeyPair;
+  /** A CA's path length constraint: 0 lets it issue server certificates only, no further CA. */
+  pathLength?: number;
   /** Extended key usage OIDs, e.g. only TLS client authentication (1.3.6.1.5.5.7.3.2). */
   extendedKeyUsage?: string[];
 }
@@ -50,7 +52,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   const keys = options.keys ?? ((await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair);
   const now = Date.now();
   const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
+    new x509.BasicConstraintsExtension(options.ca ?? false, options.pathLength, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
   if (options.ca) extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));

@@ -121,4 +121,14 @@ describe('hostile certificates', () => {
     expect(result).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
     expect(result.reason).toBe('certificate is not valid for localhost (it covers customer-0.cdn.test, customer-1.cdn.test, customer-2.cdn.test, customer-3.cdn.test and 56 more)');
   });
+
+  it('a CA under a path length constraint of 0 that issued another CA is tls.untrusted in OpenSSL\'s words, as curl says it', async () => {
+    const constrained = await issue({ name: 'Constrained CA', ca: true, issuer: pki.root, pathLength: 0 });
+    const below = await issue({ name: 'One CA Too Many', ca: true, issuer: constrained });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost'], issuer: below });
+    const server = own(await startHttps(identity(leaf, below, constrained), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('certificate not trusted: path length constraint exceeded (PATH_LENGTH_EXCEEDED)');
+  });
 });
