@@ -30,6 +30,9 @@ export interface CertificateInspection {
   failure?: Failure;
 }
 
+/** Codes for a chain whose CA is not trusted: what an unread NODE_EXTRA_CA_CERTS would have trusted. */
+const ISSUER_UNKNOWN = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
 /** Everything the handshake tells about the server's certificates, judged against `host`. */
 export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: string): CertificateInspection {
   const now = Date.now();
@@ -45,6 +48,8 @@ export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: s
     return { authorizationError, presented, chain, failure: { code: 'tls.untrusted', reason: problem ? `${problem} (${said ?? authorizationError})` : `certificate not trusted (${said ?? authorizationError})` } };
   }
   const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (said ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0], said);
+  const unread = authorizationError && ISSUER_UNKNOWN.has(authorizationError) ? trustStore().extraProblem : undefined;
+  if (failure && unread) failure.reason += `; ${unread}, so none of the CAs it was to add is trusted`;
   return { authorizationError, presented, chain, failure };
 }
 
