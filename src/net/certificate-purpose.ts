@@ -1,6 +1,6 @@
 /**
  * Which certificate OpenSSL refused for its purpose (`INVALID_PURPOSE`, `INVALID_CA`), in words:
- * Node gives only the code, and curl only "unsupported certificate purpose", for two different
+ * Node gives only the code, and curl only "unsuitable certificate purpose", for two different
  * mistakes — a server certificate issued for TLS clients (or code signing), and an intermediate
  * that is not a CA. OpenSSL checks both for a TLS server's chain (its "sslserver" purpose).
  */
