@@ -10,8 +10,10 @@ const DIST = require('node:path').join(__dirname, '..', 'dist');
 // getaddrinfo runs on libuv's thread pool, at most half of it at once (2 lookups with the default
 // 4 threads): a config of many names would wait in line for the system resolver, and a resolver
 // that drops AAAA would hold those few threads. Set before anything uses the pool (the ESM loader
-// does); a value the user set wins.
-process.env.UV_THREADPOOL_SIZE ??= '64';
+// does). A larger value the user set wins; a smaller one — exported for the user's own Node
+// programs, or left empty, which libuv's atoi() reads as 0 and runs as 1 thread — made one silent
+// AAAA hold the only lookup thread for the whole budget, and every healthy name behind it unknown.
+if (!(Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) >= 64)) process.env.UV_THREADPOOL_SIZE = '64';
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);

@@ -160,14 +160,33 @@ export function refutable(verdict: LocalNetworkVerdict): boolean {
   return verdict.tentative === true || verdict.layers.every((l) => l === 'no route' || l === 'connections refused');
 }
 
-/** Whether a service got a connection through: the way out works for it. */
-export function connected(service: ServiceResult): boolean {
-  return service.probes.some((p) => layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded'));
+/**
+ * Which of a service's connections take the canaries' path: its own address's, and its status
+ * page's (fetched beside the chain, so it connects even when the service's own address failed).
+ * With canaries out on the internet, a connection to loopback or the LAN says nothing of the way out.
+ */
+export interface OnPath {
+  own: boolean;
+  status: boolean;
+}
+
+const EVERY_CONNECTION: OnPath = { own: true, status: true };
+
+/**
+ * Whether a service got a connection through on the canaries' path: the way out works for it. Its
+ * status page connecting counts as its own address does: a vendor whose page refuses or times out
+ * while its status page answers — with anything, a 429 too — is that vendor's outage, not this
+ * network's.
+ */
+export function connected(service: ServiceResult, onPath: OnPath = EVERY_CONNECTION): boolean {
+  return service.probes.some(
+    (p) => (onPath.own && layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')) || (onPath.status && factsOf(p).subcheckConnected === true),
+  );
 }
 
 /** A verdict that services on the canaries' path contradict: one of them connected. */
-export function refutedBy(verdict: LocalNetworkVerdict, services: ServiceResult[]): boolean {
-  return refutable(verdict) && services.some(connected);
+export function refutedBy(verdict: LocalNetworkVerdict, services: ServiceResult[], onPath: (index: number) => OnPath = () => EVERY_CONNECTION): boolean {
+  return refutable(verdict) && services.some((service, i) => connected(service, onPath(i)));
 }
 
 /**

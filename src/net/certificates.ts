@@ -11,21 +11,16 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { indexAnchors, type AnchorIndex } from './anchor-index.js';
-import { peerX509, stricterNameFailure } from './server-identity.js';
+import { purposeProblem } from './certificate-purpose.js';
+import { peerX509 } from './server-identity.js';
+import { verificationFailure } from './verification-failure.js';
+import { certificateInfo, shortName, type CertificateInfo } from './certificate-info.js';
 import { rootsWith, trustStore } from './trust-store.js';
-import { DAY_MS } from '../core/duration.js';
+import { handshakePolicy } from './handshake-policy.js';
 import type { ClientCertificate } from '../config/service.js';
 import type { Failure } from '../core/failure.js';
 
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  daysLeft: number;
-  serialNumber: string;
-  fingerprint256: string;
-}
+export { certificateInfo, earliestExpiring, type CertificateInfo } from './certificate-info.js';
 
 export interface CertificateInspection {
   authorizationError?: string;
@@ -35,14 +30,26 @@ export interface CertificateInspection {
   failure?: Failure;
 }
 
+/** Codes for a chain whose CA is not trusted: what an unread NODE_EXTRA_CA_CERTS would have trusted. */
+const ISSUER_UNKNOWN = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
 /** Everything the handshake tells about the server's certificates, judged against `host`. */
 export function inspectCertificates(socket: TLSSocket, host: string, extraCa?: string): CertificateInspection {
   const now = Date.now();
   const presentedX509 = presentedCertificates(socket);
   const presented = presentedX509.map((c) => certificateInfo(c, now));
-  const chain = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now).map((c) => certificateInfo(c, now));
+  const chainX509 = buildVerifiedChain(presentedX509, trustAnchors(extraCa), now);
+  const chain = chainX509.map((c) => certificateInfo(c, now));
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (opensslReason(socket) ?? authorizationError) : authorizationError, chain, presented, host, presentedX509[0]);
+  // OpenSSL's own words for the error, as curl prints them ("path length constraint exceeded").
+  const said = authorizationError ? opensslReason(socket) : undefined;
+  if (authorizationError === 'INVALID_PURPOSE' || authorizationError === 'INVALID_CA') {
+    const problem = purposeProblem(chainX509, (c) => shortName(c.subject));
+    return { authorizationError, presented, chain, failure: { code: 'tls.untrusted', reason: problem ? `${problem} (${said ?? authorizationError})` : `certificate not trusted (${said ?? authorizationError})` } };
+  }
+  const failure = verificationFailure(authorizationError === 'UNSPECIFIED' ? (said ?? authorizationError) : authorizationError, chain, presented, host, now, presentedX509[0], said);
+  const unread = authorizationError && ISSUER_UNKNOWN.has(authorizationError) ? trustStore().extraProblem : undefined;
+  if (failure && unread) failure.reason += `; ${unread}, so none of the CAs it was to add is trusted`;
   return { authorizationError, presented, chain, failure };
 }
 
@@ -60,14 +67,23 @@ function opensslReason(socket: TLSSocket): string | undefined {
   }
 }
 
-/** Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. */
+/**
+ * Native X509Certificate objects straight from the socket: no DER re-parsing, no JS copies. Node
+ * links them in the order the server sent them, each certificate once here: a repeat is skipped,
+ * not an end, since a server configured with cert.pem and fullchain.pem together sends its leaf
+ * twice before the intermediates, and OpenSSL still verifies through them.
+ */
+const MOST_SENT = 256;
 function presentedCertificates(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
   let cert: X509Certificate | undefined = peerX509(socket);
-  while (cert && !seen.has(cert.fingerprint256)) {
-    seen.add(cert.fingerprint256);
-    out.push(cert);
+  // Bounded should the list ever link back on itself; OpenSSL follows no chain deeper than 100.
+  for (let sent = 0; cert && sent < MOST_SENT; sent++) {
+    if (!seen.has(cert.fingerprint256)) {
+      seen.add(cert.fingerprint256);
+      out.push(cert);
+    }
     cert = cert.issuerCertificate;
   }
   return out;
@@ -113,99 +129,6 @@ function buildVerifiedChain(presented: X509Certificate[], anchors: AnchorIndex, 
 }
 
 /**
- * What a certificate says, read once per certificate object: each field is a call into OpenSSL
- * (the fingerprint a SHA-256 of it), and one handshake lists the leaf and intermediate both as
- * presented and in the chain, while the trusted root is the same object for every service.
- */
-const described = new WeakMap<X509Certificate, Omit<CertificateInfo, 'daysLeft'> & { validToMs: number }>();
-
-export function certificateInfo(cert: X509Certificate, now = Date.now()): CertificateInfo {
-  let info = described.get(cert);
-  if (!info) {
-    const validToMs = Date.parse(cert.validTo);
-    info = {
-      subject: shortName(cert.subject),
-      issuer: shortName(cert.issuer),
-      validFrom: new Date(cert.validFrom).toISOString(),
-      validTo: new Date(validToMs).toISOString(),
-      serialNumber: cert.serialNumber,
-      fingerprint256: cert.fingerprint256,
-      validToMs,
-    };
-    described.set(cert, info);
-  }
-  const { subject, issuer, validFrom, validTo, serialNumber, fingerprint256, validToMs } = info;
-  // Tenths of a day, rounded up: thresholds are "at or below N days", and rounding to nearest made
-  // a certificate with under ~72 minutes left read 0.0 days — down under the default `down: 0d`
-  // while it was still valid (curl and blackbox_exporter succeed until it expires).
-  return { subject, issuer, validFrom, validTo, daysLeft: Math.ceil(((validToMs - now) / DAY_MS) * 10) / 10 || 0, serialNumber, fingerprint256 };
-}
-
-export function earliestExpiring(chain: CertificateInfo[]): CertificateInfo | undefined {
-  return chain.reduce<CertificateInfo | undefined>((a, c) => (!a || Date.parse(c.validTo) < Date.parse(a.validTo) ? c : a), undefined);
-}
-
-/** Turn Node's verification result into a stable failure code naming the certificate at fault. */
-function verificationFailure(
-  authorizationError: string | undefined,
-  chain: CertificateInfo[],
-  presented: CertificateInfo[],
-  host: string,
-  leaf?: X509Certificate,
-): Failure | undefined {
-  const leafAltNames = leaf?.subjectAltName;
-  // Node still accepts a name found only in the subject's CN, and a partial wildcard; browsers and
-  // Go have not for years (RFC 6125 §6.4.4: a client must not look at the CN when the certificate
-  // has subjectAltNames, and public CAs have issued them since 2017). Either fails as a name mismatch.
-  const stricter = !authorizationError && presented[0] ? stricterNameFailure(host, leafAltNames) : undefined;
-  if (stricter) return { code: 'tls.hostname_mismatch', reason: stricter };
-  if (!authorizationError) return undefined;
-  const all = [...chain, ...presented];
-  const position = (c: CertificateInfo) => (c === all[0] ? 'server certificate' : c.subject === c.issuer ? 'root' : 'intermediate');
-  switch (authorizationError) {
-    case 'CERT_HAS_EXPIRED': {
-      const expired = all.find((c) => c.daysLeft < 0);
-      if (!expired) return { code: 'tls.expired', reason: 'a certificate in the chain has expired' };
-      const ago = Math.max(0, Math.floor(-expired.daysLeft));
-      return { code: 'tls.expired', reason: `${position(expired)} ${expired.subject} expired ${ago === 0 ? 'today' : `${ago}d ago`} (${expired.validTo.slice(0, 10)})` };
-    }
-    case 'CERT_NOT_YET_VALID': {
-      const early = all.find((c) => Date.parse(c.validFrom) > Date.now());
-      return { code: 'tls.not_yet_valid', reason: `${early ? `${position(early)} ${early.subject}` : 'a certificate'} is not valid until ${early?.validFrom.slice(0, 10) ?? 'later'}` };
-    }
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return { code: 'tls.hostname_mismatch', reason: `certificate is not valid for ${host}${leafAltNames ? ` (it covers ${leafAltNames.replace(/DNS:|IP Address:/g, '')})` : ''}` };
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return { code: 'tls.untrusted', reason: `self-signed certificate (${presented[0]?.subject ?? 'unknown'})` };
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return { code: 'tls.untrusted', reason: `chain ends in an untrusted root (${presented.at(-1)?.subject ?? 'unknown'})` };
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      // With PARTIAL_CHAIN (clientContext) OpenSSL reports a leaf whose issuer is nowhere this way too.
-      if (chain.length <= 1) return unknownLeafIssuer(presented[0]?.issuer ?? 'unknown', leaf);
-      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-      return { code: 'tls.untrusted', reason: `issuer ${presented.at(-1)?.issuer ?? ''} is not a trusted CA (incomplete chain or private CA)` };
-    default:
-      return { code: 'tls.untrusted', reason: `certificate not trusted (${authorizationError})` };
-  }
-}
-
-/**
- * The leaf's issuer is nowhere: not sent, not trusted. A public CA's leaf says where its issuer is
- * published (AIA caIssuers), so then an intermediate is most likely missing (a private CA may say
- * so too, hence the second half); without that it may as well be a private CA, and calling it an
- * incomplete chain sends the reader the wrong way.
- */
-function unknownLeafIssuer(issuer: string, leaf?: X509Certificate): Failure {
-  if (/CA Issuers/i.test(leaf?.infoAccess ?? '')) {
-    return { code: 'tls.untrusted', reason: `incomplete chain: the server did not send the certificate of its issuer ${issuer} (or that issuer is a CA not trusted here)` };
-  }
-  return { code: 'tls.untrusted', reason: `issuer ${issuer} is not a trusted CA and the server sent no certificate for it (a private CA, or a missing intermediate)` };
-}
-
-/**
  * Whether `parent` signed `child`, remembered per pair: a run checks many services behind the same
  * intermediates and roots, and a signature check is the costly part of building a chain.
  */
@@ -231,11 +154,6 @@ function best(candidates: X509Certificate[], now: number): X509Certificate | und
   return [...candidates].sort((a, b) => Number(valid(b)) - Number(valid(a)) || Date.parse(b.validTo) - Date.parse(a.validTo))[0];
 }
 
-function shortName(dn: string): string {
-  const cn = /(?:^|\n)CN=([^\n]+)/.exec(dn)?.[1];
-  return cn ? `CN=${cn}` : dn.replace(/\n/g, ', ');
-}
-
 /**
  * One client SecureContext per trust configuration and client identity, shared by every
  * connection: building one loads the whole root store, which per connection cost more than the
@@ -258,6 +176,7 @@ export function clientContext(configCa?: string, identity?: ClientCertificate): 
     // then: OpenSSL parses every given root (~20 ms for 144), and Node's own store is ready at once.
     const explicit = Boolean(configCa || trustStore().fromEnvironment || extraHoldsIntermediate());
     context = createSecureContext({
+      ...handshakePolicy(),
       // An array, not one joined text: OpenSSL stops reading a text at its first damaged block, so
       // one bad root in a user's bundle would silently drop every root after it.
       ...(explicit ? { ca: [...rootsWith(configCa)], allowPartialTrustChain: true } : {}),

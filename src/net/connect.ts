@@ -9,7 +9,7 @@ import type { AddressGuard, Failure, FailureCode } from '../core/failure.js';
 import { fixedAddresses, type AddressFeed } from './address-feed.js';
 import { isLocalExhaustion, localFailure, roomForSocket, takeSocketSlot } from './open-file-limit.js';
 import { fastIdentityCheck } from './server-identity.js';
-import { alertName, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
+import { alertName, alertReason, clientCertificateFailure, trackCertificateRequest, watchAfterHandshake, type ClientCertificateFacts } from './tls-alert.js';
 
 /** One address tried while connecting. */
 export interface ConnectAttempt {
@@ -325,5 +325,5 @@ function handshakeFailure(error: NodeJS.ErrnoException, facts: ClientCertificate
   if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
     return { code: 'tls.handshake_failed', reason: 'server does not speak TLS on this port (is it http://?)' };
   }
-  return { code: 'tls.handshake_failed', reason: alert ? `server sent TLS alert "${alert}"` : `TLS handshake failed: ${error.code ?? message}` };
+  return { code: 'tls.handshake_failed', reason: alert ? alertReason(alert) : `TLS handshake failed: ${error.code ?? message}` };
 }

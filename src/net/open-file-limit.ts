@@ -176,8 +176,14 @@ export function exhaustedSince(since: number): boolean {
   return soft - openNow(soft) < 2;
 }
 
-/** Why a socket could not be had: an errno the system gave, or `busy` when every slot stayed taken. */
+/**
+ * Why a socket could not be had: an errno the system gave, or `busy` when every slot stayed taken;
+ * or LOOKUPS_BUSY, why a lookup could not start.
+ */
 export type LocalCause = string;
+
+/** Every thread getaddrinfo runs on was held by other names' lookups (a silent resolver holds each for its whole timeout). */
+export const LOOKUPS_BUSY = 'lookups';
 
 /** `local.resources`: what outage could not do (`what`), and for want of what. */
 export function localFailure(what: string, cause: LocalCause): Failure {
@@ -185,6 +191,7 @@ export function localFailure(what: string, cause: LocalCause): Failure {
   const limit = soft === undefined ? '' : `; ulimit -n is ${soft}`;
   let why: string;
   if (cause === 'busy') why = `no free socket: all ${inUse} that outage may open were in use${limit}`;
+  else if (cause === LOOKUPS_BUSY) why = "no free thread for the system resolver (getaddrinfo): other names' lookups held them all";
   else if (cause === 'ENOMEM' || cause === 'ENOBUFS') why = `this machine is short of memory for sockets (${cause})`;
   else if (cause === 'ENFILE') why = 'this machine ran out of open files (ENFILE)';
   else if (cause === 'EAGAIN') why = 'the system refused a socket for now (EAGAIN)';

@@ -111,6 +111,17 @@ function wholeLabelMatch(host: string, pattern: string): boolean {
   return dot > 0 && host.slice(dot + 1) === pattern.slice(2);
 }
 
+/**
+ * The names a certificate covers, for a reason: the first few and how many more. A shared CDN
+ * certificate lists a hundred customers' names, and all of them in a reason filled a Nagios line's
+ * 1024 bytes and a Slack message with names that say nothing about the failure.
+ */
+export function coveredNames(altNames: string, most = 4): string {
+  const values = splitAltNames(altNames).map((e) => e.value);
+  const shown = values.slice(0, most).join(', ');
+  return values.length > most ? `${shown} and ${values.length - most} more` : shown;
+}
+
 /** `DNS:a.test, IP Address:127.0.0.1, DNS:"odd, name"` as Node writes it (values with a comma or quote are JSON strings). */
 function splitAltNames(text: string): { kind: string; value: string }[] {
   const entries: { kind: string; value: string }[] = [];

@@ -15,15 +15,26 @@
  * found", the same as for a name that does not exist: a lookup that fails while outage is out of
  * files is queued again instead, and whoever waits on it is told (`onHold`).
  */
-import { exhaustedSince, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
+import { exhaustedSince, LOOKUPS_BUSY, roomForSocket, takeSocketSlot, type LocalCause } from './open-file-limit.js';
 
 export type SystemLookup = { ok: true; addresses: string[] } | { ok: false; code: string };
 
 /** `first`: an answer a connection waits for. `background`: getaddrinfo for both families, which may wait out a silent family. */
 export type LookupPriority = 'first' | 'background';
 
-/** libuv's own limit on concurrent lookups: half the pool (UV_THREADPOOL_SIZE, 4 by default), rounded up. */
-const THREADS = Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) + 1) >> 1);
+/**
+ * libuv's own limit on concurrent lookups: half the pool, rounded up. The pool is sized as libuv
+ * reads UV_THREADPOOL_SIZE (4 unset, else atoi(): `` and `abc` are 0, which it runs as 1 thread;
+ * at most 1024): a guess larger than the pool hands libuv lookups it queues where none can be withdrawn.
+ */
+export function lookupThreads(poolSize: string | undefined): number {
+  const parsed = poolSize === undefined ? 4 : Number.parseInt(poolSize, 10);
+  // atoi's negative number is a huge unsigned count to libuv, cut to its maximum.
+  const threads = Number.isNaN(parsed) || parsed === 0 ? 1 : parsed < 0 ? 1024 : Math.min(parsed, 1024);
+  return (threads + 1) >> 1;
+}
+
+const THREADS = lookupThreads(process.env.UV_THREADPOOL_SIZE);
 const BACKGROUND_THREADS = Math.max(1, THREADS - 1);
 
 interface Job {
@@ -70,8 +81,9 @@ export function systemLookup(
       resolve(result);
     };
     const withdraw = () => {
-      // Withdrawn before a thread was free: the question was never asked, so its silence says nothing.
-      if (!owner.started) onHold?.('busy');
+      // Withdrawn before it started: the question was never asked, so its silence says nothing.
+      // Said as what it waited for: a lookup thread (other names' lookups held them all), or a socket.
+      if (!owner.started) onHold?.(waitsForThread(owner) ? LOOKUPS_BUSY : 'busy');
       owner.waiters.delete(waiter);
       if (onHold) owner.holders.delete(onHold);
       if (!owner.started && owner.waiters.size === 0) {
@@ -85,6 +97,11 @@ export function systemLookup(
     signal.addEventListener('abort', withdraw, { once: true });
     dispatch();
   });
+}
+
+/** Whether `job` would start now but for the lookups already running. */
+function waitsForThread(job: Job): boolean {
+  return running.all >= THREADS || (job.priority === 'background' && running.background >= BACKGROUND_THREADS);
 }
 
 function dispatch(): void {

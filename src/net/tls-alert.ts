@@ -47,6 +47,21 @@ export function trackCertificateRequest(socket: TLSSocket, presented: boolean): 
   };
 }
 
+/**
+ * What an alert ending a handshake means when no client certificate is involved, where the alert's
+ * name alone leaves the reader guessing. A server answers "protocol version" when it accepts none
+ * of the versions offered: outage offers TLS 1.2 and 1.3, as browsers and Go do.
+ */
+const ALERT_MEANINGS: Record<string, string> = {
+  'protocol version': 'the server accepts neither TLS 1.2 nor 1.3, most likely only TLS 1.1 or older, which browsers and Go refuse too',
+};
+
+/** The reason for a handshake the server ended with `alert`. */
+export function alertReason(alert: string): string {
+  const meaning = ALERT_MEANINGS[alert];
+  return meaning ? `${meaning} (TLS alert "${alert}")` : `server sent TLS alert "${alert}"`;
+}
+
 /** The alert's description from OpenSSL's message: `…:tlsv13 alert certificate required:…`. */
 export function alertName(error: { message?: string }): string | undefined {
   return /alert ([a-z ]+)/i.exec(error.message ?? '')?.[1]?.trim().toLowerCase();

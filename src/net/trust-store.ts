@@ -67,6 +67,11 @@ export interface TrustStore {
   extra: readonly string[];
   /** SSL_CERT_FILE/SSL_CERT_DIR are set and hold not one certificate between them. */
   environmentEmpty: boolean;
+  /**
+   * Why NODE_EXTRA_CA_CERTS added nothing, when it is set and holds no certificate: it only adds,
+   * so the run goes on (Node's too, with a warning), but a CA it was to add is then untrusted.
+   */
+  extraProblem?: string;
 }
 
 let store: TrustStore | undefined;
@@ -83,7 +88,8 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
     : (getDefault?.('default') ?? tls.rootCertificates);
   const extraPath = env.NODE_EXTRA_CA_CERTS;
   const extra = extraPath ? readPem(extraPath) : [];
-  store = { roots: unique([...base, ...extra]), fromEnvironment, extra, environmentEmpty: fromEnvironment && base.length === 0 };
+  const extraProblem = extraPath && extra.length === 0 ? `NODE_EXTRA_CA_CERTS=${extraPath} ${whyNoCertificates(extraPath, 'file')}` : undefined;
+  store = { roots: unique([...base, ...extra]), fromEnvironment, extra, environmentEmpty: fromEnvironment && base.length === 0, ...(extraProblem ? { extraProblem } : {}) };
   return store;
 }
 

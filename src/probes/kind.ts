@@ -32,6 +32,11 @@ export interface ProbeFacts {
   addresses?: string[];
   /** host:port actually connected to. */
   connectedAddress?: string;
+  /**
+   * A side probe's subcheck (the status endpoint, fetched beside the chain) connected to its host:
+   * the way out works for this service even when its own address refused or timed out.
+   */
+  subcheckConnected?: true;
   /** The last name of the CNAME chain. */
   cnameTarget?: string;
   nameServers?: string[];

@@ -15,7 +15,7 @@
 import { CANARY_TIMEOUT_MS } from '../config/canaries.js';
 import { dependsOnInternet } from '../config/internet.js';
 import type { ServiceSpec } from '../config/service.js';
-import { applyVerdict, connected, diagnoseLocalNetwork, refutable, refutedBy } from '../diagnose/local-network.js';
+import { applyVerdict, connected, diagnoseLocalNetwork, refutable, refutedBy, type OnPath } from '../diagnose/local-network.js';
 import type { LocalNetwork } from '../core/result.js';
 import { judgeService } from '../judge/service.js';
 import type { KindRegistry } from '../probes/registry.js';
@@ -60,9 +60,14 @@ export async function runWithCanaries(
     const outside = (service: ServiceSpec) => options.concurrency >= 2 && canaries.length > 0 && canaries.every(dependsOnInternet) && !dependsOnInternet(service);
     const covered = services.filter((s) => !outside(s));
     const apart = services.filter(outside);
-    // A service whose connection can contradict a verdict about the way out: one that takes the
-    // canaries' path. With canaries out on the internet, a LAN service connecting says nothing of it.
-    const onPath = (service: ServiceSpec) => !outside(service) && (dependsOnInternet(service) || !canaries.some(dependsOnInternet));
+    // The connections of a service that can contradict a verdict about the way out: those that take
+    // the canaries' path. With canaries out on the internet, one to the LAN says nothing of it —
+    // the service's own address and its status page are told apart (either may be the local one).
+    const internetCanaries = canaries.some(dependsOnInternet);
+    const onPath = (service: ServiceSpec): OnPath => ({
+      own: !outside(service) && (!internetCanaries || dependsOnInternet({ ...service, status: undefined })),
+      status: !outside(service) && service.status !== undefined && (!internetCanaries || dependsOnInternet(service.status.check)),
+    });
     let pathConnected = false;
     let done = 0;
     let remeasured = 0;
@@ -76,7 +81,7 @@ export async function runWithCanaries(
             signal,
             onServiceDone: (finished) => {
               options.onProgress?.(++done, services.length);
-              if (canaries.length > 0 && !pathConnected && onPath(finished.service) && connected(judgeService(finished))) pathConnected = true;
+              if (canaries.length > 0 && !pathConnected && connected(judgeService(finished), onPath(finished.service))) pathConnected = true;
             },
             remeasure: options.remeasure,
             deadlineMs: options.deadlineMs,
@@ -132,7 +137,7 @@ export async function runWithCanaries(
     if (verdict.tentative || (refutable(verdict) && pathConnected)) await coveredDone;
     stopServices.abort(new Interrupted('local network problem'));
     const measured = await results();
-    if (refutedBy(verdict, measured.filter((_s, i) => onPath(services[i] as ServiceSpec)))) {
+    if (refutedBy(verdict, measured, (i) => onPath(services[i] as ServiceSpec))) {
       // A service that connected only after the stop refutes it too late for those it stopped:
       // they are measured again, whole, instead of being left `interrupted` under no verdict.
       const stopped = options.signal?.aborted ? [] : services.filter((s, i) => !outside(s) && measured[i]?.code === 'interrupted');

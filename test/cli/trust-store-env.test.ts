@@ -83,6 +83,22 @@ describe('SSL_CERT_FILE / SSL_CERT_DIR holding no certificate', () => {
   });
 });
 
+/**
+ * NODE_EXTRA_CA_CERTS adds CAs rather than replacing them, so one that cannot be read leaves the
+ * public services fine and only those behind its CAs untrusted: the run goes on (as Node goes on,
+ * with a warning), and each such failure says that the file outage was told to trust was not read.
+ */
+describe('NODE_EXTRA_CA_CERTS that cannot be read', () => {
+  it('a service behind its CA is tls.untrusted, and the reason says the variable names no file', async () => {
+    const missing = join(dir, 'corporate-ca.pem');
+    const r = await runCli(['check', '--no-canaries', '--retries', '0', '--format', 'json', target()], { env: { NODE_EXTRA_CA_CERTS: missing } });
+    expect(r.code).toBe(2);
+    const service = JSON.parse(r.stdout).services[0];
+    expect(service).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(service.reason).toContain(`; NODE_EXTRA_CA_CERTS=${missing} does not exist, so none of the CAs it was to add is trusted`);
+  });
+});
+
 function writeText(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);

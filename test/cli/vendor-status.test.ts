@@ -39,6 +39,7 @@ beforeAll(async () => {
   status = await startHttp((req, res) => {
     const route = ROUTES[req.url ?? ''];
     if (req.url === '/broken') return void res.writeHead(500).end('upstream error');
+    if (req.url === '/limited/api/v2/summary.json') return void res.writeHead(429, { 'retry-after': '60', 'content-type': 'text/html' }).end('<html>Too Many Requests</html>');
     if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
     if (req.url === '/hang/api/v2/summary.json') return; // never answers
     const hostile = HOSTILE[req.url ?? ''];
@@ -55,6 +56,7 @@ beforeAll(async () => {
     { name: 'aws', url: page.url, status: { url: s('/public/currentevents'), kind: 'aws' } },
     { name: 'detected', url: page.url, status: s('/custom-status') },
     { name: 'status 500', url: page.url, status: s('/broken') },
+    { name: 'status 429', url: page.url, status: s('/limited/api/v2/summary.json') },
     { name: 'status html', url: page.url, status: s('/html') },
     { name: 'down, vendor calm', url: `http://127.0.0.1:${closed}/`, status: s('/ok/api/v2/summary.json') },
     { name: 'unknown indicator', url: page.url, status: s('/unknown/api/v2/summary.json') },
@@ -100,11 +102,16 @@ describe('vendor status beside the measured status', () => {
   });
 
   it('a failing or unreadable status endpoint is unknown for that probe and leaves the service up', () => {
-    expect(service('status 500')).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: status page unavailable', vendor: { indicator: 'unknown', code: 'status.unavailable' } });
+    expect(service('status 500')).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: status page unavailable (HTTP 500)', vendor: { indicator: 'unknown', code: 'status.unavailable' } });
     const probe = service('status 500').probes.find((p) => p.kind === 'status');
     expect(probe).toMatchObject({ status: 'unknown', code: 'status.unavailable' });
     expect(probe?.reason).toMatch(/http\.status — HTTP 500/);
     expect(service('status html')).toMatchObject({ status: 'up', vendor: { code: 'status.unrecognized' } });
+  });
+
+  it('a status page that rate-limits this machine says so: not the vendor down, and not a reason to call the service anything', () => {
+    expect(service('status 429')).toMatchObject({ status: 'up', code: null, reason: 'measured: up · vendor: status page rate-limited this check (HTTP 429)', vendor: { indicator: 'unknown', code: 'status.unavailable' } });
+    expect(table).toContain('measured: up · vendor: status page rate-limited this check (HTTP 429)');
   });
 
   it('a service measured down while the vendor says operational (the status page lags)', () => {

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, SecureVersion } from 'node:tls';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -38,19 +38,26 @@ export interface IssueOptions {
   caIssuersUrl?: string;
   /** The issuer's signature hash: SHA-1 makes a certificate OpenSSL, browsers and Go refuse as too weak. */
   hash?: 'SHA-1' | 'SHA-256';
+  /** Another certificate's key pair: a cross-signed CA is the same name and key under a second issuer. */
+  keys?: CryptoKeyPair;
+  /** A CA's path length constraint: 0 lets it issue server certificates only, no further CA. */
+  pathLength?: number;
+  /** Extended key usage OIDs, e.g. only TLS client authentication (1.3.6.1.5.5.7.3.2). */
+  extendedKeyUsage?: string[];
 }
 
 let serial = 1;
 
 export async function issue(options: IssueOptions): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = options.keys ?? ((await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair);
   const now = Date.now();
   const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
+    new x509.BasicConstraintsExtension(options.ca ?? false, options.pathLength, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
   if (options.ca) extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert));
+  if (options.extendedKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage));
   if (options.caIssuersUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', options.caIssuersUrl) }));
   if (options.hosts?.length) {
     extensions.push(
@@ -83,6 +90,9 @@ export interface ServerIdentity {
   SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
   /** `DEFAULT:@SECLEVEL=0` lets a server present a certificate its own OpenSSL would call too weak. */
   ciphers?: string;
+  /** The TLS versions the server accepts, e.g. only TLS 1.1 (an old appliance) or only TLS 1.3. */
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
 }
 
 export function identity(leaf: Issued, ...chain: Issued[]): ServerIdentity {

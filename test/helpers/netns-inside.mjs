@@ -80,7 +80,7 @@ const stopDns = () => listening.forEach((stop) => stop());
 
 const started = performance.now();
 const args = scenario.args.map((arg) => arg.replaceAll('{port}', String(port)));
-const child = spawn(process.execPath, [scenario.bin, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, [scenario.bin, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...scenario.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 let stdout = '';
 let stderr = '';
 child.stdout.on('data', (d) => (stdout += d));

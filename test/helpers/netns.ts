@@ -34,6 +34,8 @@ export interface NetnsScenario {
   silentAt?: string[];
   /** CLI arguments; `{port}` is the namespace's HTTP server on 127.0.0.1. */
   args: string[];
+  /** Environment variables the CLI gets beyond PATH and NO_COLOR (a user's own settings). */
+  env?: Record<string, string>;
 }
 
 export interface NetnsResult {

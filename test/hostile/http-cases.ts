@@ -39,6 +39,12 @@ export const FRAMING_LENIENT: Case[] = [
   { name: 'an empty line before the status line', bytes: `\r\n${response('200 OK', [], 'hello').toString('latin1')}`, service: okBody, expect: ['up', null] },
   { name: 'chunk extensions and trailers', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nhel\r\n2 ; x\r\nlo\r\n0\r\nX-Trailer: t\r\n\r\n', keepOpen: true, service: okBody, expect: ['up', null] },
   { name: 'Transfer-Encoding: gzip, chunked', bytes: Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'), chunked(zlib.gzipSync('hello'))]), keepOpen: true, service: okBody, expect: ['up', null] },
+  // The header repeated, not the body chunked twice: Spring Boot and Go servers given the header by
+  // the app add their own. Chrome reads it, curl ignores the duplicate; Go alone refuses it.
+  { name: 'Transfer-Encoding: chunked on two lines', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', keepOpen: true, service: okBody, expect: ['up', null] },
+  { name: 'Transfer-Encoding: chunked, chunked', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', keepOpen: true, service: okBody, expect: ['up', null] },
+  // `header('Content-Length: ' . $size)` with no size: Chrome and Go read it as no length (to the close).
+  { name: 'an empty Content-Length, body to the close', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: \r\nConnection: close\r\n\r\nhello', service: okBody, expect: ['up', null] },
   { name: 'Transfer-Encoding: identity with a Content-Length', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello', keepOpen: true, service: okBody, expect: ['up', null] },
   { name: 'bytes after the Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA', service: okBody, expect: ['up', null] },
   { name: 'headers named __proto__ and constructor', bytes: 'HTTP/1.1 200 OK\r\n__proto__: x\r\nconstructor: y\r\nContent-Length: 5\r\n\r\nhello', service: okBody, expect: ['up', null] },
@@ -48,11 +54,15 @@ export const FRAMING_LENIENT: Case[] = [
 /** Framing that makes the body's length ambiguous, or an answer that is not HTTP. */
 export const FRAMING_STRICT: Case[] = [
   { name: 'Content-Length and chunked together', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /Content-Length and Transfer-Encoding/ },
+  // A body that is not chunked under `chunked`, no line end, on a connection kept open: refused as
+  // soon as it cannot be a chunk size, not after the budget waiting for a line end.
+  { name: 'chunked, a JSON body that is not chunked, kept open', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{"status":"ok"}', keepOpen: true, expect: ['down', 'http.protocol'], reason: /invalid chunk size "\{/ },
+  { name: 'chunk data followed by more data, kept open', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello', keepOpen: true, expect: ['down', 'http.protocol'], reason: /chunk data not followed by a line end/ },
   { name: 'conflicting Content-Length values', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!', expect: ['down', 'http.protocol'], reason: /conflicting Content-Length/ },
   { name: 'a Content-Length that is not a number', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5x\r\n\r\nhello', expect: ['down', 'http.protocol'], reason: /invalid Content-Length "5x"/ },
   { name: 'chunk data without its line end', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /chunk data/ },
   { name: 'an invalid chunk size', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /chunk size "zz"/ },
-  { name: 'chunked applied twice', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n', expect: ['down', 'http.protocol'] },
+  { name: 'chunked applied twice, another coding between', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip, chunked\r\n\r\n0\r\n\r\n', expect: ['down', 'http.protocol'], reason: /applies chunked twice/ },
   { name: 'headers over 256 KiB', bytes: response('200 OK', [`X-Big: ${'a'.repeat(300 * 1024)}`], 'hello'), expect: ['down', 'http.protocol'], reason: /larger than 256 KiB/ },
   { name: 'an unasked 101 Switching Protocols', bytes: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n', keepOpen: true, expect: ['down', 'http.protocol'], reason: /101/ },
   { name: 'HTTP/0.9 (a body with no status line)', bytes: 'hello\n', expect: ['down', 'http.protocol'], reason: /answered "hello", which is no status line/ },
@@ -60,6 +70,8 @@ export const FRAMING_STRICT: Case[] = [
   { name: 'closed before the Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello', expect: ['down', 'http.reset'], reason: /Content-Length/ },
   { name: 'closed before the last chunk', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', expect: ['down', 'http.reset'], reason: /last chunk/ },
   { name: 'closed mid-headers', bytes: 'HTTP/1.1 200 OK\r\nContent-Len', expect: ['down', 'http.reset'], reason: /middle of the response headers/ },
+  // Not "in the middle of the response headers": the interim response was whole, the final never began.
+  { name: 'closed after an interim response', bytes: 'HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n', expect: ['down', 'http.reset'], reason: /^connection closed after an interim 103 response, before the final one$/ },
 ];
 
 // Class 2: redirects.

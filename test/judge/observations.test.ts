@@ -91,6 +91,19 @@ const rows: [string, Observation, ServiceSpec, Partial<Judgement>][] = [
   ['HTTP 200 past the latency threshold: http.slow', http(200, 900), https, { status: 'degraded', code: 'http.slow' }],
   ['HTTP 503: http.status', http(503, 20), https, { status: 'down', code: 'http.status', reason: 'HTTP 503 (expected 200-399)' }],
   ['a body without the expected text: http.body_mismatch', http(200, 20, 'please log in'), spec({ url: 'https://app.test/', http: { expect: { body: 'Welcome back' } } }), { status: 'down', code: 'http.body_mismatch' }],
+  // Meta 2024: a logged-out user is sent to the login page, which answers 200: say where the 200 came from.
+  [
+    'a body without the expected text after a redirect names the page that answered',
+    { ...http(200, 20, '<form>Log in</form>'), url: 'https://app.test/login?next=%2F', hops: [{ url: 'https://app.test/', status: 302, durationMs: 5 }, { url: 'https://app.test/login?next=%2F', status: 200, durationMs: 15 }] },
+    spec({ url: 'https://app.test/', http: { expect: { body: 'Welcome back' } } }),
+    { status: 'down', code: 'http.body_mismatch', reason: 'HTTP 200 at /login after 1 redirect, but the body does not contain "Welcome back"' },
+  ],
+  [
+    'an unexpected status after redirects to another host names that host',
+    { ...http(404, 20), url: 'https://sso.test/expired', hops: [{ url: 'https://app.test/', status: 302, durationMs: 5 }, { url: 'https://app.test/a', status: 301, durationMs: 5 }, { url: 'https://sso.test/expired', status: 404, durationMs: 10 }] },
+    https,
+    { status: 'down', code: 'http.status', reason: 'HTTP 404 (expected 200-399) at https://sso.test/expired after 2 redirects' },
+  ],
   ['no response headers in time: http.timeout', { ...http(0, 10_000), status: undefined, failure: { code: 'http.timeout', reason: 'no response headers within 10000ms' } }, https, { status: 'down', code: 'http.timeout' }],
 ];
 

@@ -39,3 +39,38 @@ describe('a certificate in its last hour', () => {
     expect(outside).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
   });
 });
+
+/**
+ * The first hours after a certificate lapses are when monitoring reports it, and a certificate
+ * valid from a few minutes ahead is most often this machine's clock running behind (ACME CAs
+ * backdate theirs by an hour for that reason). Either way the reason names the certificate and the
+ * time to the minute, not just the day.
+ */
+describe('a certificate just past its end or just before its start', () => {
+  const HOSTS = ['localhost', '127.0.0.1'];
+
+  it('a server certificate expired an hour ago is tls.expired naming it and the time', async () => {
+    const leaf = await issue({ name: 'just-expired.test', hosts: HOSTS, issuer: pki.root, validFromDays: -30, validToDays: -1 / 24 });
+    const server = own(await startHttps(identity(leaf), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expired' });
+    expect(result.reason).toMatch(/^server certificate CN=just-expired\.test expired (59m|1h 0m) ago \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+  });
+
+  it('an intermediate expired an hour ago, behind a valid server certificate, is the one named', async () => {
+    const intermediate = await issue({ name: 'Just Lapsed CA', ca: true, issuer: pki.root, validFromDays: -300, validToDays: -1 / 24 });
+    const leaf = await issue({ name: 'behind.test', hosts: HOSTS, issuer: intermediate, validFromDays: -30, validToDays: 30 });
+    const server = own(await startHttps(identity(leaf, intermediate), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.expired' });
+    expect(result.reason).toMatch(/^intermediate CN=Just Lapsed CA expired (59m|1h 0m) ago/);
+  });
+
+  it('a server certificate valid from two minutes ahead is tls.not_yet_valid, with the time and a word on the clock', async () => {
+    const leaf = await issue({ name: 'ahead.test', hosts: HOSTS, issuer: pki.root, validFromDays: 2 / (24 * 60), validToDays: 30 });
+    const server = own(await startHttps(identity(leaf), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.not_yet_valid' });
+    expect(result.reason).toMatch(/^server certificate CN=ahead\.test is not valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, in (1m|2m 0s)[^)]*\(is this machine's clock behind\?\)$/);
+  });
+});

@@ -94,4 +94,41 @@ describe('hostile certificates', () => {
     expect(result).toMatchObject({ status: 'degraded', code: 'tls.expiring' });
     expect(result.reason).toMatch(/chain certificate CN=Deep 1 expires in 3 days/);
   });
+
+  it('a server certificate made for TLS clients only is tls.untrusted, saying so rather than INVALID_PURPOSE', async () => {
+    // OpenSSL, curl ("unsuitable certificate purpose"), browsers and Go all refuse it.
+    const clientOnly = await issue({ name: 'localhost', hosts: ['localhost'], issuer: pki.root, extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'] });
+    const server = own(await startHttps(identity(clientOnly), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('server certificate CN=localhost is not for TLS servers: its extended key usage allows only TLS client authentication (unsuitable certificate purpose)');
+  });
+
+  it('an intermediate that is not a CA is tls.untrusted, naming it', async () => {
+    const notCa = await issue({ name: 'Not A CA', issuer: pki.root });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost'], issuer: notCa });
+    const server = own(await startHttps(identity(leaf, notCa), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('intermediate CN=Not A CA is not a CA certificate (unsuitable certificate purpose)');
+  });
+
+  it('a certificate for sixty other names (a shared CDN certificate) is tls.hostname_mismatch naming a few, not all sixty', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `customer-${i}.cdn.test`);
+    const shared = await issue({ name: 'cdn.test', hosts: names, issuer: pki.root });
+    const server = own(await startHttps(identity(shared), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.hostname_mismatch' });
+    expect(result.reason).toBe('certificate is not valid for localhost (it covers customer-0.cdn.test, customer-1.cdn.test, customer-2.cdn.test, customer-3.cdn.test and 56 more)');
+  });
+
+  it('a CA under a path length constraint of 0 that issued another CA is tls.untrusted in OpenSSL\'s words, as curl says it', async () => {
+    const constrained = await issue({ name: 'Constrained CA', ca: true, issuer: pki.root, pathLength: 0 });
+    const below = await issue({ name: 'One CA Too Many', ca: true, issuer: constrained });
+    const leaf = await issue({ name: 'localhost', hosts: ['localhost'], issuer: below });
+    const server = own(await startHttps(identity(leaf, below, constrained), ok));
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.untrusted' });
+    expect(result.reason).toBe('certificate not trusted: path length constraint exceeded (PATH_LENGTH_EXCEEDED)');
+  });
 });

@@ -189,4 +189,21 @@ describe('tls handshake failures', () => {
     expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
     expect(result.reason).toMatch(/does not speak TLS/);
   });
+
+  it('TLS 1.2-only and TLS 1.3-only servers are up, each on its version', async () => {
+    for (const [limits, version] of [[{ maxVersion: 'TLSv1.2' }, 'TLSv1.2'], [{ minVersion: 'TLSv1.3' }, 'TLSv1.3']] as const) {
+      const server = await serve({ ...pki.valid, ...limits });
+      const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+      expect(result).toMatchObject({ status: 'up', code: null });
+      expect(probe(result, 'tls').details.protocol).toBe(version);
+    }
+  });
+
+  it('a server that speaks only TLS 1.1 is tls.handshake_failed, saying so rather than only naming the alert', async () => {
+    // Browsers and Go (blackbox_exporter) refuse TLS 1.0 and 1.1 as Node does.
+    const server = await serve({ ...pki.valid, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' });
+    const result = await checkOne({ url: `https://localhost:${server.port}/`, tls: { ca: pki.rootFile } });
+    expect(result).toMatchObject({ status: 'down', code: 'tls.handshake_failed' });
+    expect(result.reason).toBe('the server accepts neither TLS 1.2 nor 1.3, most likely only TLS 1.1 or older, which browsers and Go refuse too (TLS alert "protocol version")');
+  });
 });

@@ -141,3 +141,31 @@ describe('canaries failing at TCP while a service on their path connects', () =>
     expect(report.services[0]?.reason).toMatch(/connections refused/);
   });
 });
+
+describe("a status page's connection counts where it goes", () => {
+  const calm = JSON.stringify({ status: { indicator: 'none' }, components: [], incidents: [] });
+
+  it('a status page on the internet that connects refutes the internet canaries: the vendor is judged as measured', async () => {
+    const config = {
+      defaults: { timeout: '20s', retries: 0 },
+      canaries: CANARIES,
+      services: [{ name: 'chat', url: 'https://192.0.2.80/', status: 'https://203.0.113.100/api/v2/summary.json' }],
+    };
+    const report = await check({ config, kinds: noRoute });
+    expect(report.localNetwork).toMatchObject({ ok: true });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([['chat', 'down', 'tcp.unreachable']]);
+  });
+
+  it('a status page on loopback says nothing of the way out: the internet service stays not judged', async () => {
+    const status = await startHttp((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(calm));
+    servers.push(status);
+    const config = {
+      defaults: { timeout: '20s', retries: 0 },
+      canaries: CANARIES,
+      services: [{ name: 'chat', url: 'https://192.0.2.80/', status: `${status.url}/api/v2/summary.json` }],
+    };
+    const report = await check({ config, kinds: noRoute });
+    expect(report.localNetwork).toMatchObject({ ok: false, layers: ['no route'] });
+    expect(report.services.map((s) => [s.name, s.status, s.code])).toEqual([['chat', 'unknown', 'network.local']]);
+  });
+});

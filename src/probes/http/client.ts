@@ -236,7 +236,10 @@ function exchange(socket: Socket, head: Buffer, options: RequestOptions, progres
     };
     const closed = () => {
       if (framing) return new HttpClosedError(`connection closed before ${UNTIL[framing.kind]}`, 'body');
-      return new HttpClosedError(reader.started ? 'connection closed in the middle of the response headers' : 'connection closed before a response arrived', 'headers');
+      if (reader.inHead) return new HttpClosedError('connection closed in the middle of the response headers', 'headers');
+      // A whole interim response (a 103 from a CDN, the origin behind it gone) is no head cut short.
+      if (reader.lastInterim !== undefined) return new HttpClosedError(`connection closed after an interim ${reader.lastInterim} response, before the final one`, 'headers');
+      return new HttpClosedError('connection closed before a response arrived', 'headers');
     };
     const onEnd = () => {
       if (!reader.finish()) finish(closed());

@@ -10,8 +10,9 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   const spec = service.http;
   const status = observation.status ?? 0;
   if (!spec) return { status: 'up', code: null, reason: `HTTP ${status}` };
+  const at = answeredAt(observation);
   if (!statusMatches(status, spec.expectStatus)) {
-    return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})` };
+    return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})${at}` };
   }
   const checksBody = spec.expectBody !== undefined || spec.expectBodyRegex !== undefined;
   const body = observation.body ?? '';
@@ -20,14 +21,14 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   // `Content-Encoding: UTF-8`), so content found in it as sent is content the page shows.
   const foundAsSent = observation.bodyAsSent === true && bodyMatches(body, spec);
   if (checksBody && observation.bodyProblem && !foundAsSent) {
-    return { status: 'down', code: 'http.protocol', reason: `HTTP ${status} but ${observation.bodyProblem}, so its content cannot be checked` };
+    return { status: 'down', code: 'http.protocol', reason: `HTTP ${status}${at ? `${at},` : ''} but ${observation.bodyProblem}, so its content cannot be checked` };
   }
   const scope = observation.bodyTruncated ? ' in its first MiB' : '';
   if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {
-    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${at ? `${at},` : ''} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
   }
   if (spec.expectBodyRegex && !spec.expectBodyRegex.test(body)) {
-    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${at ? `${at},` : ''} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
   }
   const total = observation.timings.total;
   // A lookup that waited on a dead nameserver of this machine's resolv.conf (glibc waits out its
@@ -56,3 +57,28 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
 function bodyMatches(body: string, spec: NonNullable<ServiceSpec['http']>): boolean {
   return (spec.expectBody === undefined || body.includes(spec.expectBody)) && (spec.expectBodyRegex === undefined || spec.expectBodyRegex.test(body));
 }
+
+/**
+ * Where a verdict's response came from, when redirects led away from the URL checked: a logged-out
+ * user is sent to the login page, which answers 200 (Meta 2024), and "the body does not contain
+ * 'Inbox'" alone reads as if the page checked had changed. The path on the same origin, the origin
+ * too on another; never the query or fragment, where sign-in flows carry tokens.
+ */
+function answeredAt(observation: HttpObservation): string {
+  const redirects = observation.hops.length - 1;
+  if (redirects < 1) return '';
+  let final: URL;
+  let first: URL;
+  try {
+    final = new URL(observation.url);
+    first = new URL(observation.hops[0]?.url ?? observation.url);
+  } catch {
+    return '';
+  }
+  const where = final.origin === first.origin ? final.pathname : `${final.origin}${final.pathname}`;
+  const shown = where.length > MAX_WHERE ? `${where.slice(0, MAX_WHERE)}…` : where;
+  return ` at ${shown} after ${redirects} redirect${redirects === 1 ? '' : 's'}`;
+}
+
+/** A path a server chose can be long; its start says where the user was sent. */
+const MAX_WHERE = 100;

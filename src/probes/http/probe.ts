@@ -77,7 +77,8 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
       // Through a plain-http proxy: absolute-form target and the proxy's credentials.
       const proxy = urlProxy(service.proxy, url);
       try {
-        response = await client.request({ ...proxiedRequest(url, withCookies(headers, jar.header(url)), proxy), method, body, signal: context.signal, timer: hopTimer });
+        const hopHeaders = withCookies(hostFor(headers, url, endpoint.url), jar.header(url));
+        response = await client.request({ ...proxiedRequest(url, hopHeaders, proxy), method, body, signal: context.signal, timer: hopTimer });
       } catch (error) {
         observation.hops.push({ url: url.toString(), durationMs: performance.now() - hopStarted });
         wire += performance.now() - hopStarted;
@@ -237,6 +238,17 @@ function withCookies(headers: Record<string, string>, cookies: string | undefine
   if (!cookies) return headers;
   const name = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
   return name ? { ...headers, [name]: `${headers[name]}; ${cookies}` } : { ...headers, cookie: cookies };
+}
+
+/**
+ * A configured Host (a virtual host checked by its address) names the configured host: sent to it
+ * on any port or scheme, and left out for a hop to another host, which is asked for by its own
+ * name — curl's rule. Sent there, it made a sign-in service or CDN answer for a site it does not
+ * serve (a 404 or 421): a false alarm. Unlike credentials, it is sent again on a hop back.
+ */
+function hostFor(headers: Record<string, string>, url: URL, configured: URL): Record<string, string> {
+  if (url.hostname === configured.hostname) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
 }
 
 /** Credentials are not forwarded to another origin, as browsers and curl behave. */

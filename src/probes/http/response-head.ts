@@ -87,14 +87,21 @@ export function framingOf(head: ResponseHead, method: string): Framing {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return { kind: 'none' };
   // `identity` was HTTP/1.1's "no coding" (RFC 2616); old servers still send it.
   const codings = listValues(headers['transfer-encoding']).filter((c) => c !== 'identity');
-  const lengths = headers['content-length'];
+  // A Content-Length with no value (`header('Content-Length: ' . $size)` with no size) is no length,
+  // as Chrome and Go read it: the body runs to the close. curl alone refuses it.
+  const lengths = headers['content-length']?.some((v) => v.trim() !== '') ? headers['content-length'] : undefined;
   if (codings.length > 0) {
     if (lengths) {
       throw new HttpProtocolError('both Content-Length and Transfer-Encoding: the body length is ambiguous (the request-smuggling pattern)');
     }
-    if (codings.at(-1) !== 'chunked') return { kind: 'close', transferCodings: codings };
-    if (codings.indexOf('chunked') !== codings.length - 1) throw new HttpProtocolError('Transfer-Encoding applies chunked twice');
-    return { kind: 'chunked', transferCodings: codings.slice(0, -1) };
+    // `chunked` repeated at the end is the header sent twice (Spring Boot and Go servers add their
+    // own to the app's), not a body chunked twice: Chrome reads it so and curl ignores the duplicate.
+    let end = codings.length;
+    while (end > 0 && codings[end - 1] === 'chunked') end--;
+    if (end === codings.length) return { kind: 'close', transferCodings: codings };
+    const others = codings.slice(0, end);
+    if (others.includes('chunked')) throw new HttpProtocolError('Transfer-Encoding applies chunked twice');
+    return { kind: 'chunked', transferCodings: others };
   }
   if (lengths) {
     const values = lengths.flatMap((v) => v.split(',')).map((v) => v.trim());

@@ -14,6 +14,10 @@ export interface ReaderEvents {
   end(extra: boolean): void;
 }
 
+/** A chunk-size line (its line end removed): hex digits, then optional whitespace and extensions. */
+const CHUNK_SIZE = /^([0-9a-fA-F]{1,13})[ \t]*(?:;.*)?$/;
+/** What every start of a CHUNK_SIZE line (its CR included) matches. */
+const CHUNK_SIZE_START = /^(?:[0-9a-fA-F]{0,13}|[0-9a-fA-F]{1,13}[ \t]*(?:;.*)?\r?)$/;
 /** A chunk-size or trailer line longer than this is not HTTP. */
 const MAX_CHUNK_LINE = 4096;
 const LF = 0x0a;
@@ -26,6 +30,8 @@ export class ResponseReader {
   private done = false;
   /** Interim responses (1xx) came before the final one. */
   interimSeen = false;
+  /** The status of the last interim response read, for saying where a response was cut off. */
+  lastInterim?: number;
 
   constructor(
     private readonly method: string,
@@ -34,8 +40,9 @@ export class ResponseReader {
     private readonly upgradeAsked = false,
   ) {}
 
-  get started(): boolean {
-    return this.headBytes > 0 || this.pending.length > 0;
+  /** Part of a head (a status line, some fields) has arrived without the empty line ending it. */
+  get inHead(): boolean {
+    return !this.body && this.pending.length > 0;
   }
 
   /** Feed bytes from the socket. Throws HttpProtocolError for a response that cannot be read. */
@@ -89,6 +96,7 @@ export class ResponseReader {
       // Interim responses (100 Continue, 103 Early Hints, …) precede the real one: skip them.
       if (head.status < 200 && head.status !== 101) {
         this.interimSeen = true;
+        this.lastInterim = head.status;
         continue;
       }
       const framing = framingOf(head, this.method);
@@ -168,6 +176,18 @@ class BodyFramer {
     }
   }
 
+  /** Whether `partial`, a line still without its end, can yet become a valid one in this state. */
+  private couldStillBe(partial: string): boolean {
+    if (this.state === 'size') return CHUNK_SIZE_START.test(partial);
+    if (this.state === 'data-end') return partial === '' || partial === '\r';
+    return true;
+  }
+
+  private refuse(line: string): never {
+    if (this.state === 'data-end') throw new HttpProtocolError('chunk data not followed by a line end');
+    throw new HttpProtocolError(`invalid chunk size ${quoteText(line, 20)}`);
+  }
+
   private feedChunked(chunk: Buffer): { data: Buffer[]; extra: boolean; done: boolean } {
     const data: Buffer[] = [];
     let i = 0;
@@ -186,18 +206,23 @@ class BodyFramer {
       this.line += piece;
       if (this.state === 'trailer') this.trailerBytes += piece.length + 1;
       if (this.line.length > MAX_CHUNK_LINE || this.trailerBytes > MAX_HEAD_BYTES) throw new HttpProtocolError('chunked body with an over-long line');
-      if (lf === -1) return { data, extra: false, done: false };
+      if (lf === -1) {
+        // A line that can no longer become valid is refused now, not after the budget spent
+        // waiting for its end: a body framed by a Content-Length the chunked framing overrode.
+        if (!this.couldStillBe(this.line)) this.refuse(this.line);
+        return { data, extra: false, done: false };
+      }
       i = lf + 1;
       const line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
       this.line = '';
       if (this.state === 'data-end') {
         // Chunk data must be followed by a line end: anything else desynchronises the framing.
-        if (line !== '') throw new HttpProtocolError('chunk data not followed by a line end');
+        if (line !== '') this.refuse(line);
         this.state = 'size';
       } else if (this.state === 'size') {
         // Chunk extensions (`;name=value`) are ignored; whitespace before them is tolerated.
-        const size = /^([0-9a-fA-F]{1,13})[ \t]*(?:;.*)?$/.exec(line);
-        if (!size) throw new HttpProtocolError(`invalid chunk size ${quoteText(line, 20)}`);
+        const size = CHUNK_SIZE.exec(line);
+        if (!size) this.refuse(line);
         this.remaining = parseInt(size[1]!, 16);
         this.state = this.remaining === 0 ? 'trailer' : 'data';
       } else if (line === '') {

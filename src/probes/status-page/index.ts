@@ -14,8 +14,12 @@ export const statusPageKind: ProbeKindModule<'status'> = {
   timeoutCode: 'status.unavailable',
   timedOut: (service, failure, durationMs) => ({ kind: 'status', url: service.status?.url ?? '', durationMs, failure }),
   judge: judgeStatusPage,
-  details: (observation) => ({ url: observation.url, ...(observation.vendor ? { vendor: observation.vendor } : {}) }),
-  facts: () => ({}),
+  details: (observation) => {
+    const address = observation.endpoint?.observations.tcp?.address;
+    const httpStatus = observation.endpoint?.observations.http?.status;
+    return { url: observation.url, ...(address ? { address } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}), ...(observation.vendor ? { vendor: observation.vendor } : {}) };
+  },
+  facts: (result) => (result.details.address ? { subcheckConnected: true } : {}),
   verbose: (result) => {
     const vendor = result.details.vendor;
     return [

@@ -15,5 +15,9 @@ export interface StatusObservation extends ObservationBase {
 
 export interface StatusDetails {
   url: string;
+  /** The endpoint's host:port connected to, when it connected. */
+  address?: string;
+  /** The endpoint's final HTTP status, when one arrived: a 429 is named for what it is. */
+  httpStatus?: number;
   vendor?: VendorStatus;
 }

@@ -10,7 +10,7 @@ import type { ProbeResultOf, ServiceResult } from '../result.js';
 
 export function applyVendorPolicy(result: ServiceResult, probe: ProbeResultOf<'status'>, service: ServiceSpec): ServiceResult {
   const vendor = probe.details.vendor;
-  const words = vendor ? vendorWords(vendor) : probe.code === 'status.unrecognized' ? 'status page unreadable' : 'status page unavailable';
+  const words = vendor ? vendorWords(vendor) : probe.code === 'status.unrecognized' ? 'status page unreadable' : unavailable(probe.details.httpStatus);
   const measured = result.status === 'up' ? 'measured: up' : `measured: ${result.status} — ${result.reason}`;
   const declared = probe.status === 'down' && result.status === 'up';
   return {
@@ -20,4 +20,15 @@ export function applyVendorPolicy(result: ServiceResult, probe: ProbeResultOf<'s
     reason: `${measured} · vendor: ${words}`,
     vendor: { url: service.status?.url ?? '', indicator: vendor?.indicator ?? 'unknown', words, code: probe.code, incidents: vendor?.incidents ?? [] },
   };
+}
+
+/**
+ * Why the vendor's word is missing, when its status page answered with an error: a 429 is this
+ * machine asking too often (`outage watch`, a busy exporter), not the vendor's page being down.
+ */
+function unavailable(httpStatus: number | undefined): string {
+  if (httpStatus === 429) return 'status page rate-limited this check (HTTP 429)';
+  // A 2xx whose body then failed (cut short, timed out) is no error status to name.
+  const error = httpStatus !== undefined && httpStatus > 0 && (httpStatus < 200 || httpStatus > 299);
+  return error ? `status page unavailable (HTTP ${httpStatus})` : 'status page unavailable';
 }
