@@ -29,21 +29,28 @@ export async function runCheckCommand(targets: string[], flags: CheckFlags): Pro
   const redact = redactorFor(prepared.secrets);
   sayWarnings(prepared.warnings, redact);
   const trap = trapSignals();
-  const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
-  const report = await runCheck(prepared, {
-    signal: trap.signal,
-    failOn: flags.failOn,
-    onProgress: (done, total) => spinner?.text(`${done}/${total} checked`),
-  }).finally(async () => {
-    await spinner?.stop();
+  try {
+    const spinner = flags.quiet ? undefined : startSpinner(`0/${prepared.services.length} checked`, { color: flags.color });
+    const report = await runCheck(prepared, {
+      signal: trap.signal,
+      failOn: flags.failOn,
+      onProgress: (done, total) => spinner?.text(`${done}/${total} checked`),
+    }).finally(() => spinner?.stop());
+    const exitCode = trap.received() && output.format !== 'nagios' ? trap.exitCode() : report.exitCode;
+    // Every rendering states the code this process exits with: a script reading the JSON of an
+    // interrupted run must not see 3 while its shell saw 130. A Nagios plugin exits 0-3 (cli.ts).
+    // Set before writing: a reader that stops early (`| head`) ends the process on EPIPE, which
+    // must exit with the check's code, not 0 (cli.ts).
+    process.exitCode = exitCode;
+    // Still trapped while writing: a signal now cuts nothing short (every service is checked; the
+    // results take milliseconds to write), where Node's default ended the process with stdout
+    // empty, the later reports unwritten and half of one left in a temporary file. It only stops
+    // waiting for another process (a named pipe's reader); a second one exits at once (signals.ts).
+    const waitNoLonger = new AbortController();
+    if (!trap.signal.aborted) trap.signal.addEventListener('abort', () => waitNoLonger.abort(), { once: true });
+    await writeOutputs({ ...report, exitCode }, output, flags, redact, waitNoLonger.signal);
+    return exitCode;
+  } finally {
     trap.dispose();
-  });
-  const exitCode = trap.received() && output.format !== 'nagios' ? trap.exitCode() : report.exitCode;
-  // Every rendering states the code this process exits with: a script reading the JSON of an
-  // interrupted run must not see 3 while its shell saw 130. A Nagios plugin exits 0-3 (cli.ts).
-  // Set before writing: a reader that stops early (`| head`) ends the process on EPIPE, which
-  // must exit with the check's code, not 0 (cli.ts).
-  process.exitCode = exitCode;
-  await writeOutputs({ ...report, exitCode }, output, flags, redact);
-  return exitCode;
+  }
 }

@@ -88,7 +88,8 @@ export function spareConfig(plan: OutputPlan, configFile: string | undefined): v
   if (clash) throw new UsageError(`--report ${clash.format}=${clash.path} would overwrite the config file ${configFile}: write the report elsewhere`);
 }
 
-export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact): Promise<void> {
+/** `stop`: aborted to wait no longer for another process (a named pipe's reader), as on Ctrl-C. */
+export async function writeOutputs(report: Report, plan: OutputPlan, flags: OutputFlags, redact: Redact, stop?: AbortSignal): Promise<void> {
   const terminal: RenderOptions = {
     chalk: makeChalk(colorLevel({ color: flags.color, isTTY: process.stdout.isTTY })),
     columns: outputColumns(),
@@ -116,7 +117,7 @@ export async function writeOutputs(report: Report, plan: OutputPlan, flags: Outp
   const writeFileReport = (format: FormatName, path: string): Promise<void> => {
     const text = redact(FORMATS[format](stated(), { ...file, reportFile: path }));
     const fd = heldDescriptor(path);
-    return fd === undefined ? writeFileAtomic(path, text) : writeDescriptor(path, fd, text);
+    return fd === undefined ? writeFileAtomic(path, text, stop) : writeDescriptor(path, fd, text);
   };
   const writeReport = (format: FormatName, path: string): Promise<boolean> =>
     writeFileReport(format, path).then(

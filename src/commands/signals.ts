@@ -11,6 +11,7 @@
  */
 import { ExitCode, exitProcess } from '../core/errors.js';
 import { Interrupted } from '../core/budget.js';
+import { removeUnfinishedFiles } from '../core/write-file.js';
 
 export interface SignalTrap {
   signal: AbortSignal;
@@ -55,6 +56,8 @@ export function trapSignals(): SignalTrap {
 
 /** End the process by `name` itself, with the signal's default action (no handler left to catch it). */
 function dieBy(name: NodeJS.Signals): void {
+  // No `exit` event follows a death by signal: what its listeners would remove is removed now.
+  removeUnfinishedFiles();
   process.removeAllListeners(name);
   process.kill(process.pid, name);
 }

@@ -73,19 +73,26 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
   // redacted (one URL with two passwords), and two services sharing a state flip it every round.
   const states = new Map<number, State>();
   const incidents: Incident[] = [];
+  let names: string[] = [];
 
   try {
     while (!trap.signal.aborted) {
       const report = await runCheck(prepared, { signal: trap.signal });
-      if (trap.signal.aborted) break;
+      // A round stopped by Ctrl-C still saw what finished before it (as `check` prints it): a
+      // service seen down while another hung is an incident of this session, not lost with the
+      // round. What it cut short was not seen in any state: its last one stands.
+      const stopped = trap.signal.aborted;
       const now = Date.now();
       const shown = safeReport(report, redact).services;
+      names = shown.map((s) => s.name);
       report.services.forEach((service, i) => {
+        if (stopped && service.code === 'interrupted') return;
         const line = transition(service, i, shown[i]?.name ?? '', states, now, incidents);
         // With vantages, where it is down: here only, or everywhere (the table has a From column).
         const where = shown[i]?.vantageVerdict ? ` — ${shown[i]?.vantageVerdict}` : '';
         if (line && !tty) out(`${clock(new Date(now))} ${line}${where}\n`);
       });
+      if (stopped) break;
       if (tty) {
         // The table renders the safe report (the same objects as `shown`): back to the positions states are kept by.
         const position = new Map(shown.map((s, i) => [s, i]));
@@ -101,7 +108,17 @@ export async function runWatchCommand(targets: string[], flags: WatchFlags): Pro
     stopWatchingReader();
   }
   out(renderIncidents(incidents, Date.now()));
+  out(renderUnjudged(names.filter((_, i) => !states.has(i))));
   return trap.exitCode();
+}
+
+/**
+ * Services stopped before any check of theirs finished (one that hangs holds its first check for
+ * the whole probe timeout): "no incidents" says nothing about them, so they are named.
+ */
+export function renderUnjudged(names: string[]): string {
+  if (names.length === 0) return '';
+  return `Stopped before ${names.length === 1 ? 'its' : 'their'} first check finished: ${names.join(', ')}\n`;
 }
 
 /**

@@ -48,6 +48,10 @@ export function whyNotWritten(error: unknown, path: string): string {
       return 'the process reading the named pipe closed it before the report was written';
     case 'ENXIO':
       // Only opened so (see writeFileAtomic): a named pipe with no reader, or a device not there.
+      // Waited for the whole time, or told to stop waiting (Ctrl-C while the results are written).
+      if ((error as { stoppedAfterMs?: number }).stoppedAfterMs !== undefined) {
+        return `it is a named pipe that no process is reading (stopped waiting for one after ${((error as { stoppedAfterMs: number }).stoppedAfterMs / 1000).toFixed(1)} s: interrupted)`;
+      }
       return `it is a named pipe that no process is reading (waited ${PIPE_READER_WAIT_MS / 1000} s for one)`;
   }
   // Node's message without the `ECODE: ` prefix and the `, open '/path'` suffix.
@@ -76,13 +80,13 @@ function nearestMissing(dir: string): string {
  * replaced. What is not a regular file (a named pipe, a terminal) is written in place, as before;
  * `/dev/stdout` and the like never get here (commands/output.ts writes them through the descriptor).
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, stop?: AbortSignal): Promise<void> {
   // Loaded when a file is written, not with every run (node:crypto alone costs ~3 ms of start-up).
   const { access, constants, realpath, rename, stat, unlink, writeFile } = process.getBuiltinModule('node:fs/promises');
   const { randomBytes } = process.getBuiltinModule('node:crypto');
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
-    await (existing.isFIFO() ? writePipe(path, data) : writeFile(path, data));
+    await (existing.isFIFO() ? writePipe(path, data, stop) : writeFile(path, data));
     return;
   }
   const target = existing ? await realpath(path) : path;
@@ -90,6 +94,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   if (existing) await access(target, constants.W_OK);
   // Not ending in `.prom`: the textfile collector reads only *.prom, so it never sees this one.
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  unfinished(temporary);
   try {
     await writeFile(temporary, data, { flag: 'wx', mode: existing ? existing.mode & 0o777 : 0o666 }).catch((error: NodeJS.ErrnoException) => {
       // The file itself is writable (checked above): what is not is its directory, so say that.
@@ -100,7 +105,38 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  } finally {
+    inFlight.delete(temporary);
   }
+}
+
+/** Temporary files not yet renamed into place. */
+const inFlight = new Set<string>();
+
+/**
+ * A temporary file is removed however the process ends while it is written (a second Ctrl-C
+ * exits at once): half a report is never left beside the one it was to replace.
+ */
+function unfinished(temporary: string): void {
+  if (!removalOnExit) {
+    removalOnExit = true;
+    process.on('exit', removeUnfinishedFiles);
+  }
+  inFlight.add(temporary);
+}
+let removalOnExit = false;
+
+/** Removes the temporary files still being written; for an exit that no `exit` event precedes (a death by signal). */
+export function removeUnfinishedFiles(): void {
+  const { unlinkSync } = process.getBuiltinModule('node:fs');
+  for (const temporary of inFlight) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Renamed into place or gone already: nothing half-written is left.
+    }
+  }
+  inFlight.clear();
 }
 
 /**
@@ -110,13 +146,13 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
  * that waits for the reader to take each part (the descriptor is non-blocking), as stdout into a
  * pipe is written.
  */
-async function writePipe(path: string, data: string): Promise<void> {
+async function writePipe(path: string, data: string, stop?: AbortSignal): Promise<void> {
   const { constants, openSync } = process.getBuiltinModule('node:fs');
   const { Socket } = process.getBuiltinModule('node:net');
   // O_NONBLOCK: this open never waits, so the synchronous call costs nothing. A reader started
   // beside outage (`outage check --report json=p & jq . < p`) may come a moment late: it is
   // looked for again for a few seconds before the pipe counts as unread.
-  const fd = await openForReader(() => openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  const fd = await openForReader(() => openSync(path, constants.O_WRONLY | constants.O_NONBLOCK), stop);
   await new Promise<void>((resolve, reject) => {
     const pipe = new Socket({ fd, readable: false, writable: true });
     pipe.once('error', (error) => {
@@ -130,14 +166,24 @@ async function writePipe(path: string, data: string): Promise<void> {
 /** How long a named pipe's reader is waited for (see writePipe). */
 export const PIPE_READER_WAIT_MS = 3000;
 
-async function openForReader(open: () => number): Promise<number> {
-  const until = Date.now() + PIPE_READER_WAIT_MS;
+/** Waits for a reader until one comes, the time is up, or `stop` says to wait no longer. */
+async function openForReader(open: () => number, stop?: AbortSignal): Promise<number> {
+  const started = Date.now();
   for (;;) {
     try {
       return open();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() >= until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() >= started + PIPE_READER_WAIT_MS) throw error;
+      if (stop?.aborted) throw Object.assign(error as Error, { stoppedAfterMs: Date.now() - started });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 25);
+        function done() {
+          clearTimeout(timer);
+          stop?.removeEventListener('abort', done);
+          resolve();
+        }
+        stop?.addEventListener('abort', done, { once: true });
+      });
     }
   }
 }

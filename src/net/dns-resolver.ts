@@ -83,7 +83,7 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
       if (asked.length === 0) return { ok: false, chain: [], code: 'dns.timeout', reason: `${name}: no DNS server to ask (/etc/resolv.conf lists none)` };
       const to = asked;
       const askOne = async (candidate: string): Promise<QueryResult> => {
-        const response = await ask(to, candidate, type, tryTimeoutMs, controller.signal, hold, seen);
+        const response = await ask(to, candidate, type, { tryTimeoutMs, timeoutMs }, controller.signal, hold, seen);
         if (response instanceof DnsTransportError) {
           return { ok: false, chain: [], ...transportFailure(response, candidate, to, { tryTimeoutMs, timeoutMs, system }) };
         }
@@ -156,56 +156,150 @@ async function ask(
   servers: DnsServer[],
   name: string,
   type: DnsRecordType,
-  tryTimeoutMs: number,
+  { tryTimeoutMs, timeoutMs }: { tryTimeoutMs: number; timeoutMs: number },
   signal: AbortSignal,
   hold: (cause: LocalCause) => void,
   seen: Seen,
 ): Promise<DnsResponse | DnsTransportError> {
+  const endsAt = performance.now() + timeoutMs;
   servers = [...servers.filter((server) => !silentRecently(server)), ...servers.filter(silentRecently)];
   const unusable = new Map<DnsServer, DnsTransportError>();
   const tried = new Set<DnsServer>();
   let fallback: DnsResponse | undefined;
   let lastError = new DnsTransportError('ETIMEOUT');
-  for (let i = 0; i < Math.max(TRIES, servers.length) && unusable.size < servers.length; i++) {
-    const server = servers[i % servers.length] as DnsServer;
-    if (unusable.has(server)) continue;
-    tried.add(server);
-    const started = performance.now();
-    try {
-      let response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, true, hold);
-      // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
-      if (response.rcode === 'FORMERR') response = await exchangeHeld(server, name, type, tryTimeoutMs, signal, false, hold);
+  // A try that times out is not dropped: the next one is sent beside it, and whichever answers
+  // first within the budget counts, as glibc and dig take a late answer. Dropping each try made a
+  // resolver answering every query in 2.5 s "no answer" under a 10 s budget (2 s tries).
+  // Every try ends with the query: at its answer, its budget, or the attempt's end (cancel()).
+  const done = new AbortController();
+  const end = () => done.abort();
+  signal.addEventListener('abort', end, { once: true });
+  if (signal.aborted) end();
+  const until = done.signal;
+  const outstanding = new Set<Promise<Outcome>>();
+  const stopTry = new Map<Promise<Outcome>, AbortController>();
+  // A try still heard holds a socket: when a new one cannot get one (the open-file limit), the
+  // oldest earlier try is given up for it, rather than the new try held up by outage's own limits.
+  const makeRoomFor = (asking: AbortController, cause: LocalCause) => {
+    const oldest = [...outstanding].find((t) => stopTry.get(t) !== asking);
+    if (oldest === undefined) return hold(cause);
+    outstanding.delete(oldest);
+    stopTry.get(oldest)?.abort();
+  };
+  /** The outcome's verdict: the response to return, or undefined to go on. */
+  const settle = (outcome: Outcome): DnsResponse | DnsTransportError | undefined => {
+    const { server, result } = outcome;
+    if (!(result instanceof DnsTransportError)) {
       refusedAt.delete(server.label);
       silentAt.delete(server.label);
       seen.answered.add(server.label);
-      if (!SERVER_FAILURES.has(response.rcode) || tried.size === servers.length) return response;
-      fallback = response;
-    } catch (error) {
-      const failed = error instanceof DnsTransportError ? error : new DnsTransportError('EBADRESP');
-      // Cancelled, or no socket to be had before the end: no other server would change either.
-      if (failed.code === 'ECANCELLED' || failed.code === 'ELOCAL') return failed;
-      const refusedRecently = (refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS;
-      if (failed.afterTruncation) {
-        // Its TCP side refused: asking it again over UDP gets the same truncated answer.
-        unusable.set(server, failed);
-      } else if (failed.code === 'ECONNREFUSED' || (failed.code === 'ETIMEOUT' && refusedRecently)) {
-        refusedAt.set(server.label, performance.now());
-        unusable.set(server, new DnsTransportError('ECONNREFUSED'));
-      } else if (failed.code === 'ENETUNREACH') {
-        unusable.set(server, failed);
-      } else {
-        if (failed.code === 'ETIMEOUT') {
-          silentAt.set(server.label, performance.now());
-          seen.silent.add(server.label);
+      if (!SERVER_FAILURES.has(result.rcode) || tried.size === servers.length) return result;
+      fallback = result;
+      return undefined;
+    }
+    // Cancelled, or no socket to be had before the end: no other server would change either.
+    if (result.code === 'ECANCELLED' || result.code === 'ELOCAL') return result;
+    if (result.afterTruncation) {
+      // Its TCP side refused: asking it again over UDP gets the same truncated answer.
+      unusable.set(server, result);
+    } else if (result.code === 'ECONNREFUSED') {
+      refusedAt.set(server.label, performance.now());
+      unusable.set(server, result);
+    } else if (result.code === 'ENETUNREACH') {
+      unusable.set(server, result);
+    } else {
+      lastError = result;
+    }
+    return undefined;
+  };
+  /** Its try's time is up with no answer: silent so far (still heard, should it answer). */
+  const silentSoFar = (server: DnsServer, started: number) => {
+    if ((refusedAt.get(server.label) ?? -Infinity) > started - REFUSAL_MEMORY_MS) {
+      refusedAt.set(server.label, performance.now());
+      unusable.set(server, new DnsTransportError('ECONNREFUSED'));
+      return;
+    }
+    silentAt.set(server.label, performance.now());
+    seen.silent.add(server.label);
+  };
+  try {
+    for (let i = 0; i < Math.max(TRIES, servers.length) && unusable.size < servers.length; i++) {
+      const server = servers[i % servers.length] as DnsServer;
+      if (unusable.has(server)) continue;
+      tried.add(server);
+      const started = performance.now();
+      const own = new AbortController();
+      const stopOwn = () => own.abort();
+      until.addEventListener('abort', stopOwn, { once: true });
+      const attempt: Promise<Outcome> = tryServer(server, name, type, endsAt - started, own.signal, (cause) => makeRoomFor(own, cause)).then((result) => {
+        until.removeEventListener('abort', stopOwn);
+        return { server, started, result, attempt };
+      });
+      outstanding.add(attempt);
+      stopTry.set(attempt, own);
+      for (;;) {
+        const next = await firstOf(outstanding, started + tryTimeoutMs - performance.now());
+        if (next === undefined) {
+          silentSoFar(server, started);
+          break;
         }
-        lastError = failed;
+        // Given up to make room (makeRoomFor): its cancellation says nothing of the server.
+        if (!outstanding.delete(next.attempt)) continue;
+        const verdict = settle(next);
+        if (verdict !== undefined) return verdict;
+        // This try failed outright: on to the next; an earlier one's failure leaves it waiting.
+        if (next.attempt === attempt) break;
       }
     }
+    // Every try sent: the ones still out may yet answer, until the budget ends.
+    while (outstanding.size > 0 && unusable.size < servers.length) {
+      const next = (await firstOf(outstanding, Infinity)) as Outcome;
+      if (!outstanding.delete(next.attempt)) continue;
+      const verdict = settle(next);
+      if (verdict !== undefined) return verdict;
+    }
+  } finally {
+    signal.removeEventListener('abort', end);
+    end();
   }
   if (fallback) return fallback;
   const reasons = [...unusable.values()];
   if (unusable.size === servers.length) return reasons.find((e) => e.code === 'ECONNREFUSED') ?? reasons[0] ?? lastError;
   return lastError;
+}
+
+interface Outcome {
+  server: DnsServer;
+  started: number;
+  result: DnsResponse | DnsTransportError;
+  attempt: Promise<Outcome>;
+}
+
+/** One server asked until it answers, fails, `timeoutMs` passes or `until` ends it; never rejects. */
+async function tryServer(server: DnsServer, name: string, type: DnsRecordType, timeoutMs: number, until: AbortSignal, hold: (cause: LocalCause) => void): Promise<DnsResponse | DnsTransportError> {
+  const started = performance.now();
+  try {
+    const response = await exchangeHeld(server, name, type, Math.max(1, timeoutMs), until, true, hold);
+    // A server too old for EDNS answers FORMERR: ask it again the 1987 way, as c-ares does.
+    if (response.rcode !== 'FORMERR') return response;
+    return await exchangeHeld(server, name, type, Math.max(1, timeoutMs - (performance.now() - started)), until, false, hold);
+  } catch (error) {
+    return error instanceof DnsTransportError ? error : new DnsTransportError('EBADRESP');
+  }
+}
+
+/** The first outcome of `pending`, or undefined once `ms` have passed. */
+function firstOf(pending: Set<Promise<Outcome>>, ms: number): Promise<Outcome | undefined> {
+  if (ms <= 0) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const timer = Number.isFinite(ms) ? setTimeout(() => resolve(undefined), ms) : undefined;
+    for (const p of pending) {
+      void p.then((outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      });
+    }
+  });
 }
 
 /**
@@ -261,7 +355,8 @@ function transportFailure(error: DnsTransportError, name: string, servers: DnsSe
       return localFailure(`${name}: cannot ask ${who}`, error.errno ?? 'busy');
     case 'ETIMEOUT': {
       const tries = Math.max(TRIES, servers.length);
-      return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(tries * how.tryTimeoutMs)} (${tries} tries)` };
+      // Each try is heard until the budget ends: the budget is what the server had to answer in.
+      return { code: 'dns.timeout', reason: `${name}: no answer from ${who} ${formatBudget(how.timeoutMs)} (${tries} tries)` };
     }
   }
 }

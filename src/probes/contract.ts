@@ -28,6 +28,8 @@ export interface AttemptState {
    * (the DNS probe says which): its time is this machine's, not the target's (judged by http).
    */
   silentNameservers?: string[];
+  /** The same wait on configured `resolvers` that do not answer while another one does. */
+  silentResolvers?: string[];
   startedAt: number;
 }
 

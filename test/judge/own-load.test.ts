@@ -61,6 +61,12 @@ const rows: [string, Observation, Partial<Judgement> & { ownLoad?: true }][] = [
     { status: 'up', code: null, reason: "HTTP 200 in 5.20s, 5.00s of it the system resolver waiting on nameserver 10.0.0.53, which does not answer (this machine's /etc/resolv.conf, not judged)" },
   ],
   ['the same wait, and the target slow beyond it: still http.slow', { ...http(7500), timings: { dns: 5000, total: 7500 }, silentNameservers: ['10.0.0.53'] }, { status: 'degraded', code: 'http.slow' }],
+  [
+    'a lookup that waited out a try on a configured resolver silent while another answered: the list\'s time, up saying why',
+    { ...http(2100), timings: { dns: 2000, total: 2100 }, silentResolvers: ['10.0.0.53'] },
+    { status: 'up', code: null, reason: "HTTP 200 in 2.10s, 2.00s of it waiting on the configured resolver 10.0.0.53, which does not answer while another does (not the target's time, not judged)" },
+  ],
+  ['the same wait on a configured resolver, and the target slow beyond it: still http.slow', { ...http(4500), timings: { dns: 2000, total: 4500 }, silentResolvers: ['10.0.0.53'] }, { status: 'degraded', code: 'http.slow' }],
   ['a slow lookup with every nameserver answering: the time counts', { ...http(5200), timings: { dns: 5000, total: 5200 } }, { status: 'degraded', code: 'http.slow' }],
   ['a refusal is never outage’s load, however busy', { kind: 'tcp', port: 80, attempts: [], durationMs: 1, ownBusyMs: 1500, failure: { code: 'tcp.refused', reason: 'refused' } }, { status: 'down', code: 'tcp.refused' }],
 ];

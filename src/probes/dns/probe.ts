@@ -70,9 +70,11 @@ async function observeAddresses(name: string, context: ProbeContext): Promise<Dn
   await withGrace(walk);
   // getaddrinfo waited on these while another server answered (their silence is known from the
   // walk, asked beside it, and within its grace when both wait the same): this machine's
-  // resolv.conf, not the name, took the time.
-  const silent = resolution.mode === 'system' && resolution.usable().length > 0 ? resolver.silentServers() : [];
-  if (silent.length > 0) context.state.silentNameservers = silent;
+  // resolv.conf, not the name, took the time. So did a configured resolver that let a try time
+  // out before the next one answered (`--resolver` with the first one gone): the list's wait.
+  const silent = resolution.mode !== 'hosts' && resolution.usable().length > 0 ? resolver.silentServers() : [];
+  if (silent.length > 0 && resolution.mode === 'system') context.state.silentNameservers = silent;
+  if (silent.length > 0 && resolution.mode === 'servers') context.state.silentResolvers = silent;
   const answerChain = answers.map((a) => a.chain).reduce((longest, chain) => (chain.length > longest.length ? chain : longest), [] as string[]);
   observation.cnameChain = answerChain.length ? [...answerChain] : [...walkChain];
   if (nameServers.length) observation.nameServers = [...nameServers];

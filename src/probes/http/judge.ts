@@ -33,10 +33,15 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   const total = observation.timings.total;
   // A lookup that waited on a dead nameserver of this machine's resolv.conf (glibc waits out its
   // `timeout:`, 5 s by default, on every lookup) is slow here for every name: not the target's time.
-  const localDns = observation.silentNameservers ? (observation.timings.dns ?? 0) : 0;
+  // So is one that waited out a try on a configured resolver that is silent while another answers.
+  const localDns = observation.silentNameservers || observation.silentResolvers ? (observation.timings.dns ?? 0) : 0;
   if (localDns > 0 && total > service.latencyDegradedMs && targetShareMs(total - localDns, observation) <= service.latencyDegradedMs) {
-    const servers = observation.silentNameservers?.join(', ');
-    return { status: 'up', code: null, reason: `HTTP ${status} in ${formatDuration(total)}, ${formatDuration(localDns)} of it the system resolver waiting on nameserver ${servers}, which does not answer (this machine's /etc/resolv.conf, not judged)` };
+    const waited = `HTTP ${status} in ${formatDuration(total)}, ${formatDuration(localDns)} of it`;
+    if (observation.silentNameservers) {
+      return { status: 'up', code: null, reason: `${waited} the system resolver waiting on nameserver ${observation.silentNameservers.join(', ')}, which does not answer (this machine's /etc/resolv.conf, not judged)` };
+    }
+    const servers = observation.silentResolvers ?? [];
+    return { status: 'up', code: null, reason: `${waited} waiting on the configured resolver${servers.length > 1 ? 's' : ''} ${servers.join(', ')}, which ${servers.length > 1 ? 'do' : 'does'} not answer while another does (not the target's time, not judged)` };
   }
   // Slow only when even the least the target can have taken, outage's own busy time left out, is
   // over the threshold; otherwise the time is outage's as much as the target's (see own-load.ts).

@@ -27,6 +27,8 @@ export interface HttpObservation extends ObservationBase {
   bodyAsSent?: boolean;
   /** The lookup (timings.dns) waited on these silent nameservers of /etc/resolv.conf: this machine's time. */
   silentNameservers?: string[];
+  /** The lookup waited on these configured resolvers, silent while another answered: not the target's time. */
+  silentResolvers?: string[];
 }
 
 /** In the report: everything but the body and the timings (those are the result's own). */

@@ -56,6 +56,7 @@ export const probeHttp: Probe<HttpObservation> = async (service, context) => {
     const { dns = 0, connect = 0, tunnel = 0, tls = 0 } = state.timings;
     observation.timings.total = dns + connect + tunnel + tls + wire;
     if (state.silentNameservers) observation.silentNameservers = state.silentNameservers;
+    if (state.silentResolvers) observation.silentResolvers = state.silentResolvers;
     return observation;
   };
 
