@@ -36,7 +36,9 @@ describe('http probe', () => {
     const phases = (t?.dns ?? 0) + (t?.connect ?? 0) + (t?.tls ?? 0) + (t?.ttfb ?? 0) + (t?.transfer ?? 0);
     // Each phase is rounded to 0.1 ms in the report.
     expect(Math.abs((t?.total ?? 0) - phases)).toBeLessThanOrEqual(0.3);
-    expect(t?.ttfb).toBeGreaterThanOrEqual(40);
+    // The server's 40 ms timer runs on libuv's millisecond clock, which can fire it up to 1 ms
+    // early by the high-resolution clock the probe measures with.
+    expect(t?.ttfb).toBeGreaterThanOrEqual(39);
   });
 
   it('a 503 is down with http.status', async () => {
