@@ -32,7 +32,8 @@ describe("outage check under its own load (CLI)", () => {
     const report = JSON.parse(r.stdout) as Report;
     expect(report.services[0]).toMatchObject({ status: 'up', code: null });
     expect(report.services[0]?.probes.find((p) => p.kind === 'http')).toMatchObject({ status: 'up', attempts: 1 });
-    expect(httpTimings(report)?.total).toBeGreaterThanOrEqual(100);
+    // Less 1 ms: the server's timer runs on libuv's millisecond clock and can fire that early.
+    expect(httpTimings(report)?.total).toBeGreaterThanOrEqual(99);
     expect(httpTimings(report)?.total).toBeLessThan(2000);
     expect(report.warnings).toContain('1 service was measured again when outage was quiet, because its own load clouded the first measurement; the report gives the second');
     expect(s.requests).toBe(2);

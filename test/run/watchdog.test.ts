@@ -14,7 +14,8 @@ describe('watchdog', () => {
     const record = await runAttempt(service!, ['http'], kinds);
     const elapsed = performance.now() - started;
     expect(record.observations.http?.failure).toEqual({ code: 'http.timeout', reason: 'http did not finish within 300ms' });
-    expect(elapsed).toBeGreaterThanOrEqual(300);
+    // Less 1 ms: the budget's timer runs on libuv's millisecond clock and can fire that early.
+    expect(elapsed).toBeGreaterThanOrEqual(299);
     expect(elapsed).toBeLessThan(300 + WATCHDOG_GRACE_MS + 400);
     const result = judgeService({ service: service!, kinds: ['http'], attempts: [record], durationMs: elapsed });
     expect(result).toMatchObject({ status: 'down', code: 'http.timeout' });
