@@ -177,6 +177,8 @@ async function ask(
   if (signal.aborted) end();
   const until = done.signal;
   const outstanding = new Set<Promise<Outcome>>();
+  /** The try sent last: the one glibc would be listening to. */
+  let latest: Promise<Outcome> | undefined;
   const stopTry = new Map<Promise<Outcome>, AbortController>();
   // A try still heard holds a socket: when a new one cannot get one (the open-file limit), the
   // oldest earlier try is given up for it, rather than the new try held up by outage's own limits.
@@ -193,6 +195,14 @@ async function ask(
       refusedAt.delete(server.label);
       silentAt.delete(server.label);
       seen.answered.add(server.label);
+      // A late answer to a try already given up on, while a newer try is still out: glibc and
+      // c-ares, which stop listening once they move on, would have heard only the newer one. Its
+      // records are taken at once (a slow resolver's answer is an answer); its SERVFAIL, REFUSED
+      // or NXDOMAIN waits for the tries still out and counts only if none of them answers.
+      if (outcome.attempt !== latest && result.rcode !== 'NOERROR' && outstanding.size > 0) {
+        fallback ??= result;
+        return undefined;
+      }
       if (!SERVER_FAILURES.has(result.rcode) || tried.size === servers.length) return result;
       fallback = result;
       return undefined;
@@ -236,6 +246,7 @@ async function ask(
         return { server, started, result, attempt };
       });
       outstanding.add(attempt);
+      latest = attempt;
       stopTry.set(attempt, own);
       for (;;) {
         const next = await firstOf(outstanding, started + tryTimeoutMs - performance.now());

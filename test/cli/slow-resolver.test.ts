@@ -55,6 +55,48 @@ describe('a resolver that answers after more than one try', () => {
   });
 });
 
+describe('a late error from a try already given up on never beats a newer try', () => {
+  // glibc and c-ares stop listening to a server once they move on: they would have heard only the
+  // next one. Its late answer with records is taken (above); its late SERVFAIL, REFUSED or NXDOMAIN
+  // waits for the tries still out, and counts only if none of them answers.
+  const answer = (name: string, type: string, delayMs: number) =>
+    name === 'app.test' && type === 'A' ? { rcode: 'NOERROR' as const, answers: [{ type: 'A' as const, name, ttl: 60, data: '127.0.0.1' }], delayMs } : { rcode: 'NOERROR' as const, delayMs };
+  const servers: TestDnsServer[] = [];
+  const dns = async (handler: Parameters<typeof startDns>[0]) => {
+    const server = await startDns(handler);
+    servers.push(server);
+    return server.address;
+  };
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it.each([
+    ['SERVFAIL after 2.5 s; the next resolver answers 0.8 s after it is asked', 'SERVFAIL', 2500, 800],
+    ['NXDOMAIN after 2.3 s; the next resolver answers 0.5 s after it is asked', 'NXDOMAIN', 2300, 500],
+    ['REFUSED after 2.1 s; the next resolver answers 0.3 s after it is asked', 'REFUSED', 2100, 300],
+  ] as const)('first resolver: %s — up', async (_name, rcode, lateMs, nextMs) => {
+    const late = await dns(() => ({ rcode, delayMs: lateMs }));
+    const next = await dns((name, type) => answer(name, type, nextMs));
+    const { result, service } = await check([late, next], '10s');
+    expect([service.status, service.code]).toEqual(['up', null]);
+    expect(result.code).toBe(0);
+  });
+
+  it('one resolver whose first answer is a late SERVFAIL and whose retry answers: up', async () => {
+    let asked = 0;
+    const flaky = await dns((name, type) => (name === 'app.test' && type === 'A' && asked++ === 0 ? { rcode: 'SERVFAIL', delayMs: 2600 } : answer(name, type, 800)));
+    const { service } = await check([flaky], '10s');
+    expect([service.status, service.code]).toEqual(['up', null]);
+  });
+
+  it('one resolver answering SERVFAIL late every time: still dns.servfail within the budget', async () => {
+    const failing = await dns(() => ({ rcode: 'SERVFAIL', delayMs: 2500 }));
+    const { service } = await check([failing], '10s');
+    expect([service.status, service.code]).toEqual(['down', 'dns.servfail']);
+  });
+});
+
 describe('tries still heard under a low open-file limit', () => {
   it('a silent first resolver\'s tries never take the sockets the answering one needs: all up, not local.resources', async () => {
     const targets = Array.from({ length: 6 }, (_, i) => `http://app.test:${web.port}/${i}`);
