@@ -14,6 +14,7 @@
  * family failing (timeout, SERVFAIL, REFUSED) while the other family answered, the failure is the
  * resolver's: services degraded only by that same failure through it are judged on the rest.
  */
+import { isPrivateAddress } from '../config/internet.js';
 import { isLocalFailure, type FailureCode } from '../core/failure.js';
 import { worstFirst } from '../core/status.js';
 import { factsOf, isSideProbe, layerOf } from '../probes/registry.js';
@@ -163,14 +164,25 @@ export function refutable(verdict: LocalNetworkVerdict): boolean {
 /**
  * Which of a service's connections take the canaries' path: its own address's, and its status
  * page's (fetched beside the chain, so it connects even when the service's own address failed).
- * With canaries out on the internet, a connection to loopback or the LAN says nothing of the way out.
+ * With canaries out on the internet (`internet`), a connection to loopback or the LAN says nothing
+ * of the way out — judged by the address it reached, since a public-looking name can resolve to
+ * this machine or the LAN (split-horizon DNS, a hosts-file entry, a Pi-hole's own address).
  */
 export interface OnPath {
   own: boolean;
   status: boolean;
+  internet?: boolean;
 }
 
 const EVERY_CONNECTION: OnPath = { own: true, status: true };
+
+/** Whether a connection to `address` (`host:port`, `[v6]:port`) can speak for the canaries' path. */
+function reachedPath(address: string | undefined, onPath: OnPath): boolean {
+  // A connection with no address of its own to show (through a proxy) counts as it did before.
+  if (!onPath.internet || address === undefined) return true;
+  const host = /^\[([^\]]+)\]/.exec(address)?.[1] ?? address.replace(/:\d+$/, '');
+  return !isPrivateAddress(host);
+}
 
 /**
  * Whether a service got a connection through on the canaries' path: the way out works for it. Its
@@ -179,9 +191,11 @@ const EVERY_CONNECTION: OnPath = { own: true, status: true };
  * network's.
  */
 export function connected(service: ServiceResult, onPath: OnPath = EVERY_CONNECTION): boolean {
-  return service.probes.some(
-    (p) => (onPath.own && layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded')) || (onPath.status && factsOf(p).subcheckConnected === true),
-  );
+  return service.probes.some((p) => {
+    const facts = factsOf(p);
+    const own = onPath.own && layerOf(p.kind) === 'transport' && (p.status === 'up' || p.status === 'degraded') && reachedPath(facts.connectedAddress, onPath);
+    return own || (onPath.status && facts.subcheckAddress !== undefined && reachedPath(facts.subcheckAddress, onPath));
+  });
 }
 
 /** A verdict that services on the canaries' path contradict: one of them connected. */

@@ -33,10 +33,10 @@ export interface ProbeFacts {
   /** host:port actually connected to. */
   connectedAddress?: string;
   /**
-   * A side probe's subcheck (the status endpoint, fetched beside the chain) connected to its host:
-   * the way out works for this service even when its own address refused or timed out.
+   * The host:port a side probe's subcheck (the status endpoint, fetched beside the chain) connected
+   * to: the way out works for this service even when its own address refused or timed out.
    */
-  subcheckConnected?: true;
+  subcheckAddress?: string;
   /** The last name of the CNAME chain. */
   cnameTarget?: string;
   nameServers?: string[];

@@ -67,6 +67,7 @@ export async function runWithCanaries(
     const onPath = (service: ServiceSpec): OnPath => ({
       own: !outside(service) && (!internetCanaries || dependsOnInternet({ ...service, status: undefined })),
       status: !outside(service) && service.status !== undefined && (!internetCanaries || dependsOnInternet(service.status.check)),
+      internet: internetCanaries,
     });
     let pathConnected = false;
     let done = 0;

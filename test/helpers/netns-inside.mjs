@@ -10,6 +10,9 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
@@ -78,8 +81,13 @@ const listening = [
 ];
 const stopDns = () => listening.forEach((stop) => stop());
 
+// The config is written once the port is known; it goes with the run.
+const configDir = scenario.config === undefined ? undefined : mkdtempSync(join(tmpdir(), 'outage-netns-config-'));
+const configPath = configDir === undefined ? '' : join(configDir, 'outage.config.json');
+if (configDir !== undefined) writeFileSync(configPath, scenario.config.replaceAll('{port}', String(port)));
+
 const started = performance.now();
-const args = scenario.args.map((arg) => arg.replaceAll('{port}', String(port)));
+const args = scenario.args.map((arg) => arg.replaceAll('{port}', String(port)).replaceAll('{config}', configPath));
 const child = spawn(process.execPath, [scenario.bin, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...scenario.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 let stdout = '';
 let stderr = '';
@@ -89,4 +97,5 @@ const code = await new Promise((resolve) => child.on('close', resolve));
 const durationMs = performance.now() - started;
 stopDns();
 http.close();
+if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ code, stdout, stderr, durationMs, queries, httpConnections, port })}\n`);

@@ -32,6 +32,8 @@ export interface NetnsScenario {
   dnsAt?: string[];
   /** Addresses where a DNS server listens and never answers (a dead resolver, not a refusing one). */
   silentAt?: string[];
+  /** A config file's text, `{port}` in it replaced as in `args`; `{config}` in `args` is its path. */
+  config?: string;
   /** CLI arguments; `{port}` is the namespace's HTTP server on 127.0.0.1. */
   args: string[];
   /** Environment variables the CLI gets beyond PATH and NO_COLOR (a user's own settings). */

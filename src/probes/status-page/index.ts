@@ -19,7 +19,7 @@ export const statusPageKind: ProbeKindModule<'status'> = {
     const httpStatus = observation.endpoint?.observations.http?.status;
     return { url: observation.url, ...(address ? { address } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}), ...(observation.vendor ? { vendor: observation.vendor } : {}) };
   },
-  facts: (result) => (result.details.address ? { subcheckConnected: true } : {}),
+  facts: (result) => (result.details.address ? { subcheckAddress: result.details.address } : {}),
   verbose: (result) => {
     const vendor = result.details.vendor;
     return [
