@@ -10,6 +10,7 @@ import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseProxyUrl } from './proxy.js';
 import { isResolverAddress, parseHostPort, parseUrlTarget } from './targets.js';
+import { BEARER_TOKEN, MODULE_NAME } from './token-patterns.js';
 
 
 /** A zod transform from a reader that returns the value, or the problem in words (a string). */
@@ -196,10 +197,6 @@ export const serviceSchema = z.strictObject({
  */
 export const moduleSchema = serviceSchema.omit({ name: true, url: true, tcp: true, tags: true, critical: true, catalog: true, hosts: true, status: true });
 
-/** Module names go into URLs (`&module=name`): letters, digits, `_`, `-` and `.`. */
-export const MODULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-/** What an Authorization: Bearer header can carry: printable ASCII, no spaces (RFC 6750's b64token, leniently). */
-export const BEARER_TOKEN = /^[\x21-\x7e]{1,4096}$/;
 
 const vantageSchema = z
   .strictObject({

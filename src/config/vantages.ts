@@ -7,7 +7,8 @@
  */
 import { isLoopbackHost } from '../core/domain.js';
 import { UsageError } from '../core/errors.js';
-import { BEARER_TOKEN, type ConfigInput } from './schema.js';
+import type { ConfigInput } from './schema.js';
+import { BEARER_TOKEN } from './token-patterns.js';
 import { parseUrlTarget, redactUserInfo } from './targets.js';
 
 /** The bearer token for every vantage that has no credentials of its own: `--from` has no other way to carry one. */

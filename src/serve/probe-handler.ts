@@ -5,7 +5,7 @@
  * honour — no target, an unknown module, a target the policy refuses — is an HTTP error.
  */
 import { loadServices } from '../config/pipeline.js';
-import { MODULE_NAME } from '../config/schema.js';
+import { MODULE_NAME } from '../config/token-patterns.js';
 import type { ServiceSpec } from '../config/service.js';
 import { MAX_DURATION_MS } from '../core/duration.js';
 import { OutageError } from '../core/errors.js';
