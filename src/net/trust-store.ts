@@ -11,7 +11,6 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tls from 'node:tls';
 
 export function splitPem(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -81,16 +80,20 @@ export function trustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
   const file = env.SSL_CERT_FILE;
   const dir = env.SSL_CERT_DIR;
   const fromEnvironment = Boolean(file || dir);
-  const getDefault = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   const read = new Set<string>();
-  const base = fromEnvironment
-    ? [...(file ? readPemOnce(file, read, false) : []), ...(dir ? dir.split(':').flatMap((d) => pemsInDirectory(d, read)) : [])]
-    : (getDefault?.('default') ?? tls.rootCertificates);
+  const base = fromEnvironment ? [...(file ? readPemOnce(file, read, false) : []), ...(dir ? dir.split(':').flatMap((d) => pemsInDirectory(d, read)) : [])] : nodeRoots();
   const extraPath = env.NODE_EXTRA_CA_CERTS;
   const extra = extraPath ? readPem(extraPath) : [];
   const extraProblem = extraPath && extra.length === 0 ? `NODE_EXTRA_CA_CERTS=${extraPath} ${whyNoCertificates(extraPath, 'file')}` : undefined;
   store = { roots: unique([...base, ...extra]), fromEnvironment, extra, environmentEmpty: fromEnvironment && base.length === 0, ...(extraProblem ? { extraProblem } : {}) };
   return store;
+}
+
+/** Node's own roots; node:tls loaded at first use (src/check.ts reads the store before any run, plain HTTP included). */
+function nodeRoots(): readonly string[] {
+  const tls = process.getBuiltinModule('node:tls');
+  const getDefault = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  return getDefault?.('default') ?? tls.rootCertificates;
 }
 
 /**

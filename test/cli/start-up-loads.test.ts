@@ -3,7 +3,8 @@
  * every start that loads it, and only a config file or a catalog name needs it: a check of a URL
  * given on the command line must not load it. One stray import of the schema's module on the
  * check's path (a constant kept beside the schema) loaded it for every run, unnoticed by any
- * verdict; this test watches what the executable reads.
+ * verdict; so did node:tls, through a check of the environment's trust store. This test watches
+ * what the executable reads and which built-in modules it loaded.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,11 @@ fs.readFileSync = function (file, ...rest) {
   if (typeof file === 'string' && file.includes('/dist/')) seen.add(file.slice(file.lastIndexOf('/dist/') + 1));
   return read.call(this, file, ...rest);
 };
-process.on('exit', () => fs.writeFileSync(process.env.OUTAGE_TEST_READS, [...seen].join('\\n')));
+// Built-in modules loaded so far, as Node lists them (node:tls is not loaded at start-up).
+process.on('exit', () => {
+  if (process.moduleLoadList.includes('NativeModule tls')) seen.add('node:tls');
+  fs.writeFileSync(process.env.OUTAGE_TEST_READS, [...seen].join('\\n'));
+});
 `,
   );
 });
@@ -51,6 +56,13 @@ describe('what a check loads', () => {
     expect(code).toBe(0);
     expect(reads).toContain('dist/cli.cjs');
     expect(reads.filter((f) => f.includes('zod'))).toEqual([]);
+    // node:tls (~5 ms with what it loads) comes with a run's first TLS service, not for plain HTTP.
+    expect(reads).not.toContain('node:tls');
+  });
+
+  it('an https URL: node:tls, for its handshake', async () => {
+    const { reads } = await distReads(['check', '--no-canaries', 'https://127.0.0.1:1/']);
+    expect(reads).toContain('node:tls');
   });
 
   it('a config file: zod, to read it', async () => {
