@@ -3,6 +3,7 @@
  * canaries (canaries.ts). Read from the resolved specs alone, so the choice is made where the
  * config is loaded (pipeline.ts).
  */
+import { withoutPort } from '../core/domain.js';
 import { ipVersion } from '../core/ip-version.js';
 import type { ServiceSpec } from './service.js';
 
@@ -15,7 +16,7 @@ const LOCAL_SUFFIXES = ['localhost', 'local', 'test', 'internal', 'lan', 'home.a
  * them (and sends nothing out).
  */
 export function dependsOnInternet(service: ServiceSpec): boolean {
-  const onlyLocalResolvers = service.resolvers.length > 0 && service.resolvers.every((r) => isPrivateAddress(stripPort(r)));
+  const onlyLocalResolvers = service.resolvers.length > 0 && service.resolvers.every((r) => isPrivateAddress(withoutPort(r)));
   const hosts = [
     service.endpoint?.host ?? (service.dns ? service.dns.name : undefined),
     ...(service.status ? [service.status.check.endpoint?.host] : []),
@@ -38,10 +39,4 @@ export function isPrivateAddress(address: string): boolean {
   }
   const [a = 0, b = 0] = address.split('.').map(Number);
   return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-}
-
-function stripPort(resolver: string): string {
-  const bracketed = /^\[([^\]]+)\]/.exec(resolver);
-  if (bracketed) return bracketed[1] ?? resolver;
-  return ipVersion(resolver) ? resolver : resolver.replace(/:\d+$/, '');
 }

@@ -18,6 +18,18 @@ export function unbracket(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
+/**
+ * The host of `host:port` as connections and resolvers are written: `203.0.113.5:443` →
+ * `203.0.113.5`, `[2001:db8::5]:53` → `2001:db8::5`; an address without a port as it is (a bare
+ * IPv6 address ends in what looks like one).
+ */
+export function withoutPort(address: string): string {
+  if (ipVersion(address)) return address;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed?.[1]) return bracketed[1];
+  return address.replace(/:\d+$/, '');
+}
+
 /** RFC 6761: `localhost` and `*.localhost` are loopback, answered without asking (as curl and browsers do). */
 export function isLocalhostName(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.$/, '');

@@ -6,7 +6,7 @@
  * services down; or Dyn 2016, many services behind one DNS provider). The order is from most to least specific; the code is the weakest hint.
  */
 import { ipVersion } from '../core/ip-version.js';
-import { registrableDomain } from '../core/domain.js';
+import { registrableDomain, withoutPort } from '../core/domain.js';
 import type { CauseKind, CommonCause } from '../core/result.js';
 import type { NetworkLayer, ProbeFacts } from '../probes/kind.js';
 import { factsOf, isSideProbe, layerOf } from '../probes/registry.js';
@@ -90,6 +90,8 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
   }
   // What the service's probes tell; where two tell the same fact, the earlier probe wins.
   const facts: ProbeFacts = Object.assign({}, ...service.probes.map(factsOf).reverse());
+  // The tcp probe's `203.0.113.5:443` without its port is the healthy service's network, so a
+  // failing group on the same network is not blamed on it.
   const addresses = facts.connectedAddress ? [withoutPort(facts.connectedAddress)] : (facts.addresses ?? []);
   const layer: NetworkLayer | undefined = cause && layerOf(cause.kind);
   // A healthy service's every trait counts (what worked for it is no cause); a failing one's only where it can explain the failure.
@@ -105,17 +107,6 @@ function traits(service: ServiceResult): Record<CauseKind, string[]> {
     code: service.code ? [service.code] : [],
   };
   return Object.fromEntries(ORDER.map((kind) => [kind, explains(kind) ? all[kind] : []])) as Record<CauseKind, string[]>;
-}
-
-/**
- * The tcp probe's address is `203.0.113.5:443` or `[2001:db8::5]:443`: without the port it is the
- * healthy service's network, so a failing group on the same network is not blamed on it.
- */
-function withoutPort(address: string): string {
-  if (ipVersion(address)) return address;
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed?.[1]) return bracketed[1];
-  return address.replace(/:\d+$/, '');
 }
 
 /** 203.0.113.0/24 or 2001:db8:1::/48. */

@@ -15,6 +15,7 @@
  * resolver's: services degraded only by that same failure through it are judged on the rest.
  */
 import { isPrivateAddress } from '../config/internet.js';
+import { withoutPort } from '../core/domain.js';
 import { isLocalFailure, type FailureCode } from '../core/failure.js';
 import { worstFirst } from '../core/status.js';
 import { factsOf, isSideProbe, layerOf } from '../probes/registry.js';
@@ -180,8 +181,7 @@ const EVERY_CONNECTION: OnPath = { own: true, status: true };
 function reachedPath(address: string | undefined, onPath: OnPath): boolean {
   // A connection with no address of its own to show (through a proxy) counts as it did before.
   if (!onPath.internet || address === undefined) return true;
-  const host = /^\[([^\]]+)\]/.exec(address)?.[1] ?? address.replace(/:\d+$/, '');
-  return !isPrivateAddress(host);
+  return !isPrivateAddress(withoutPort(address));
 }
 
 /**
