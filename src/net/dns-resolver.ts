@@ -243,7 +243,7 @@ async function ask(
       until.addEventListener('abort', stopOwn, { once: true });
       const attempt: Promise<Outcome> = tryServer(server, name, type, endsAt - started, own.signal, (cause) => makeRoomFor(own, cause)).then((result) => {
         until.removeEventListener('abort', stopOwn);
-        return { server, started, result, attempt };
+        return { server, result, attempt };
       });
       outstanding.add(attempt);
       latest = attempt;
@@ -281,7 +281,6 @@ async function ask(
 
 interface Outcome {
   server: DnsServer;
-  started: number;
   result: DnsResponse | DnsTransportError;
   attempt: Promise<Outcome>;
 }

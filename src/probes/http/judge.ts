@@ -11,6 +11,8 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   const status = observation.status ?? 0;
   if (!spec) return { status: 'up', code: null, reason: `HTTP ${status}` };
   const at = answeredAt(observation);
+  // Before "but …": `HTTP 200 at /login after 1 redirect, but …`.
+  const atBut = at ? `${at},` : '';
   if (!statusMatches(status, spec.expectStatus)) {
     return { status: 'down', code: 'http.status', reason: `HTTP ${status} (expected ${formatStatusRanges(spec.expectStatus)})${at}` };
   }
@@ -21,14 +23,14 @@ export function judgeHttp(observation: HttpObservation, service: ServiceSpec): J
   // `Content-Encoding: UTF-8`), so content found in it as sent is content the page shows.
   const foundAsSent = observation.bodyAsSent === true && bodyMatches(body, spec);
   if (checksBody && observation.bodyProblem && !foundAsSent) {
-    return { status: 'down', code: 'http.protocol', reason: `HTTP ${status}${at ? `${at},` : ''} but ${observation.bodyProblem}, so its content cannot be checked` };
+    return { status: 'down', code: 'http.protocol', reason: `HTTP ${status}${atBut} but ${observation.bodyProblem}, so its content cannot be checked` };
   }
   const scope = observation.bodyTruncated ? ' in its first MiB' : '';
   if (spec.expectBody !== undefined && !body.includes(spec.expectBody)) {
-    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${at ? `${at},` : ''} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${atBut} but the body does not contain ${JSON.stringify(spec.expectBody)}${scope}` };
   }
   if (spec.expectBodyRegex && !spec.expectBodyRegex.test(body)) {
-    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${at ? `${at},` : ''} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
+    return { status: 'down', code: 'http.body_mismatch', reason: `HTTP ${status}${atBut} but the body does not match /${spec.expectBodyRegex.source}/${scope}` };
   }
   const total = observation.timings.total;
   // A lookup that waited on a dead nameserver of this machine's resolv.conf (glibc waits out its

@@ -208,7 +208,7 @@ class BodyFramer {
       if (this.line.length > MAX_CHUNK_LINE || this.trailerBytes > MAX_HEAD_BYTES) throw new HttpProtocolError('chunked body with an over-long line');
       if (lf === -1) {
         // A line that can no longer become valid is refused now, not after the budget spent
-        // waiting for its end: a body framed by a Content-Length the chunked framing overrode.
+        // waiting for its end: a body sent under `chunked` that is not chunked (a JSON body, `{`).
         if (!this.couldStillBe(this.line)) this.refuse(this.line);
         return { data, extra: false, done: false };
       }
