@@ -45,6 +45,15 @@ const aRecord = (name: string, address: string) => ({ type: 'A' as const, name, 
 /** Nothing listens there: a forged answer taken would make the check down, and never leaves loopback. */
 const FORGED = '127.0.0.2';
 
+/** A check of app.test through `resolvers` alone. */
+const checkApp = (resolvers: string[], host = 'app.test') => checkOne({ url: `http://${host}:${web.port}/`, resolvers, retries: 0, timeout: '2s' });
+
+/** Up, connected to the real answer's address: the forged one was not taken. */
+function expectRealAnswer(result: Awaited<ReturnType<typeof checkOne>>): void {
+  expect([result.status, result.code]).toEqual(['up', null]);
+  expect(probe(result, 'tcp').details.address).toBe(`127.0.0.1:${web.port}`);
+}
+
 describe('forged and odd answers', () => {
   it('a response with the wrong id, ahead of the real one, is ignored', async () => {
     const server = await rawDns((query, send) => {
@@ -53,9 +62,7 @@ describe('forged and odd answers', () => {
       send({ id: ((query.id ?? 0) + 1) % 65536, answers: answers ? [aRecord(name, FORGED)] : [] });
       send({ answers: answers ? [aRecord(name, '127.0.0.1')] : [] });
     });
-    const result = await checkOne({ url: `http://app.test:${web.port}/`, resolvers: [server], retries: 0, timeout: '2s' });
-    expect([result.status, result.code]).toEqual(['up', null]);
-    expect(probe(result, 'tcp').details.address).toBe(`127.0.0.1:${web.port}`);
+    expectRealAnswer(await checkApp([server]));
   });
 
   it('a response from another port of the resolver\'s address, ahead of the real one, is ignored', async () => {
@@ -65,9 +72,7 @@ describe('forged and odd answers', () => {
       send({ answers: answers ? [aRecord(name, FORGED)] : [] }, stranger);
       setTimeout(() => send({ answers: answers ? [aRecord(name, '127.0.0.1')] : [] }), 20);
     });
-    const result = await checkOne({ url: `http://app.test:${web.port}/`, resolvers: [server], retries: 0, timeout: '2s' });
-    expect([result.status, result.code]).toEqual(['up', null]);
-    expect(probe(result, 'tcp').details.address).toBe(`127.0.0.1:${web.port}`);
+    expectRealAnswer(await checkApp([server]));
   });
 
   it('a response for another question (same id) is ignored', async () => {
@@ -78,9 +83,7 @@ describe('forged and odd answers', () => {
       send({ questions: [{ type: 'A', name: 'evil.test' }], answers: [aRecord('evil.test', FORGED)] });
       send({ answers: answers ? [aRecord(name, '127.0.0.1')] : [] });
     });
-    const result = await checkOne({ url: `http://app.test:${web.port}/`, resolvers: [server], retries: 0, timeout: '2s' });
-    expect([result.status, result.code]).toEqual(['up', null]);
-    expect(probe(result, 'tcp').details.address).toBe(`127.0.0.1:${web.port}`);
+    expectRealAnswer(await checkApp([server]));
   });
 
   it('the question and records in another case (DNS 0x20) are the name asked', async () => {
@@ -89,7 +92,7 @@ describe('forged and odd answers', () => {
       const shouted = (question?.name ?? '').toUpperCase();
       send({ questions: [{ type: question?.type ?? 'A', name: shouted }], answers: question?.type === 'A' ? [aRecord(shouted, '127.0.0.1')] : [] });
     });
-    const result = await checkOne({ url: `http://App.Test:${web.port}/`, resolvers: [server], retries: 0, timeout: '2s' });
+    const result = await checkApp([server], 'App.Test');
     expect([result.status, result.code]).toEqual(['up', null]);
   });
 
@@ -99,13 +102,13 @@ describe('forged and odd answers', () => {
       const question = query.questions?.[0];
       send({ answers: question?.type === 'A' ? [aRecord(question.name, '127.0.0.1')] : [] });
     });
-    const result = await checkOne({ url: `http://app.test:${web.port}/`, resolvers: [refusing, answering], retries: 0, timeout: '2s' });
+    const result = await checkApp([refusing, answering]);
     expect([result.status, result.code]).toEqual(['up', null]);
   });
 
   it('every resolver refusing recursion: dns.refused, at once', async () => {
     const refusing = await rawDns((_query, send) => send({ flags: packet.RECURSION_DESIRED | 5 }));
-    const result = await checkOne({ url: `http://app.test:${web.port}/`, resolvers: [refusing], retries: 0, timeout: '2s' });
+    const result = await checkApp([refusing]);
     expect([result.status, result.code]).toEqual(['down', 'dns.refused']);
     expect(result.durationMs).toBeLessThan(1000);
   });
