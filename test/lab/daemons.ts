@@ -31,6 +31,8 @@ export interface Zone {
 export async function startNsd(lab: Namespaces, ns: string, dir: string, addresses: string[], nsName: string, zones: Zone[]): Promise<void> {
   const lines = ['server:', ...addresses.map((a) => `  ip-address: ${a}`), '  port: 53', '  username: ""', '  chroot: ""', `  zonesdir: "${dir}"`, '  database: ""',
     `  pidfile: "${dir}/nsd.pid"`, `  xfrdfile: "${dir}/xfrd.state"`, `  zonelistfile: "${dir}/zone.list"`, `  logfile: "${dir}/nsd.log"`,
+    // Its zone-transfer directory too (by default a new /tmp/nsd-xfr-PID, left behind when the lab is torn down).
+    `  xfrdir: "${dir}"`,
     '  server-count: 1', '  verbosity: 0', 'remote-control:', '  control-enable: no'];
   for (const zone of zones) {
     const file = `${zone.name === '.' ? 'root' : zone.name}.zone`;
