@@ -151,6 +151,13 @@ function fromSystem(type: AddressType, found: SystemLookup): FamilyAnswer {
  */
 export function isUnspecifiedAddress(address: string): boolean {
   if (!address.includes(':')) return address === '0.0.0.0';
+  // Nearly every address holds a digit no unspecified one does (::1 its 1): settled here, not by
+  // the regular expressions below, which V8 compiles at their first use (~0.4 ms of every check
+  // of a name with an IPv6 address, localhost's included).
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i) | 0x20; // ASCII letters in lower case
+    if ((c >= 0x31 && c <= 0x39) || (c >= 0x61 && c <= 0x65)) return false; // 1-9, a-e
+  }
   const lower = address.toLowerCase();
   return (/^[0:]*:ffff:(?:0\.0\.0\.0|0{1,4}:0{1,4})$/.test(lower) || /^[0:]*$/.test(lower)) && isIPv6(address);
 }

@@ -28,7 +28,7 @@ interface Tlv {
   end: number;
 }
 
-function readTlv(der: Uint8Array, at: number): Tlv {
+function readTlv(der: Uint8Array, at: number, into?: Tlv): Tlv {
   const tag = der[at];
   let length = der[at + 1];
   if (tag === undefined || length === undefined) throw new RangeError('truncated DER');
@@ -41,21 +41,44 @@ function readTlv(der: Uint8Array, at: number): Tlv {
   }
   const end = start + length;
   if (end > der.length) throw new RangeError('truncated DER');
-  return { at, tag, start, end };
+  if (!into) return { at, tag, start, end };
+  into.at = at;
+  into.tag = tag;
+  into.start = start;
+  into.end = end;
+  return into;
 }
 
-/** A certificate's issuer and subject Names (RFC 5280 §4.1: tbsCertificate's 4th and 6th fields). */
+/**
+ * Records the walks over every root reuse, read into and left behind by each step: building the
+ * index made ~25 small objects per root (~200 KB for Node's 144), and the collection they forced
+ * ran inside every https check. The walks are synchronous and never nest, so one set serves all.
+ */
+const scratch = (): Tlv => ({ at: 0, tag: 0, start: 0, end: 0 });
+const STEP = scratch();
+const NAME = scratch();
+const RDN = scratch();
+const ATTRIBUTE = scratch();
+const TYPE = scratch();
+
+/** A certificate's issuer or subject Name (RFC 5280 §4.1: tbsCertificate's 4th and 6th fields). */
+function nameField(der: Uint8Array, which: 'issuer' | 'subject'): Tlv {
+  const certificateTag = readTlv(der, 0, STEP).tag;
+  const tbsTag = readTlv(der, STEP.start, STEP).tag;
+  readTlv(der, STEP.start, STEP);
+  if (STEP.tag === 0xa0) readTlv(der, STEP.end, STEP); // the optional [0] version
+  readTlv(der, STEP.end, STEP); // the signature algorithm, after the serial number
+  const issuer = readTlv(der, STEP.end);
+  if (certificateTag !== 0x30 || tbsTag !== 0x30 || issuer.tag !== 0x30) throw new RangeError('not a certificate');
+  if (which === 'issuer') return issuer;
+  readTlv(der, issuer.end, STEP); // validity
+  const subject = readTlv(der, STEP.end, issuer);
+  if (subject.tag !== 0x30) throw new RangeError('not a certificate');
+  return subject;
+}
+
 function nameFields(der: Uint8Array): { issuer: Tlv; subject: Tlv } {
-  const certificate = readTlv(der, 0);
-  const tbs = readTlv(der, certificate.start);
-  let field = readTlv(der, tbs.start);
-  if (field.tag === 0xa0) field = readTlv(der, field.end); // the optional [0] version
-  const signature = readTlv(der, field.end); // after the serial number
-  const issuer = readTlv(der, signature.end);
-  const validity = readTlv(der, issuer.end);
-  const subject = readTlv(der, validity.end);
-  if (certificate.tag !== 0x30 || tbs.tag !== 0x30 || issuer.tag !== 0x30 || subject.tag !== 0x30) throw new RangeError('not a certificate');
-  return { issuer, subject };
+  return { issuer: nameField(der, 'issuer'), subject: nameField(der, 'subject') };
 }
 
 /** The DER of a certificate's issuer and subject Names, as hex. */
@@ -87,7 +110,7 @@ function nameKeyBy(bytes: Buffer, at: number, attributeKey: (type: Tlv, value: T
   for (let rdnAt = name.start; rdnAt < name.end; ) {
     const rdn = readTlv(bytes, rdnAt);
     if (rdn.tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
-    // No array for a single-valued RDN, nearly all of them: this runs on every root at start-up.
+    // No array for a single-valued RDN, nearly all of them.
     let one: string | undefined;
     let many: string[] | undefined;
     for (let attributeAt = rdn.start; attributeAt < rdn.end; ) {
@@ -162,11 +185,11 @@ function textOf(tag: number, der: Buffer, start: number, end: number): string | 
  * The key a Name is indexed by: its canonical form, which the same bytes always share, so byte-for-
  * byte matches are among the matches. A Name whose inside this walk cannot read matches only itself.
  */
-function nameKey(der: Uint8Array, name: Tlv): string {
+function nameKey(der: Uint8Array, at: number, end: number): string {
   try {
-    return canonicalName(der, name.at);
+    return canonicalName(der, at);
   } catch {
-    return `der:${hexOf(der, name.at, name.end)}`;
+    return `der:${hexOf(der, at, end)}`;
   }
 }
 
@@ -175,19 +198,39 @@ function hexOf(der: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * A Name's attribute types, RDN by RDN (those of a multi-valued RDN sorted): equal canonical names
- * always have equal shapes, so a name's canonical twins are all among the roots of its shape. A
- * Name this walk cannot read has its bytes as its shape, as it has them as its key.
+ * A hash of a Name's attribute types, RDN by RDN (those of a multi-valued RDN in any order): equal
+ * canonical names always have equal shapes, so a name's canonical twins are all among the roots of
+ * its shape (two shapes that collide only put more roots in one group, whose canonical keys still
+ * tell them apart). A number, walked with the scratch records: this runs on every root at start-up.
+ * A Name this walk cannot read has its bytes as its shape, as it has them as its key.
  */
-function nameShape(der: Uint8Array, name: Tlv): string {
-  // latin1Slice rather than toString('latin1'), which looks its encoding up at every call.
-  const bytes = view(der) as Buffer & { latin1Slice(start: number, end: number): string };
+function nameShape(der: Uint8Array, at: number, end: number): number | string {
   try {
-    return nameKeyBy(bytes, name.at, (type) => bytes.latin1Slice(type.start, type.end));
+    const name = readTlv(der, at, NAME);
+    if (name.tag !== 0x30) throw new RangeError('not a Name');
+    let shape = FNV_OFFSET;
+    for (let rdnAt = name.start; rdnAt < name.end; rdnAt = RDN.end) {
+      if (readTlv(der, rdnAt, RDN).tag !== 0x31) throw new RangeError('not a RelativeDistinguishedName');
+      let types = 0;
+      for (let attributeAt = RDN.start; attributeAt < RDN.end; attributeAt = ATTRIBUTE.end) {
+        readTlv(der, attributeAt, ATTRIBUTE);
+        readTlv(der, ATTRIBUTE.start, TYPE);
+        if (ATTRIBUTE.tag !== 0x30 || TYPE.tag !== 0x06 || readTlv(der, TYPE.end, STEP).end > ATTRIBUTE.end) throw new RangeError('not an AttributeTypeAndValue');
+        // An OID by its length and last three bytes (id-at-commonName is 55 04 03), not a loop over
+        // its bytes, which the interpreter ran slower than the rest of the walk.
+        const type = Math.imul(TYPE.end - TYPE.start, FNV_PRIME) ^ ((der[TYPE.end - 1] ?? 0) | ((der[TYPE.end - 2] ?? 0) << 8) | ((der[TYPE.end - 3] ?? 0) << 16));
+        types = (types + type) | 0; // a sum, so the attributes of a multi-valued RDN count in any order
+      }
+      shape = Math.imul(shape ^ types, FNV_PRIME);
+    }
+    return shape;
   } catch {
-    return `der:${bytes.latin1Slice(name.at, name.end)}`;
+    return `der:${view(der).toString('latin1', at, end)}`;
   }
 }
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 export interface AnchorIndex {
   /**
@@ -206,27 +249,27 @@ export interface AnchorIndex {
 
 export function indexAnchors(pems: readonly string[]): AnchorIndex {
   /** Roots by the shape of their subject; each group's canonical keys worked out on first lookup. */
-  const byShape = new Map<string, { der: Buffer; subject: Tlv; pem: string }[]>();
-  const canonicalGroups = new Map<string, Map<string, string[]>>();
+  const byShape = new Map<number | string, { der: Buffer; at: number; end: number; pem: string }[]>();
+  const canonicalGroups = new Map<number | string, Map<string, string[]>>();
   const unreadable: string[] = [];
   for (const pem of pems) {
     try {
       const der = pemToDer(pem);
-      const { subject } = nameFields(der);
-      const shape = nameShape(der, subject);
+      const { at, end } = nameField(der, 'subject');
+      const shape = nameShape(der, at, end);
       let group = byShape.get(shape);
       if (!group) byShape.set(shape, (group = []));
-      group.push({ der, subject, pem });
+      group.push({ der, at, end, pem });
     } catch {
       unreadable.push(pem);
     }
   }
-  const bySubject = (shape: string): Map<string, string[]> => {
+  const bySubject = (shape: number | string): Map<string, string[]> => {
     let keys = canonicalGroups.get(shape);
     if (!keys) {
       keys = new Map();
-      for (const { der, subject, pem } of byShape.get(shape) ?? []) {
-        const key = nameKey(der, subject);
+      for (const { der, at, end, pem } of byShape.get(shape) ?? []) {
+        const key = nameKey(der, at, end);
         keys.set(key, [...(keys.get(key) ?? []), pem]);
       }
       canonicalGroups.set(shape, keys);
@@ -253,14 +296,14 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
     issuersOf(cert) {
       let named: string[] | undefined;
       try {
-        const { issuer } = nameFields(cert.raw);
+        const issuer = nameField(cert.raw, 'issuer');
         // Thousands of services name a few issuers: each is put in canonical form once.
         const bytes = view(cert.raw).toString('latin1', issuer.at, issuer.end);
         named = namedBy.get(bytes);
         if (!named) {
           // A server under `outage serve` may name a new issuer at every scrape: kept bounded.
           if (namedBy.size >= 1024) namedBy.clear();
-          namedBy.set(bytes, (named = bySubject(nameShape(cert.raw, issuer)).get(nameKey(cert.raw, issuer)) ?? []));
+          namedBy.set(bytes, (named = bySubject(nameShape(cert.raw, issuer.at, issuer.end)).get(nameKey(cert.raw, issuer.at, issuer.end)) ?? []));
         }
       } catch {
         // Node read this certificate, so this walk should too; if it cannot, only a parse of every
@@ -273,8 +316,8 @@ export function indexAnchors(pems: readonly string[]): AnchorIndex {
     trusts(cert) {
       let named: readonly string[];
       try {
-        const { subject } = nameFields(cert.raw);
-        named = bySubject(nameShape(cert.raw, subject)).get(nameKey(cert.raw, subject)) ?? [];
+        const { at, end } = nameField(cert.raw, 'subject');
+        named = bySubject(nameShape(cert.raw, at, end)).get(nameKey(cert.raw, at, end)) ?? [];
       } catch {
         named = pems;
       }

@@ -134,6 +134,20 @@ describe('the trust-anchor index', () => {
     expect(cert.checkIssued(found[0]!)).toBe(true); // OpenSSL agrees it is the same name
   });
 
+  it("a root whose name has two attributes in one RDN is found from an issuer name listing them the other way round and spelt another way", async () => {
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const create = (subject: x509.JsonName, issuer: x509.JsonName) =>
+      x509.X509CertificateGenerator.create({ subject, issuer, notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 86_400_000), signingAlgorithm: alg, publicKey: keys.publicKey, signingKey: keys.privateKey });
+    const rootName: x509.JsonName = [{ CN: [spelt(0x0c, 'Outage Pair Root')], O: [spelt(0x0c, 'Outage Tests')] }];
+    const root = new X509Certificate((await create(rootName, rootName)).toString('pem'));
+    const issued = new X509Certificate((await create([{ CN: [spelt(0x0c, 'pair.test')] }], [{ O: [spelt(0x13, 'OUTAGE TESTS')], CN: [spelt(0x13, 'outage pair root')] }])).toString('pem'));
+    expect(certificateNames(issued.raw).issuer).not.toBe(certificateNames(root.raw).subject);
+    const found = indexAnchors([...rootCertificates, root.toString()]).issuersOf(issued);
+    expect(found.map((a) => a.fingerprint256)).toEqual([root.fingerprint256]);
+    expect(issued.checkIssued(root)).toBe(true); // OpenSSL agrees it is the same name
+  });
+
   it('a root listed again, wrapped differently, counts once', async () => {
     const pki = await testPki();
     const rewrapped = pki.root.certPem.replace(/\n/g, '\r\n').replace(/([A-Za-z0-9+/=]{32})/, '$1\n');

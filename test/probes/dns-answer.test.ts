@@ -48,6 +48,11 @@ describe('block-list answers', () => {
     ['::1', false],
     ['0.0.0.1', false],
     ['fd00::', false],
+    ['::FFFF:0:0', true],
+    ['::FFFF:0:A', false],
+    ['::ffff:0:e', false],
+    ['FD00::', false],
+    ['::9', false],
   ])('%s unspecified: %s', (address, expected) => {
     expect(isUnspecifiedAddress(address)).toBe(expected);
   });
