@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import fc from 'fast-check';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { describe, expect, it, vi } from 'vitest';
@@ -146,6 +147,35 @@ describe('the trust-anchor index', () => {
     const found = indexAnchors([...rootCertificates, root.toString()]).issuersOf(issued);
     expect(found.map((a) => a.fingerprint256)).toEqual([root.fingerprint256]);
     expect(issued.checkIssued(root)).toBe(true); // OpenSSL agrees it is the same name
+  });
+
+  it('whatever its attributes, string types, case, spacing and order inside an RDN, a name spelt another way finds its root, and another name does not', async () => {
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const create = async (subject: x509.JsonName, issuer: x509.JsonName) =>
+      new X509Certificate((await x509.X509CertificateGenerator.create({ subject, issuer, notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 86_400_000), signingAlgorithm: alg, publicKey: keys.publicKey, signingKey: keys.privateKey })).toString('pem'));
+    // emailAddress and domainComponent have long OIDs, the others id-at's three bytes.
+    const types = ['CN', 'O', 'OU', 'L', 'ST', 'E', 'DC'] as const;
+    const value = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,10}( [A-Za-z0-9]{1,6})?$/);
+    const rdn = fc.uniqueArray(fc.record({ type: fc.constantFrom(...types), value }), { minLength: 1, maxLength: 2, selector: (a) => a.type });
+    const respell = (text: string) => `  ${text.toUpperCase().replace(/ /g, ' \t ')} `;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rdn, { minLength: 1, maxLength: 3 }), fc.boolean(), async (rdns, reorder) => {
+        const name = (spell: (a: { type: string; value: string }) => string, flip: boolean): x509.JsonName =>
+          rdns.map((attributes) => Object.fromEntries((flip ? [...attributes].reverse() : attributes).map((a) => [a.type, [spell(a)]])));
+        // IA5String is all emailAddress and domainComponent may be; the rest are UTF8String in the root.
+        const rootName = name((a) => spelt(['E', 'DC'].includes(a.type) ? 0x16 : 0x0c, a.value), false);
+        const issuerName = name((a) => spelt(['E', 'DC'].includes(a.type) ? 0x16 : 0x13, respell(a.value)), reorder);
+        const root = await create(rootName, rootName);
+        const issued = await create([{ CN: [spelt(0x0c, 'leaf.test')] }], issuerName);
+        const other = await create([{ CN: [spelt(0x0c, 'other.test')] }], name((a) => spelt(0x0c, `${a.value}x`), false));
+        const index = indexAnchors([...rootCertificates, root.toString()]);
+        expect(index.issuersOf(issued).map((a) => a.fingerprint256)).toEqual([root.fingerprint256]);
+        expect(issued.checkIssued(root)).toBe(true); // OpenSSL agrees it is the same name
+        expect(index.issuersOf(other)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('a root listed again, wrapped differently, counts once', async () => {
