@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalName, certificateNames, indexAnchors } from '../../src/net/anchor-index.js';
+import { indexAnchors } from '../../src/net/anchor-index.js';
+import { canonicalName, certificateNames } from '../../src/net/der-name.js';
 import { unique } from '../../src/net/trust-store.js';
 import { issue, testPki } from '../helpers/certs.js';
 
