@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostsFile } from '../../src/net/dns-resolver.js';
+import { parseHostsFile } from '../../src/net/hosts-file.js';
 import { orderAddresses } from '../../src/net/connect.js';
 import { scopedNameservers, searchNames, systemSkipsAAAA } from '../../src/net/resolv-conf.js';
 import { createRedactor } from '../../src/core/redact.js';
