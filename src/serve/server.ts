@@ -36,6 +36,10 @@ export interface RunningServer {
   /** `127.0.0.1:9323`, `[::1]:9323`: the address actually bound (port 0 picks one). */
   address: string;
   url: string;
+  /** Serve the next scrapes from this config, validated whole by the caller (SIGHUP). */
+  reload(raw: unknown, file: string | undefined): void;
+  /** A reload that failed: the previous config keeps serving, and /metrics says so. */
+  reloadFailed(): void;
   /** Stop accepting, let probes finish within `graceMs`, then interrupt them. True when none had to be. */
   stop(graceMs: number, signalName: string): Promise<boolean>;
 }
@@ -64,7 +68,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
     if (url.pathname === '/probe') {
       if (stopping) return plain(503, 'shutting down', 'shutting_down', { 'Retry-After': '1' });
-      return probe(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
+      return probe.handle(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
     }
     if (url.pathname === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: INDEX };
     return plain(404, 'not found: try /probe?target=…, /metrics, /-/healthy, /-/ready', 'not_found');
@@ -122,6 +126,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     address,
     url: `${options.web?.tls ? 'https' : 'http'}://${address}`,
+    reload(raw, file) {
+      probe.useConfig(raw, file);
+      metrics.configReloaded(true);
+    },
+    reloadFailed() {
+      metrics.configReloaded(false);
+    },
     async stop(graceMs, signalName) {
       stopping = true;
       // Scrapes still waiting for a slot are answered now: only probes already running get the grace.
