@@ -6,7 +6,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Interrupted } from '../core/budget.js';
 import { createAuthenticator, createRateLimiter } from './access.js';
 import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
@@ -109,7 +109,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 30_000;
   server.maxHeadersCount = 100;
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Said before closing, as Node's own default and Go's server (blackbox_exporter's) do: a bare
+    // close left curl with "empty reply from server" and a scraper with a reset, not the reason.
+    // Nothing once an answer began on the connection (a body trickling in after its 405), or to
+    // a peer gone. Destroyed once written (so short an answer fits the kernel's buffer even for
+    // a peer that reads nothing): such a connection holds no socket.
+    if (socket.writable && socket.bytesWritten === 0 && error.code !== 'ECONNRESET') {
+      metrics.refuse('bad_request');
+      socket.end(CLIENT_ERRORS[error.code ?? ''] ?? BAD_REQUEST, () => socket.destroy());
+    } else {
+      socket.destroy();
+    }
+  });
   // Connections past half the descriptors (less what the probes need) are refused, so a flood of
   // clients can never leave the probes without sockets: outage's limits must not look like a target's.
   server.maxConnections = Math.max(64, Math.floor((maxFds() ?? 2048) / 2) - options.maxConcurrent * 4);
@@ -169,6 +181,13 @@ function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** The answers Node's server gives by default when it cannot read a request. */
+const CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+};
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 
 const INDEX = `<!doctype html><html><head><title>outage serve</title></head><body>
 <h1>outage serve</h1>
