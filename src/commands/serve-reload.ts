@@ -20,7 +20,7 @@ const CODE_CONFIG = /\.[cm]?[jt]s$/i;
  * Node's default stays: a reload would leave an exporter writing to a terminal that is gone.
  */
 export function trapReload(configPath: string | undefined, server: RunningServer, validateConfig: (raw: unknown, file: string | undefined) => void): { stop(): void } {
-  if (process.stdout.isTTY || process.stderr.isTTY) return { stop: () => {} };
+  if (process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY) return { stop: () => {} };
   let stopping = false;
   let queue = Promise.resolve();
   const say = (text: string) => process.stderr.write(terminalText(`outage serve: SIGHUP: ${safeLines(redactError(text))}\n`));
