@@ -28,7 +28,7 @@ const MAX_TARGET_LENGTH = 2048;
 const PREPARED_CACHE_SIZE = 256;
 
 export interface ProbeSetup {
-  /** The raw config document and its file, validated whole at start-up. */
+  /** The raw config document and its file, validated whole at start-up (useConfig swaps them on SIGHUP). */
   raw: unknown;
   file: string | undefined;
   env: NodeJS.ProcessEnv;
