@@ -1,7 +1,8 @@
 /**
  * `outage serve`: the Prometheus exporter. Flags and config are read and validated whole before
  * the port opens (a bad module or web config exits 78 and listens on nothing); then it serves
- * until SIGTERM or SIGINT, which stop it gracefully (see src/serve/server.ts).
+ * until SIGTERM or SIGINT, which stop it gracefully (see src/serve/server.ts); SIGHUP reloads the
+ * config (serve-reload.ts).
  */
 import { ipVersion } from '../core/ip-version.js';
 import { findConfig } from '../config/load.js';
@@ -12,6 +13,7 @@ import { startServer } from '../serve/server.js';
 import { createTargetPolicy } from '../serve/target-policy.js';
 import { readWebConfig } from '../serve/web-config.js';
 import { durationFlag, integerFlag } from './flags.js';
+import { trapReload } from './serve-reload.js';
 
 /** Outside Prometheus's 9100-9999 exporter range, which is fully allocated: blackbox's 9115 + 10000. */
 export const DEFAULT_PORT = 19115;
@@ -67,12 +69,14 @@ export async function runServeCommand(flags: ServeFlags): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const reloads = trapReload(flags.config, server, validateConfig);
   process.stderr.write(`outage serve: listening on ${server.url} (probe: ${server.url}/probe?target=URL)\n`);
   if (!loopback && !web?.tls && !(web && (web.basicUsers.size > 0 || web.bearerHashes.length > 0))) {
     process.stderr.write('outage serve: warning: listening beyond loopback with no authentication: anyone who reaches the port can make it probe (see --web.config.file and --allow-target)\n');
   }
 
   const signalName = await stopSignal;
+  reloads.stop();
   process.stderr.write(`outage serve: ${signalName}: stopping (probes in flight get ${graceMs} ms)\n`);
   // A second signal exits at once.
   const now = (name: NodeJS.Signals) => process.exit(name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
@@ -96,7 +100,7 @@ export function listenAddress(text: string): { host: string; port: number } {
 }
 
 /** The whole config, modules included, before the port opens: a scrape must never find it invalid. */
-function validateConfig(raw: unknown, file: string | undefined): void {
+export function validateConfig(raw: unknown, file: string | undefined): void {
   loadServices(raw, { file, canaries: false });
   const modules = (raw as { modules?: Record<string, unknown> } | undefined)?.modules ?? {};
   for (const name of Object.keys(modules)) {

@@ -24,6 +24,9 @@ export class ExporterMetrics {
   inFlight = 0;
   waiting = 0;
   private readonly startedAt = Date.now() / 1000 - process.uptime();
+  /** blackbox_exporter's pair: whether the last SIGHUP's config loaded, and when one last did (start-up counts). */
+  private reloadOk = true;
+  private loadedAt = Date.now() / 1000;
 
   probeDone(status: Status, seconds: number): void {
     this.probes.set(status, (this.probes.get(status) ?? 0) + 1);
@@ -36,6 +39,11 @@ export class ExporterMetrics {
 
   refuse(reason: Refusal): void {
     this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+  }
+
+  configReloaded(ok: boolean): void {
+    this.reloadOk = ok;
+    if (ok) this.loadedAt = Date.now() / 1000;
   }
 
   /** A bug in outage while answering: the request got a 500. */
@@ -53,6 +61,8 @@ export class ExporterMetrics {
     const refused = out.family('outage_serve_requests_refused_total', 'counter', 'Requests answered without probing, by reason.');
     for (const [reason, n] of this.refused) refused(n, { reason });
     out.family('outage_serve_errors_total', 'counter', 'Requests that failed on a bug in outage (answered 500).')(this.errors);
+    out.family('outage_serve_config_last_reload_successful', 'gauge', 'Whether the config read at the last SIGHUP was valid and is served (1), or the previous one still is (0).')(this.reloadOk ? 1 : 0);
+    out.family('outage_serve_config_last_reload_success_timestamp_seconds', 'gauge', 'When the config served was loaded (start-up or SIGHUP), in unix time.')(Math.round(this.loadedAt));
     processMetrics(out, this.startedAt);
     return out.text();
   }

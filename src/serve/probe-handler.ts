@@ -28,7 +28,7 @@ const MAX_TARGET_LENGTH = 2048;
 const PREPARED_CACHE_SIZE = 256;
 
 export interface ProbeSetup {
-  /** The raw config document and its file, validated whole at start-up. */
+  /** The raw config document and its file, validated whole at start-up (useConfig swaps them on SIGHUP). */
   raw: unknown;
   file: string | undefined;
   env: NodeJS.ProcessEnv;
@@ -60,9 +60,18 @@ export const text = (status: number, body: string, refusal?: Refusal, headers?: 
   ...(headers ? { headers } : {}),
 });
 
-export function createProbeHandler(setup: ProbeSetup) {
+export interface ProbeHandler {
+  handle(params: URLSearchParams, scrapeTimeout: string | undefined, gone: AbortSignal): Promise<Answer>;
+  /**
+   * Serve the next scrapes from another config (SIGHUP), validated whole by the caller. Probes in
+   * flight finish with the one they began with; what was prepared from the old one is dropped.
+   */
+  useConfig(raw: unknown, file: string | undefined): void;
+}
+
+export function createProbeHandler(setup: ProbeSetup): ProbeHandler {
   const cache = new Map<string, Prepared>();
-  const names = configuredNames(setup.raw, { env: setup.env, file: setup.file });
+  let config = { raw: setup.raw, file: setup.file, names: configuredNames(setup.raw, { env: setup.env, file: setup.file }) };
 
   /** The service a query names, resolved once per distinct query (specs are never mutated). */
   const prepare = (query: { target?: string; service?: string; module?: string }): Prepared | Answer => {
@@ -74,19 +83,20 @@ export function createProbeHandler(setup: ProbeSetup) {
       cache.set(key, hit);
       return hit;
     }
+    const { raw, file, names } = config;
     if (query.service !== undefined) {
       const why = notConfigured(query.service, names);
       if (why) return text(400, why, 'bad_request');
     }
     const name = query.service ?? query.target ?? '';
-    const load = (raw: unknown) => loadServices(raw, { env: setup.env, file: setup.file, targets: [name], module: query.module, canaries: false });
+    const load = (document: unknown) => loadServices(document, { env: setup.env, file, targets: [name], module: query.module, canaries: false });
     let loaded: ReturnType<typeof loadServices>;
     try {
-      loaded = load(configFor(setup.raw, name));
+      loaded = load(configFor(raw, name));
     } catch (error) {
       if (!(error instanceof OutageError)) throw error;
       // A query that cannot be answered is said as the whole config says it ("did you mean" a service).
-      loaded = load(setup.raw);
+      loaded = load(raw);
     }
     const spec = loaded.services[0];
     if (!spec) return text(400, 'the query names no service', 'bad_request');
@@ -104,7 +114,12 @@ export function createProbeHandler(setup: ProbeSetup) {
     return prepared;
   };
 
-  return async function handleProbe(params: URLSearchParams, scrapeTimeout: string | undefined, gone: AbortSignal): Promise<Answer> {
+  const useConfig = (raw: unknown, file: string | undefined): void => {
+    config = { raw, file, names: configuredNames(raw, { env: setup.env, file }) };
+    cache.clear();
+  };
+
+  const handle = async (params: URLSearchParams, scrapeTimeout: string | undefined, gone: AbortSignal): Promise<Answer> => {
     const target = params.get('target') ?? undefined;
     const service = params.get('service') ?? undefined;
     const module = params.get('module') ?? undefined;
@@ -167,6 +182,7 @@ export function createProbeHandler(setup: ProbeSetup) {
       slot.release();
     }
   };
+  return { handle, useConfig };
 }
 
 /** `X-Prometheus-Scrape-Timeout-Seconds` minus the offset, as blackbox_exporter does; undefined without one. */

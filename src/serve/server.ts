@@ -6,7 +6,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Interrupted } from '../core/budget.js';
 import { createAuthenticator, createRateLimiter } from './access.js';
 import { EXPOSITION_CONTENT_TYPE } from '../report/exposition.js';
@@ -36,6 +36,10 @@ export interface RunningServer {
   /** `127.0.0.1:9323`, `[::1]:9323`: the address actually bound (port 0 picks one). */
   address: string;
   url: string;
+  /** Serve the next scrapes from this config, validated whole by the caller (SIGHUP). */
+  reload(raw: unknown, file: string | undefined): void;
+  /** A reload that failed: the previous config keeps serving, and /metrics says so. */
+  reloadFailed(): void;
   /** Stop accepting, let probes finish within `graceMs`, then interrupt them. True when none had to be. */
   stop(graceMs: number, signalName: string): Promise<boolean>;
 }
@@ -64,7 +68,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/metrics') return { status: 200, contentType: EXPOSITION_CONTENT_TYPE, body: metrics.text() };
     if (url.pathname === '/probe') {
       if (stopping) return plain(503, 'shutting down', 'shutting_down', { 'Retry-After': '1' });
-      return probe(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
+      return probe.handle(url.searchParams, header(request, 'x-prometheus-scrape-timeout-seconds'), gone);
     }
     if (url.pathname === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: INDEX };
     return plain(404, 'not found: try /probe?target=…, /metrics, /-/healthy, /-/ready', 'not_found');
@@ -105,7 +109,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 30_000;
   server.maxHeadersCount = 100;
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Said before closing, as Node's own default and Go's server (blackbox_exporter's) do: a bare
+    // close left curl with "empty reply from server" and a scraper with a reset, not the reason.
+    // Nothing once an answer began on the connection (a body trickling in after its 405), or to
+    // a peer gone. Destroyed once written (so short an answer fits the kernel's buffer even for
+    // a peer that reads nothing): such a connection holds no socket.
+    if (socket.writable && socket.bytesWritten === 0 && error.code !== 'ECONNRESET') {
+      metrics.refuse('bad_request');
+      socket.end(CLIENT_ERRORS[error.code ?? ''] ?? BAD_REQUEST, () => socket.destroy());
+    } else {
+      socket.destroy();
+    }
+  });
   // Connections past half the descriptors (less what the probes need) are refused, so a flood of
   // clients can never leave the probes without sockets: outage's limits must not look like a target's.
   server.maxConnections = Math.max(64, Math.floor((maxFds() ?? 2048) / 2) - options.maxConcurrent * 4);
@@ -122,6 +138,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     address,
     url: `${options.web?.tls ? 'https' : 'http'}://${address}`,
+    reload(raw, file) {
+      probe.useConfig(raw, file);
+      metrics.configReloaded(true);
+    },
+    reloadFailed() {
+      metrics.configReloaded(false);
+    },
     async stop(graceMs, signalName) {
       stopping = true;
       // Scrapes still waiting for a slot are answered now: only probes already running get the grace.
@@ -158,6 +181,13 @@ function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** The answers Node's server gives by default when it cannot read a request. */
+const CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+};
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 
 const INDEX = `<!doctype html><html><head><title>outage serve</title></head><body>
 <h1>outage serve</h1>
