@@ -129,6 +129,8 @@ export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' 
   remeasure?: boolean;
   /** Each service's attempts end within this many ms of its start (`outage serve`: the scrape's timeout). */
   deadlineMs?: number;
+  /** No service's attempt runs past this moment, performance.now() clock (`outage wait`: its --timeout; see RunOptions.endsAt). */
+  endsAt?: number;
 }
 
 export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
@@ -151,6 +153,7 @@ export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions
     kinds: options.kinds,
     remeasure: options.remeasure,
     deadlineMs: options.deadlineMs,
+    endsAt: options.endsAt,
     onRemeasured: (services, concurrency) => (remeasured = { services, concurrency }),
   }).finally(async () => {
     // A stall that ends the run (a body regex judged last) is only recorded when the monitor's

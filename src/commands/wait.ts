@@ -125,8 +125,16 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // A gate waits on this machine's view: vantages would only add another machine's latency.
       // No second measurement inside a round: the wait's own deadline bounds every round, and the
       // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
-      const round = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal, remeasure: false });
+      // No check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt).
+      const checked = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
       if (trap.signal.aborted) {
+        interruptedRound = checked;
+        break;
+      }
+      // A service with no check at all (the only `interrupted` without a signal) queued until too
+      // little of the wait was left: the round is incomplete, and the wait is over.
+      const round = notCheckedSaid(checked, prepared.concurrency);
+      if (round.services.some((s) => s.code === 'interrupted')) {
         interruptedRound = round;
         break;
       }
@@ -181,6 +189,12 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // stating the code wait exits with rather than the last round's own.
   if (flags.json && last) await writeStdout(redact(renderJson({ ...last, exitCode }, redact)));
   return exitCode;
+}
+
+/** A service the wait's end left unchecked, said as such rather than as a run interrupted (by no one). */
+function notCheckedSaid(round: Report, concurrency: number): Report {
+  const reason = `not checked: the wait's --timeout ran out while it queued behind --concurrency ${concurrency}`;
+  return { ...round, services: round.services.map((s) => (s.code === 'interrupted' ? { ...s, reason } : s)) };
 }
 
 function describe(service: ServiceResult): string {

@@ -48,6 +48,15 @@ export interface RunOptions {
    * answers in 6 s down within a 10 s scrape, where blackbox_exporter, which never retries, saw it up.
    */
   deadlineMs?: number;
+  /**
+   * No attempt runs past this moment (performance.now() clock): `outage wait`'s --timeout. A
+   * service queued behind the concurrency cap gets what is left when its turn comes, and is not
+   * started at all (no attempt: "not checked") without a useful part of its timeout left — as a
+   * retry is not — rather than checked in a sliver and reported `timeout … within 3ms`. Each
+   * service's budget used to be what was left when the round began, so services queued behind
+   * hanging ones carried the wait seconds past its --timeout. The first in each lane always runs.
+   */
+  endsAt?: number;
 }
 
 /** A retry within a deadline needs at least this much of its timeout left, or it is not started. */
@@ -76,8 +85,12 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
     }, interrupt.signal);
   try {
     // No more at once than the open-file limit leaves sockets for (commands say so on stderr).
-    await lanes(Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length)), runs, async (run) => {
-      await runService(run, kinds, interrupt.signal, options.remeasure !== false, options.deadlineMs);
+    const width = Math.max(1, Math.min(concurrencyWithinLimit(options.concurrency), runs.length));
+    const firstInLane = new Set(runs.slice(0, width));
+    await lanes(width, runs, async (run) => {
+      const endsAt = options.endsAt ?? Infinity;
+      const queuedTooLong = !firstInLane.has(run) && endsAt - performance.now() < Math.min(MIN_RETRY_MS, run.service.timeoutMs);
+      if (!queuedTooLong) await runService(run, kinds, interrupt.signal, options.remeasure !== false, options.deadlineMs, endsAt);
       options.onServiceDone?.(run, ++done, runs.length);
     });
     // Measured again: a verdict that rested on outage's own load, now that the run is quiet.
@@ -110,9 +123,9 @@ export async function prewarmTlsFor(services: readonly ServiceSpec[]): Promise<v
   if (services.some((s) => s.tls)) (await import('./prewarm.js')).prewarmTls(services);
 }
 
-async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined, remeasuring: boolean, deadlineMs?: number): Promise<void> {
+async function runService(run: ServiceRun, kinds: KindRegistry, interrupt: AbortSignal | undefined, remeasuring: boolean, deadlineMs: number | undefined, endsAt: number): Promise<void> {
   const started = performance.now();
-  await attemptsUntilDone(run, kinds, interrupt, remeasuring, deadlineMs === undefined ? undefined : started + deadlineMs);
+  await attemptsUntilDone(run, kinds, interrupt, remeasuring, Math.min(deadlineMs === undefined ? Infinity : started + deadlineMs, endsAt));
   run.durationMs = performance.now() - started;
 }
 

@@ -36,6 +36,8 @@ export interface CanaryRunOptions {
   remeasure?: boolean;
   /** Each service's attempts end within this many ms (see RunOptions.deadlineMs). */
   deadlineMs?: number;
+  /** No service's attempt runs past this moment (see RunOptions.endsAt). */
+  endsAt?: number;
   /** How many services (not canaries) were measured again because of outage's own load. */
   onRemeasured?: (count: number, concurrency: number) => void;
 }
@@ -86,6 +88,7 @@ export async function runWithCanaries(
             },
             remeasure: options.remeasure,
             deadlineMs: options.deadlineMs,
+            endsAt: options.endsAt,
             onRemeasured: (count, concurrency) => {
               remeasured += count;
               remeasuredAtOnce = Math.max(remeasuredAtOnce, concurrency);

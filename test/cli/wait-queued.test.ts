@@ -1,0 +1,30 @@
+/**
+ * `outage wait` with more services than --concurrency runs at once: the services queued behind
+ * the cap must not carry the wait past its --timeout. Each check used to get the time left when
+ * the round began, so with services that hang, one after another, a `--timeout 1500ms` over four
+ * of them at `--concurrency 1` ended after 6 s, saying "not up after 1.50s" — a deploy gate that
+ * overran its own budget and misstated it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startHttp, type TestServer } from '../helpers/servers.js';
+
+let hanging: TestServer;
+beforeAll(async () => {
+  hanging = await startHttp(() => {});
+});
+afterAll(() => hanging.close());
+
+describe('a wait whose services queue behind --concurrency', () => {
+  it('ends at its --timeout: a service whose turn comes too late is not checked, and says so', async () => {
+    const urls = ['a', 'b', 'c', 'd'].map((path) => `${hanging.url}/${path}`);
+    const result = await runCli(['wait', ...urls, '--no-canaries', '--concurrency', '1', '--timeout', '1500ms', '--probe-timeout', '1m']);
+    expect(result.code).toBe(2);
+    // 1.5 s of waiting plus Node's start; each queued service got a whole 1.5 s more before.
+    expect(result.durationMs).toBeLessThan(3500);
+    expect(hanging.requests).toBe(1);
+    expect(result.stdout).toMatch(/not up after 1\.50s: 4 of 4 services not ready/);
+    expect(result.stdout).toMatch(new RegExp(`  ${urls[0]}: down \\(http\\.timeout\\) — no response headers within 1\\d{3}ms\n`));
+    for (const url of urls.slice(1)) expect(result.stdout).toContain(`  ${url}: unknown (interrupted) — not checked: the wait's --timeout ran out while it queued behind --concurrency 1`);
+  });
+});
