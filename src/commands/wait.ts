@@ -110,6 +110,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // An interrupted round, said only when no round completed: each service unknown (interrupted), not a bare count.
   let interruptedRound: Report | undefined;
   let failedRounds = 0;
+  // When the canaries last ran, and whether this round is a quick re-check of a refusal (below).
+  let canariesAt = -Infinity;
+  let quickRecheck = false;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
   const minimumMs = () => {
     return Math.max(...prepared.services.map((s, i) => minimumCheckMs(s.timeoutMs, report?.services[i]?.durationMs ?? s.timeoutMs)));
@@ -125,8 +128,16 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // A gate waits on this machine's view: vantages would only add another machine's latency.
       // No second measurement inside a round: the wait's own deadline bounds every round, and the
       // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
+      // The canaries (local-network diagnosis) beside a service refused every 100 ms were, with
+      // the built-in ones, HTTPS to 1.1.1.1 and 8.8.8.8 ten times a second for the whole wait: a
+      // quick re-check has them at most once per --interval, and is judged as measured without
+      // them (a refusal is an answer: there is a route). Every other round has them, so a wait
+      // on a network that is gone says so steadily, not by turns.
+      const withCanaries = !quickRecheck || performance.now() - canariesAt >= intervalMs;
+      if (withCanaries) canariesAt = performance.now();
+      const canaries = withCanaries ? prepared.canaries : [];
       // No check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt).
-      const checked = await runCheck({ ...prepared, services, vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
+      const checked = await runCheck({ ...prepared, services, canaries, vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
       if (trap.signal.aborted) {
         interruptedRound = checked;
         break;
@@ -162,6 +173,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       const counting = round.services.every((s, i) => !isPending(s, i) || (passes[i] ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
       const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
+      quickRecheck = notListening;
       const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
       // Leave the next check its minimum budget: sleep less rather than squeeze the check.
       await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);

@@ -1,0 +1,34 @@
+/**
+ * `outage wait` re-checks a service that refuses every 100 ms, so a start is seen at once. The
+ * canaries (local-network diagnosis) ran beside every one of those checks: with the built-in
+ * ones, for an internet service not yet listening, that was HTTPS to 1.1.1.1 and 8.8.8.8 and DNS
+ * lookups ten times a second for the whole wait. They run at most once per --interval.
+ */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFile, runCli } from '../helpers/cli.js';
+import { closedPort, ok, startHttp, type TestServer } from '../helpers/servers.js';
+
+let canary: TestServer;
+beforeAll(async () => {
+  canary = await startHttp(ok);
+});
+afterAll(() => canary.close());
+
+describe('the canaries of a wait', () => {
+  it('run at most once per --interval, not with every quick re-check of a service that refuses', async () => {
+    const port = await closedPort();
+    const config = configFile({ canaries: [{ name: 'canary', url: `${canary.url}/` }], services: [{ name: 'app', url: `http://127.0.0.1:${port}/` }] });
+    try {
+      const result = await runCli(['wait', '-c', config, '--timeout', '3s', '--interval', '2s']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(/app: down \(tcp\.refused\)/);
+      // Checked at 0 s and about 2 s; each quick re-check (some 25 of them) used to ask it too.
+      expect(canary.requests).toBeGreaterThanOrEqual(1);
+      expect(canary.requests).toBeLessThanOrEqual(2);
+    } finally {
+      rmSync(dirname(config), { recursive: true, force: true });
+    }
+  });
+});
