@@ -54,6 +54,8 @@ export function nextDelay(intervalMs: number, failedRounds: number): number {
  * `--interval`, when that is shorter), however long they last — as wait-on polls every 250 ms.
  */
 const NOT_LISTENING: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'tcp.unreachable', 'http.reset']);
+/** Of those, the ones something on the path answered (an unreachable address may be this machine's missing route). */
+const ANSWERED_REFUSAL: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'http.reset']);
 const QUICK_RECHECK_MS = 100;
 
 /**
@@ -110,8 +112,9 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   // An interrupted round, said only when no round completed: each service unknown (interrupted), not a bare count.
   let interruptedRound: Report | undefined;
   let failedRounds = 0;
-  // When the canaries last ran, and whether this round is a quick re-check of a refusal (below).
-  let canariesAt = -Infinity;
+  // When the canaries last ran and found the network fine, and whether this round is a quick
+  // re-check of services that all answered with a refusal (below).
+  let networkFineAt = -Infinity;
   let quickRecheck = false;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
   const minimumMs = () => {
@@ -129,12 +132,13 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // No second measurement inside a round: the wait's own deadline bounds every round, and the
       // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
       // The canaries (local-network diagnosis) beside a service refused every 100 ms were, with
-      // the built-in ones, HTTPS to 1.1.1.1 and 8.8.8.8 ten times a second for the whole wait: a
-      // quick re-check has them at most once per --interval, and is judged as measured without
-      // them (a refusal is an answer: there is a route). Every other round has them, so a wait
-      // on a network that is gone says so steadily, not by turns.
-      const withCanaries = !quickRecheck || performance.now() - canariesAt >= intervalMs;
-      if (withCanaries) canariesAt = performance.now();
+      // the built-in ones, HTTPS to 1.1.1.1 and 8.8.8.8 ten times a second for the whole wait. A
+      // quick re-check goes without them while, within the last --interval, they found the
+      // network fine and every service not ready answered with a refusal or a reset (something
+      // answered: there is a route). An unreachable address, a timeout or a DNS failure keeps them
+      // in every round, so a wait on a network that is gone says so steadily, not by turns.
+      const withCanaries = !quickRecheck || performance.now() - networkFineAt >= intervalMs;
+      const roundStarted = performance.now();
       const canaries = withCanaries ? prepared.canaries : [];
       // No check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt).
       const checked = await runCheck({ ...prepared, services, canaries, vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
@@ -150,6 +154,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
         break;
       }
       report = round;
+      if (withCanaries && round.localNetwork?.ok !== false) networkFineAt = roundStarted;
       const shown = safeReport(round, redact).services;
       round.services.forEach((service, i) => {
         passes[i] = reached(service.status, flags.until) ? (passes[i] ?? 0) + 1 : 0;
@@ -173,7 +178,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       const counting = round.services.every((s, i) => !isPending(s, i) || (passes[i] ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
       const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
-      quickRecheck = notListening;
+      quickRecheck = notListening && pending.every((s) => ANSWERED_REFUSAL.has(s.code));
       const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
       // Leave the next check its minimum budget: sleep less rather than squeeze the check.
       await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);
