@@ -6,8 +6,18 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GONE_DIRECTORY, relativeToGoneDirectory } from './current-directory.js';
 
-/** Why writing `path` failed, in words a user can act on. */
+/**
+ * Why writing `path` failed, in words a user can act on. Through a symbolic link, what failed is
+ * the file it leads to: `it is a symbolic link to /srv/x/outage.json, and the directory /srv/x
+ * does not exist` (the link's own directory is there, and "no such file" would say nothing).
+ */
 export function whyNotWritten(error: unknown, path: string): string {
+  const linkTarget = (error as { linkTarget?: string } | undefined)?.linkTarget;
+  if (linkTarget !== undefined && linkTarget !== path) return `it is a symbolic link to ${linkTarget}, and ${whyPathNotWritten(error, linkTarget)}`;
+  return whyPathNotWritten(error, path);
+}
+
+function whyPathNotWritten(error: unknown, path: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // open(2) says ENOTDIR or EISDIR for `reports/`; what to fix is the slash, not a part of the path.
   if (path.endsWith('/') && (code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENOENT')) return 'the path ends in /, so it names a directory, not a file';
@@ -77,19 +87,54 @@ function nearestMissing(dir: string): string {
  * Replaces `path` with `data` all at once: written to a temporary file in the same directory,
  * then renamed over it, so a reader (node_exporter's textfile collector, a CI step) sees the old
  * file or the new one, never half of one. A symbolic link is followed, and the file it points to
- * replaced. What is not a regular file (a named pipe, a terminal) is written in place, as before;
+ * replaced, or created when it is not there yet (see linkEnd). What is not a regular file (a named pipe, a terminal) is written in place, as before;
  * `/dev/stdout` and the like never get here (commands/output.ts writes them through the descriptor).
  */
 export async function writeFileAtomic(path: string, data: string, stop?: AbortSignal): Promise<void> {
   // Loaded when a file is written, not with every run (node:crypto alone costs ~3 ms of start-up).
-  const { access, constants, realpath, rename, stat, unlink, writeFile } = process.getBuiltinModule('node:fs/promises');
-  const { randomBytes } = process.getBuiltinModule('node:crypto');
-  const existing = await stat(path).catch(() => undefined);
+  const { lstat, realpath, stat, writeFile } = process.getBuiltinModule('node:fs/promises');
+  // Not there (yet) is what a first run meets; anything else (a loop of links: ELOOP) is the answer.
+  const existing = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
   if (existing && !existing.isFile()) {
     await (existing.isFIFO() ? writePipe(path, data, stop) : writeFile(path, data));
     return;
   }
-  const target = existing ? await realpath(path) : path;
+  const target = existing ? await realpath(path) : await linkEnd(path);
+  try {
+    await replaceFile(target, data, existing);
+  } catch (error) {
+    // Said of the file the link leads to (whyNotWritten), when PATH itself is the link.
+    const link = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
+    throw link ? Object.assign(error as Error, { linkTarget: target }) : error;
+  }
+}
+
+/**
+ * Where a link to nothing (yet) leads: the path its chain of links ends at, created as a shell's
+ * `>` and `curl -o` create it. Renamed over instead, the link itself became a regular file, and a
+ * report sent through it elsewhere (a textfile directory linking to a mount) silently stayed here.
+ * `path` itself when it is no link.
+ */
+async function linkEnd(path: string): Promise<string> {
+  const { lstat, readlink, realpath } = process.getBuiltinModule('node:fs/promises');
+  let current = path;
+  // stat(2) answered ENOENT, not ELOOP, so the chain ends within the kernel's 40 links.
+  for (let hops = 0; hops < 40; hops++) {
+    const link = await lstat(current).then((info) => info.isSymbolicLink(), () => false);
+    if (!link) return current;
+    // Relative to the directory the link is really in, as the kernel reads `..` in a link.
+    current = resolve(await realpath(dirname(current)), await readlink(current));
+  }
+  return current;
+}
+
+/** `target` (a regular file or nothing) replaced by `data` through a temporary file and a rename. */
+async function replaceFile(target: string, data: string, existing: { mode: number } | undefined): Promise<void> {
+  const { access, constants, rename, unlink, writeFile } = process.getBuiltinModule('node:fs/promises');
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   // rename(2) would replace a file its owner made read-only; refuse, as writing in place would.
   if (existing) await access(target, constants.W_OK);
   // Not ending in `.prom`: the textfile collector reads only *.prom, so it never sees this one.
