@@ -15,6 +15,7 @@ import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
 import type { Redact } from '../core/redact.js';
 import type { Report } from '../probes/result.js';
+import { checkPassedDescriptor } from './passed-descriptor.js';
 import { outputColumns, terminalText } from './terminal.js';
 
 export interface OutputFlags {
@@ -185,12 +186,14 @@ function heldDescriptor(path: string): number | undefined {
 
 /**
  * Stdout and stderr through their streams, so the report keeps its place among their other writes.
- * Another descriptor is opened by name, for appending: never truncated, never replaced. (Not
- * written by number: a number the shell did not pass may be one of Node's own, a socket or epoll.)
+ * Another descriptor is opened by name, for appending: never truncated, never replaced — once it is
+ * known to be one the shell passed (passed-descriptor.ts): a number it did not pass may be one of
+ * Node's own, which by number or by name would take the report.
  */
 async function writeDescriptor(path: string, fd: number, text: string): Promise<void> {
   if (fd === 1) return writeStdout(text);
   if (fd === 2) return new Promise((resolve, reject) => process.stderr.write(text, (error) => (error ? reject(error) : resolve())));
+  checkPassedDescriptor(fd);
   await process.getBuiltinModule('node:fs/promises').writeFile(path, text, { flag: 'a' });
 }
 
