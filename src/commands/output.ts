@@ -57,12 +57,14 @@ export function planOutput(flags: OutputFlags): OutputPlan {
 
 /**
  * One report per file: two formats to one path would leave whichever was written last, silently.
- * The same format twice is written once (a script that adds a flag it already had).
+ * The same format twice is written once (a script that adds a flag it already had). One file is
+ * one however it is named: a link and the file it leads to are one. The descriptors outage has
+ * (`/dev/stdout`, `/dev/fd/3`) are written through, appended to, so each is its own.
  */
 function distinctFiles(files: { format: FormatName; path: string; spec: string }[]): OutputPlan['files'] {
   const byPath = new Map<string, { format: FormatName; path: string; spec: string }>();
   for (const file of files) {
-    const key = fromWorkingDirectory(file.path);
+    const key = heldDescriptor(file.path) === undefined ? realOr(file.path, fromWorkingDirectory(file.path)) : fromWorkingDirectory(file.path);
     const earlier = byPath.get(key);
     if (earlier === undefined) byPath.set(key, file);
     else if (earlier.format !== file.format) throw new UsageError(`--report ${earlier.spec} and --report ${file.spec} both write ${key}: one would overwrite the other`);
@@ -77,16 +79,19 @@ function distinctFiles(files: { format: FormatName; path: string; spec: string }
  */
 export function spareConfig(plan: OutputPlan, configFile: string | undefined): void {
   if (configFile === undefined) return;
-  const real = (path: string) => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(currentDirectory() ?? '/', path);
-    }
-  };
-  const config = real(configFile);
-  const clash = plan.files.find((file) => real(file.path) === config);
+  const resolved = (path: string) => realOr(path, resolve(currentDirectory() ?? '/', path));
+  const config = resolved(configFile);
+  const clash = plan.files.find((file) => resolved(file.path) === config);
   if (clash) throw new UsageError(`--report ${clash.format}=${clash.path} would overwrite the config file ${configFile}: write the report elsewhere`);
+}
+
+/** The file `path` names once links are followed; `otherwise` when it is not there (yet). */
+function realOr(path: string, otherwise: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return otherwise;
+  }
 }
 
 /** `stop`: aborted to wait no longer for another process (a named pipe's reader), as on Ctrl-C. */

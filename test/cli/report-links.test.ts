@@ -4,11 +4,12 @@
  * that cannot be, exit 73 saying where the link leads and why. The link itself is never replaced
  * by a regular file: it was the user's way of saying where reports go.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
 
 let up: TestServer;
@@ -84,5 +85,38 @@ describe('a report path that is a link to nothing yet', () => {
     expect(r.code).toBe(73);
     expectLinkKept(join(dir, 'a.json'), 'b.json');
     expectLinkKept(join(dir, 'b.json'), 'a.json');
+  });
+
+  it('two formats to one file, one path a link to the other: a usage error before anything runs, as for one path', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'real.out'), 'earlier\n');
+    symlinkSync('real.out', join(dir, 'alias.out'));
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', 'json=real.out', '--report', 'junit=alias.out'], { cwd: dir });
+    expect(r.stderr).toBe(`outage: --report json=real.out and --report junit=alias.out both write ${join(dir, 'real.out')}: one would overwrite the other\n`);
+    expect(r.code).toBe(64);
+    expect(readFileSync(join(dir, 'real.out'), 'utf8')).toBe('earlier\n');
+  });
+
+  it('two formats through the descriptors outage has are not one file, whatever both lead to', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'outage.log');
+    const fd = openSync(log, 'a');
+    try {
+      // stdout and stderr both the log (`>> outage.log 2>&1`): each report is appended, nothing overwritten.
+      const child = spawn(process.execPath, [BIN, 'check', up.url, '--no-canaries', '-q', '--report', 'junit=/dev/stdout', '--report', 'tap=/dev/stderr'], {
+        env: { PATH: process.env.PATH, NO_COLOR: '1' },
+        stdio: ['ignore', fd, fd],
+      });
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      expect(code).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    const text = readFileSync(log, 'utf8');
+    expect(text).toContain('<testsuite name="outage"');
+    expect(text).toContain('TAP version 13');
   });
 });
