@@ -1,8 +1,9 @@
 /**
  * Nagios/Icinga plugin output: one status line with performance data after `|`
  * (`'label'=value[UOM];warn;crit;min;max`), matching the plugin exit code. The summary comes
- * first (`2 of 5 down, 1 degraded`), then each service not up with its code and reason, so what
- * an alert shows says why; all within NRPE's 1024 bytes (see nagios-line.ts for what is cut).
+ * first (`2 of 5 down, 1 degraded`), then each service not up with its code and reason (critical
+ * ones first in each status), so what an alert shows says why; all within NRPE's 1024 bytes (see
+ * nagios-line.ts for what is cut).
  */
 import type { Status } from '../core/status.js';
 import { factsOf } from '../probes/registry.js';
@@ -36,7 +37,9 @@ export function renderNagios(unsafe: Report): string {
 
 function statusText(report: Report, budget: number): string {
   const total = report.services.length;
-  const groups = ORDER.map((status) => ({ status, services: report.services.filter((s) => s.status === status) }))
+  // Critical services first within a status: they decide the word, and when not every name fits,
+  // the one that made the check CRITICAL must not be among the "… N more" behind optional ones.
+  const groups = ORDER.map((status) => ({ status, services: [...report.services.filter((s) => s.status === status && s.critical), ...report.services.filter((s) => s.status === status && !s.critical)] }))
     .filter((g) => g.services.length > 0)
     .sort((a, b) => Number(b.status === report.status) - Number(a.status === report.status));
   if (groups.length === 0) return `all ${total} up`;

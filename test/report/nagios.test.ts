@@ -56,6 +56,17 @@ describe('nagios status line', () => {
     expect(text.replace(/, … \d+ more$/, '')).not.toContain('…');
   });
 
+  it('names the services that decide the status word before non-critical ones of the same status', () => {
+    // Optional services first in the config: with names alone too long, they took every place
+    // and the one service that made the check CRITICAL was only counted among "… N more".
+    const optional = manyDown(30, 'HTTP 503', (i) => `optional-integration-${i}`).map((s) => ({ ...s, critical: false }));
+    const out = renderNagios(report([...optional, service('payments', 'down', { reason: 'HTTP 503', code: 'http.status' })]));
+    const { word, text } = parsePlugin(out);
+    expect(word).toBe('CRITICAL');
+    expect(text).toMatch(/^31 of 31 down: payments \(http\.status\), optional-integration-0 \(http\.status\) \[non-critical\], /);
+    expect(text).toMatch(/, … \d+ more$/);
+  });
+
   it('names the most services that fit: one more would not', () => {
     for (const count of [30, 37, 3000]) {
       const name = (i: number) => `service-with-a-rather-long-name-number-${i}`;
