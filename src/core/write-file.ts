@@ -87,8 +87,9 @@ function nearestMissing(dir: string): string {
  * Replaces `path` with `data` all at once: written to a temporary file in the same directory,
  * then renamed over it, so a reader (node_exporter's textfile collector, a CI step) sees the old
  * file or the new one, never half of one. A symbolic link is followed, and the file it points to
- * replaced, or created when it is not there yet (see linkEnd). What is not a regular file (a named pipe, a terminal) is written in place, as before;
- * `/dev/stdout` and the like never get here (commands/output.ts writes them through the descriptor).
+ * replaced, or created when it is not there yet (see linkEnd). What is not a regular file (a named
+ * pipe, a terminal) is written in place, as before; `/dev/stdout` and the like never get here
+ * (commands/output.ts writes them through the descriptor).
  */
 export async function writeFileAtomic(path: string, data: string, stop?: AbortSignal): Promise<void> {
   // Loaded when a file is written, not with every run (node:crypto alone costs ~3 ms of start-up).
