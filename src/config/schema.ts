@@ -9,7 +9,7 @@ import { DAY_MS, DURATION_PATTERN, MAX_DURATION_TEXT, parseDuration, readDuratio
 import { parseStatusExpectation } from '../core/http-status-range.js';
 import { STATUS_KINDS } from '../core/vendor-status.js';
 import { parseProxyUrl } from './proxy.js';
-import { isResolverAddress, parseHostPort, parseUrlTarget } from './targets.js';
+import { isResolverAddress, parseHostPort, parseServiceUrl, parseUrlTarget } from './targets.js';
 import { BEARER_TOKEN, MODULE_NAME } from './token-patterns.js';
 
 
@@ -174,7 +174,7 @@ const statusSchema = z.strictObject({
 
 export const serviceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').describe('Unique name, shown in every output and usable as a command-line target.'),
-  url: target(parseUrlTarget).optional().describe('An http:// or https:// URL: runs dns, tcp, tls (https) and http probes.'),
+  url: target(parseServiceUrl).optional().describe('An http:// or https:// URL: runs dns, tcp, tls (https) and http probes.'),
   tcp: target(parseHostPort).optional().describe('host:port (IPv6 as [::1]:5432): runs dns and tcp probes.'),
   tags: z.array(z.string().min(1)).optional().describe('Labels for --tag selection.'),
   critical: z.boolean().optional().describe('false: shown, but never affects the status or exit code (default true).'),

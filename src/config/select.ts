@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import type { ServiceEntry } from './entry.js';
 import type { ServiceInput } from './schema.js';
-import { adHocService, redactUserInfo } from './targets.js';
+import { adHocService, missingScheme, redactUserInfo } from './targets.js';
 
 export interface SelectRequest {
   /** Configured service names, catalog names, URLs or host:port, as typed. */
@@ -88,6 +88,9 @@ function unknownTarget(target: string, configured: ServiceEntry[]): UsageError {
   const names = configured.map((e) => e.input.name);
   // A configured name is the likelier meaning of a typo than a catalog entry.
   const hint = closest(target, names) ?? closest(target, catalogKeys());
+  // `localhost:8080/health`, `www.example.com`: a URL without its scheme, not an unknown name.
+  const schemeless = missingScheme(target);
+  if (schemeless !== undefined) return new UsageError(`${schemeless}${hint ? ` (or did you mean "${hint}"?)` : ''}`, 'usage.bad_target');
   const listed = !hint && names.length ? ` Configured services: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : '';
   return new UsageError(
     `${quoteArgument(target)} is neither a configured service, a catalog entry (outage catalog) nor a target (https://…, http://…, host:port)${hint ? `; did you mean "${hint}"?` : '.'}${listed}`,

@@ -16,6 +16,8 @@ export interface UrlTarget {
 }
 
 export function parseUrlTarget(text: string): UrlTarget | string {
+  const schemeless = missingScheme(text);
+  if (schemeless !== undefined) return schemeless;
   let url: URL;
   try {
     url = new URL(text);
@@ -48,6 +50,35 @@ export function parseHostPort(text: string): Endpoint | string {
   const host = version ? rawHost : domainToASCII(rawHost);
   if (!host) return `${JSON.stringify(rawHost)} is not a valid host name`;
   return { protocol: 'tcp', host, port, isIp: version !== 0 };
+}
+
+/**
+ * A host, with user-info and port, at the start of text that has no `scheme://`: `localhost`, a
+ * name or IPv4 address with a dot, or a bracketed IPv6 address — then a path, query, fragment or
+ * nothing. A bare word (`mailto:ops`, a service name) is not taken for a host.
+ */
+const SCHEMELESS_URL = /^(?:[^\s/?#@]*@)?(?:localhost|\[[0-9a-f:.]+\]|[^\s/?#@:.[\]]+(?:\.[^\s/?#@:.[\]]+)+\.?)(?::\d*)?(?:[/?#]|$)/i;
+
+/**
+ * Why a URL typed without its scheme (`localhost:8080/health`, `api.example.com`) cannot be
+ * checked, with both ways to write it; undefined for anything else. The URL parser called the
+ * first "not a valid URL" and read `localhost:` in the second as an unsupported scheme. Neither
+ * scheme is guessed: whether a service speaks TLS is what the check is about.
+ */
+export function missingScheme(text: string): string | undefined {
+  if (text.includes('://') || !SCHEMELESS_URL.test(text) || !URL.canParse(`http://${text}`)) return undefined;
+  const shown = redactUserInfo(text);
+  return `${JSON.stringify(shown)} has no scheme: write https://${shown} or http://${shown}`;
+}
+
+/**
+ * A service's `url`, as parseUrlTarget reads it; a bare `host:port` there (`db.internal:5432`) is
+ * more often a TCP check than a web page, so the problem also names `tcp:`, which checks just that.
+ */
+export function parseServiceUrl(text: string): UrlTarget | string {
+  const parsed = parseUrlTarget(text);
+  const hostPort = typeof parsed === 'string' && missingScheme(text) !== undefined && /^[^/?#@]*:\d+$/.test(text);
+  return hostPort ? `${parsed}, or tcp: ${text} for a TCP check` : parsed;
 }
 
 /** The part of an unparseable URL that is wrong, in the words the config and the command line use. */

@@ -68,6 +68,19 @@ describe('an unknown name', () => {
     expect(r.stderr).toMatch(/; did you mean "Payments"\?\n$/);
   });
 
+  it('a URL typed without its scheme is told to add one, not called an unknown name', async () => {
+    const cases: [string, string][] = [
+      ['localhost:8080/health', 'https://localhost:8080/health or http://localhost:8080/health'],
+      ['www.example.test', 'https://www.example.test or http://www.example.test'],
+      ['user:s3cret-pw@api.test/v1', 'https://***@api.test/v1 or http://***@api.test/v1'],
+    ];
+    for (const [target, written] of cases) {
+      const r = await runCli(['check', target], { cwd: project() });
+      expect(r.code, target).toBe(64);
+      expect(r.stderr).toBe(`outage: "${target.replace('user:s3cret-pw', '***')}" has no scheme: write ${written}\n`);
+    }
+  });
+
   it('nothing close: the configured services are listed', async () => {
     const r = await runCli(['wait', 'zzzzqqq'], { cwd: project() });
     expect(r.code).toBe(64);

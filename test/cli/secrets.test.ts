@@ -89,7 +89,7 @@ describe('secrets', () => {
     // As curl reads it, user:password@host:port is a URL with credentials, even without http://.
     const target = await runCli(['check', '--no-canaries', `admin:${LITERAL.password}@127.0.0.1:5432`]);
     expect(target.code).toBe(64);
-    expect(target.stderr).toContain('"***@127.0.0.1:5432" is neither');
+    expect(target.stderr).toContain('"***@127.0.0.1:5432" has no scheme: write https://***@127.0.0.1:5432 or http://***@127.0.0.1:5432');
     expectClean(target.stderr, 'bad target');
   });
 

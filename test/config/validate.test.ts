@@ -111,6 +111,14 @@ describe('invalid configs report every problem with its key path', () => {
     ['bad regex', { services: [{ name: 'a', url: 'https://x.test', http: { expect: { bodyRegex: '(' } } }] }, ['services[0].http.expect.bodyRegex: invalid regular expression /(/: Unterminated group']],
     ['bad url', { services: [{ name: 'a', url: 'not a url' }] }, ['services[0].url: "not a url" is not a valid URL']],
     ['unsupported scheme', { services: [{ name: 'a', url: 'ftp://x.test' }] }, ['services[0].url: unsupported scheme "ftp:" (use http:// or https://, or tcp: host:port)']],
+    // A URL typed without its scheme is said as such, with both ways to write it: it used to be
+    // "not a valid URL", or `unsupported scheme "localhost:"` when the host parsed as a scheme.
+    ['a url without its scheme', { services: [{ name: 'a', url: 'localhost:8080/health' }] }, ['services[0].url: "localhost:8080/health" has no scheme: write https://localhost:8080/health or http://localhost:8080/health']],
+    ['an IP url without its scheme', { services: [{ name: 'a', url: '127.0.0.1:8080/health' }] }, ['services[0].url: "127.0.0.1:8080/health" has no scheme: write https://127.0.0.1:8080/health or http://127.0.0.1:8080/health']],
+    ['a host:port as a url', { services: [{ name: 'a', url: 'db.internal:5432' }] }, ['services[0].url: "db.internal:5432" has no scheme: write https://db.internal:5432 or http://db.internal:5432, or tcp: db.internal:5432 for a TCP check']],
+    ['hosts and status without their scheme', { services: [{ name: 'a', url: 'https://x.test/', hosts: ['cdn.x.test'], status: 'status.x.test/api/v2/summary.json' }] }, ['services[0].hosts[0]: "cdn.x.test" has no scheme: write https://cdn.x.test or http://cdn.x.test', 'services[0].status: "status.x.test/api/v2/summary.json" has no scheme: write https://status.x.test/api/v2/summary.json or http://status.x.test/api/v2/summary.json']],
+    ['a password in a url without its scheme is not shown', { services: [{ name: 'a', url: 'user:s3cret-pw@x.test/health' }] }, ['services[0].url: "***@x.test/health" has no scheme: write https://***@x.test/health or http://***@x.test/health']],
+    ['another scheme is not taken for a host', { services: [{ name: 'a', url: 'mailto:ops' }] }, ['services[0].url: unsupported scheme "mailto:" (use http:// or https://, or tcp: host:port)']],
     ['bad tcp target', { services: [{ name: 'a', tcp: 'db.internal' }] }, ['services[0].tcp: "db.internal" is not host:port (IPv6 as [::1]:5432)']],
     ['no target', { services: [{ name: 'a' }] }, ['services[0]: needs a target: url (https://…), tcp (host:port), or dns: { name: … }']],
     ['duplicate names', { services: [{ name: 'a', tcp: 'x.test:1' }, { name: 'a', tcp: 'y.test:1' }] }, ['services[1].name: "a" is already the name of services[0]']],
