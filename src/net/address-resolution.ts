@@ -32,7 +32,7 @@ export interface FamilyAnswer {
 }
 
 export interface AddressResolution {
-  /** `system` asks getaddrinfo; `hosts` is a hosts-file or localhost name; `servers` asks the configured resolvers. */
+  /** `system` asks getaddrinfo; `hosts` is a hosts-file or localhost name (localhost with configured resolvers too); `servers` asks the configured resolvers. */
   mode: 'system' | 'hosts' | 'servers';
   /** Resolves when connecting may start, or when resolution is over without an address. */
   ready: Promise<void>;
@@ -52,7 +52,7 @@ export interface AddressResolution {
 export function resolveAddresses(name: string, resolver: NameResolver, deadline: AbortSignal): AddressResolution {
   // The attempt's deadline, or its end: a lookup still queued then is withdrawn.
   const signal = AbortSignal.any([deadline, resolver.cancelled]);
-  const mode = resolver.servers !== 'system' ? 'servers' : resolver.isLocal(name) ? 'hosts' : 'system';
+  const mode = resolver.isLocal(name) ? 'hosts' : resolver.servers !== 'system' ? 'servers' : 'system';
   const writer = createAddressFeed();
   const answers = new Map<AddressType, FamilyAnswer>();
   const waiting = new Set<AddressType>(['A', 'AAAA']);

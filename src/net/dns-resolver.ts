@@ -25,7 +25,10 @@ export interface NameResolver {
    * name as written, as dig asks it.
    */
   query(name: string, type: DnsRecordType): Promise<QueryResult>;
-  /** True when the name is answered locally (/etc/hosts, localhost), without asking any server. */
+  /**
+   * True when the name is answered locally, without asking any server: `localhost` always (RFC
+   * 6761, as curl answers it even with --dns-servers), a hosts-file name only through the system.
+   */
   isLocal(name: string): boolean;
   /** Abort every outstanding query, and any asked later (they fail with dns.timeout). */
   cancel(): void;
@@ -70,9 +73,12 @@ export function createNameResolver(servers: readonly string[], timeoutMs: number
       const silent = [...seen.silent].filter((label) => !seen.answered.has(label));
       return silent.length > 0 && [...seen.answered].some((label) => !seen.silent.has(label)) ? silent : [];
     },
-    isLocal: (name) => system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined),
+    // Configured servers are asked for every other name exactly as written, /etc/hosts names
+    // included (as dig asks them); localhost too made a healthy local service down behind a
+    // resolver with no localhost zone (Windows DNS, a forwarder to the root: NXDOMAIN).
+    isLocal: (name) => isLocalhostName(name) || (system && (hostsFileAddresses(name, 'A') !== undefined || hostsFileAddresses(name, 'AAAA') !== undefined)),
     async query(name, type) {
-      if (system && (type === 'A' || type === 'AAAA')) {
+      if ((system || isLocalhostName(name)) && (type === 'A' || type === 'AAAA')) {
         const fromHosts = hostsFileAddresses(name, type);
         if (fromHosts) return { ok: true, source: 'hosts', chain: [], records: fromHosts.map((value) => ({ type, value })) };
       }

@@ -103,4 +103,16 @@ describe('dns probe', () => {
     expect(result.status).toBe('up');
     expect(probe(result, 'dns').details.source).toBe('hosts');
   });
+
+  // The test resolver answers NXDOMAIN for localhost, as a resolver without a localhost zone
+  // (Windows DNS, a forwarder to the root) does: asking it made a healthy local service down,
+  // where curl (even with --dns-servers) and browsers answer loopback without asking.
+  it.each(['localhost', 'api.localhost'])('%s is loopback through configured resolvers too, without asking them (RFC 6761)', async (name) => {
+    const before = dns.queries.length;
+    const result = await checkOne({ url: `http://${name}:${web.port}/`, ...viaTestDns() });
+    expect(result.status).toBe('up');
+    expect(probe(result, 'dns').details.source).toBe('hosts');
+    expect(probe(result, 'tcp').details.address).toMatch(new RegExp(`^(127\\.0\\.0\\.1|\\[::1\\]):${web.port}$`));
+    expect(dns.queries.slice(before).filter((q) => q.name.toLowerCase().endsWith('localhost'))).toEqual([]);
+  });
 });
