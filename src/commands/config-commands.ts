@@ -70,7 +70,8 @@ export async function runValidateCommand(flags: { config?: string }): Promise<nu
   const found = await findConfig({ configPath: flags.config });
   if (!found) {
     const here = currentDirectory();
-    const why = here === undefined ? GONE_DIRECTORY : `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root)`;
+    // A first run in a fresh repository ends here: the way to get a config is named.
+    const why = here === undefined ? GONE_DIRECTORY : `no config file found (looked for ${SEARCH_PLACES.join(', ')} up to the project root); outage init writes a starter .outagerc.yaml`;
     throw new ConfigError([{ path: '', message: why }], here ?? '.', 'config.not_found');
   }
   // Only the config is judged here: no targets, and no canaries to choose for a run.

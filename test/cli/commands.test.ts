@@ -66,6 +66,8 @@ describe('outage validate', () => {
     const r = await runCli(['validate'], { cwd: project() });
     expect(r.code).toBe(78);
     expect(r.stderr).toMatch(/no config file found/);
+    // A first run in a fresh repository: the way to get one is named.
+    expect(r.stderr).toMatch(/up to the project root\); outage init writes a starter \.outagerc\.yaml\n$/);
   });
 });
 
