@@ -11,7 +11,9 @@ import { safeReport } from './safe-report.js';
 export function renderVerbose(unsafe: Report, chalk: ChalkInstance, redact?: Redact): string {
   const report = safeReport(unsafe, redact);
   const blocks = report.services.map((service) => {
-    const lines = [`${chalk.bold(service.name)} ${chalk.dim(service.target)}`];
+    // A target typed on the command line is its own name: shown once, not `URL URL`.
+    const target = service.target === service.name ? '' : ` ${chalk.dim(service.target)}`;
+    const lines = [`${chalk.bold(service.name)}${target}`];
     for (const probe of service.probes) {
       const attempts = probe.attempts > 1 ? chalk.dim(` (${probe.attempts} attempts)`) : '';
       lines.push(`  ${probe.kind.padEnd(6)} ${paintStatus(chalk, probe.status).padEnd(12)} ${formatDuration(probe.durationMs).padStart(7)}  ${probe.reason}${attempts}`);

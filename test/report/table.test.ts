@@ -74,6 +74,17 @@ describe('renderTable', () => {
     const verbose = renderVerbose(report, makeChalk(0));
     expect(verbose.match(/^ {2}(dns|tcp|tls|http) /gm)).toHaveLength(20);
   });
+
+  it('verbose output heads each service with its name and target, the target once when it is the name', () => {
+    const adHoc = everyStatusReport();
+    const [named, typed] = adHoc.services;
+    typed!.name = typed!.target; // `outage check https://…`: the URL typed is the name
+    const heads = renderVerbose(adHoc, makeChalk(0))
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith(' '));
+    expect(heads[0]).toBe(`${named!.name} ${named!.target}`);
+    expect(heads[1]).toBe(typed!.target);
+  });
 });
 
 describe('renderJson', () => {
