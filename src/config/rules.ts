@@ -52,7 +52,7 @@ function checkTarget(input: ServiceInput, path: string): Target | ConfigProblem 
     // The schema has parsed a configured url already; a command-line target arrives unparsed.
     const url = parseUrlTarget(input.url);
     if (typeof url === 'string') return problem('url', url);
-    return addressRule(input, url.endpoint, 'url', problem) ?? { kind: 'url', text: input.url, url };
+    return addressRule(input, url.endpoint, 'url', problem) ?? headRule(input, problem) ?? { kind: 'url', text: input.url, url };
   }
   if (input.http !== undefined) return problem('http', 'http options need a url target (https://… or http://…)');
   if (input.tls !== undefined) return problem('tls', 'tls options need an https:// url target');
@@ -84,6 +84,19 @@ function compareRule(input: ServiceInput, problem: Problem): ConfigProblem | und
   if (dns?.resolvers && !dns.compare) {
     return problem('dns.resolvers', 'these are compared only with dns.compare: true (to use one resolver for the service, set its resolvers)');
   }
+  return undefined;
+}
+
+/**
+ * A HEAD response has no body: a content check on one failed on every run (a healthy page down,
+ * "the body does not contain …"), and `assets` found no page to read. Said when the config is read.
+ */
+function headRule(input: ServiceInput, problem: Problem): ConfigProblem | undefined {
+  const http = input.http;
+  if (http?.method !== 'HEAD') return undefined;
+  const key = http.expect?.body !== undefined ? 'expect.body' : http.expect?.bodyRegex !== undefined ? 'expect.bodyRegex' : undefined;
+  if (key) return problem(`http.${key}`, 'a HEAD response has no body, so this could never match: check it with GET (the default)');
+  if (http.assets) return problem('http.assets', 'a HEAD response has no page to find assets in: check it with GET (the default)');
   return undefined;
 }
 

@@ -127,6 +127,11 @@ describe('invalid configs report every problem with its key path', () => {
     ['unknown dns type', { services: [{ name: 'a', dns: { name: 'x.test', type: 'PTR' } }] }, ['services[0].dns.type: expected one of A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, got string "PTR"']],
     ['a dns type in lower case', { services: [{ name: 'a', dns: { name: 'x.test', type: 'mx' } }] }, ['services[0].dns.type: expected one of A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, got string "mx" (did you mean "MX"?)']],
     ['wrong type', { services: [{ name: 'a', tcp: 'x.test:1', critical: 'yes' }] }, ['services[0].critical: expected boolean, got string "yes" (YAML 1.2 reads yes, no, on and off as text): write true or false']],
+    // A HEAD response has no body: a content check there failed on every run, a healthy page
+    // reported down ("the body does not contain …"), and assets were never found.
+    ['a body check on a HEAD request', { services: [{ name: 'a', url: 'https://x.test/', http: { method: 'head', expect: { body: 'Inbox' } } }] }, ['services[0].http.expect.body: a HEAD response has no body, so this could never match: check it with GET (the default)']],
+    ['a body pattern on a HEAD request', { services: [{ name: 'a', url: 'https://x.test/', http: { method: 'HEAD', expect: { bodyRegex: 'ok' } } }] }, ['services[0].http.expect.bodyRegex: a HEAD response has no body, so this could never match: check it with GET (the default)']],
+    ['assets on a HEAD request', { services: [{ name: 'a', url: 'https://x.test/', http: { method: 'HEAD', assets: true } }] }, ['services[0].http.assets: a HEAD response has no page to find assets in: check it with GET (the default)']],
     ['http on a tcp service', { services: [{ name: 'a', tcp: 'x.test:1', http: { method: 'GET' } }] }, ['services[0].http: http options need a url target (https://… or http://…)']],
   ];
 
