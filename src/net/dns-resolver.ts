@@ -8,6 +8,7 @@
 import { dnsTryTimeout } from '../core/budget.js';
 import type { DnsRecord, DnsRecordType } from '../core/dns-record.js';
 import type { Failure } from '../core/failure.js';
+import { isLocalhostName } from '../core/domain.js';
 import { interpretResponse } from './dns-answer.js';
 import { askServers, transportFailure, type Seen } from './dns-tries.js';
 import { DnsTransportError, parseServer, type DnsServer } from './dns-wire.js';
