@@ -117,6 +117,6 @@ describe('a report path that is a link to nothing yet', () => {
     }
     const text = readFileSync(log, 'utf8');
     expect(text).toContain('<testsuite name="outage"');
-    expect(text).toContain('TAP version 13');
+    expect(text).toContain('TAP version 14');
   });
 });
