@@ -39,15 +39,21 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
     // No config and no target: the catalog's default set, so `outage check` alone answers
     // "is the internet I depend on up?".
     const targets = request.targets.length > 0 ? request.targets : defaultCatalogEntries().map((e) => e.id);
-    const byName = new Map(configured.map((e) => [e.input.name.toLowerCase(), e]));
+    const exactly = new Map(configured.map((e) => [e.input.name, e]));
+    const byName = new Map<string, ServiceEntry[]>();
+    for (const e of configured) byName.set(e.input.name.toLowerCase(), [...(byName.get(e.input.name.toLowerCase()) ?? []), e]);
     chosen = [];
     // A target named twice (`api API`, a URL pasted twice) is checked once: two results under one
     // name would be a Prometheus series twice, which node_exporter rejects, and would count twice
     // toward `wait --stable`.
     const seen = new Set<string>();
     for (const target of targets) {
-      const named = byName.get(target.toLowerCase());
-      // Names are matched without case; a URL's path is not, so a URL counts as typed.
+      // Names are matched without case, but a name typed exactly is that service: with `api` and
+      // `API` both configured, `check api` used to check whichever came last. Typed in neither
+      // spelling, it names no one service. A URL's path is not matched without case: a URL counts as typed.
+      const caseless = byName.get(target.toLowerCase()) ?? [];
+      if (!exactly.has(target) && caseless.length > 1) return { chosen: [], targets: [], error: ambiguousName(target, caseless) };
+      const named = exactly.get(target) ?? caseless[0];
       const key = named ? `service ${named.input.name}` : (findCatalogEntry(target)?.id ?? target);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -82,6 +88,11 @@ export function selectServices(configured: ServiceEntry[], request: SelectReques
 export function targetInput(text: string, readService: (raw: unknown) => ServiceInput): ServiceInput | undefined {
   const entry = findCatalogEntry(text);
   return entry ? readService(catalogService(entry)) : adHocService(text);
+}
+
+function ambiguousName(target: string, named: ServiceEntry[]): UsageError {
+  const names = named.map((e) => `"${e.input.name}"`);
+  return new UsageError(`${quoteArgument(target)} names ${names.slice(0, -1).join(', ')} and ${names.at(-1)}, configured services whose names differ only in case: type one as it is written`, 'usage.ambiguous_target');
 }
 
 function unknownTarget(target: string, configured: ServiceEntry[]): UsageError {
