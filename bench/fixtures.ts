@@ -2,7 +2,9 @@
  * Loopback fixtures for the benchmark: HTTPS servers that answer after a delay given in the query
  * (`?delay=200`), one that streams a 2 GB body, and the test CA that trusts them.
  */
+import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
 import { testPki, type TestPki } from '../test/helpers/certs.js';
 import { startHttps, type TestServer } from '../test/helpers/servers.js';
 
@@ -49,6 +51,8 @@ export async function fixtures(): Promise<Fixtures> {
     },
     async close() {
       await Promise.all(servers.map((s) => s.close()));
+      // The test CA's directory (its root file): the harness leaves nothing in /tmp.
+      rmSync(dirname(pki.rootFile), { recursive: true, force: true });
     },
   };
 }

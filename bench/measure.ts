@@ -4,7 +4,7 @@
  * was left holding the event loop.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ export function hasCommand(name: string): boolean {
 
 const gnuTime = hasCommand('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'outage-bench-'));
+// Peak-RSS files and the peers' configs, removed however the run ends.
+process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;
 
 export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; rss?: boolean } = {}): Promise<Sample> {
