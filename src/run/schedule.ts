@@ -51,16 +51,25 @@ export interface RunOptions {
   /**
    * No attempt runs past this moment (performance.now() clock): `outage wait`'s --timeout. A
    * service queued behind the concurrency cap gets what is left when its turn comes, and is not
-   * started at all (no attempt: "not checked") without a useful part of its timeout left — as a
-   * retry is not — rather than checked in a sliver and reported `timeout … within 3ms`. Each
-   * service's budget used to be what was left when the round began, so services queued behind
-   * hanging ones carried the wait seconds past its --timeout. The first in each lane always runs.
+   * started at all (no attempt: "not checked") with less than MIN_QUEUED_MS of it left, rather than
+   * checked in a sliver and reported `timeout … within 3ms`. Each service's budget used to be what
+   * was left when the round began, so services queued behind hanging ones carried the wait seconds
+   * past its --timeout. The first in each lane always runs. Not a retry's 1 s: the wait gives each
+   * service what it has left as its timeout, so a queued one never had that much left, and two
+   * healthy services at `--concurrency 1` were never both checked in a wait's last second.
    */
   endsAt?: number;
 }
 
 /** A retry within a deadline needs at least this much of its timeout left, or it is not started. */
 const MIN_RETRY_MS = 1000;
+
+/**
+ * A service queued until its run's end is this near (see RunOptions.endsAt) is not started: as
+ * `outage wait` re-checks a service that answers in milliseconds to the end of even a short wait
+ * (commands/wait.ts, minimumCheckMs), 100 ms checks it; less only times out.
+ */
+const MIN_QUEUED_MS = 100;
 
 export async function runServices(services: ServiceSpec[], options: RunOptions): Promise<ServiceRun[]> {
   const kinds = options.kinds ?? KINDS;
@@ -89,7 +98,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
     const firstInLane = new Set(runs.slice(0, width));
     await lanes(width, runs, async (run) => {
       const endsAt = options.endsAt ?? Infinity;
-      const queuedTooLong = !firstInLane.has(run) && endsAt - performance.now() < Math.min(MIN_RETRY_MS, run.service.timeoutMs);
+      const queuedTooLong = !firstInLane.has(run) && endsAt - performance.now() < Math.min(MIN_QUEUED_MS, run.service.timeoutMs);
       if (!queuedTooLong) await runService(run, kinds, interrupt.signal, options.remeasure !== false, options.deadlineMs, endsAt);
       options.onServiceDone?.(run, ++done, runs.length);
     });

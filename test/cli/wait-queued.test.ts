@@ -7,13 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startHttp, type TestServer } from '../helpers/servers.js';
+import { ok, startHttp, type TestServer } from '../helpers/servers.js';
 
 let hanging: TestServer;
+let up: TestServer;
 beforeAll(async () => {
   hanging = await startHttp(() => {});
+  up = await startHttp(ok);
 });
-afterAll(() => hanging.close());
+afterAll(() => {
+  hanging.close();
+  up.close();
+});
 
 describe('a wait whose services queue behind --concurrency', () => {
   it('ends at its --timeout: a service whose turn comes too late is not checked, and says so', async () => {
@@ -26,5 +31,15 @@ describe('a wait whose services queue behind --concurrency', () => {
     expect(result.stdout).toMatch(/not up after 1\.50s: 4 of 4 services not ready/);
     expect(result.stdout).toMatch(new RegExp(`  ${urls[0]}: down \\(http\\.timeout\\) — no response headers within 1\\d{3}ms\n`));
     for (const url of urls.slice(1)) expect(result.stdout).toContain(`  ${url}: unknown (interrupted) — not checked: the wait's --timeout ran out while it queued behind --concurrency 1`);
+  });
+
+  it('checks a service queued behind a quick one, with under a second of the wait left: not skipped, the wait ready', async () => {
+    // Its timeout was the time the wait had left, so it waited for more than was left and was
+    // never checked: two healthy services, `--timeout 1s --concurrency 1`, were "not up after 8ms".
+    const urls = ['a', 'b'].map((path) => `${up.url}/${path}`);
+    const result = await runCli(['wait', ...urls, '--no-canaries', '--concurrency', '1', '--timeout', '1s']);
+    expect(result.stdout).toMatch(/ready: all 2 services up/);
+    expect(result.code).toBe(0);
+    expect(up.requests).toBe(2);
   });
 });
