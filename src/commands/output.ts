@@ -5,11 +5,11 @@
  * because it is more often a wrong path (a textfile directory node_exporter does not read).
  */
 import { realpathSync, statSync } from 'node:fs';
-import { normalize, resolve } from 'node:path';
+import { basename, dirname, join, normalize, resolve } from 'node:path';
 import { currentDirectory } from '../core/current-directory.js';
 import { ExitCode, OutageError, UsageError } from '../core/errors.js';
 import { onStdoutLost } from '../core/stdout-lost.js';
-import { whyNotWritten, writeFileAtomic } from '../core/write-file.js';
+import { linkEnd, whyNotWritten, writeFileAtomic } from '../core/write-file.js';
 import { colorLevel, makeChalk } from '../report/colors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
 import { FORMATS, type RenderOptions } from '../report/formats.js';
@@ -64,7 +64,7 @@ export function planOutput(flags: OutputFlags): OutputPlan {
 function distinctFiles(files: { format: FormatName; path: string; spec: string }[]): OutputPlan['files'] {
   const byPath = new Map<string, { format: FormatName; path: string; spec: string }>();
   for (const file of files) {
-    const key = heldDescriptor(file.path) === undefined ? realOr(file.path, fromWorkingDirectory(file.path)) : fromWorkingDirectory(file.path);
+    const key = heldDescriptor(file.path) === undefined ? writtenAt(file.path) : fromWorkingDirectory(file.path);
     const earlier = byPath.get(key);
     if (earlier === undefined) byPath.set(key, file);
     else if (earlier.format !== file.format) throw new UsageError(`--report ${earlier.spec} and --report ${file.spec} both write ${key}: one would overwrite the other`);
@@ -83,6 +83,21 @@ export function spareConfig(plan: OutputPlan, configFile: string | undefined): v
   const config = resolved(configFile);
   const clash = plan.files.find((file) => resolved(file.path) === config);
   if (clash) throw new UsageError(`--report ${clash.format}=${clash.path} would overwrite the config file ${configFile}: write the report elsewhere`);
+}
+
+/**
+ * The file a report to `path` ends up in, links followed: where it already is, or — a link to
+ * nothing yet, as on a first run — where writing through the link creates it (write-file.ts).
+ */
+function writtenAt(path: string): string {
+  let end: string;
+  try {
+    end = linkEnd(path);
+  } catch {
+    end = path; // an unreadable link: writing it says why
+  }
+  const directory = dirname(end);
+  return realOr(end, join(realOr(directory, fromWorkingDirectory(directory)), basename(end)));
 }
 
 /** The file `path` names once links are followed; `otherwise` when it is not there (yet). */

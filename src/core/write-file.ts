@@ -2,7 +2,7 @@
  * Writing the files a user asked for (reports, the starter config), and saying in words why one
  * could not be written: `the directory /missing does not exist`, not `ENOENT`.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GONE_DIRECTORY, relativeToGoneDirectory } from './current-directory.js';
 
@@ -103,7 +103,7 @@ export async function writeFileAtomic(path: string, data: string, stop?: AbortSi
     await (existing.isFIFO() ? writePipe(path, data, stop) : writeFile(path, data));
     return;
   }
-  const target = existing ? await realpath(path) : await linkEnd(path);
+  const target = existing ? await realpath(path) : linkEnd(path);
   try {
     await replaceFile(target, data, existing);
   } catch (error) {
@@ -117,17 +117,22 @@ export async function writeFileAtomic(path: string, data: string, stop?: AbortSi
  * Where a link to nothing (yet) leads: the path its chain of links ends at, created as a shell's
  * `>` and `curl -o` create it. Renamed over instead, the link itself became a regular file, and a
  * report sent through it elsewhere (a textfile directory linking to a mount) silently stayed here.
- * `path` itself when it is no link.
+ * `path` itself when it is no link. (A few lstat calls, made synchronously: output.ts needs the
+ * answer before anything is written, to tell two reports bound for one file apart.)
  */
-async function linkEnd(path: string): Promise<string> {
-  const { lstat, readlink, realpath } = process.getBuiltinModule('node:fs/promises');
+export function linkEnd(path: string): string {
   let current = path;
   // stat(2) answered ENOENT, not ELOOP, so the chain ends within the kernel's 40 links.
   for (let hops = 0; hops < 40; hops++) {
-    const link = await lstat(current).then((info) => info.isSymbolicLink(), () => false);
+    let link: boolean;
+    try {
+      link = lstatSync(current).isSymbolicLink();
+    } catch {
+      link = false;
+    }
     if (!link) return current;
     // Relative to the directory the link is really in, as the kernel reads `..` in a link.
-    current = resolve(await realpath(dirname(current)), await readlink(current));
+    current = resolve(realpathSync(dirname(current)), readlinkSync(current));
   }
   return current;
 }

@@ -97,6 +97,19 @@ describe('a report path that is a link to nothing yet', () => {
     expect(readFileSync(join(dir, 'real.out'), 'utf8')).toBe('earlier\n');
   });
 
+  it('two formats to one file that is not there yet, one path a link to it: the same usage error, on the first run too', async () => {
+    // `latest.json -> reports/run.json` before any run made reports/run.json: the JSON report was
+    // written through the link, then the JUnit one over it, leaving only the JUnit report, exit 0.
+    const dir = tempDir();
+    mkdirSync(join(dir, 'reports'));
+    symlinkSync('reports/run.json', join(dir, 'latest.json'));
+    const r = await runCli(['check', up.url, '--no-canaries', '--report', 'json=latest.json', '--report', 'junit=reports/run.json'], { cwd: dir });
+    expect(r.stderr).toBe(`outage: --report json=latest.json and --report junit=reports/run.json both write ${join(dir, 'reports', 'run.json')}: one would overwrite the other\n`);
+    expect(r.code).toBe(64);
+    expect(readdirSync(join(dir, 'reports'))).toEqual([]);
+    expectLinkKept(join(dir, 'latest.json'), 'reports/run.json');
+  });
+
   it('two formats through the descriptors outage has are not one file, whatever both lead to', async () => {
     const dir = tempDir();
     const log = join(dir, 'outage.log');
