@@ -56,8 +56,9 @@ function pemsInDirectory(dir: string, read: Set<string>): string[] {
 
 export interface TrustStore {
   /**
-   * Every root trusted without a service's `tls.ca`, each once: SSL_CERT_FILE/SSL_CERT_DIR's, else
-   * Node's default store's, and NODE_EXTRA_CA_CERTS's (Node adds those to its own default store).
+   * Every root trusted without a service's `tls.ca`: SSL_CERT_FILE/SSL_CERT_DIR's (each once),
+   * else Node's default store's (which holds each once), and NODE_EXTRA_CA_CERTS's (Node adds those
+   * to its own default store; one Node also has is then listed twice, a harmless repeat anchor).
    */
   roots: readonly string[];
   /** True when SSL_CERT_FILE/SSL_CERT_DIR chose the roots: TLS contexts must then be given them. */
