@@ -36,6 +36,12 @@ export interface ClientOptions {
   defaultRoute?: boolean;
   /** MTU of the router's end of the client's link (a path-MTU black hole when ICMP is filtered). */
   routerMtu?: number;
+  /**
+   * resolv.conf's `attempts:` (default 1, with `timeout:1`, so a dead resolver is told within a
+   * second). 2 where the resolver is meant to work and the scenario is about something else: under
+   * a loaded lab, unbound's first recursion can take over a second, and getaddrinfo gave up.
+   */
+  resolverAttempts?: number;
 }
 
 export interface Client {
@@ -164,7 +170,7 @@ export class Lab {
       if (options.defaultRoute !== false) this.net.ip(ns, '-6', 'route', 'add', 'default', 'via', `fd00:1:${n}::1`);
     }
     if (options.routerMtu) this.net.ip(this.router, 'link', 'set', dev, 'mtu', String(options.routerMtu));
-    this.net.resolvConf(ns, `nameserver ${options.resolver ?? ADDR.resolver}\noptions timeout:1 attempts:1\n`);
+    this.net.resolvConf(ns, `nameserver ${options.resolver ?? ADDR.resolver}\noptions timeout:1 attempts:${options.resolverAttempts ?? 1}\n`);
     return client;
   }
 

@@ -110,14 +110,14 @@ inLab.describe('network lab: network faults', () => {
     });
 
     it('an IPv6-only client: up over IPv6', async () => {
-      const client = lab().client({ v4: false, resolver: ADDR.resolver6 });
+      const client = lab().client({ v4: false, resolver: ADDR.resolver6, resolverAttempts: 2 });
       const run = await lab().check(client, { services: [https('www.lab')], canaries: [] }, { args: QUICK });
       expect(verdicts(run)).toEqual([['www.lab', 'up', null]]);
       expect(run.report.services[0]?.probes.find((p) => p.kind === 'tcp')?.details).toMatchObject({ address: `[${v6('dual')}]:443` });
     });
 
     it('IPv4 black-holed while IPv6 works: up', async () => {
-      const client = lab().client({ resolver: ADDR.resolver6 });
+      const client = lab().client({ resolver: ADDR.resolver6, resolverAttempts: 2 });
       lab().routerRule('forward', `ip saddr ${client.v4} drop`);
       const run = await lab().check(client, { services: [https('www.lab')], canaries: [] }, { args: QUICK });
       expect(verdicts(run)).toEqual([['www.lab', 'up', null]]);
