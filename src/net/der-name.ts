@@ -81,17 +81,11 @@ export function certificateNames(der: Uint8Array): { issuer: string; subject: st
  */
 export function canonicalName(der: Uint8Array, at = 0): string {
   const bytes = view(der);
-  return nameKeyBy(bytes, at, (type, value) => `${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`);
-}
-
-/**
- * A key for a Name made of one key per attribute, RDN by RDN, those of a multi-valued RDN sorted
- * (DER's SET OF order). Separators a value could also contain make at worst an extra candidate,
- * which then fails the signature check; a real match is never lost, as equal names make equal keys.
- */
-function nameKeyBy(bytes: Buffer, at: number, attributeKey: (type: Tlv, value: Tlv) => string): string {
   const name = readTlv(bytes, at);
   if (name.tag !== 0x30) throw new RangeError('not a Name');
+  // One key per attribute, RDN by RDN, those of a multi-valued RDN sorted (DER's SET OF order).
+  // Separators a value could also contain make at worst an extra candidate, which then fails the
+  // signature check; a real match is never lost, as equal names make equal keys.
   let key = '';
   for (let rdnAt = name.start; rdnAt < name.end; ) {
     const rdn = readTlv(bytes, rdnAt);
@@ -104,9 +98,9 @@ function nameKeyBy(bytes: Buffer, at: number, attributeKey: (type: Tlv, value: T
       const type = readTlv(bytes, attribute.start);
       const value = readTlv(bytes, type.end);
       if (attribute.tag !== 0x30 || type.tag !== 0x06 || value.end > attribute.end) throw new RangeError('not an AttributeTypeAndValue');
-      const attributeKeyed = attributeKey(type, value);
-      if (one === undefined) one = attributeKeyed;
-      else (many ??= [one]).push(attributeKeyed);
+      const attributeKey = `${bytes.toString('hex', type.start, type.end)}\u0001${canonicalValue(bytes, value)}`;
+      if (one === undefined) one = attributeKey;
+      else (many ??= [one]).push(attributeKey);
       attributeAt = attribute.end;
     }
     key += `${many ? many.sort().join('\u0002') : (one ?? '')}\u0003`;
