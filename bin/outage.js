@@ -82,8 +82,9 @@ function openFileLimit() {
  * (scripts/code-cache.mjs); a cache from another Node or V8 is rejected by V8 itself and the file
  * is simply compiled. Such a script cannot import() on Node 20 (that needs an experimental flag),
  * so it is handed this module's import() for the files it loads at run time (.mjs and .ts configs).
- * What only some runs need (zod, for a config file) is bundled apart in dist/vendor/ and loaded
- * the same way, with its own cache, when the CLI first requires it.
+ * What only some runs need (zod for a config file, htmlparser2 for `assets`, bcryptjs for serve's
+ * basic auth) is bundled apart in dist/vendor/ and loaded the same way when the CLI first requires
+ * it, with its own cache where the build wrote one (zod's).
  */
 function loadCli() {
   const { dirname, join } = require('node:path');

@@ -1,10 +1,12 @@
 /**
  * What a check loads at start-up. zod (the config schema, ~60% of the CLI's code) costs ~8 ms of
  * every start that loads it, and only a config file or a catalog name needs it: a check of a URL
- * given on the command line must not load it. One stray import of the schema's module on the
- * check's path (a constant kept beside the schema) loaded it for every run, unnoticed by any
- * verdict; so did node:tls, through a check of the environment's trust store. This test watches
- * what the executable reads and which built-in modules it loaded.
+ * given on the command line must not load it. Nor htmlparser2 (only `assets` reads HTML) or
+ * bcryptjs (only serve's basic auth): in the CLI's own file they cost every check ~0.6 ms. One
+ * stray import of the schema's module on the check's path (a constant kept beside the schema)
+ * loaded it for every run, unnoticed by any verdict; so did node:tls, through a check of the
+ * environment's trust store. This test watches what the executable reads and which built-in
+ * modules it loaded.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +16,16 @@ import { configFile, runCli } from '../helpers/cli.js';
 import { ok, startHttp, type TestServer } from '../helpers/servers.js';
 
 let server: TestServer;
+/** A page with one image: what `assets` reads. */
+let page: TestServer;
 let dir: string;
 let hook: string;
 beforeAll(async () => {
   server = await startHttp(ok);
+  page = await startHttp((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<html><body><img src="/logo.png"></body></html>');
+  });
   dir = mkdtempSync(join(tmpdir(), 'outage-loads-'));
   hook = join(dir, 'record-reads.cjs');
   // Preloaded: records every file of dist/ the executable reads, written out at exit.
@@ -40,6 +48,7 @@ process.on('exit', () => {
 });
 afterAll(async () => {
   await server.close();
+  await page.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,11 +60,11 @@ async function distReads(args: string[]): Promise<{ code: number | null; reads: 
 }
 
 describe('what a check loads', () => {
-  it('a URL on the command line: the CLI, never zod', async () => {
+  it('a URL on the command line: the CLI, never zod, htmlparser2 or bcryptjs', async () => {
     const { code, reads } = await distReads(['check', '--no-canaries', `${server.url}/`]);
     expect(code).toBe(0);
     expect(reads).toContain('dist/cli.cjs');
-    expect(reads.filter((f) => f.includes('zod'))).toEqual([]);
+    expect(reads.filter((f) => f.includes('vendor/'))).toEqual([]);
     // node:tls (~5 ms with what it loads) comes with a run's first TLS service, not for plain HTTP.
     expect(reads).not.toContain('node:tls');
   });
@@ -69,5 +78,12 @@ describe('what a check loads', () => {
     const { code, reads } = await distReads(['check', '--no-canaries', '-c', configFile({ services: [{ name: 'app', url: `${server.url}/` }] })]);
     expect(code).toBe(0);
     expect(reads).toContain('dist/vendor/zod.cjs');
+    expect(reads.filter((f) => /htmlparser2|bcryptjs/.test(f))).toEqual([]);
+  });
+
+  it('a check with assets: htmlparser2, to read the page', async () => {
+    const { code, reads } = await distReads(['check', '--no-canaries', '-c', configFile({ services: [{ name: 'shop', url: `${page.url}/`, http: { assets: true } }] })]);
+    expect(code).toBe(0);
+    expect(reads).toContain('dist/vendor/htmlparser2.cjs');
   });
 });
