@@ -2,8 +2,9 @@
  * `outage wait`: re-check until every selected service reaches the wanted state for N
  * consecutive checks — the gate a deploy script runs before (or, with `--until down`, after)
  * touching something. A service that refuses (nothing listening yet) is re-checked every 100 ms,
- * so its start is seen at once; other failures back off to `--interval`. Every check gets a sane
- * budget, so the wait's last word is a complete check, never one squeezed into the last moment.
+ * so its start is seen at once; other failures back off to `--interval`, also while another service
+ * refuses (only the refusing ones are re-checked meanwhile). Every check gets a sane budget, so
+ * the wait's last word is a complete check, never one squeezed into the last moment.
  */
 import { prepareCheck, runCheck, redactorFor } from '../check.js';
 import { startBudget } from '../core/budget.js';
@@ -13,6 +14,7 @@ import { renderJson } from '../report/json.js';
 import { guardLines } from '../core/safe-text.js';
 import { safeReport } from '../report/safe-report.js';
 import type { Report, ServiceResult } from '../probes/result.js';
+import type { ServiceSpec } from '../config/service.js';
 import type { Status } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 import { durationFlag, integerFlag, selection, type SelectionFlags, somethingToCheck } from './flags.js';
@@ -117,8 +119,40 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   let networkFineAt = -Infinity;
   let quickRecheck = false;
   // What the next round needs: every service's check must fit (see minimumCheckMs).
-  const minimumMs = () => {
-    return Math.max(...prepared.services.map((s, i) => minimumCheckMs(s.timeoutMs, report?.services[i]?.durationMs ?? s.timeoutMs)));
+  const minimumMs = (only?: readonly number[]) => {
+    const minimum = (i: number) => minimumCheckMs(prepared.services[i]?.timeoutMs ?? 0, report?.services[i]?.durationMs ?? prepared.services[i]?.timeoutMs ?? 0);
+    return Math.max(...(only ?? prepared.services.map((_, i) => i)).map(minimum));
+  };
+  /** One round over `services`; no check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt). */
+  const checkRound = (services: ServiceSpec[], withCanaries: boolean, remaining: number) =>
+    runCheck({ ...prepared, services, canaries: withCanaries ? prepared.canaries : [], vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
+  /** The services at `indexes`, each check bounded by what is left of the wait. */
+  const specsAt = (indexes: readonly number[], remaining: number) =>
+    indexes.map((i) => prepared.services[i] as ServiceSpec).map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, Math.max(1, remaining)) }));
+  /**
+   * Until `fullAt`, only the services that refused are re-checked, every 100 ms; the struggling ones
+   * keep their back-off. Returns as soon as one of them answers (a full round then follows at once,
+   * so the wait's word on every service is still one complete check), or at `fullAt`.
+   */
+  const listenMeanwhile = async (refusing: readonly number[], fullAt: number): Promise<void> => {
+    for (;;) {
+      const pause = Math.min(intervalMs, QUICK_RECHECK_MS);
+      if (performance.now() + pause >= fullAt) return sleep(Math.max(0, Math.min(fullAt - performance.now(), budget.remaining() - minimumMs())), trap.signal);
+      await sleep(pause, trap.signal);
+      const remaining = budget.remaining();
+      if (trap.signal.aborted || remaining < minimumMs(refusing)) return;
+      // As in a quick full round: the canaries only when they have not found the network fine
+      // within --interval, or when an unreachable address may be this machine's missing route.
+      const answered = refusing.every((i) => ANSWERED_REFUSAL.has(report?.services[i]?.code ?? null));
+      const withCanaries = !answered || performance.now() - networkFineAt >= intervalMs;
+      const started = performance.now();
+      const quick = await checkRound(specsAt(refusing, remaining), withCanaries, remaining);
+      if (trap.signal.aborted || quick.services.some((s) => s.code === 'interrupted')) return;
+      if (withCanaries && quick.localNetwork?.ok !== false) networkFineAt = started;
+      // Listening now, or failing another way: the full round says what it is. (A refusal that
+      // turns into a reset, or back, is still nothing listening: not worth a check of the others.)
+      if (quick.services.some((service) => !NOT_LISTENING.has(service.code))) return;
+    }
   };
 
   try {
@@ -127,7 +161,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // The first round always runs, with whatever the wait has (1 ms at least: start-up may have
       // used up a `--timeout 1ms`); later ones start only with a sane budget.
       if (report && remaining < minimumMs()) break;
-      const services = prepared.services.map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, Math.max(1, remaining)) }));
+      const services = specsAt(prepared.services.map((_, i) => i), remaining);
       // A gate waits on this machine's view: vantages would only add another machine's latency.
       // No second measurement inside a round: the wait's own deadline bounds every round, and the
       // next round is the measurement again (a doubtful timeout is not up, so the wait goes on).
@@ -139,9 +173,7 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // in every round, so a wait on a network that is gone says so steadily, not by turns.
       const withCanaries = !quickRecheck || performance.now() - networkFineAt >= intervalMs;
       const roundStarted = performance.now();
-      const canaries = withCanaries ? prepared.canaries : [];
-      // No check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt).
-      const checked = await runCheck({ ...prepared, services, canaries, vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
+      const checked = await checkRound(services, withCanaries, remaining);
       if (trap.signal.aborted) {
         interruptedRound = checked;
         break;
@@ -177,8 +209,16 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       spinner.text(redact(`waiting for ${names.map((s) => `${s.name} (${codeDetail(s)})`).join(', ')} · ${formatDuration(budget.remaining())} left`));
       const counting = round.services.every((s, i) => !isPending(s, i) || (passes[i] ?? 0) > 0);
       failedRounds = counting ? 0 : failedRounds + 1;
-      const notListening = !counting && pending.some((s) => NOT_LISTENING.has(s.code));
+      const refusing = round.services.flatMap((s, i) => (isPending(s, i) && NOT_LISTENING.has(s.code) ? [i] : []));
+      const notListening = !counting && refusing.length > 0;
       quickRecheck = notListening && pending.every((s) => ANSWERED_REFUSAL.has(s.code));
+      // A service that refuses is re-checked every 100 ms; one that struggles (a 503, a timeout)
+      // keeps its back-off even then, or a wait on both would ask it ten times a second.
+      const struggling = round.services.some((s, i) => isPending(s, i) && !reached(s.status, flags.until) && !NOT_LISTENING.has(s.code));
+      if (notListening && struggling) {
+        await listenMeanwhile(refusing, performance.now() + nextDelay(intervalMs, failedRounds));
+        continue;
+      }
       const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
       // Leave the next check its minimum budget: sleep less rather than squeeze the check.
       await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);

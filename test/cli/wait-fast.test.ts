@@ -33,6 +33,33 @@ describe('outage wait notices a service that comes up', () => {
     expect(server.requests).toBe(1);
   });
 
+  it('and a struggling service beside it keeps its back-off: not asked with every quick re-check', async () => {
+    const port = await closedPort();
+    const struggling = own(
+      await startHttp((_req, res) => {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('overloaded');
+      }),
+    );
+    const waiting = startCli(['wait', `http://127.0.0.1:${port}/`, `${struggling.url}/`, '--timeout', '4s', '--interval', '1s']);
+    await waiting.waitFor(/down \(tcp\.refused\)/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const server: TestServer = own(await startHttp(ok, '127.0.0.1', port));
+    const listeningAt = performance.now();
+    let seenAt = 0;
+    await waiting.waitFor(new RegExp(`127\\.0\\.0\\.1:${port}/ up\n`), 10_000).then(() => (seenAt = performance.now()));
+    const result = await waiting.result;
+    // The struggling one never got better: not ready, said with its last complete check.
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/1 of 2 services not ready\n {2}http:\S+: down \(http\.status 503\)/);
+    // The refusing one was still seen at once (the 1 s bound as above: a loaded machine).
+    expect(seenAt - listeningAt).toBeLessThan(1000);
+    expect(server.requests).toBeGreaterThanOrEqual(1);
+    // Its own schedule (after 250 ms, doubling to --interval: rounds at 0, 0.25, 0.75, 1.75, 2.75,
+    // 3.75 s) and one round when the other answered, 7 in all; asked with every 100 ms re-check of
+    // the refusing one it got 15 or more by the time that one listened.
+    expect(struggling.requests).toBeLessThanOrEqual(8);
+  });
 });
 
 describe('a wait that runs out', () => {
