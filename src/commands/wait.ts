@@ -213,8 +213,10 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       const notListening = !counting && refusing.length > 0;
       quickRecheck = notListening && pending.every((s) => ANSWERED_REFUSAL.has(s.code));
       // A service that refuses is re-checked every 100 ms; one that struggles (a 503, a timeout)
-      // keeps its back-off even then, or a wait on both would ask it ten times a second.
-      const struggling = round.services.some((s, i) => isPending(s, i) && !reached(s.status, flags.until) && !NOT_LISTENING.has(s.code));
+      // keeps its back-off even then, or a wait on both would ask it ten times a second — one still
+      // awaited and short of the wanted state, or any other whose last check failed: shown but not
+      // waited for (critical: false), or already ready (`--until degraded`, and degraded).
+      const struggling = round.services.some((s, i) => !NOT_LISTENING.has(s.code) && (isPending(s, i) ? !reached(s.status, flags.until) : s.status !== 'up'));
       if (notListening && struggling) {
         await listenMeanwhile(refusing, performance.now() + nextDelay(intervalMs, failedRounds));
         continue;

@@ -5,10 +5,12 @@
  * The timed assertion is a guarantee of the command (issue: "seen within about 100–200 ms"),
  * checked with a generous margin for loaded CI machines.
  */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { minimumCheckMs } from '../../src/commands/wait.js';
-import { startCli } from '../helpers/cli.js';
-import { closedPort, ok, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
+import { configFile, startCli } from '../helpers/cli.js';
+import { closedPort, ok, respond, startHttp, type Handler, type TestServer } from '../helpers/servers.js';
 import { closeAfterAll } from '../helpers/own.js';
 
 const own = closeAfterAll();
@@ -59,6 +61,23 @@ describe('outage wait notices a service that comes up', () => {
     // 3.75 s) and one round when the other answered, 7 in all; asked with every 100 ms re-check of
     // the refusing one it got 15 or more by the time that one listened.
     expect(struggling.requests).toBeLessThanOrEqual(8);
+  });
+
+  it('so does one not waited for (critical: false): struggling beside a refusal, it is not asked ten times a second either', async () => {
+    const port = await closedPort();
+    const analytics = own(await startHttp(respond(503, 'overloaded')));
+    const config = configFile({ services: [{ name: 'db', url: `http://127.0.0.1:${port}/` }, { name: 'analytics', url: `${analytics.url}/`, critical: false }] });
+    try {
+      const result = await startCli(['wait', '-c', config, '--timeout', '2s', '--interval', '1s']).result;
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(/1 of 1 services not ready\n {2}db: down \(tcp\.refused\)/);
+      // Rounds at about 0, 0.25, 0.75 and 1.75 s, and the last one that fits: asked with every
+      // 100 ms re-check of db, as a service shown but not waited for, it got 18.
+      expect(analytics.requests).toBeGreaterThanOrEqual(3);
+      expect(analytics.requests).toBeLessThanOrEqual(7);
+    } finally {
+      rmSync(dirname(config), { recursive: true, force: true });
+    }
   });
 });
 
