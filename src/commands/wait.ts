@@ -59,6 +59,13 @@ const NOT_LISTENING: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.r
 /** Of those, the ones something on the path answered (an unreachable address may be this machine's missing route). */
 const ANSWERED_REFUSAL: ReadonlySet<string | null> = new Set(['tcp.refused', 'tcp.reset', 'http.reset']);
 const QUICK_RECHECK_MS = 100;
+/**
+ * How much sooner than the last moment a check fits the wait wakes for it: a timer never fires
+ * early, and one set to wake exactly then woke a hair past it, found a hair too little left, and
+ * ended the wait without the check it had slept for. (So a round is planned only with this much
+ * to spare: one that would fit only within it is not started at all.)
+ */
+const TIMER_SLACK_MS = 50;
 
 /**
  * The least budget a service's next check may start with: ten times what its last check took (at
@@ -123,6 +130,8 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
     const minimum = (i: number) => minimumCheckMs(prepared.services[i]?.timeoutMs ?? 0, report?.services[i]?.durationMs ?? prepared.services[i]?.timeoutMs ?? 0);
     return Math.max(...(only ?? prepared.services.map((_, i) => i)).map(minimum));
   };
+  /** How long the wait may sleep and still start a full round with its minimum; negative: none fits any more. */
+  const untilLastRound = () => budget.remaining() - minimumMs() - TIMER_SLACK_MS;
   /** One round over `services`; no check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt). */
   const checkRound = (services: ServiceSpec[], withCanaries: boolean, remaining: number) =>
     runCheck({ ...prepared, services, canaries: withCanaries ? prepared.canaries : [], vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
@@ -132,12 +141,13 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   /**
    * Until `fullAt`, only the services that refused are re-checked, every 100 ms; the struggling ones
    * keep their back-off. Returns as soon as one of them answers (a full round then follows at once,
-   * so the wait's word on every service is still one complete check), or at `fullAt`.
+   * so the wait's word on every service is still one complete check), or at `fullAt` (never later
+   * than a full round still fits: see untilLastRound).
    */
   const listenMeanwhile = async (refusing: readonly number[], fullAt: number): Promise<void> => {
     for (;;) {
       const pause = Math.min(intervalMs, QUICK_RECHECK_MS);
-      if (performance.now() + pause >= fullAt) return sleep(Math.max(0, Math.min(fullAt - performance.now(), budget.remaining() - minimumMs())), trap.signal);
+      if (performance.now() + pause >= fullAt) return sleep(Math.max(0, fullAt - performance.now()), trap.signal);
       await sleep(pause, trap.signal);
       const remaining = budget.remaining();
       if (trap.signal.aborted || remaining < minimumMs(refusing)) return;
@@ -217,13 +227,19 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       // awaited and short of the wanted state, or any other whose last check failed: shown but not
       // waited for (critical: false), or already ready (`--until degraded`, and degraded).
       const struggling = round.services.some((s, i) => !NOT_LISTENING.has(s.code) && (isPending(s, i) ? !reached(s.status, flags.until) : s.status !== 'up'));
+      // Leave the next check its minimum budget: sleep less rather than squeeze the check, and
+      // when no check would fit after a sleep, this round was the wait's last word.
+      const room = untilLastRound();
+      if (room < 0) break;
       if (notListening && struggling) {
-        await listenMeanwhile(refusing, performance.now() + nextDelay(intervalMs, failedRounds));
+        // The full round comes on the back-off, or while one still fits, as below: the refusing
+        // ones alone were checked to the wait's end, its last word on the struggling one as old as
+        // the back-off (up to --interval), a 503 for a service up for the last second.
+        await listenMeanwhile(refusing, performance.now() + Math.min(nextDelay(intervalMs, failedRounds), room));
         continue;
       }
       const delay = notListening ? Math.min(intervalMs, QUICK_RECHECK_MS) : nextDelay(intervalMs, failedRounds);
-      // Leave the next check its minimum budget: sleep less rather than squeeze the check.
-      await sleep(Math.max(0, Math.min(delay, budget.remaining() - minimumMs())), trap.signal);
+      await sleep(Math.min(delay, room), trap.signal);
     }
   } finally {
     await spinner.stop();

@@ -103,6 +103,34 @@ describe('a wait that runs out', () => {
     expect(result.durationMs).toBeLessThan(3000 + 1500);
   });
 
+  it('checks once more while a check still fits: a service that recovers before then is seen ready', async () => {
+    // 503 to the rounds at about 0, 0.25, 0.75 and 1.75 s (`requests` counts the earlier ones),
+    // healthy from then on; on its back-off the next round would be at 3.75 s, past the wait's end.
+    const recovering = own(await startHttp((req, res) => (recovering.requests < 4 ? respond(503, 'starting') : ok)(req, res)));
+    const result = await startCli(['wait', `${recovering.url}/`, '--timeout', '3s', '--interval', '2s']).result;
+    // The wait slept until the last moment a check fits — and woke a hair past it (a timer never
+    // fires early), found a hair too little left, and ended: `not up`, exit 2, for a service up
+    // for the last second, which one more check would have seen.
+    expect(result.stdout).toMatch(/ready: http:\S+ up/);
+    expect(result.code).toBe(0);
+    expect(recovering.requests).toBe(5);
+  });
+
+  it('beside a refusal too, the last check of a struggling service is as late as fits, not its back-off round long before', async () => {
+    const port = await closedPort();
+    // 503 to the rounds at about 0, 0.25, 0.75 and 1.75 s (`requests` counts the earlier ones),
+    // healthy from then on. The next round on its back-off would be at 3.75 s, past the wait's end:
+    // the last one must come before it, as it does when no other service refuses.
+    const recovering = own(await startHttp((req, res) => (recovering.requests < 4 ? respond(503, 'starting') : ok)(req, res)));
+    const result = await startCli(['wait', `http://127.0.0.1:${port}/`, `${recovering.url}/`, '--timeout', '3s', '--interval', '2s']).result;
+    expect(result.code).toBe(2);
+    // Not ready, for the one that still refuses; the other was up in the wait's last check. (The
+    // wait used to check only the refusing one after 1.75 s, and end listing a 503 a second old.)
+    expect(result.stdout).toMatch(new RegExp(`1 of 2 services not ready\n {2}http://127\\.0\\.0\\.1:${port}/: down \\(tcp\\.refused\\)[^\n]*\n$`));
+    expect(recovering.requests).toBeGreaterThanOrEqual(5);
+    expect(recovering.requests).toBeLessThanOrEqual(6);
+  });
+
   it('a check gets ten times what the last one took, at least 100 ms, at most 1 s or its own timeout', () => {
     expect(minimumCheckMs(10_000, 3)).toBe(100);
     expect(minimumCheckMs(10_000, 40)).toBe(400);
