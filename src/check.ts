@@ -131,6 +131,8 @@ export interface RunCheckOptions extends Pick<CheckOptions, 'signal' | 'failOn' 
   deadlineMs?: number;
   /** No service's attempt runs past this moment, performance.now() clock (`outage wait`: its --timeout; see RunOptions.endsAt). */
   endsAt?: number;
+  /** What a queued service needs left to be started (`outage wait`: its minimum; see RunOptions.queuedFloorMs). */
+  queuedFloorMs?: (service: ServiceSpec) => number | undefined;
 }
 
 export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions = {}): Promise<Report> {
@@ -154,6 +156,7 @@ export async function runCheck(prepared: PreparedCheck, options: RunCheckOptions
     remeasure: options.remeasure,
     deadlineMs: options.deadlineMs,
     endsAt: options.endsAt,
+    queuedFloorMs: options.queuedFloorMs,
     onRemeasured: (services, concurrency) => (remeasured = { services, concurrency }),
   }).finally(async () => {
     // A stall that ends the run (a body regex judged last) is only recorded when the monitor's

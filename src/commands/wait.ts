@@ -132,12 +132,25 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
   };
   /** How long the wait may sleep and still start a full round with its minimum; negative: none fits any more. */
   const untilLastRound = () => budget.remaining() - minimumMs() - TIMER_SLACK_MS;
-  /** One round over `services`; no check runs past the wait's end, queued behind --concurrency or not (see RunOptions.endsAt). */
+  // Each round's spec of a service already checked, with the minimum its next check needs.
+  const minimumOf = new WeakMap<ServiceSpec, number>();
+  /**
+   * One round over `services`; no check runs past the wait's end, queued behind --concurrency or
+   * not, nor starts there with less than its minimum (see RunOptions.endsAt and queuedFloorMs).
+   */
   const checkRound = (services: ServiceSpec[], withCanaries: boolean, remaining: number) =>
-    runCheck({ ...prepared, services, canaries: withCanaries ? prepared.canaries : [], vantages: [] }, { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining });
+    runCheck(
+      { ...prepared, services, canaries: withCanaries ? prepared.canaries : [], vantages: [] },
+      { signal: trap.signal, remeasure: false, endsAt: performance.now() + remaining, queuedFloorMs: (s) => minimumOf.get(s) },
+    );
   /** The services at `indexes`, each check bounded by what is left of the wait. */
   const specsAt = (indexes: readonly number[], remaining: number) =>
-    indexes.map((i) => prepared.services[i] as ServiceSpec).map((s) => ({ ...s, timeoutMs: Math.min(s.timeoutMs, Math.max(1, remaining)) }));
+    indexes.map((i) => {
+      const spec = { ...(prepared.services[i] as ServiceSpec) };
+      spec.timeoutMs = Math.min(spec.timeoutMs, Math.max(1, remaining));
+      if (report?.services[i]) minimumOf.set(spec, minimumMs([i]));
+      return spec;
+    });
   /**
    * Until `fullAt`, only the services that refused are re-checked, every 100 ms; the struggling ones
    * keep their back-off. Returns as soon as one of them answers (a full round then follows at once,

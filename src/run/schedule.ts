@@ -59,6 +59,13 @@ export interface RunOptions {
    * healthy services at `--concurrency 1` were never both checked in a wait's last second.
    */
   endsAt?: number;
+  /**
+   * More than MIN_QUEUED_MS that a queued service needs left to be started (see endsAt), when its
+   * caller knows: `outage wait`'s minimum for a service whose last check took 500 ms is 1 s
+   * (commands/wait.ts, minimumCheckMs), and checked in the 300 ms the floor let through, it timed
+   * out, the wait's last word on a service that had answered every time.
+   */
+  queuedFloorMs?: (service: ServiceSpec) => number | undefined;
 }
 
 /** A retry within a deadline needs at least this much of its timeout left, or it is not started. */
@@ -98,7 +105,7 @@ export async function runServices(services: ServiceSpec[], options: RunOptions):
     const firstInLane = new Set(runs.slice(0, width));
     await lanes(width, runs, async (run) => {
       const endsAt = options.endsAt ?? Infinity;
-      const queuedTooLong = !firstInLane.has(run) && endsAt - performance.now() < Math.min(MIN_QUEUED_MS, run.service.timeoutMs);
+      const queuedTooLong = !firstInLane.has(run) && endsAt - performance.now() < Math.min(Math.max(MIN_QUEUED_MS, options.queuedFloorMs?.(run.service) ?? 0), run.service.timeoutMs);
       if (!queuedTooLong) await runService(run, kinds, interrupt.signal, options.remeasure !== false, options.deadlineMs, endsAt);
       options.onServiceDone?.(run, ++done, runs.length);
     });

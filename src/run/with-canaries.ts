@@ -38,6 +38,8 @@ export interface CanaryRunOptions {
   deadlineMs?: number;
   /** No service's attempt runs past this moment (see RunOptions.endsAt). */
   endsAt?: number;
+  /** What a queued service needs left to be started (see RunOptions.queuedFloorMs). */
+  queuedFloorMs?: (service: ServiceSpec) => number | undefined;
   /** How many services (not canaries) were measured again because of outage's own load. */
   onRemeasured?: (count: number, concurrency: number) => void;
 }
@@ -89,6 +91,7 @@ export async function runWithCanaries(
             remeasure: options.remeasure,
             deadlineMs: options.deadlineMs,
             endsAt: options.endsAt,
+            queuedFloorMs: options.queuedFloorMs,
             onRemeasured: (count, concurrency) => {
               remeasured += count;
               remeasuredAtOnce = Math.max(remeasuredAtOnce, concurrency);

@@ -7,17 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ok, startHttp, type TestServer } from '../helpers/servers.js';
+import { delayed, ok, startHttp, type TestServer } from '../helpers/servers.js';
 
 let hanging: TestServer;
 let up: TestServer;
+let slow: TestServer;
 beforeAll(async () => {
   hanging = await startHttp(() => {});
   up = await startHttp(ok);
+  slow = await startHttp(delayed(500));
 });
 afterAll(() => {
   hanging.close();
   up.close();
+  slow.close();
 });
 
 describe('a wait whose services queue behind --concurrency', () => {
@@ -41,5 +44,16 @@ describe('a wait whose services queue behind --concurrency', () => {
     expect(result.stdout).toMatch(/ready: all 2 services up/);
     expect(result.code).toBe(0);
     expect(up.requests).toBe(2);
+  });
+
+  it('never checks a queued service with less than its own minimum: its last word is its last real check, not a squeezed timeout', async () => {
+    // The slow one answers in 500 ms, so a check of it needs 1 s (see minimumCheckMs). The second
+    // round starts with about 1.3 s left, which the hanging one, first, spends all but 0.3 s of:
+    // checked in what the 100 ms floor let through, it "timed out", and that was the wait's word
+    // on a service that had answered 200 every time.
+    const result = await runCli(['wait', `${hanging.url}/`, `${slow.url}/`, '--no-canaries', '--concurrency', '1', '--probe-timeout', '1s', '--interval', '200ms', '--timeout', '3s']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(new RegExp(`: 1 of 2 services not ready\n  ${hanging.url}/: down \\(http\\.timeout\\) — no response headers within 1s\n$`));
+    expect(result.stdout).not.toContain(`${slow.url}/: down`);
   });
 });
