@@ -164,10 +164,11 @@ export async function runWaitCommand(targets: string[], flags: WaitFlags): Promi
       await sleep(pause, trap.signal);
       const remaining = budget.remaining();
       if (trap.signal.aborted || remaining < minimumMs(refusing)) return;
-      // As in a quick full round: the canaries only when they have not found the network fine
-      // within --interval, or when an unreachable address may be this machine's missing route.
-      const answered = refusing.every((i) => ANSWERED_REFUSAL.has(report?.services[i]?.code ?? null));
-      const withCanaries = !answered || performance.now() - networkFineAt >= intervalMs;
+      // The canaries only when an unreachable address may be this machine's missing route: the full
+      // rounds, never further apart than --interval, run them otherwise (as a quick one does, once
+      // per --interval). Run here too they were asked twice per --interval, and a re-check with a
+      // slow one in it put off the full round after it, the wait's last one past its end.
+      const withCanaries = !refusing.every((i) => ANSWERED_REFUSAL.has(report?.services[i]?.code ?? null));
       const started = performance.now();
       const quick = await checkRound(specsAt(refusing, remaining), withCanaries, remaining);
       if (trap.signal.aborted || quick.services.some((s) => s.code === 'interrupted')) return;
