@@ -67,6 +67,17 @@ export function nameField(der: Uint8Array, which: 'issuer' | 'subject'): Tlv {
   return subject;
 }
 
+/**
+ * Whether a certificate names itself as its issuer (a root, or a CA's self-issued certificate),
+ * the names compared as OpenSSL compares them: byte for byte, else in canonical form.
+ */
+export function selfIssued(der: Uint8Array): boolean {
+  const [issuer, subject] = [nameField(der, 'issuer'), nameField(der, 'subject')];
+  const bytes = view(der);
+  if (bytes.compare(bytes, issuer.at, issuer.end, subject.at, subject.end) === 0) return true;
+  return nameKey(der, issuer.at, issuer.end) === nameKey(der, subject.at, subject.end);
+}
+
 /** The DER of a certificate's issuer and subject Names, as hex. */
 export function certificateNames(der: Uint8Array): { issuer: string; subject: string } {
   const [issuer, subject] = [nameField(der, 'issuer'), nameField(der, 'subject')];

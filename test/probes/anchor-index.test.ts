@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { indexAnchors } from '../../src/net/anchor-index.js';
 import { canonicalName, certificateNames } from '../../src/net/der-name.js';
 import { unique } from '../../src/net/trust-store.js';
+import { holdsIntermediate } from '../../src/net/certificates.js';
 import { issue, testPki } from '../helpers/certs.js';
 
 // Counts X509Certificate parses, the cost the index exists to avoid.
@@ -183,5 +184,40 @@ describe('the trust-anchor index', () => {
     const pki = await testPki();
     const rewrapped = pki.root.certPem.replace(/\n/g, '\r\n').replace(/([A-Za-z0-9+/=]{32})/, '$1\n');
     expect(unique([pki.root.certPem, ...rootCertificates, rewrapped, pki.root.certPem])).toEqual([pki.root.certPem, ...rootCertificates]);
+  });
+});
+
+describe('what NODE_EXTRA_CA_CERTS holds', () => {
+  it('a bundle of roots holds no intermediate, told without parsing one certificate', async () => {
+    const pki = await testPki();
+    parses.count = 0;
+    expect(holdsIntermediate([...rootCertificates, pki.root.certPem])).toBe(false);
+    expect(parses.count).toBe(0);
+  });
+
+  it('an issuing intermediate anywhere in it is found, as OpenSSL would see it', async () => {
+    const pki = await testPki();
+    const intermediate = await issue({ name: 'Extra Bundle Intermediate', ca: true, issuer: pki.root });
+    expect(holdsIntermediate([...rootCertificates, intermediate.certPem])).toBe(true);
+    expect(holdsIntermediate([intermediate.certPem, pki.root.certPem])).toBe(true);
+  });
+
+  it('a root naming itself spelt two ways is a root, as OpenSSL compares names; a damaged block is no intermediate', async () => {
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const root = await x509.X509CertificateGenerator.create({
+      subject: [{ CN: [spelt(0x0c, 'Outage Spelt Root')] }],
+      issuer: [{ CN: [spelt(0x13, 'outage  SPELT root')] }],
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+      signingAlgorithm: alg,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+    });
+    const cert = new X509Certificate(root.toString('pem'));
+    expect(certificateNames(cert.raw).issuer).not.toBe(certificateNames(cert.raw).subject);
+    expect(cert.checkIssued(cert)).toBe(true); // OpenSSL: it issued itself
+    expect(holdsIntermediate([root.toString('pem')])).toBe(false);
+    expect(holdsIntermediate(['-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----'])).toBe(false);
   });
 });
